@@ -1,0 +1,179 @@
+/*
+ * sim/hal/stack.c - the coroutine stack pool.
+ *
+ * Layout of a slab (one mmap, MAP_NORESERVE so untouched stacks cost no
+ * memory or commit charge):
+ *
+ *   [guard][stack 0][guard][stack 1] ... [guard][stack n-1]
+ *
+ * The guard pages exist only when the pool was made with guards; each stack
+ * is stack_size bytes starting at its descriptor's lo.  The first
+ * MOS_STACK_CANARY_BYTES of a stack hold the canary: the fiber layer
+ * (mos__fiber_create) runs coroutines on [lo + MOS_STACK_CANARY_BYTES,
+ * lo + size), so a frame that writes into the canary has overflowed.
+ *
+ * Slabs hold up to SLAB_STACKS stacks but never much more than SLAB_BYTES,
+ * and at least one stack, so huge stacks do not need huge mappings.  The
+ * descriptors of a slab live in one malloc'd block with the slab header.
+ */
+#include "stack.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "multios/error.h"
+
+#define SLAB_STACKS 64
+#define SLAB_BYTES ((size_t)64 << 20)
+
+struct mos_stack_slab {
+	mos_stack_slab_t *next;
+	void *map;
+	size_t map_len;
+	size_t count;
+	mos_stack_t stacks[];
+};
+
+/* Word i of the canary is canary_word ^ i: the first word reads "MOSCANRY"
+ * in a memory dump, and a copy of the canary shifted by a word fails. */
+static const uint64_t canary_word = UINT64_C(0x59524e4143534f4d);
+
+static size_t page_size(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	return ps > 0 ? (size_t)ps : 4096;
+}
+
+static size_t guard_bytes(const mos_stack_pool_t *p)
+{
+	return p->guard ? page_size() : 0;
+}
+
+/*
+ * The canary is touched word by word through a volatile pointer and outside
+ * AddressSanitizer: the region may still carry poison from the frames of a
+ * coroutine that died on this stack, and the compiler must not turn the loop
+ * into a memset/memcmp that ASan would intercept and check.
+ */
+__attribute__((no_sanitize_address)) static void canary_arm(mos_stack_t *s)
+{
+	volatile uint64_t *w = s->lo;
+
+	for (size_t i = 0; i < MOS_STACK_CANARY_BYTES / sizeof(*w); i++)
+		w[i] = canary_word ^ i;
+}
+
+__attribute__((no_sanitize_address)) bool
+mos__stack_canary_ok(const mos_stack_t *s)
+{
+	const volatile uint64_t *w = s->lo;
+
+	for (size_t i = 0; i < MOS_STACK_CANARY_BYTES / sizeof(*w); i++)
+		if (w[i] != (canary_word ^ i))
+			return false;
+	return true;
+}
+
+/* Smaller sizes (0 included) are raised to MOS_STACK_MIN rather than
+ * refused; MOS_EINVAL is for a NULL pool or a size too big to round. */
+int mos__stack_pool_init(mos_stack_pool_t *p, size_t stack_size, bool guard)
+{
+	size_t ps = page_size();
+
+	if (!p || stack_size > SIZE_MAX / 2)
+		return MOS_EINVAL;
+	if (stack_size < MOS_STACK_MIN)
+		stack_size = MOS_STACK_MIN;
+	*p = (mos_stack_pool_t){
+		.stack_size = (stack_size + ps - 1) / ps * ps,
+		.guard = guard,
+	};
+	return 0;
+}
+
+void mos__stack_pool_fini(mos_stack_pool_t *p)
+{
+	mos_stack_slab_t *slab, *next;
+
+	for (slab = p->slabs; slab; slab = next) {
+		next = slab->next;
+		munmap(slab->map, slab->map_len);
+		free(slab);
+	}
+	p->slabs = NULL;
+	p->free = NULL;
+	p->total = p->in_use = 0;
+}
+
+/* Make every guard page of a fresh mapping inaccessible. */
+static int protect_guards(char *map, size_t count, size_t stride, size_t guard)
+{
+	for (size_t i = 0; guard && i < count; i++)
+		if (mprotect(map + i * stride, guard, PROT_NONE) != 0)
+			return MOS_ENOMEM;
+	return 0;
+}
+
+/* Map one more slab and push its stacks on the free list, lowest first out. */
+static int add_slab(mos_stack_pool_t *p)
+{
+	size_t guard = guard_bytes(p), stride = p->stack_size + guard;
+	size_t count = SLAB_BYTES / stride;
+	mos_stack_slab_t *slab;
+
+	count = count < 1 ? 1 : count > SLAB_STACKS ? SLAB_STACKS : count;
+	slab = malloc(sizeof(*slab) + count * sizeof(slab->stacks[0]));
+	if (!slab)
+		return MOS_ENOMEM;
+	slab->count = count;
+	slab->map_len = count * stride;
+	slab->map = mmap(NULL, slab->map_len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (slab->map == MAP_FAILED) {
+		free(slab);
+		return MOS_ENOMEM;
+	}
+	if (protect_guards(slab->map, count, stride, guard) < 0) {
+		munmap(slab->map, slab->map_len);
+		free(slab);
+		return MOS_ENOMEM;
+	}
+	for (size_t i = count; i-- > 0;) {
+		mos_stack_t *s = &slab->stacks[i];
+
+		s->lo = (char *)slab->map + i * stride + guard;
+		s->size = p->stack_size;
+		s->next = p->free;
+		p->free = s;
+	}
+	slab->next = p->slabs;
+	p->slabs = slab;
+	p->total += count;
+	return 0;
+}
+
+int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out)
+{
+	mos_stack_t *s;
+	int err;
+
+	if (!p->free && (err = add_slab(p)) < 0)
+		return err;
+	s = p->free;
+	p->free = s->next;
+	s->next = NULL;
+	p->in_use++;
+	canary_arm(s);
+	*out = s;
+	return 0;
+}
+
+void mos__stack_put(mos_stack_pool_t *p, mos_stack_t *s)
+{
+	s->next = p->free;
+	p->free = s;
+	p->in_use--;
+}

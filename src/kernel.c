@@ -1,0 +1,364 @@
+/*
+ * src/kernel.c - kernel creation and the run loop.
+ *
+ * The run loop (DESIGN.md, "The run loop"): fire the timers due now, in
+ * (time, band, sequence) order; preempt the running process if something
+ * more urgent became Ready; otherwise let the policy pick a process; if none
+ * is Ready, jump the clock to the next timer.  A process in the middle of a
+ * compute burst is not switched to at all: the kernel charges it CPU time up
+ * to the earliest of the end of the burst, the end of its slice, the next
+ * timer and `until`, and resumes its coroutine only when the burst is done.
+ * So preemption is exact to the nanosecond and independent of host speed.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error_int.h"
+#include "kernel_int.h"
+
+static mos_time_t tmin(mos_time_t a, mos_time_t b) { return a < b ? a : b; }
+
+/* xoshiro256** seeded through splitmix64: the kernel's only randomness. */
+static uint64_t splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+uint64_t mos__rng_next(mos_kernel_t *k)
+{
+	uint64_t *s = k->rng;
+	uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return r;
+}
+
+static void rng_seed(mos_kernel_t *k, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		k->rng[i] = splitmix64(&seed);
+}
+
+/* Move virtual time forward, letting the clock backend pace it. */
+static void advance(mos_kernel_t *k, mos_time_t to)
+{
+	if (to == k->now)
+		return;
+	/* A realtime pacing failure only loses pacing, never simulated
+	 * events, so it is not an error of the run. */
+	(void)k->clock->advance(k->clock_state, k->now, to);
+	k->now = to;
+}
+
+void mos__kernel_make_ready(mos_kernel_t *k, mos_proc_t *p,
+			    mos_enq_reason_t why, mos_cause_t cause)
+{
+	mos__proc_set_state(k, p, MOS_STATE_READY, cause);
+	if (why != MOS_ENQ_PREEMPT)
+		p->slice_left = 0;
+	k->sched->enqueue(k->rq, p, why);
+	if (k->current && k->current != p && k->sched->preempts &&
+	    k->sched->preempts(k->rq, k->current, p))
+		k->need_resched = true;
+}
+
+static void preempt(mos_kernel_t *k, mos_enq_reason_t why, mos_cause_t cause)
+{
+	mos_proc_t *p = k->current;
+
+	k->current = NULL;
+	k->need_resched = false;
+	p->t.involuntary_switches++;
+	k->stats.preemptions++;
+	mos__kernel_make_ready(k, p, why, cause);
+}
+
+static bool dispatch(mos_kernel_t *k)
+{
+	mos_proc_t *p = k->sched->pick_next(k->rq);
+
+	if (!p)
+		return false;
+	k->need_resched = false;
+	mos__proc_set_state(k, p, MOS_STATE_RUNNING, MOS_CAUSE_DISPATCH);
+	k->stats.dispatches++;
+	if (k->last_ran_pid != 0 && k->last_ran_pid != p->pid)
+		k->stats.context_switches++;
+	k->last_ran_pid = p->pid;
+	k->current = p;
+	p->t.dispatches++;
+	if (p->t.first_run == MOS_TIME_NEVER)
+		p->t.first_run = k->now;
+	if (p->slice_left == 0)
+		p->slice_left = k->sched->time_slice(k->rq, p);
+	return true;
+}
+
+/* Switch to p's coroutine and handle what it asked for when it comes back. */
+static void resume(mos_kernel_t *k, mos_proc_t *p)
+{
+	k->stats.host_switches += 2;
+	k->on_cpu = p;
+	mos__fiber_switch(&k->host, &p->fiber);
+	k->on_cpu = NULL;
+
+	if (p->state == MOS_STATE_RUNNING && !mos__stack_canary_ok(p->stack))
+		mos__proc_die(k, p, MOS_W_EXITCODE(0, MOS_SIGSEGV),
+			      MOS_CAUSE_CRASH);
+	if (p->state != MOS_STATE_RUNNING) {
+		/* Blocked or dead; the CPU is free. */
+		if (k->current == p)
+			k->current = NULL;
+		mos__proc_after_switch(k, p);
+		return;
+	}
+	switch (p->req) {
+	case MOS_REQ_COMPUTE:
+		return; /* stays current; the loop charges the burst */
+	case MOS_REQ_YIELD:
+		p->req = MOS_REQ_NONE;
+		k->current = NULL;
+		p->t.voluntary_switches++;
+		mos__kernel_make_ready(k, p, MOS_ENQ_YIELD, MOS_CAUSE_YIELD);
+		return;
+	case MOS_REQ_PREEMPT:
+		p->req = MOS_REQ_NONE;
+		preempt(k, MOS_ENQ_PREEMPT, MOS_CAUSE_PREEMPT);
+		return;
+	case MOS_REQ_NONE:
+		break;
+	}
+	mos__panic(k, "pid %d returned to the kernel without a request", p->pid);
+}
+
+/* Charge the current process's burst up to its next event. */
+static void charge(mos_kernel_t *k, mos_time_t until)
+{
+	mos_proc_t *p = k->current;
+	mos_timer_t *t = mos__timer_peek(&k->timers);
+	mos_time_t horizon = k->now + p->burst_left, d;
+
+	if (p->slice_left != MOS_TIME_NEVER)
+		horizon = tmin(horizon, k->now + p->slice_left);
+	if (t)
+		horizon = tmin(horizon, t->due);
+	horizon = tmin(horizon, until);
+	d = horizon - k->now;
+	advance(k, horizon);
+	p->burst_left -= d;
+	if (p->slice_left != MOS_TIME_NEVER)
+		p->slice_left -= d;
+	p->t.cpu_user += d;
+	k->stats.busy += d;
+	if (k->sched->charge)
+		k->sched->charge(k->rq, p, d);
+
+	if (p->burst_left == 0) {
+		p->req = MOS_REQ_NONE;
+		resume(k, p);
+	} else if (p->slice_left == 0) {
+		preempt(k, MOS_ENQ_SLICE, MOS_CAUSE_SLICE);
+	}
+	/* Otherwise a timer is due or `until` was reached: the loop goes on. */
+}
+
+static void fire_timers(mos_kernel_t *k)
+{
+	mos_timer_t *t;
+
+	while ((t = mos__timer_pop_due(&k->timers, k->now))) {
+		k->stats.timers_fired++;
+		if (t->kind != MOS_TIMER_WAKE)
+			mos__panic(k, "timer of unknown kind %u", t->kind);
+		mos__proc_wake(k, mos_container_of(t, mos_proc_t, timer));
+	}
+}
+
+/* One event.  Returns false when nothing is left before `until`. */
+static bool step(mos_kernel_t *k, mos_time_t until)
+{
+	mos_timer_t *t;
+	mos_time_t target;
+
+	if (k->now >= until)
+		return false;
+	t = mos__timer_peek(&k->timers);
+	if (t && t->due <= k->now) {
+		fire_timers(k);
+		return true;
+	}
+	if (k->current && k->need_resched)
+		preempt(k, MOS_ENQ_PREEMPT, MOS_CAUSE_PREEMPT);
+	if (k->current || dispatch(k)) {
+		if (k->current->req == MOS_REQ_COMPUTE)
+			charge(k, until);
+		else
+			resume(k, k->current);
+		return true;
+	}
+	/* Idle: jump to the next timer. */
+	target = tmin(t ? t->due : MOS_TIME_NEVER, until);
+	if (target == MOS_TIME_NEVER)
+		return false;
+	k->stats.idle += target - k->now;
+	k->last_ran_pid = 0;
+	advance(k, target);
+	return true;
+}
+
+int mos_kernel_run(mos_kernel_t *k, mos_time_t until)
+{
+	if (!k || k->in_run)
+		return MOS_EINVAL;
+	k->in_run = true;
+	while (step(k, until))
+		;
+	if (until != MOS_TIME_NEVER && k->now < until) {
+		k->stats.idle += until - k->now;
+		k->last_ran_pid = 0;
+		advance(k, until);
+	}
+	k->in_run = false;
+	return 0;
+}
+
+int mos_kernel_step(mos_kernel_t *k, int *progressed)
+{
+	bool did;
+
+	if (!k || k->in_run)
+		return MOS_EINVAL;
+	k->in_run = true;
+	did = step(k, MOS_TIME_NEVER);
+	k->in_run = false;
+	if (progressed)
+		*progressed = did;
+	return 0;
+}
+
+mos_time_t mos_kernel_now(const mos_kernel_t *k) { return k ? k->now : 0; }
+
+const mos_config_t *mos_kernel_config(const mos_kernel_t *k)
+{
+	return k ? &k->cfg : NULL;
+}
+
+int mos_kernel_stats(const mos_kernel_t *k, mos_kernel_stats_t *st)
+{
+	if (!k || !st)
+		return MOS_EINVAL;
+	*st = k->stats;
+	st->live_processes = k->pids.used;
+	return 0;
+}
+
+const char *mos_version(void) { return MOS_VERSION_STRING; }
+
+static int open_hal(mos_kernel_t *k)
+{
+	int err;
+
+	k->ctx = mos__ctx_backend_find(k->cfg.context_backend);
+	k->clock = mos__clock_backend_find(k->cfg.clock_backend);
+	k->sched = mos__sched_find(k->cfg.sched_policy);
+	if (!k->ctx || !k->clock || !k->sched)
+		return MOS_ECONFIG;
+	if ((err = mos__fiber_host_init(&k->host, k->ctx)) < 0)
+		return err;
+	if ((err = mos__stack_pool_init(&k->stacks, k->cfg.host_stack_size,
+					k->cfg.stack_guard_pages)) < 0)
+		return err;
+	if ((err = k->clock->open(&k->clock_state, k->cfg.clock_speed)) < 0) {
+		k->clock = NULL;
+		return err;
+	}
+	return k->sched->init(&k->cfg, &k->rq);
+}
+
+int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **out)
+{
+	mos_kernel_t *k;
+	mos_config_t def;
+	int err;
+
+	if (!out)
+		return MOS_EINVAL;
+	*out = NULL;
+	if (!cfg) {
+		mos_config_default(&def);
+		cfg = &def;
+	}
+	if (mos_config_validate(cfg, NULL) < 0)
+		return MOS_ECONFIG;
+	if (!(k = calloc(1, sizeof(*k))))
+		return MOS_ENOMEM;
+	k->cfg = *cfg;
+	rng_seed(k, cfg->seed);
+	mos_list_init(&k->history);
+	mos__timer_heap_init(&k->timers);
+	if ((err = open_hal(k)) < 0 ||
+	    (err = mos__trace_init(&k->trace, cfg->trace_capacity)) < 0 ||
+	    (err = mos__programs_builtin(k)) < 0 ||
+	    (err = mos__proc_table_init(k)) < 0) {
+		mos_kernel_destroy(k);
+		return err;
+	}
+	*out = k;
+	return 0;
+}
+
+void mos_kernel_destroy(mos_kernel_t *k)
+{
+	if (!k)
+		return;
+	/* The heap's fini disarms nodes that live inside control blocks. */
+	mos__timer_heap_fini(&k->timers);
+	mos__proc_table_fini(k);
+	mos__programs_fini(k);
+	mos__trace_fini(&k->trace);
+	if (k->rq)
+		k->sched->fini(k->rq);
+	if (k->clock)
+		k->clock->close(k->clock_state);
+	mos__stack_pool_fini(&k->stacks);
+	if (k->ctx)
+		mos__fiber_host_fini(&k->host);
+	free(k);
+}
+
+static void dump_table(const mos_kernel_t *k)
+{
+	fprintf(stderr, "  now %llu ns, current pid %d\n",
+		(unsigned long long)k->now, k->current ? k->current->pid : 0);
+	for (uint32_t i = 0; i < k->pids.cap; i++) {
+		const mos_proc_t *p = k->pids.slot[i];
+		if (p)
+			fprintf(stderr, "  pid %-6d ppid %-6d %-10s %s\n", p->pid,
+				p->ppid, mos_state_name(p->state), p->argv[0]);
+	}
+}
+
+void mos__panic(const mos_kernel_t *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("multios: kernel panic: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (k && k->pids.slot)
+		dump_table(k);
+	abort();
+}

@@ -1,0 +1,191 @@
+/*
+ * src/kernel_int.h - the kernel object and the process control block.
+ *
+ * Everything a kernel owns is reachable from struct mos_kernel: no globals.
+ * Only src/ includes this file.  Fields are commented with who changes them.
+ */
+#ifndef MOS_KERNEL_INT_H
+#define MOS_KERNEL_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "list.h"
+#include "multios/multios.h"
+#include "sched/sched.h"
+#include "sim/hal/clock.h"
+#include "sim/hal/ctx.h"
+#include "sim/hal/stack.h"
+#include "sim/hal/timer.h"
+
+/* What a process asked the kernel for when it last switched to it. */
+typedef enum mos_req {
+	MOS_REQ_NONE,    /* nothing: it blocked or died (state says which) */
+	MOS_REQ_COMPUTE, /* burn burst_left of CPU */
+	MOS_REQ_YIELD,   /* go to the back of the queue */
+	MOS_REQ_PREEMPT  /* it made something more urgent Ready */
+} mos_req_t;
+
+/* What a Blocked process waits for. */
+typedef enum mos_wait_kind {
+	MOS_WAIT_NONE,
+	MOS_WAIT_TIMER,  /* sleep: its timer wakes it */
+	MOS_WAIT_CHILD,  /* wait: a child's death wakes it (wait_pid or any) */
+	MOS_WAIT_FOREVER /* idle: only death ends it */
+} mos_wait_kind_t;
+
+/* Timer kinds (mos_timer_t.kind). */
+enum { MOS_TIMER_WAKE = 1 };
+
+typedef struct mos_prog_entry {
+	mos_program_t def;
+	char name[64];
+	struct mos_prog_entry *next;
+} mos_prog_entry_t;
+
+struct mos_proc {
+	mos_kernel_t *k;
+	mos_pid_t pid;
+	mos_pid_t ppid;                 /* changed by reparenting */
+	mos_proc_state_t state;         /* changed only by mos__proc_set_state */
+	mos_priority_t priority;
+	mos_prio_class_t prio_class;
+	uint32_t flags;
+
+	/* Command, cwd, environment: one allocation, owned. */
+	int argc;
+	char **argv;                    /* argv[argc] == NULL */
+	char *cwd;
+	int envc;
+	char **envp;
+	char *strings;                  /* backing store for the above */
+
+	const mos_prog_entry_t *prog;
+	void *prog_state;               /* from prepare, or spec.arg */
+
+	/* Process tree. */
+	mos_list_t children;            /* of struct mos_proc.sibling */
+	mos_list_t sibling;
+
+	/* Scheduling: owned by the policy while Ready. */
+	mos_sched_ent_t se;
+	mos_time_t slice_left;          /* rest of the current slice; 0: fresh */
+	mos_time_t burst_left;          /* rest of the compute burst */
+	mos_req_t req;                  /* set by the coroutine, read by kernel */
+
+	/* Blocking. */
+	mos_timer_t timer;
+	mos_wait_kind_t wait_kind;
+	mos_pid_t wait_pid;             /* MOS_WAIT_CHILD: pid or -1 */
+	mos_proc_state_t suspended_from;/* Ready or Blocked */
+	bool wake_pending;              /* woken while Suspended */
+
+	/* Coroutine. */
+	mos_stack_t *stack;             /* NULL once released */
+	mos_fiber_t fiber;
+
+	/* Death. */
+	int exit_status;                /* wait status */
+	bool reap_by_init;              /* reap as soon as it is a zombie */
+
+	/* Accounting. */
+	mos_process_times_t t;
+	mos_time_t state_since;
+
+	mos_list_t hist;                /* history link once Defunct */
+};
+
+/* Slot table mapping pids to control blocks: pid % cap, O(1). */
+typedef struct mos_pidtab {
+	mos_proc_t **slot;
+	uint32_t cap;                   /* power of two >= max_processes */
+	uint32_t used;
+	mos_pid_t next;                 /* next pid to try */
+} mos_pidtab_t;
+
+typedef struct mos_trace {
+	mos_trace_event_t *ring;
+	uint32_t cap;
+	uint64_t total;                 /* events ever recorded */
+	uint64_t hash;                  /* FNV-1a over every event */
+	mos_trace_fn observer;
+	void *observer_ud;
+} mos_trace_t;
+
+struct mos_kernel {
+	mos_config_t cfg;
+	mos_time_t now;
+	uint64_t rng[4];                /* xoshiro256** state */
+
+	/* HAL */
+	const mos_ctx_backend_t *ctx;
+	mos_fiber_t host;
+	mos_stack_pool_t stacks;
+	mos_timer_heap_t timers;
+	const mos_clock_backend_t *clock;
+	void *clock_state;
+
+	/* Scheduler */
+	const mos_sched_class_t *sched;
+	void *rq;
+	mos_proc_t *current;            /* Running, or NULL */
+	mos_proc_t *on_cpu;             /* whose coroutine executes now, or
+					   NULL while on the host stack */
+	mos_pid_t last_ran_pid;         /* 0 after the CPU idled */
+	bool need_resched;              /* a more urgent process is Ready */
+	bool in_run;                    /* inside mos_kernel_run/step */
+
+	/* Processes */
+	mos_pidtab_t pids;
+	mos_proc_t *init;
+	mos_list_t history;             /* Defunct PCBs, oldest first */
+	uint32_t history_len;
+	mos_prog_entry_t *programs;     /* registry, sorted by name */
+
+	mos_trace_t trace;
+	mos_kernel_stats_t stats;
+};
+
+/* kernel.c */
+uint64_t mos__rng_next(mos_kernel_t *k);
+void mos__kernel_make_ready(mos_kernel_t *k, mos_proc_t *p, mos_enq_reason_t why,
+			    mos_cause_t cause);
+void mos__kernel_switch_out(mos_kernel_t *k, mos_proc_t *p);
+
+/* proc.c */
+int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
+		     mos_proc_t *parent, mos_pid_t *pid);
+mos_proc_t *mos__proc_lookup(const mos_kernel_t *k, mos_pid_t pid);
+int mos__proc_find_live(const mos_kernel_t *k, mos_pid_t pid, mos_proc_t **out);
+void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,
+			 mos_cause_t cause);
+void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause);
+void mos__proc_after_switch(mos_kernel_t *k, mos_proc_t *p);
+void mos__proc_block(mos_kernel_t *k, mos_proc_t *p, mos_wait_kind_t kind,
+		     mos_cause_t cause);
+void mos__proc_wake(mos_kernel_t *k, mos_proc_t *p);
+int mos__proc_reap(mos_kernel_t *k, mos_proc_t *p, int *status);
+mos_proc_t *mos__proc_zombie_child(mos_proc_t *parent, mos_pid_t pid,
+				   bool *has_child);
+void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info);
+int mos__proc_table_init(mos_kernel_t *k);
+void mos__proc_table_fini(mos_kernel_t *k);
+int mos__proc_terminate(mos_kernel_t *k, mos_proc_t *p, int sig);
+
+/* program.c */
+const mos_prog_entry_t *mos__program_find(const mos_kernel_t *k, const char *name);
+int mos__programs_builtin(mos_kernel_t *k);
+void mos__programs_fini(mos_kernel_t *k);
+
+/* trace.c */
+int mos__trace_init(mos_trace_t *t, uint32_t cap);
+void mos__trace_fini(mos_trace_t *t);
+void mos__trace_record(mos_trace_t *t, mos_time_t time, mos_pid_t pid,
+		       mos_proc_state_t from, mos_proc_state_t to,
+		       mos_cause_t cause);
+
+/* A broken invariant: dump the process table and abort (as xv6 panics). */
+_Noreturn void mos__panic(const mos_kernel_t *k, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
