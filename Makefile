@@ -81,7 +81,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-run
 
 check-run: all $(TESTS)
-	$(TESTS) --jobs 2
+	MOS_CLI=$(CLI) $(TESTS) --jobs 2
 	sh tests/check_globals.sh --selftest
 	sh tests/check_globals.sh $(STATIC) $(SAN)
 	sh tests/check_symbols.sh $(BUILD)/lib/libmultios.so

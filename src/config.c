@@ -5,13 +5,16 @@
  * mos_config_validate() holds every range rule, so a struct filled in code
  * and one read from JSON pass the same checks; the JSON getters only check
  * type and that a value fits its field.  Errors name the field by its JSON
- * path even when the struct did not come from a file.
+ * path even when the struct did not come from a file.  The scheduler rules
+ * are shared with the workload loader through config_int.h, each loader
+ * passing its own spelling of the keys.
  */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "config_int.h"
 #include "error_int.h"
 #include "jsonload.h"
 #include "multios/config.h"
@@ -38,6 +41,25 @@
 /* Source named in errors from mos_config_validate() (no file). */
 #define VALIDATE_SOURCE "config"
 
+void mos_sched_params_default(mos_sched_params_t *p)
+{
+	/* Zero first so padding is deterministic: callers may memcmp. */
+	memset(p, 0, sizeof(*p));
+	snprintf(p->policy, sizeof(p->policy), "multios");
+	p->time_slice = 10 * MOS_MSEC;
+	p->tick = MOS_MSEC;
+	p->switch_cost = 0;
+	p->preemptive = true;
+	p->aging = 0;
+	p->queues = 3;
+	p->boost = 0;
+	p->io_bump = false;
+	p->stay = false;
+	p->seed = 0;
+	p->min_granularity = 750 * MOS_USEC;
+	p->target_latency = 6 * MOS_MSEC;
+}
+
 void mos_config_default(mos_config_t *cfg)
 {
 	/* Zero first so padding is deterministic: callers may memcmp. */
@@ -58,8 +80,7 @@ void mos_config_default(mos_config_t *cfg)
 	snprintf(cfg->context_backend, sizeof(cfg->context_backend), "auto");
 	cfg->history_size = 1024;
 	cfg->trace_capacity = 4096;
-	snprintf(cfg->sched_policy, sizeof(cfg->sched_policy), "multios");
-	cfg->time_slice = 10 * MOS_MSEC;
+	mos_sched_params_default(&cfg->sched);
 	snprintf(cfg->clock_backend, sizeof(cfg->clock_backend), "virtual");
 	cfg->clock_speed = 1.0;
 }
@@ -83,7 +104,8 @@ static const struct range {
 };
 
 /* Name fields: non-empty and NUL-terminated inside their buffer (a struct
- * filled in code may not be). */
+ * filled in code may not be).  scheduler.policy is checked with the other
+ * scheduler rules. */
 static const struct name {
 	const char *path;
 	size_t offset;
@@ -91,8 +113,6 @@ static const struct name {
 } names[] = {
 	{"context_backend", offsetof(mos_config_t, context_backend),
 	 MOS_BACKEND_NAME_LEN},
-	{"scheduler.policy", offsetof(mos_config_t, sched_policy),
-	 MOS_POLICY_NAME_LEN},
 	{"clock.backend", offsetof(mos_config_t, clock_backend),
 	 MOS_BACKEND_NAME_LEN},
 };
@@ -138,14 +158,150 @@ static int check_other(const mos_config_t *cfg, const char *src,
 				       "max_service_processes",
 				       "must not exceed max_processes (%lu)",
 				       (unsigned long)cfg->max_processes);
-	if (cfg->time_slice < MOS_USEC)
-		return mos__error_path(err, MOS_ECONFIG, src,
-				       "scheduler.time_slice_ms",
-				       "must be at least 0.001 (1 us)");
 	if (!(isfinite(cfg->clock_speed) && cfg->clock_speed > 0))
 		return mos__error_path(err, MOS_ECONFIG, src, "clock.speed",
 				       "must be a finite number above 0");
 	return 0;
+}
+
+/* ---- scheduler parameters (shared with workload.c) ---- */
+
+/* How the config file spells the scheduler fields. */
+static const mos_sched_keys_t config_keys = {
+	.policy = "scheduler.policy",
+	.time_slice = "scheduler.time_slice_ms",
+	.tick = "scheduler.tick_ms",
+	.queues = "scheduler.queues",
+	.quanta = "scheduler.quanta_ms",
+	.allotments = "scheduler.allotments",
+	.min_granularity = "scheduler.min_granularity_ms",
+	.target_latency = "scheduler.target_latency_ms",
+};
+
+/* "unknown policy 'x' (known: a, b, ...)": the list is cut short, never
+ * overrun, if it outgrows the message. */
+static int unknown_policy(const char *name, const char *key, const char *src,
+			  mos_error_t *err)
+{
+	const char *const *known = mos_sched_policies();
+	char list[MOS_ERROR_TEXT_LEN] = "";
+	size_t len = 0;
+	int n;
+
+	for (; known && *known && len < sizeof(list); known++) {
+		n = snprintf(list + len, sizeof(list) - len, "%s%s",
+			     len ? ", " : "", *known);
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	return mos__error_path(err, MOS_ECONFIG, src, key,
+			       "unknown policy '%s' (known: %s)", name, list);
+}
+
+static int check_policy(const mos_sched_params_t *p, const char *key,
+			const char *src, mos_error_t *err)
+{
+	const char *const *known = mos_sched_policies();
+
+	/* A struct filled in code may lack the terminator. */
+	if (!memchr(p->policy, '\0', sizeof(p->policy)))
+		return mos__error_path(err, MOS_ECONFIG, src, key,
+				       "must be at most %zu characters",
+				       sizeof(p->policy) - 1);
+	if (p->policy[0] == '\0')
+		return mos__error_path(err, MOS_ECONFIG, src, key,
+				       "must not be empty");
+	for (; known && *known; known++)
+		if (strcmp(p->policy, *known) == 0)
+			return 0;
+	return unknown_policy(p->policy, key, src, err);
+}
+
+/* A per-queue list has no entries (the policy's default) or one per
+ * queue. */
+static int check_count(uint32_t n, uint32_t queues, const char *key,
+		       const char *src, mos_error_t *err)
+{
+	if (n == 0 || n == queues)
+		return 0;
+	return mos__error_path(err, MOS_ECONFIG, src, key,
+			       "has %lu entries but queues is %lu",
+			       (unsigned long)n, (unsigned long)queues);
+}
+
+/* Report entry i of the list at key as zero. */
+static int zero_entry(const char *key, uint32_t i, const char *src,
+		      mos_error_t *err)
+{
+	char path[MOS_ERROR_PATH_LEN];
+
+	snprintf(path, sizeof(path), "%s[%lu]", key, (unsigned long)i);
+	return mos__error_path(err, MOS_ECONFIG, src, path,
+			       "must be above 0");
+}
+
+/* mlfq's levels and per-level lists.  queues is checked first, so a list
+ * whose count matches it fits its array. */
+static int check_queues(const mos_sched_params_t *p,
+			const mos_sched_keys_t *k, const char *src,
+			mos_error_t *err)
+{
+	uint32_t i;
+	int rc;
+
+	if (p->queues < 1 || p->queues > MOS_MLFQ_MAX_QUEUES)
+		return mos__error_path(err, MOS_ECONFIG, src, k->queues,
+				       "must be between 1 and %d",
+				       MOS_MLFQ_MAX_QUEUES);
+	if ((rc = check_count(p->nquanta, p->queues, k->quanta, src, err)))
+		return rc;
+	for (i = 0; i < p->nquanta; i++)
+		if (p->quanta[i] == 0)
+			return zero_entry(k->quanta, i, src, err);
+	if ((rc = check_count(p->nallotments, p->queues, k->allotments, src,
+			      err)))
+		return rc;
+	for (i = 0; i < p->nallotments; i++)
+		if (p->allotments[i] == 0)
+			return zero_entry(k->allotments, i, src, err);
+	return 0;
+}
+
+/* Times with a lower bound.  tick comes before time_slice: a workload's
+ * quantum is a multiple of its tick, so a zero tick is the root cause. */
+static int check_times(const mos_sched_params_t *p,
+		       const mos_sched_keys_t *k, const char *src,
+		       mos_error_t *err)
+{
+	if (p->tick < MOS_NSEC)
+		return mos__error_path(err, MOS_ECONFIG, src, k->tick,
+				       "must be at least 1 ns");
+	if (p->time_slice < MOS_USEC)
+		return mos__error_path(err, MOS_ECONFIG, src, k->time_slice,
+				       "must be at least 1 us");
+	if (p->min_granularity == 0)
+		return mos__error_path(err, MOS_ECONFIG, src,
+				       k->min_granularity, "must be above 0");
+	if (p->target_latency < p->min_granularity)
+		return mos__error_path(
+			err, MOS_ECONFIG, src, k->target_latency,
+			"must be at least min_granularity (%llu ns)",
+			(unsigned long long)p->min_granularity);
+	return 0;
+}
+
+int mos__sched_params_check(const mos_sched_params_t *p,
+			    const mos_sched_keys_t *keys, const char *source,
+			    mos_error_t *err)
+{
+	int rc = check_policy(p, keys->policy, source, err);
+
+	if (!rc)
+		rc = check_times(p, keys, source, err);
+	if (!rc)
+		rc = check_queues(p, keys, source, err);
+	return rc;
 }
 
 /* Validate, naming src in errors.  Reports the first bad field. */
@@ -160,7 +316,9 @@ static int check(const mos_config_t *cfg, const char *src, mos_error_t *err)
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if ((rc = check_name(cfg, &names[i], src, err)) != 0)
 			return rc;
-	return check_other(cfg, src, err);
+	if ((rc = check_other(cfg, src, err)) != 0)
+		return rc;
+	return mos__sched_params_check(&cfg->sched, &config_keys, src, err);
 }
 
 int mos_config_validate(const mos_config_t *cfg, mos_error_t *err)
@@ -183,8 +341,12 @@ static const char *const top_keys[] = {
 	"stack_guard_pages", "context_backend", "history_size",
 	"trace_capacity", "scheduler", "clock", NULL,
 };
-static const char *const scheduler_keys[] = {"policy", "time_slice_ms",
-					     NULL};
+static const char *const scheduler_keys[] = {
+	"policy", "time_slice_ms", "tick_ms", "context_switch_cost_ms",
+	"preemptive", "aging_ms", "queues", "quanta_ms", "allotments",
+	"boost_ms", "io_bump", "stay", "seed", "min_granularity_ms",
+	"target_latency_ms", NULL,
+};
 static const char *const clock_keys[] = {"backend", "speed", NULL};
 
 /* A uint32_t field: the getter only checks that the value fits; the range
@@ -246,16 +408,115 @@ static int read_flags(mos_jload_t *ld, json_t *o, mos_config_t *c)
 	return rc;
 }
 
+/* ---- arrays (see config_int.h) ---- */
+
+int mos__json_each(mos_jload_t *ld, json_t *arr, size_t max,
+		   mos_jeach_fn fn, void *ctx)
+{
+	size_t i, n = json_array_size(arr);
+	int rc = 0;
+
+	if (!json_is_array(arr))
+		return mos__json_fail(ld, MOS_ECONFIG, "expected an array");
+	if (n > max)
+		return mos__json_fail(ld, MOS_ECONFIG,
+				      "must have at most %zu entries", max);
+	for (i = 0; i < n && !rc; i++) {
+		mos__jpath_push_index(&ld->path, i);
+		rc = fn(ld, json_array_get(arr, i), i, ctx);
+		mos__jpath_pop(&ld->path);
+	}
+	return rc;
+}
+
+/* ---- scheduler section ---- */
+
+/* Scheduler durations: JSON milliseconds, nanoseconds in the struct. */
+static const struct duration {
+	const char *key;
+	size_t offset;
+} durations[] = {
+	{"time_slice_ms", offsetof(mos_sched_params_t, time_slice)},
+	{"tick_ms", offsetof(mos_sched_params_t, tick)},
+	{"context_switch_cost_ms", offsetof(mos_sched_params_t, switch_cost)},
+	{"aging_ms", offsetof(mos_sched_params_t, aging)},
+	{"boost_ms", offsetof(mos_sched_params_t, boost)},
+	{"min_granularity_ms", offsetof(mos_sched_params_t, min_granularity)},
+	{"target_latency_ms", offsetof(mos_sched_params_t, target_latency)},
+};
+
+static int read_durations(mos_jload_t *ld, json_t *o, mos_sched_params_t *s)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < sizeof(durations) / sizeof(*durations);
+	     i++) {
+		mos_time_t *f =
+			(mos_time_t *)((char *)s + durations[i].offset);
+
+		rc = mos__json_get_duration_ms(ld, o, durations[i].key, f);
+	}
+	return rc;
+}
+
+static int quantum_ms(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
+{
+	mos_sched_params_t *s = ctx;
+
+	return mos__json_get_duration_ms(ld, v, NULL, &s->quanta[i]);
+}
+
+/* Any uint32_t: zero is check()'s to report, for code-built structs too. */
+static int allotment(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
+{
+	mos_sched_params_t *s = ctx;
+
+	return mos__json_get_u32(ld, v, NULL, 0, UINT32_MAX,
+				 &s->allotments[i]);
+}
+
+/* The per-queue list at key; *count is set only when the key is there. */
+static int read_list(mos_jload_t *ld, json_t *o, const char *key,
+		     mos_jeach_fn fn, mos_sched_params_t *s, uint32_t *count)
+{
+	json_t *a;
+	int rc = mos__json_get_array(ld, o, key, &a);
+
+	if (rc || !a)
+		return rc;
+	mos__jpath_push_key(&ld->path, key);
+	rc = mos__json_each(ld, a, MOS_MLFQ_MAX_QUEUES, fn, s);
+	mos__jpath_pop(&ld->path);
+	if (!rc)
+		*count = (uint32_t)json_array_size(a);
+	return rc;
+}
+
 static int read_scheduler(mos_jload_t *ld, json_t *o, mos_config_t *c)
 {
+	mos_sched_params_t *s = &c->sched;
 	int rc = mos__json_check_keys(ld, o, scheduler_keys);
 
 	if (!rc)
-		rc = mos__json_get_string(ld, o, "policy", c->sched_policy,
-					  sizeof(c->sched_policy));
+		rc = mos__json_get_string(ld, o, "policy", s->policy,
+					  sizeof(s->policy));
 	if (!rc)
-		rc = mos__json_get_duration_ms(ld, o, "time_slice_ms",
-					       &c->time_slice);
+		rc = read_durations(ld, o, s);
+	if (!rc)
+		rc = mos__json_get_bool(ld, o, "preemptive", &s->preemptive);
+	if (!rc)
+		rc = mos__json_get_bool(ld, o, "io_bump", &s->io_bump);
+	if (!rc)
+		rc = mos__json_get_bool(ld, o, "stay", &s->stay);
+	if (!rc)
+		rc = u32(ld, o, "queues", &s->queues);
+	if (!rc)
+		rc = mos__json_get_u64(ld, o, "seed", &s->seed);
+	if (!rc)
+		rc = read_list(ld, o, "quanta_ms", quantum_ms, s, &s->nquanta);
+	if (!rc)
+		rc = read_list(ld, o, "allotments", allotment, s,
+			       &s->nallotments);
 	return rc;
 }
 

@@ -61,48 +61,114 @@ static void advance(mos_kernel_t *k, mos_time_t to)
 	k->now = to;
 }
 
+void mos__kernel_check_preempt(mos_kernel_t *k)
+{
+	mos_proc_t *c = k->current;
+
+	if (c && c->state == MOS_STATE_RUNNING && k->sched->preempts &&
+	    k->sched->preempts(k->rq, c, k->now))
+		k->need_resched = true;
+}
+
 void mos__kernel_make_ready(mos_kernel_t *k, mos_proc_t *p,
 			    mos_enq_reason_t why, mos_cause_t cause)
 {
 	mos__proc_set_state(k, p, MOS_STATE_READY, cause);
-	if (why != MOS_ENQ_PREEMPT)
-		p->slice_left = 0;
-	k->sched->enqueue(k->rq, p, why);
-	if (k->current && k->current != p && k->sched->preempts &&
-	    k->sched->preempts(k->rq, k->current, p))
-		k->need_resched = true;
+	p->se.ready_since = k->now;
+	k->sched->enqueue(k->rq, p, why, k->now);
+	mos__kernel_check_preempt(k);
 }
 
-static void preempt(mos_kernel_t *k, mos_enq_reason_t why, mos_cause_t cause)
+/* The current process stops running (or being switched to). */
+void mos__kernel_put_current(mos_kernel_t *k, mos_put_reason_t why)
 {
 	mos_proc_t *p = k->current;
 
 	k->current = NULL;
 	k->need_resched = false;
-	p->t.involuntary_switches++;
-	k->stats.preemptions++;
-	mos__kernel_make_ready(k, p, why, cause);
+	k->switch_end = 0;
+	if (why <= MOS_PUT_YIELD)
+		p->se.ready_since = k->now;
+	k->sched->put_prev(k->rq, p, why, k->now);
 }
 
+/* Running -> Ready, still runnable. */
+static void requeue(mos_kernel_t *k, mos_put_reason_t why, mos_cause_t cause)
+{
+	mos_proc_t *p = k->current;
+
+	if (why == MOS_PUT_YIELD) {
+		p->t.voluntary_switches++;
+	} else {
+		p->t.involuntary_switches++;
+		k->stats.preemptions++;
+	}
+	mos__proc_set_state(k, p, MOS_STATE_READY, cause);
+	mos__kernel_put_current(k, why);
+}
+
+static mos_time_t policy_event(const mos_kernel_t *k)
+{
+	const mos_proc_t *c = k->current;
+
+	if (!k->sched->next_event)
+		return MOS_TIME_NEVER;
+	return k->sched->next_event(k->rq, c && c->state == MOS_STATE_RUNNING
+						   ? c : NULL);
+}
+
+static mos_time_t next_due(const mos_kernel_t *k)
+{
+	mos_timer_t *t = mos__timer_peek(&k->timers);
+
+	return tmin(t ? t->due : MOS_TIME_NEVER, policy_event(k));
+}
+
+static void become_running(mos_kernel_t *k, mos_proc_t *p)
+{
+	mos__proc_set_state(k, p, MOS_STATE_RUNNING, MOS_CAUSE_DISPATCH);
+	k->stats.dispatches++;
+	p->t.dispatches++;
+	if (p->t.first_run == MOS_TIME_NEVER)
+		p->t.first_run = k->now;
+	mos__kernel_check_preempt(k);
+}
+
+/* Pick the next process.  A switch to a different process than the last
+ * one to run costs switch_cost of idle CPU first (current is then the
+ * process being switched to, still Ready). */
 static bool dispatch(mos_kernel_t *k)
 {
-	mos_proc_t *p = k->sched->pick_next(k->rq);
+	mos_proc_t *p = k->sched->pick_next(k->rq, k->now);
+	bool is_switch;
 
 	if (!p)
 		return false;
 	k->need_resched = false;
-	mos__proc_set_state(k, p, MOS_STATE_RUNNING, MOS_CAUSE_DISPATCH);
-	k->stats.dispatches++;
-	if (k->last_ran_pid != 0 && k->last_ran_pid != p->pid)
-		k->stats.context_switches++;
-	k->last_ran_pid = p->pid;
 	k->current = p;
-	p->t.dispatches++;
-	if (p->t.first_run == MOS_TIME_NEVER)
-		p->t.first_run = k->now;
-	if (p->slice_left == 0)
-		p->slice_left = k->sched->time_slice(k->rq, p);
+	is_switch = k->last_ran_pid != 0 && k->last_ran_pid != p->pid;
+	k->last_ran_pid = p->pid;
+	if (is_switch)
+		k->stats.context_switches++;
+	if (is_switch && k->cfg.sched.switch_cost) {
+		k->switch_end = k->now + k->cfg.sched.switch_cost;
+		return true;
+	}
+	become_running(k, p);
 	return true;
+}
+
+static void switching(mos_kernel_t *k, mos_time_t until)
+{
+	mos_time_t horizon = tmin(tmin(k->switch_end, next_due(k)), until);
+
+	k->stats.idle += horizon - k->now;
+	k->stats.switching += horizon - k->now;
+	advance(k, horizon);
+	if (k->now == k->switch_end) {
+		k->switch_end = 0;
+		become_running(k, k->current);
+	}
 }
 
 /* Switch to p's coroutine and handle what it asked for when it comes back. */
@@ -117,9 +183,7 @@ static void resume(mos_kernel_t *k, mos_proc_t *p)
 		mos__proc_die(k, p, MOS_W_EXITCODE(0, MOS_SIGSEGV),
 			      MOS_CAUSE_CRASH);
 	if (p->state != MOS_STATE_RUNNING) {
-		/* Blocked or dead; the CPU is free. */
-		if (k->current == p)
-			k->current = NULL;
+		/* Blocked or dead: put_prev was called on the way. */
 		mos__proc_after_switch(k, p);
 		return;
 	}
@@ -128,13 +192,11 @@ static void resume(mos_kernel_t *k, mos_proc_t *p)
 		return; /* stays current; the loop charges the burst */
 	case MOS_REQ_YIELD:
 		p->req = MOS_REQ_NONE;
-		k->current = NULL;
-		p->t.voluntary_switches++;
-		mos__kernel_make_ready(k, p, MOS_ENQ_YIELD, MOS_CAUSE_YIELD);
+		requeue(k, MOS_PUT_YIELD, MOS_CAUSE_YIELD);
 		return;
 	case MOS_REQ_PREEMPT:
 		p->req = MOS_REQ_NONE;
-		preempt(k, MOS_ENQ_PREEMPT, MOS_CAUSE_PREEMPT);
+		requeue(k, MOS_PUT_PREEMPT, MOS_CAUSE_PREEMPT);
 		return;
 	case MOS_REQ_NONE:
 		break;
@@ -146,29 +208,24 @@ static void resume(mos_kernel_t *k, mos_proc_t *p)
 static void charge(mos_kernel_t *k, mos_time_t until)
 {
 	mos_proc_t *p = k->current;
-	mos_timer_t *t = mos__timer_peek(&k->timers);
-	mos_time_t horizon = k->now + p->burst_left, d;
+	mos_time_t slice = k->sched->slice_left(k->rq, p);
+	mos_time_t horizon = tmin(k->now + p->burst_left, next_due(k)), d;
 
-	if (p->slice_left != MOS_TIME_NEVER)
-		horizon = tmin(horizon, k->now + p->slice_left);
-	if (t)
-		horizon = tmin(horizon, t->due);
+	if (slice != MOS_TIME_NEVER)
+		horizon = tmin(horizon, k->now + slice);
 	horizon = tmin(horizon, until);
 	d = horizon - k->now;
 	advance(k, horizon);
 	p->burst_left -= d;
-	if (p->slice_left != MOS_TIME_NEVER)
-		p->slice_left -= d;
 	p->t.cpu_user += d;
 	k->stats.busy += d;
-	if (k->sched->charge)
-		k->sched->charge(k->rq, p, d);
+	k->sched->charge(k->rq, p, d);
 
 	if (p->burst_left == 0) {
 		p->req = MOS_REQ_NONE;
 		resume(k, p);
-	} else if (p->slice_left == 0) {
-		preempt(k, MOS_ENQ_SLICE, MOS_CAUSE_SLICE);
+	} else if (k->sched->slice_left(k->rq, p) == 0) {
+		requeue(k, MOS_PUT_SLICE, MOS_CAUSE_SLICE);
 	}
 	/* Otherwise a timer is due or `until` was reached: the loop goes on. */
 }
@@ -178,10 +235,15 @@ static void fire_timers(mos_kernel_t *k)
 	mos_timer_t *t;
 
 	while ((t = mos__timer_pop_due(&k->timers, k->now))) {
+		mos_proc_t *p = mos_container_of(t, mos_proc_t, timer);
+
 		k->stats.timers_fired++;
-		if (t->kind != MOS_TIMER_WAKE)
+		if (t->kind == MOS_TIMER_WAKE)
+			mos__proc_wake(k, p);
+		else if (t->kind == MOS_TIMER_ADMIT)
+			mos__proc_admit(k, p);
+		else
 			mos__panic(k, "timer of unknown kind %u", t->kind);
-		mos__proc_wake(k, mos_container_of(t, mos_proc_t, timer));
 	}
 }
 
@@ -193,22 +255,33 @@ static bool step(mos_kernel_t *k, mos_time_t until)
 
 	if (k->now >= until)
 		return false;
+	/* Order at one instant: a pending preemption, policy events, then
+	 * timers (admissions before wake-ups), then the CPU. */
+	if (k->need_resched) {
+		requeue(k, MOS_PUT_PREEMPT, MOS_CAUSE_PREEMPT);
+		return true;
+	}
+	if (policy_event(k) <= k->now) {
+		k->sched->event(k->rq, k->now);
+		mos__kernel_check_preempt(k);
+		return true;
+	}
 	t = mos__timer_peek(&k->timers);
 	if (t && t->due <= k->now) {
 		fire_timers(k);
 		return true;
 	}
-	if (k->current && k->need_resched)
-		preempt(k, MOS_ENQ_PREEMPT, MOS_CAUSE_PREEMPT);
 	if (k->current || dispatch(k)) {
-		if (k->current->req == MOS_REQ_COMPUTE)
+		if (k->current->state == MOS_STATE_READY)
+			switching(k, until);
+		else if (k->current->req == MOS_REQ_COMPUTE)
 			charge(k, until);
 		else
 			resume(k, k->current);
 		return true;
 	}
-	/* Idle: jump to the next timer. */
-	target = tmin(t ? t->due : MOS_TIME_NEVER, until);
+	/* Idle: jump to the next timer or policy event. */
+	target = tmin(next_due(k), until);
 	if (target == MOS_TIME_NEVER)
 		return false;
 	k->stats.idle += target - k->now;
@@ -271,7 +344,7 @@ static int open_hal(mos_kernel_t *k)
 
 	k->ctx = mos__ctx_backend_find(k->cfg.context_backend);
 	k->clock = mos__clock_backend_find(k->cfg.clock_backend);
-	k->sched = mos__sched_find(k->cfg.sched_policy);
+	k->sched = mos__sched_find(k->cfg.sched.policy);
 	if (!k->ctx || !k->clock || !k->sched)
 		return MOS_ECONFIG;
 	if ((err = mos__fiber_host_init(&k->host, k->ctx)) < 0)
@@ -283,7 +356,7 @@ static int open_hal(mos_kernel_t *k)
 		k->clock = NULL;
 		return err;
 	}
-	return k->sched->init(&k->cfg, &k->rq);
+	return k->sched->init(&k->cfg.sched, k->cfg.seed, &k->rq);
 }
 
 int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **out)

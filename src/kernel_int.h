@@ -34,8 +34,10 @@ typedef enum mos_wait_kind {
 	MOS_WAIT_FOREVER /* idle: only death ends it */
 } mos_wait_kind_t;
 
-/* Timer kinds (mos_timer_t.kind). */
-enum { MOS_TIMER_WAKE = 1 };
+/* Timer kinds (mos_timer_t.kind) and bands: at one instant, policy events
+ * come first (not timers), then admissions, then wake-ups. */
+enum { MOS_TIMER_WAKE = 1, MOS_TIMER_ADMIT = 2 };
+enum { MOS_BAND_ADMIT = 1, MOS_BAND_WAKE = 2 };
 
 typedef struct mos_prog_entry {
 	mos_program_t def;
@@ -69,7 +71,7 @@ struct mos_proc {
 
 	/* Scheduling: owned by the policy while Ready. */
 	mos_sched_ent_t se;
-	mos_time_t slice_left;          /* rest of the current slice; 0: fresh */
+	mos_sched_attr_t attr;
 	mos_time_t burst_left;          /* rest of the compute burst */
 	mos_req_t req;                  /* set by the coroutine, read by kernel */
 
@@ -128,7 +130,9 @@ struct mos_kernel {
 	/* Scheduler */
 	const mos_sched_class_t *sched;
 	void *rq;
-	mos_proc_t *current;            /* Running, or NULL */
+	mos_proc_t *current;            /* Running, or Ready while the CPU
+					   switches to it; NULL: idle */
+	mos_time_t switch_end;          /* a context switch ends then */
 	mos_proc_t *on_cpu;             /* whose coroutine executes now, or
 					   NULL while on the host stack */
 	mos_pid_t last_ran_pid;         /* 0 after the CPU idled */
@@ -150,11 +154,13 @@ struct mos_kernel {
 uint64_t mos__rng_next(mos_kernel_t *k);
 void mos__kernel_make_ready(mos_kernel_t *k, mos_proc_t *p, mos_enq_reason_t why,
 			    mos_cause_t cause);
-void mos__kernel_switch_out(mos_kernel_t *k, mos_proc_t *p);
+void mos__kernel_put_current(mos_kernel_t *k, mos_put_reason_t why);
+void mos__kernel_check_preempt(mos_kernel_t *k);
 
 /* proc.c */
 int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 		     mos_proc_t *parent, mos_pid_t *pid);
+void mos__proc_admit(mos_kernel_t *k, mos_proc_t *p);
 mos_proc_t *mos__proc_lookup(const mos_kernel_t *k, mos_pid_t pid);
 int mos__proc_find_live(const mos_kernel_t *k, mos_pid_t pid, mos_proc_t **out);
 void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,

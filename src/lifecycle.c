@@ -22,7 +22,7 @@ void mos__proc_free(mos_kernel_t *k, mos_proc_t *p);
 
 #define B(s) (1u << MOS_STATE_##s)
 static const uint16_t allowed[MOS_STATE_COUNT] = {
-	[MOS_STATE_NEW] = B(READY),
+	[MOS_STATE_NEW] = B(READY) | B(TERMINATED),
 	[MOS_STATE_READY] = B(RUNNING) | B(SUSPENDED) | B(TERMINATED),
 	[MOS_STATE_RUNNING] = B(READY) | B(BLOCKED) | B(SUSPENDED) |
 			      B(TERMINATED),
@@ -100,12 +100,14 @@ mos_proc_t *mos__proc_zombie_child(mos_proc_t *parent, mos_pid_t pid,
 
 /* ---- blocking and waking ------------------------------------------------ */
 
+/* The running p blocks (called on its own coroutine). */
 void mos__proc_block(mos_kernel_t *k, mos_proc_t *p, mos_wait_kind_t kind,
 		     mos_cause_t cause)
 {
 	p->wait_kind = kind;
 	p->t.voluntary_switches++;
 	mos__proc_set_state(k, p, MOS_STATE_BLOCKED, cause);
+	mos__kernel_put_current(k, MOS_PUT_SLEEP);
 }
 
 void mos__proc_wake(mos_kernel_t *k, mos_proc_t *p)
@@ -159,16 +161,20 @@ void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause
 {
 	mos_proc_t *parent;
 
-	if (p->state == MOS_STATE_READY)
+	bool was_current = k->current == p;
+
+	if (!was_current && p->state == MOS_STATE_READY)
 		k->sched->dequeue(k->rq, p);
 	mos__timer_cancel(&k->timers, &p->timer);
-	if (k->current == p)
-		k->current = NULL;
 	p->wait_kind = MOS_WAIT_NONE;
 	p->req = MOS_REQ_NONE;
 	p->exit_status = status;
 	p->t.finished = k->now;
 	mos__proc_set_state(k, p, MOS_STATE_TERMINATED, cause);
+	if (was_current)
+		mos__kernel_put_current(k, MOS_PUT_EXIT);
+	if (k->sched->detach)
+		k->sched->detach(k->rq, p);
 	k->stats.processes_exited++;
 	release(k, p);
 	reparent_children(k, p);
@@ -245,12 +251,7 @@ int mos_process_suspend(mos_kernel_t *k, mos_pid_t pid)
 		return err;
 	switch (p->state) {
 	case MOS_STATE_READY:
-		k->sched->dequeue(k->rq, p);
-		break;
 	case MOS_STATE_RUNNING: /* stopped between two runs, mid-burst */
-		k->current = NULL;
-		p->t.involuntary_switches++;
-		break;
 	case MOS_STATE_BLOCKED:
 		break;
 	default:
@@ -259,7 +260,14 @@ int mos_process_suspend(mos_kernel_t *k, mos_pid_t pid)
 	p->suspended_from = p->state == MOS_STATE_BLOCKED ? MOS_STATE_BLOCKED
 							  : MOS_STATE_READY;
 	p->wake_pending = false;
+	if (p->state == MOS_STATE_RUNNING)
+		p->t.involuntary_switches++;
 	mos__proc_set_state(k, p, MOS_STATE_SUSPENDED, MOS_CAUSE_SUSPEND);
+	/* Picked (running or being switched to) or merely queued. */
+	if (k->current == p)
+		mos__kernel_put_current(k, MOS_PUT_SLEEP);
+	else if (p->suspended_from == MOS_STATE_READY)
+		k->sched->dequeue(k->rq, p);
 	return 0;
 }
 

@@ -258,13 +258,18 @@ static mos_proc_t *proc_alloc(mos_kernel_t *k, const mos_process_spec_t *spec)
 	p->priority = spec->priority;
 	p->prio_class = spec->prio_class;
 	p->flags = spec->flags;
+	p->attr = spec->sched;
+	if (p->attr.tickets == 0)
+		p->attr.tickets = 100;
+	p->se.burst = p->attr.burst;
 	mos_list_init(&p->children);
 	mos_list_init(&p->sibling);
 	mos_list_init(&p->se.node);
 	mos_list_init(&p->hist);
 	mos__timer_init(&p->timer, MOS_TIMER_WAKE);
 	p->t.created = k->now;
-	p->t.first_run = p->t.finished = p->t.reaped = MOS_TIME_NEVER;
+	p->t.admitted = p->t.first_run = MOS_TIME_NEVER;
+	p->t.finished = p->t.reaped = MOS_TIME_NEVER;
 	p->state_since = k->now;
 	p->state = MOS_STATE_NEW;
 	return p;
@@ -304,14 +309,32 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 		return err;
 	}
 	p->pid = pid_alloc(k);
+	if (k->sched->attach && (err = k->sched->attach(k->rq, p)) < 0) {
+		mos__proc_free(k, p);
+		return err;
+	}
 	p->ppid = parent->pid;
 	pid_insert(k, p);
 	mos_list_push_back(&parent->children, &p->sibling);
 	k->stats.processes_created++;
-	mos__kernel_make_ready(k, p, MOS_ENQ_NEW, MOS_CAUSE_CREATE);
 	if (pid)
 		*pid = p->pid;
+	if (spec->start_time > k->now) {
+		p->timer.kind = MOS_TIMER_ADMIT;
+		mos__timer_arm(&k->timers, &p->timer, spec->start_time,
+			       MOS_BAND_ADMIT);
+		return 0;
+	}
+	mos__proc_admit(k, p);
 	return 0;
+}
+
+/* New -> Ready: the long-term scheduler lets p in. */
+void mos__proc_admit(mos_kernel_t *k, mos_proc_t *p)
+{
+	p->timer.kind = MOS_TIMER_WAKE;
+	p->t.admitted = k->now;
+	mos__kernel_make_ready(k, p, MOS_ENQ_NEW, MOS_CAUSE_CREATE);
 }
 
 int mos_process_create(mos_kernel_t *k, const mos_process_spec_t *spec,
@@ -393,6 +416,7 @@ void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info)
 	info->working_directory = p->cwd;
 	info->envc = p->envc;
 	info->environment = (const char *const *)p->envp;
+	info->sched = p->attr;
 	info->times = p->t;
 }
 

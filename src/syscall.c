@@ -60,7 +60,7 @@ int mos_sys_sleep(mos_proc_t *self, mos_time_t d)
 	} else {
 		mos_time_t due = d >= MOS_TIME_NEVER - k->now ? MOS_TIME_NEVER - 1
 							      : k->now + d;
-		mos__timer_arm(&k->timers, &p->timer, due, 0);
+		mos__timer_arm(&k->timers, &p->timer, due, MOS_BAND_WAKE);
 		mos__proc_block(k, p, MOS_WAIT_TIMER, MOS_CAUSE_SLEEP);
 	}
 	to_kernel(p);
@@ -147,6 +147,17 @@ void *mos_sys_state(mos_proc_t *self) { return enter(self)->prog_state; }
 uint64_t mos_sys_random(mos_proc_t *self)
 {
 	return mos__rng_next(enter(self)->k);
+}
+
+int mos_sys_sched_hint(mos_proc_t *self, mos_time_t next_burst)
+{
+	mos_proc_t *p = enter(self);
+
+	/* Takes effect at the next scheduling decision: a hint is usually
+	 * given just before blocking, and must not cost a switch of its own. */
+	p->attr.burst = next_burst;
+	p->se.burst = next_burst;
+	return 0;
 }
 
 int mos_sys_create_process(mos_proc_t *self, mos_priority_t priority,

@@ -33,7 +33,7 @@ Test(kernel, create_rejects_bad_config)
 	mos_kernel_t *k = (mos_kernel_t *)&cfg;
 
 	mos_config_default(&cfg);
-	strcpy(cfg.sched_policy, "no-such-policy");
+	strcpy(cfg.sched.policy, "no-such-policy");
 	cr_assert_eq(mos_kernel_create(&cfg, &k), MOS_ECONFIG);
 	cr_assert_null(k);
 	mos_config_default(&cfg);
@@ -43,7 +43,7 @@ Test(kernel, create_rejects_bad_config)
 	strcpy(cfg.clock_backend, "sundial");
 	cr_assert_eq(mos_kernel_create(&cfg, &k), MOS_ECONFIG);
 	mos_config_default(&cfg);
-	cfg.time_slice = 0;
+	cfg.sched.time_slice = 0;
 	cr_assert_eq(mos_kernel_create(&cfg, &k), MOS_ECONFIG);
 	cr_assert_eq(mos_kernel_create(NULL, NULL), MOS_EINVAL);
 	mos_kernel_destroy(NULL);
@@ -58,7 +58,7 @@ Test(kernel, thousand_processes_round_robin)
 	mos_pid_t first = 0, last = 0;
 
 	mos_config_default(&cfg);
-	cfg.time_slice = MS(1);
+	cfg.sched.time_slice = MS(1);
 	k = t_kernel(&cfg);
 	for (int i = 0; i < 1000; i++) {
 		mos_pid_t pid = t_spawn(k, T_ARGV("cpu", "10ms"));
@@ -162,7 +162,7 @@ static uint64_t scenario_hash(uint64_t seed, char *dump, size_t len)
 
 	mos_config_default(&cfg);
 	cfg.seed = seed;
-	cfg.time_slice = MS(2);
+	cfg.sched.time_slice = MS(2);
 	k = t_kernel(&cfg);
 	t_spawn(k, T_ARGV("script",
 			  "[{\"spawn\":[\"io\",\"1ms\",\"3ms\",\"5\"]},"

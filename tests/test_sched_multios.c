@@ -52,7 +52,7 @@ Test(sched_multios, class_shapes_the_slice)
 	mos_kernel_t *k;
 
 	mos_config_default(&cfg);
-	cfg.time_slice = MS(4);
+	cfg.sched.time_slice = MS(4);
 	k = t_kernel(&cfg);
 	mos_pid_t in = spawn_at(k, MOS_PRIO_NORMAL, MOS_CLASS_INTERACTIVE,
 				T_ARGV("cpu", "8ms"));

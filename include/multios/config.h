@@ -25,7 +25,13 @@
  *     "context_backend": "auto",
  *     "history_size": 1024,
  *     "trace_capacity": 4096,
- *     "scheduler": { "policy": "multios", "time_slice_ms": 10 },
+ *     "scheduler": { "policy": "multios", "time_slice_ms": 10,
+ *                    "context_switch_cost_ms": 0, "preemptive": true,
+ *                    "aging_ms": 0, "queues": 3, "quanta_ms": [10, 20, 40],
+ *                    "allotments": [1, 1, 1], "boost_ms": 0,
+ *                    "io_bump": false, "stay": false, "seed": 0,
+ *                    "min_granularity_ms": 0.75, "target_latency_ms": 6,
+ *                    "tick_ms": 1 },
  *     "clock": { "backend": "virtual", "speed": 1.0 }
  *   }
  */
@@ -39,6 +45,35 @@
 
 #define MOS_POLICY_NAME_LEN 32
 #define MOS_BACKEND_NAME_LEN 16
+#define MOS_MLFQ_MAX_QUEUES 16
+
+/*
+ * The scheduler policy and its parameters (docs/SCHEDULERS.md has each
+ * policy's rules).  Times are nanoseconds; JSON gives them in ms.
+ */
+typedef struct mos_sched_params {
+	char policy[MOS_POLICY_NAME_LEN]; /* "multios" (see mos_sched_policies) */
+	mos_time_t time_slice;   /* base slice, rr/lottery/stride quantum and
+				    mlfq's default quantum; 10 ms */
+	mos_time_t tick;         /* unit of mlfq's boost allotment; 1 ms */
+	mos_time_t switch_cost;  /* idle CPU per context switch; 0 */
+	bool preemptive;         /* priority: preempt on a more urgent arrival;
+				    true */
+	mos_time_t aging;        /* priority: a Ready process's number drops by
+				    one per `aging` waited; 0 = off */
+	uint32_t queues;         /* mlfq levels; 3 */
+	uint32_t nquanta;        /* entries in quanta (0: all time_slice) */
+	mos_time_t quanta[MOS_MLFQ_MAX_QUEUES];     /* [0] is the top queue */
+	uint32_t nallotments;    /* entries in allotments (0: all 1) */
+	uint32_t allotments[MOS_MLFQ_MAX_QUEUES];   /* in quanta; [0] = top */
+	mos_time_t boost;        /* mlfq: move every job to the top this often;
+				    0 = never */
+	bool io_bump;            /* mlfq: back from I/O to the front */
+	bool stay;               /* mlfq: I/O resets the allotment */
+	uint64_t seed;           /* lottery; 0: the kernel's seed */
+	mos_time_t min_granularity; /* cfs; 0.75 ms */
+	mos_time_t target_latency;  /* cfs; 6 ms */
+} mos_sched_params_t;
 
 typedef struct mos_config {
 	/* The MultiOS documentation's ProcessManagerConfig, same defaults. */
@@ -62,14 +97,19 @@ typedef struct mos_config {
 	char context_backend[MOS_BACKEND_NAME_LEN]; /* "auto", "ucontext" */
 	uint32_t history_size;     /* reaped processes kept for queries; 1024 */
 	uint32_t trace_capacity;   /* events kept in the trace ring; 4096 */
-	char sched_policy[MOS_POLICY_NAME_LEN];     /* "multios" */
-	mos_time_t time_slice;     /* base time slice, ns; 10 ms */
+	mos_sched_params_t sched;  /* policy "multios", 10 ms slice */
 	char clock_backend[MOS_BACKEND_NAME_LEN];   /* "virtual", "realtime" */
 	double clock_speed;        /* realtime only: virtual s per wall s; 1.0 */
 } mos_config_t;
 
 /* Fill *cfg with the defaults above.  Never fails. */
 MOS_API void mos_config_default(mos_config_t *cfg);
+
+/* Fill *p with the scheduler defaults above.  Never fails. */
+MOS_API void mos_sched_params_default(mos_sched_params_t *p);
+
+/* Names of the scheduler policies, NULL-terminated, in a fixed order. */
+MOS_API const char *const *mos_sched_policies(void);
 
 /*
  * Check every field of *cfg for range and consistency.

@@ -33,7 +33,9 @@ typedef struct mos_kernel_stats {
 	uint64_t syscalls;
 	uint64_t timers_fired;
 	mos_time_t busy;             /* virtual time the CPU computed */
-	mos_time_t idle;             /* virtual time nothing was runnable */
+	mos_time_t idle;             /* virtual time the CPU did not compute
+					(includes switching) */
+	mos_time_t switching;        /* of which spent on context switches */
 	uint32_t live_processes;     /* in the table now (not Defunct) */
 } mos_kernel_stats_t;
 

@@ -14,6 +14,7 @@
 #include "kernel.h"
 #include "process.h"
 #include "program.h"
+#include "sched.h"
 #include "syscall.h"
 #include "trace.h"
 #include "types.h"

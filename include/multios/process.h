@@ -69,6 +69,20 @@ enum {
 	MOS_PROC_FLAGS_ALL = (1u << 4) - 1
 };
 
+/*
+ * Per-process inputs to the scheduler policies (Linux's sched_attr).  Each
+ * policy reads the fields it needs and ignores the rest.
+ */
+typedef struct mos_sched_attr {
+	int32_t rank;        /* priority number, smaller is more urgent
+				(priority); nice value -20..19 (cfs); 0 */
+	uint32_t tickets;    /* lottery and stride share; 0 means 100 */
+	mos_time_t period;   /* rm: release period (shorter = more urgent) */
+	mos_time_t deadline; /* edf: relative deadline from admission */
+	mos_time_t burst;    /* sjf/stcf: length of the next CPU burst, as
+				declared (mos_sys_sched_hint updates it) */
+} mos_sched_attr_t;
+
 /* What a process is created from.  Start from mos_process_spec_init(). */
 typedef struct mos_process_spec {
 	mos_pid_t parent;           /* 0: no parent given (child of init) */
@@ -80,11 +94,15 @@ typedef struct mos_process_spec {
 	const char *const *environment; /* NULL or NULL-terminated "KEY=VALUE",
 					   keys unique */
 	void *arg;                  /* passed to C programs, borrowed */
+	mos_sched_attr_t sched;     /* all 0 */
+	mos_time_t start_time;      /* admit (New -> Ready) at this virtual
+				       time; 0 or past: at once */
 } mos_process_spec_t;
 
 /* Times and counters of one process; all times virtual nanoseconds. */
 typedef struct mos_process_times {
 	mos_time_t created;     /* when it entered New */
+	mos_time_t admitted;    /* when it first became Ready */
 	mos_time_t first_run;   /* first dispatch; MOS_TIME_NEVER if never */
 	mos_time_t finished;    /* when it terminated; MOS_TIME_NEVER if alive */
 	mos_time_t reaped;      /* when it became Defunct; MOS_TIME_NEVER */
@@ -116,6 +134,7 @@ typedef struct mos_process_info {
 	const char *working_directory;
 	int envc;
 	const char *const *environment; /* "KEY=VALUE" */
+	mos_sched_attr_t sched;
 	mos_process_times_t times;
 } mos_process_info_t;
 
@@ -135,7 +154,8 @@ typedef struct mos_process_info {
 MOS_API void mos_process_spec_init(mos_process_spec_t *spec);
 
 /*
- * Create a process and make it Ready.  *pid receives its pid.
+ * Create a process and make it Ready, or, with a future spec.start_time,
+ * leave it New until then (admission).  *pid receives its pid.
  * Errors: MOS_EINVAL (NULL or empty command, bad class or flags, malformed
  * environment), MOS_EINVALPRIO, MOS_EINVALPID (negative parent),
  * MOS_EPROCNOTFOUND (no such parent), MOS_EINVALSTATE (parent is dead),

@@ -63,6 +63,13 @@ MOS_API void *mos_sys_state(mos_proc_t *self);
 MOS_API uint64_t mos_sys_random(mos_proc_t *self);
 
 /*
+ * Declare the length of the caller's next CPU burst (sched_attr.burst), for
+ * policies that order by it (sjf, stcf).  It takes effect at the next
+ * scheduling decision (it is not a preemption point).  Returns 0.
+ */
+MOS_API int mos_sys_sched_hint(mos_proc_t *self, mos_time_t next_burst);
+
+/*
  * The MultiOS System Call Interface.  create_process makes a child of the
  * caller running command at the given priority; priorities above the
  * caller's own need a System-class caller (else MOS_EPERM).

@@ -19,6 +19,10 @@ static const char usage[] =
 	"        orphan, a zombie and a crash.  Prints the timeline of every\n"
 	"        state change and a ps-like table; the output depends only on\n"
 	"        virtual time, so every run prints the same bytes.\n"
+	"  sched WORKLOAD.json [--policy NAME] [--quantum N] [--json]\n"
+	"        [--gantt] [--trace FILE] [--compare NAME,NAME,...]\n"
+	"        Run a workload under a scheduler policy and report the\n"
+	"        standard metrics ('multios sched --help' for more).\n"
 	"  help  Show this text.\n"
 	"\n"
 	"Options:\n"
@@ -42,6 +46,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cli_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "sched") == 0)
+		return cli_sched(argc - 1, argv + 1);
 	fprintf(stderr, "multios: unknown command '%s' (try 'multios --help')\n",
 		cmd);
 	return 2;

@@ -105,7 +105,7 @@ int cli_run(int argc, char **argv)
 	int quiet = 0, err;
 
 	mos_config_default(&cfg);
-	cfg.time_slice = 4 * MOS_MSEC;
+	cfg.sched.time_slice = 4 * MOS_MSEC;
 	if (parse_opts(argc, argv, &cfg, &quiet) < 0) {
 		fputs("Usage: multios run [--seed N] [--quiet]\n", stderr);
 		return 2;

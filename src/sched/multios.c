@@ -4,91 +4,44 @@
  * Strict priority levels, Critical > RealTime > High > Normal > Low > Idle:
  * the most urgent non-empty level always runs, and a process that becomes
  * Ready at a more urgent level than the running one preempts it at once.
- * Within a level, round robin: FIFO order, a preempted process goes back to
- * the head of its level (keeping the rest of its slice), one that used its
- * slice, yielded or woke up goes to the tail.
+ * Within a level, round robin: FIFO order; a preempted process goes back
+ * to the head of its level and keeps the rest of its slice; one that used
+ * its slice, yielded or woke up goes to the tail with a fresh slice.
  *
- * The priority class shapes the time slice (base = config time slice):
- * Interactive gets base/2 (quick turns for latency), Background 2*base
+ * The priority class shapes the time slice (base = sched.time_slice):
+ * Interactive gets base/2 (quick turns for latency), Background 2 x base
  * (fewer switches for throughput), System, User and Service the base.
  *
- * One FIFO list per level and a bitmap of non-empty levels: enqueue, dequeue
- * and pick are O(1).
+ * One FIFO per level and a bitmap of non-empty levels: O(1) everything.
  */
 #include <stdlib.h>
 
 #include "kernel_int.h"
 
 typedef struct rq {
-	mos_list_t level[MOS_PRIO_COUNT];
+	mos_fifo_t level[MOS_PRIO_COUNT];
 	uint32_t nonempty; /* bit L set when level[L] is not empty */
 	mos_time_t slice;
 } rq_t;
 
-static int init(const mos_config_t *cfg, void **out)
+static int init(const mos_sched_params_t *params, uint64_t seed, void **out)
 {
 	rq_t *rq = calloc(1, sizeof(*rq));
 
+	(void)seed;
 	if (!rq)
 		return MOS_ENOMEM;
 	for (int i = 0; i < MOS_PRIO_COUNT; i++)
-		mos_list_init(&rq->level[i]);
-	rq->slice = cfg->time_slice;
+		mos__fifo_init(&rq->level[i]);
+	rq->slice = params->time_slice;
 	*out = rq;
 	return 0;
 }
 
 static void fini(void *rq) { free(rq); }
 
-static void enqueue(void *arg, mos_proc_t *p, mos_enq_reason_t why)
+static mos_time_t full_slice(const rq_t *rq, const mos_proc_t *p)
 {
-	rq_t *rq = arg;
-	mos_sched_ent_t *e = mos__sched_ent(p);
-	int lvl = mos__sched_priority(p);
-
-	e->level = (uint32_t)lvl;
-	if (why == MOS_ENQ_PREEMPT)
-		mos_list_push_front(&rq->level[lvl], &e->node);
-	else
-		mos_list_push_back(&rq->level[lvl], &e->node);
-	rq->nonempty |= 1u << lvl;
-}
-
-static void dequeue(void *arg, mos_proc_t *p)
-{
-	rq_t *rq = arg;
-	mos_sched_ent_t *e = mos__sched_ent(p);
-
-	mos_list_remove(&e->node);
-	if (mos_list_empty(&rq->level[e->level]))
-		rq->nonempty &= ~(1u << e->level);
-}
-
-static mos_proc_t *pick_next(void *arg)
-{
-	rq_t *rq = arg;
-	int lvl;
-	mos_list_t *n;
-
-	if (!rq->nonempty)
-		return NULL;
-	lvl = 31 - __builtin_clz(rq->nonempty);
-	n = mos_list_pop_front(&rq->level[lvl]);
-	if (mos_list_empty(&rq->level[lvl]))
-		rq->nonempty &= ~(1u << lvl);
-	return mos__sched_proc(mos_container_of(n, mos_sched_ent_t, node));
-}
-
-static bool preempts(void *rq, const mos_proc_t *curr, const mos_proc_t *woken)
-{
-	(void)rq;
-	return mos__sched_priority(woken) > mos__sched_priority(curr);
-}
-
-static mos_time_t time_slice(void *arg, const mos_proc_t *p)
-{
-	const rq_t *rq = arg;
-
 	switch (mos__sched_class_of(p)) {
 	case MOS_CLASS_INTERACTIVE:
 		return rq->slice / 2 ? rq->slice / 2 : 1;
@@ -99,6 +52,87 @@ static mos_time_t time_slice(void *arg, const mos_proc_t *p)
 	}
 }
 
+static void push(rq_t *rq, mos_proc_t *p, bool front)
+{
+	int lvl = mos__sched_level_of(p);
+
+	mos__sched_ent(p)->level = (uint32_t)lvl;
+	if (front)
+		mos__fifo_push_front(&rq->level[lvl], p);
+	else
+		mos__fifo_push(&rq->level[lvl], p);
+	rq->nonempty |= 1u << lvl;
+}
+
+static void enqueue(void *rq, mos_proc_t *p, mos_enq_reason_t why, mos_time_t now)
+{
+	(void)why;
+	(void)now;
+	mos__sched_ent(p)->slice = 0;
+	push(rq, p, false);
+}
+
+static void dequeue(void *arg, mos_proc_t *p)
+{
+	rq_t *rq = arg;
+	uint32_t lvl = mos__sched_ent(p)->level;
+
+	mos__fifo_remove(&rq->level[lvl], p);
+	if (rq->level[lvl].n == 0)
+		rq->nonempty &= ~(1u << lvl);
+}
+
+static int top_level(const rq_t *rq)
+{
+	return rq->nonempty ? 31 - __builtin_clz(rq->nonempty) : -1;
+}
+
+static mos_proc_t *pick_next(void *arg, mos_time_t now)
+{
+	rq_t *rq = arg;
+	int lvl = top_level(rq);
+	mos_proc_t *p;
+
+	(void)now;
+	if (lvl < 0)
+		return NULL;
+	p = mos__fifo_peek(&rq->level[lvl]);
+	dequeue(rq, p);
+	if (mos__sched_ent(p)->slice == 0)
+		mos__sched_ent(p)->slice = full_slice(rq, p);
+	return p;
+}
+
+static void put_prev(void *rq, mos_proc_t *p, mos_put_reason_t why, mos_time_t now)
+{
+	(void)now;
+	if (why == MOS_PUT_PREEMPT) {
+		push(rq, p, true); /* keeps the rest of its slice */
+		return;
+	}
+	mos__sched_ent(p)->slice = 0;
+	if (why == MOS_PUT_SLICE || why == MOS_PUT_YIELD)
+		push(rq, p, false);
+}
+
+static bool preempts(void *rq, const mos_proc_t *curr, mos_time_t now)
+{
+	(void)now;
+	return top_level(rq) > mos__sched_level_of(curr);
+}
+
+static mos_time_t slice_left(void *rq, const mos_proc_t *p)
+{
+	(void)rq;
+	return mos__sched_ent_c(p)->slice;
+}
+
+static void charge(void *rq, mos_proc_t *p, mos_time_t ran)
+{
+	(void)rq;
+	mos__sched_ent(p)->slice -= ran;
+}
+
 const mos_sched_class_t mos__sched_multios = {
 	.name = "multios",
 	.init = init,
@@ -106,7 +140,8 @@ const mos_sched_class_t mos__sched_multios = {
 	.enqueue = enqueue,
 	.dequeue = dequeue,
 	.pick_next = pick_next,
+	.put_prev = put_prev,
 	.preempts = preempts,
-	.time_slice = time_slice,
-	.charge = NULL,
+	.slice_left = slice_left,
+	.charge = charge,
 };

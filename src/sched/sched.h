@@ -1,24 +1,30 @@
 /*
  * src/sched/sched.h - the scheduler policy interface (a sched_class).
  *
- * The kernel core owns process state and the CPU; a policy only orders the
- * set of Ready processes.  A policy is a const table of hooks, one file per
- * policy under src/sched/, chosen by name at kernel creation
- * (config.sched_policy).  Hooks never allocate and cannot fail, except init.
+ * The kernel core owns process state and the CPU; a policy only decides
+ * who runs and for how long.  A policy is a const table of hooks, one file
+ * per policy under src/sched/, chosen by name (config sched.policy).  Hooks
+ * never allocate and cannot fail, except init and attach.
  *
- * Contract:
- *  - enqueue is called when a process becomes Ready (state already Ready),
- *    with the reason, which decides the position (a preempted process goes
- *    back to the head of its queue, others to the tail, unless the policy's
- *    own order says otherwise).
- *  - pick_next removes and returns the process to run next, NULL if none.
- *  - dequeue removes a Ready process that leaves the Ready set other than by
- *    pick_next (suspended, killed).
- *  - preempts says whether `woken`, just enqueued, should take the CPU from
- *    the running `curr` at once.  NULL: never.
- *  - time_slice gives the length of a fresh slice for p; MOS_TIME_NEVER runs
- *    to completion (non-preemptive by time).
- *  - charge (optional) is told how much CPU p just used.
+ * Life of a process, as a policy sees it:
+ *   attach      created (still New; may not be admitted yet)
+ *   enqueue     became runnable: admitted, woken, resumed
+ *   pick_next   chosen to run; the policy may keep it in its structures
+ *               (as mlfq does, like Linux's RT class) or take it out
+ *   charge      ran for `ran` nanoseconds
+ *   put_prev    stopped running: with SLICE/PREEMPT/YIELD it stays
+ *               runnable and the policy puts it where it belongs; with
+ *               SLEEP/EXIT it leaves the runnable set
+ *   dequeue     a runnable process that is not running leaves (suspended,
+ *               killed)
+ *   detach      died
+ *
+ * The kernel asks `preempts(curr)` after every enqueue and event: should the
+ * running process give the CPU up now?  `slice_left(p)` is the running
+ * process's remaining time slice (MOS_TIME_NEVER: no slice); the kernel
+ * calls put_prev(SLICE) when it reaches 0.  `next_event` (optional) is the
+ * next instant the policy wants control (mlfq's boost, priority aging); the
+ * kernel calls `event` then, before the timers due at that instant.
  */
 #ifndef MOS_SCHED_H
 #define MOS_SCHED_H
@@ -28,52 +34,157 @@
 
 #include "list.h"
 #include "multios/config.h"
+#include "multios/process.h"
 #include "multios/types.h"
 
 typedef enum mos_enq_reason {
-	MOS_ENQ_NEW,     /* just created */
+	MOS_ENQ_NEW,     /* admitted */
 	MOS_ENQ_WAKE,    /* woken from Blocked */
-	MOS_ENQ_RESUME,  /* resumed from Suspended */
-	MOS_ENQ_YIELD,   /* gave the CPU up */
-	MOS_ENQ_SLICE,   /* used its whole time slice */
-	MOS_ENQ_PREEMPT  /* a more urgent process took the CPU */
+	MOS_ENQ_RESUME   /* resumed from Suspended */
 } mos_enq_reason_t;
+
+typedef enum mos_put_reason {
+	MOS_PUT_SLICE,   /* used its whole slice; still runnable */
+	MOS_PUT_PREEMPT, /* something more urgent takes the CPU; runnable */
+	MOS_PUT_YIELD,   /* gave the CPU up; runnable */
+	MOS_PUT_SLEEP,   /* blocked or suspended: leaves the runnable set */
+	MOS_PUT_EXIT     /* died: leaves the runnable set */
+} mos_put_reason_t;
 
 /* Per-process scheduling data, owned by the policy in force. */
 typedef struct mos_sched_ent {
-	mos_list_t node;   /* run-queue link */
-	uint64_t key;      /* policy's ordering key */
-	uint32_t level;    /* queue index */
-	uint32_t index;    /* heap position, when the policy keeps a heap */
+	mos_list_t node;      /* run-queue link */
+	mos_list_t all;       /* attach list link (policies that keep one) */
+	uint64_t key, key2;   /* ordering keys of heap policies */
+	uint64_t vruntime;    /* cfs; stride's pass */
+	mos_time_t slice;     /* remaining slice; 0 when none is running */
+	mos_time_t burst;     /* rest of the declared CPU burst (sjf, stcf) */
+	mos_time_t ready_since; /* when it last became runnable */
+	mos_time_t ran_since; /* when it was last picked */
+	uint32_t level;       /* queue index */
+	uint32_t allot;       /* mlfq: quanta left at this level */
+	uint32_t index;       /* heap position */
+	uint32_t slot;        /* lottery: tree slot */
+	bool queued;          /* in the policy's ready structure */
 } mos_sched_ent_t;
 
 typedef struct mos_sched_class {
 	const char *name;
-	int (*init)(const mos_config_t *cfg, void **rq);
+	int (*init)(const mos_sched_params_t *params, uint64_t seed, void **rq);
 	void (*fini)(void *rq);
-	void (*enqueue)(void *rq, mos_proc_t *p, mos_enq_reason_t why);
+	int (*attach)(void *rq, mos_proc_t *p);                /* optional */
+	void (*detach)(void *rq, mos_proc_t *p);               /* optional */
+	void (*enqueue)(void *rq, mos_proc_t *p, mos_enq_reason_t why, mos_time_t now);
 	void (*dequeue)(void *rq, mos_proc_t *p);
-	mos_proc_t *(*pick_next)(void *rq);
-	bool (*preempts)(void *rq, const mos_proc_t *curr, const mos_proc_t *woken);
-	mos_time_t (*time_slice)(void *rq, const mos_proc_t *p);
+	mos_proc_t *(*pick_next)(void *rq, mos_time_t now);
+	void (*put_prev)(void *rq, mos_proc_t *p, mos_put_reason_t why, mos_time_t now);
+	bool (*preempts)(void *rq, const mos_proc_t *curr, mos_time_t now); /* optional */
+	mos_time_t (*slice_left)(void *rq, const mos_proc_t *p);
 	void (*charge)(void *rq, mos_proc_t *p, mos_time_t ran);
+	mos_time_t (*next_event)(void *rq, const mos_proc_t *curr); /* optional */
+	void (*event)(void *rq, mos_time_t now);               /* optional */
 } mos_sched_class_t;
 
 /* The policy called name, or NULL. */
 const mos_sched_class_t *mos__sched_find(const char *name);
 
-/* Names of every policy, NULL-terminated. */
-const char *const *mos__sched_names(void);
+/* ---- helpers for policies (sched_common.c) --------------------------- */
 
-/* Shared helpers for policies. */
 mos_sched_ent_t *mos__sched_ent(mos_proc_t *p);
 const mos_sched_ent_t *mos__sched_ent_c(const mos_proc_t *p);
 mos_proc_t *mos__sched_proc(mos_sched_ent_t *e);
-int mos__sched_priority(const mos_proc_t *p);      /* mos_priority_t */
-int mos__sched_class_of(const mos_proc_t *p);      /* mos_prio_class_t */
+int mos__sched_level_of(const mos_proc_t *p);       /* mos_priority_t */
+int mos__sched_class_of(const mos_proc_t *p);       /* mos_prio_class_t */
 mos_pid_t mos__sched_pid(const mos_proc_t *p);
+const mos_sched_attr_t *mos__sched_attr(const mos_proc_t *p);
+
+/* A FIFO of processes (fifo, rr, mlfq levels, multios levels). */
+typedef struct mos_fifo {
+	mos_list_t head;
+	uint32_t n;
+} mos_fifo_t;
+
+void mos__fifo_init(mos_fifo_t *q);
+void mos__fifo_push(mos_fifo_t *q, mos_proc_t *p);       /* at the tail */
+void mos__fifo_push_front(mos_fifo_t *q, mos_proc_t *p);
+void mos__fifo_remove(mos_fifo_t *q, mos_proc_t *p);
+mos_proc_t *mos__fifo_peek(const mos_fifo_t *q);
+mos_proc_t *mos__fifo_pop(mos_fifo_t *q);
+
+/*
+ * A binary min-heap of processes ordered by (key, key2, pid) of their
+ * mos_sched_ent_t; O(log n) push, pop and remove.  Capacity grows in
+ * attach (the only place that may allocate), so push never fails.
+ */
+typedef struct mos_pheap {
+	mos_sched_ent_t **v;
+	uint32_t n, cap;
+} mos_pheap_t;
+
+void mos__pheap_init(mos_pheap_t *h);
+void mos__pheap_fini(mos_pheap_t *h);
+int mos__pheap_reserve(mos_pheap_t *h, uint32_t total);
+void mos__pheap_push(mos_pheap_t *h, mos_proc_t *p);
+void mos__pheap_remove(mos_pheap_t *h, mos_proc_t *p);
+void mos__pheap_update(mos_pheap_t *h, mos_proc_t *p);   /* key changed */
+mos_proc_t *mos__pheap_peek(const mos_pheap_t *h);
+mos_proc_t *mos__pheap_pop(mos_pheap_t *h);
+bool mos__pheap_less(const mos_sched_ent_t *a, const mos_sched_ent_t *b);
+
+/*
+ * Policies whose ready set is one heap (sjf, stcf, priority, edf, rm) share
+ * every hook but the key: key(q, p, since) is p's primary ordering key if it
+ * has waited since `since` (smaller runs first); ties go to the process
+ * Ready longest, then the lower pid.  The running process's key is the key
+ * it was picked with, its wait extended by the time it has run (so a policy
+ * that ages waiting processes keeps the credit of the running one).  A
+ * preemptive policy preempts when the best waiting key is strictly smaller.
+ * They run a process until it leaves (no slice).
+ */
+typedef struct mos_heapq mos_heapq_t;
+typedef uint64_t (*mos_heapq_key_fn)(const mos_heapq_t *q, const mos_proc_t *p,
+				     mos_time_t since);
+
+struct mos_heapq {
+	mos_pheap_t heap;
+	uint32_t attached;
+	bool preemptive;
+	mos_heapq_key_fn key;
+	mos_sched_params_t params;
+};
+
+int mos__heapq_init(const mos_sched_params_t *params, mos_heapq_key_fn key,
+		    bool preemptive, void **rq);
+void mos__heapq_fini(void *rq);
+int mos__heapq_attach(void *rq, mos_proc_t *p);
+void mos__heapq_detach(void *rq, mos_proc_t *p);
+void mos__heapq_enqueue(void *rq, mos_proc_t *p, mos_enq_reason_t why,
+			mos_time_t now);
+void mos__heapq_dequeue(void *rq, mos_proc_t *p);
+mos_proc_t *mos__heapq_pick(void *rq, mos_time_t now);
+void mos__heapq_put_prev(void *rq, mos_proc_t *p, mos_put_reason_t why,
+			 mos_time_t now);
+bool mos__heapq_preempts(void *rq, const mos_proc_t *curr, mos_time_t now);
+
+/* The hooks above as a table; a policy copies it and sets name and init. */
+#define MOS_HEAPQ_HOOKS                                                  \
+	.fini = mos__heapq_fini, .attach = mos__heapq_attach,            \
+	.detach = mos__heapq_detach, .enqueue = mos__heapq_enqueue,      \
+	.dequeue = mos__heapq_dequeue, .pick_next = mos__heapq_pick,     \
+	.put_prev = mos__heapq_put_prev, .preempts = mos__heapq_preempts, \
+	.slice_left = mos__sched_no_slice, .charge = mos__sched_charge_burst
+
+/* When p was admitted (edf deadlines count from there). */
+mos_time_t mos__sched_admitted(const mos_proc_t *p);
+
+/* Hooks for policies that run a process until it leaves (no slice). */
+mos_time_t mos__sched_no_slice(void *rq, const mos_proc_t *p);
+void mos__sched_charge_burst(void *rq, mos_proc_t *p, mos_time_t ran);
 
 /* The policies. */
-extern const mos_sched_class_t mos__sched_multios;
+extern const mos_sched_class_t mos__sched_multios, mos__sched_fifo,
+	mos__sched_rr, mos__sched_sjf, mos__sched_stcf, mos__sched_priority,
+	mos__sched_mlfq, mos__sched_cfs, mos__sched_edf, mos__sched_rm,
+	mos__sched_lottery, mos__sched_stride;
 
 #endif

@@ -1,20 +1,26 @@
 /*
- * src/sched/sched_common.c - the policy table and helpers policies share.
+ * src/sched/sched_common.c - the policy table and what policies share:
+ * access to a process's scheduling data, FIFO queues, the process heap, and
+ * the hooks of policies whose ready set is a single heap.
  *
- * Policies see a process only through these helpers, so they cannot reach
- * into the control block beyond their own mos_sched_ent_t.
+ * Policies see a process only through these helpers, so none reaches into
+ * the control block beyond its own mos_sched_ent_t and attributes.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel_int.h"
 
 static const mos_sched_class_t *const policies[] = {
-	&mos__sched_multios,
+	&mos__sched_multios, &mos__sched_fifo, &mos__sched_sjf,
+	&mos__sched_stcf, &mos__sched_rr, &mos__sched_priority,
+	&mos__sched_mlfq, &mos__sched_cfs, &mos__sched_edf, &mos__sched_rm,
+	&mos__sched_lottery, &mos__sched_stride,
 };
 
 static const char *const policy_names[] = {
-	"multios",
-	NULL,
+	"multios", "fifo", "sjf", "stcf", "rr", "priority", "mlfq", "cfs",
+	"edf", "rm", "lottery", "stride", NULL,
 };
 
 const mos_sched_class_t *mos__sched_find(const char *name)
@@ -25,7 +31,9 @@ const mos_sched_class_t *mos__sched_find(const char *name)
 	return NULL;
 }
 
-const char *const *mos__sched_names(void) { return policy_names; }
+const char *const *mos_sched_policies(void) { return policy_names; }
+
+/* ---- process access ---------------------------------------------------- */
 
 mos_sched_ent_t *mos__sched_ent(mos_proc_t *p) { return &p->se; }
 const mos_sched_ent_t *mos__sched_ent_c(const mos_proc_t *p) { return &p->se; }
@@ -33,6 +41,266 @@ mos_proc_t *mos__sched_proc(mos_sched_ent_t *e)
 {
 	return mos_container_of(e, mos_proc_t, se);
 }
-int mos__sched_priority(const mos_proc_t *p) { return (int)p->priority; }
+int mos__sched_level_of(const mos_proc_t *p) { return (int)p->priority; }
 int mos__sched_class_of(const mos_proc_t *p) { return (int)p->prio_class; }
 mos_pid_t mos__sched_pid(const mos_proc_t *p) { return p->pid; }
+const mos_sched_attr_t *mos__sched_attr(const mos_proc_t *p) { return &p->attr; }
+
+/* ---- FIFO queues ------------------------------------------------------ */
+
+void mos__fifo_init(mos_fifo_t *q)
+{
+	mos_list_init(&q->head);
+	q->n = 0;
+}
+
+void mos__fifo_push(mos_fifo_t *q, mos_proc_t *p)
+{
+	mos_list_push_back(&q->head, &p->se.node);
+	q->n++;
+}
+
+void mos__fifo_push_front(mos_fifo_t *q, mos_proc_t *p)
+{
+	mos_list_push_front(&q->head, &p->se.node);
+	q->n++;
+}
+
+void mos__fifo_remove(mos_fifo_t *q, mos_proc_t *p)
+{
+	mos_list_remove(&p->se.node);
+	q->n--;
+}
+
+mos_proc_t *mos__fifo_peek(const mos_fifo_t *q)
+{
+	if (mos_list_empty(&q->head))
+		return NULL;
+	return mos__sched_proc(mos_container_of(q->head.next, mos_sched_ent_t, node));
+}
+
+mos_proc_t *mos__fifo_pop(mos_fifo_t *q)
+{
+	mos_proc_t *p = mos__fifo_peek(q);
+	if (p)
+		mos__fifo_remove(q, p);
+	return p;
+}
+
+/* ---- the process heap --------------------------------------------------- */
+
+static mos_pid_t ent_pid(const mos_sched_ent_t *e)
+{
+	return mos_container_of(e, mos_proc_t, se)->pid;
+}
+
+bool mos__pheap_less(const mos_sched_ent_t *a, const mos_sched_ent_t *b)
+{
+	if (a->key != b->key)
+		return a->key < b->key;
+	if (a->key2 != b->key2)
+		return a->key2 < b->key2;
+	return ent_pid(a) < ent_pid(b);
+}
+
+void mos__pheap_init(mos_pheap_t *h) { memset(h, 0, sizeof(*h)); }
+void mos__pheap_fini(mos_pheap_t *h) { free(h->v); }
+
+int mos__pheap_reserve(mos_pheap_t *h, uint32_t total)
+{
+	uint32_t cap = h->cap ? h->cap : 16;
+	mos_sched_ent_t **v;
+
+	if (total <= h->cap)
+		return 0;
+	while (cap < total)
+		cap *= 2;
+	if (!(v = realloc(h->v, cap * sizeof(*v))))
+		return MOS_ENOMEM;
+	h->v = v;
+	h->cap = cap;
+	return 0;
+}
+
+static void put(mos_pheap_t *h, uint32_t i, mos_sched_ent_t *e)
+{
+	h->v[i] = e;
+	e->index = i;
+}
+
+static void sift_up(mos_pheap_t *h, uint32_t i)
+{
+	mos_sched_ent_t *e = h->v[i];
+
+	while (i > 0 && mos__pheap_less(e, h->v[(i - 1) / 2])) {
+		put(h, i, h->v[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	put(h, i, e);
+}
+
+static void sift_down(mos_pheap_t *h, uint32_t i)
+{
+	mos_sched_ent_t *e = h->v[i];
+
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && mos__pheap_less(h->v[c + 1], h->v[c]))
+			c++;
+		if (!mos__pheap_less(h->v[c], e))
+			break;
+		put(h, i, h->v[c]);
+		i = c;
+	}
+	put(h, i, e);
+}
+
+void mos__pheap_push(mos_pheap_t *h, mos_proc_t *p)
+{
+	put(h, h->n++, &p->se);
+	sift_up(h, h->n - 1);
+	p->se.queued = true;
+}
+
+void mos__pheap_remove(mos_pheap_t *h, mos_proc_t *p)
+{
+	uint32_t i = p->se.index;
+
+	p->se.queued = false;
+	if (--h->n == i)
+		return;
+	put(h, i, h->v[h->n]);
+	mos__pheap_update(h, mos__sched_proc(h->v[i]));
+}
+
+void mos__pheap_update(mos_pheap_t *h, mos_proc_t *p)
+{
+	uint32_t i = p->se.index;
+
+	if (i > 0 && mos__pheap_less(&p->se, h->v[(i - 1) / 2]))
+		sift_up(h, i);
+	else
+		sift_down(h, i);
+}
+
+mos_proc_t *mos__pheap_peek(const mos_pheap_t *h)
+{
+	return h->n ? mos__sched_proc(h->v[0]) : NULL;
+}
+
+mos_proc_t *mos__pheap_pop(mos_pheap_t *h)
+{
+	mos_proc_t *p = mos__pheap_peek(h);
+	if (p)
+		mos__pheap_remove(h, p);
+	return p;
+}
+
+/* ---- single-heap policies --------------------------------------------- */
+
+int mos__heapq_init(const mos_sched_params_t *params, mos_heapq_key_fn key,
+		    bool preemptive, void **rq)
+{
+	mos_heapq_t *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return MOS_ENOMEM;
+	mos__pheap_init(&q->heap);
+	q->params = *params;
+	q->key = key;
+	q->preemptive = preemptive;
+	*rq = q;
+	return 0;
+}
+
+void mos__heapq_fini(void *rq)
+{
+	mos_heapq_t *q = rq;
+	mos__pheap_fini(&q->heap);
+	free(q);
+}
+
+int mos__heapq_attach(void *rq, mos_proc_t *p)
+{
+	mos_heapq_t *q = rq;
+	int err = mos__pheap_reserve(&q->heap, q->attached + 1);
+
+	(void)p;
+	if (err == 0)
+		q->attached++;
+	return err;
+}
+
+void mos__heapq_detach(void *rq, mos_proc_t *p)
+{
+	(void)p;
+	((mos_heapq_t *)rq)->attached--;
+}
+
+static void heapq_push(mos_heapq_t *q, mos_proc_t *p)
+{
+	mos_sched_ent_t *e = &p->se;
+
+	e->key = q->key(q, p, e->ready_since);
+	e->key2 = e->ready_since;
+	mos__pheap_push(&q->heap, p);
+}
+
+void mos__heapq_enqueue(void *rq, mos_proc_t *p, mos_enq_reason_t why,
+			mos_time_t now)
+{
+	(void)why;
+	(void)now;
+	heapq_push(rq, p);
+}
+
+void mos__heapq_dequeue(void *rq, mos_proc_t *p)
+{
+	mos__pheap_remove(&((mos_heapq_t *)rq)->heap, p);
+}
+
+mos_proc_t *mos__heapq_pick(void *rq, mos_time_t now)
+{
+	mos_proc_t *p = mos__pheap_pop(&((mos_heapq_t *)rq)->heap);
+
+	if (p)
+		p->se.ran_since = now;
+	return p;
+}
+
+void mos__heapq_put_prev(void *rq, mos_proc_t *p, mos_put_reason_t why,
+			 mos_time_t now)
+{
+	(void)now;
+	if (why <= MOS_PUT_YIELD)
+		heapq_push(rq, p);
+}
+
+bool mos__heapq_preempts(void *rq, const mos_proc_t *curr, mos_time_t now)
+{
+	mos_heapq_t *q = rq;
+	mos_proc_t *top = mos__pheap_peek(&q->heap);
+
+	const mos_sched_ent_t *e = &curr->se;
+
+	return q->preemptive && top &&
+	       top->se.key < q->key(q, curr, e->ready_since + (now - e->ran_since));
+}
+
+mos_time_t mos__sched_admitted(const mos_proc_t *p) { return p->t.admitted; }
+
+mos_time_t mos__sched_no_slice(void *rq, const mos_proc_t *p)
+{
+	(void)rq;
+	(void)p;
+	return MOS_TIME_NEVER;
+}
+
+void mos__sched_charge_burst(void *rq, mos_proc_t *p, mos_time_t ran)
+{
+	mos_sched_ent_t *e = &p->se;
+	(void)rq;
+	e->burst = e->burst > ran ? e->burst - ran : 0;
+}

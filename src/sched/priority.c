@@ -1,0 +1,83 @@
+/*
+ * src/sched/priority.c - priority scheduling, preemptive or not, with
+ * optional aging.
+ *
+ * The priority is sched_attr.rank, a number where smaller is more urgent
+ * (as in the textbooks).  Among equal numbers, the process Ready longest
+ * runs first (FCFS), then the lower pid.  With `preemptive` (the default), a
+ * process that becomes Ready with a strictly smaller number preempts the
+ * running one.
+ *
+ * Aging (`aging` > 0): a waiting process's number drops by one for every
+ * `aging` of time it waits, continuously: its key is
+ * (rank + 2^31) x aging + (time it became Ready).  Every waiting process ages
+ * at the same rate, so the order of the waiting set never changes and the
+ * heap stays valid.  The running process keeps the credit it was picked
+ * with but earns no more; a process that stops running (preempted,
+ * yielded, blocked) starts waiting afresh.  With preemption, aging is
+ * looked at on every tick (sched.tick), as a kernel does in its timer
+ * interrupt: at the first tick where the best waiting process's number is
+ * strictly below the running one's, it preempts.
+ */
+#include "sched.h"
+
+#define RANK_OFFSET ((uint64_t)1 << 31)
+#define RANK_LIMIT (1 << 20) /* keeps the aged key within 64 bits */
+
+static uint64_t rank_of(const mos_proc_t *p)
+{
+	int32_t r = mos__sched_attr(p)->rank;
+
+	r = r < -RANK_LIMIT ? -RANK_LIMIT : r > RANK_LIMIT ? RANK_LIMIT : r;
+	return (uint64_t)((int64_t)r + (int64_t)RANK_OFFSET);
+}
+
+static uint64_t key(const mos_heapq_t *q, const mos_proc_t *p, mos_time_t since)
+{
+	if (q->params.aging == 0)
+		return rank_of(p);
+	return rank_of(p) * q->params.aging + since;
+}
+
+static int init(const mos_sched_params_t *params, uint64_t seed, void **rq)
+{
+	(void)seed;
+	return mos__heapq_init(params, key, params->preemptive, rq);
+}
+
+/* With aging, the first tick at which the best waiting process overtakes
+ * the running one: top.key < key(curr) + (t - ran_since). */
+static mos_time_t next_event(void *rq, const mos_proc_t *curr)
+{
+	mos_heapq_t *q = rq;
+	mos_proc_t *top = mos__pheap_peek(&q->heap);
+	const mos_sched_ent_t *e;
+	mos_time_t t, tick = q->params.tick;
+	uint64_t base, k;
+
+	if (!q->preemptive || !q->params.aging || !top || !curr)
+		return MOS_TIME_NEVER;
+	e = mos__sched_ent_c(curr);
+	base = key(q, curr, e->ready_since);
+	k = mos__sched_ent_c(top)->key;
+	/* k < base: it already preempts, and the kernel knows. */
+	if (k < base)
+		return MOS_TIME_NEVER;
+	t = k - base + e->ran_since + 1;
+	return (t + tick - 1) / tick * tick;
+}
+
+static void event(void *rq, mos_time_t now)
+{
+	/* Nothing to change: the kernel's preemption check does the work. */
+	(void)rq;
+	(void)now;
+}
+
+const mos_sched_class_t mos__sched_priority = {
+	.name = "priority",
+	.init = init,
+	MOS_HEAPQ_HOOKS,
+	.next_event = next_event,
+	.event = event,
+};
