@@ -224,9 +224,12 @@ static void charge(mos_kernel_t *k, mos_time_t until)
 	if (p->burst_left == 0) {
 		p->req = MOS_REQ_NONE;
 		resume(k, p);
-	} else if (k->sched->slice_left(k->rq, p) == 0) {
-		requeue(k, MOS_PUT_SLICE, MOS_CAUSE_SLICE);
 	}
+	/* Burst and slice may end together and the process compute again:
+	 * its expiry still comes before the other events of this instant. */
+	if (k->current == p && p->state == MOS_STATE_RUNNING &&
+	    p->req == MOS_REQ_COMPUTE && k->sched->slice_left(k->rq, p) == 0)
+		requeue(k, MOS_PUT_SLICE, MOS_CAUSE_SLICE);
 	/* Otherwise a timer is due or `until` was reached: the loop goes on. */
 }
 
@@ -280,10 +283,12 @@ static bool step(mos_kernel_t *k, mos_time_t until)
 			resume(k, k->current);
 		return true;
 	}
-	/* Idle: jump to the next timer or policy event. */
-	target = tmin(next_due(k), until);
-	if (target == MOS_TIME_NEVER)
+	/* Idle: jump to the next timer or policy event.  Policy events alone
+	 * (a periodic boost) do not keep a run going: with no timer armed and
+	 * nothing runnable, a run to MOS_TIME_NEVER is over. */
+	if (!t && until == MOS_TIME_NEVER)
 		return false;
+	target = tmin(next_due(k), until);
 	k->stats.idle += target - k->now;
 	k->last_ran_pid = 0;
 	advance(k, target);

@@ -258,3 +258,45 @@ Test(kernel, config_file_feeds_the_kernel)
 	cr_assert_eq(mos_kernel_config(k)->seed, 7);
 	mos_kernel_destroy(k);
 }
+
+/* A burst that ends with its slice, followed by another compute: the slice
+ * expiry is queued before a wake-up due at that same instant. */
+Test(kernel, slice_expiry_before_wakeup_after_back_to_back_computes)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	mos_pid_t a, b;
+
+	mos_config_default(&cfg);
+	strcpy(cfg.sched.policy, "rr");
+	cfg.sched.time_slice = MS(2);
+	k = t_kernel(&cfg);
+	b = t_spawn(k, T_ARGV("script", "[{\"sleep\":\"2ms\"},{\"compute\":\"1ms\"}]"));
+	a = t_spawn(k, T_ARGV("script", "[{\"compute\":\"2ms\"},{\"compute\":\"2ms\"}]"));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	/* B sleeps at 0; A 0-2; at 2 A (slice over) is queued, then B wakes:
+	 * A 2-4, B 4-5. */
+	cr_assert_eq(t_info(k, a).times.finished, MS(4));
+	cr_assert_eq(t_info(k, b).times.finished, MS(5));
+	mos_kernel_destroy(k);
+}
+
+/* A policy's periodic event (mlfq's boost) does not keep a run going once
+ * only processes blocked without a timer remain. */
+Test(kernel, policy_events_alone_end_a_run)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	mos_pid_t idle;
+
+	mos_config_default(&cfg);
+	strcpy(cfg.sched.policy, "mlfq");
+	cfg.sched.boost = MS(10);
+	k = t_kernel(&cfg);
+	idle = t_spawn(k, T_ARGV("idle"));
+	t_spawn(k, T_ARGV("cpu", "25ms"));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_assert_eq(mos_kernel_now(k), MS(25));
+	cr_assert_eq(t_info(k, idle).state, MOS_STATE_BLOCKED);
+	mos_kernel_destroy(k);
+}

@@ -53,8 +53,9 @@
  */
 typedef struct mos_sched_params {
 	char policy[MOS_POLICY_NAME_LEN]; /* "multios" (see mos_sched_policies) */
-	mos_time_t time_slice;   /* base slice, rr/lottery/stride quantum and
-				    mlfq's default quantum; 10 ms */
+	mos_time_t time_slice;   /* multios's base slice; the quantum of rr,
+				    lottery and stride; mlfq's quantum when
+				    quanta is empty; 10 ms */
 	mos_time_t tick;         /* unit of mlfq's boost allotment; 1 ms */
 	mos_time_t switch_cost;  /* idle CPU per context switch; 0 */
 	bool preemptive;         /* priority: preempt on a more urgent arrival;
@@ -70,7 +71,7 @@ typedef struct mos_sched_params {
 				    0 = never */
 	bool io_bump;            /* mlfq: back from I/O to the front */
 	bool stay;               /* mlfq: I/O resets the allotment */
-	uint64_t seed;           /* lottery; 0: the kernel's seed */
+	uint64_t seed;           /* lottery's draws; 0: the kernel's seed */
 	mos_time_t min_granularity; /* cfs; 0.75 ms */
 	mos_time_t target_latency;  /* cfs; 6 ms */
 } mos_sched_params_t;

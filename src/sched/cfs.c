@@ -44,31 +44,29 @@ void mos__fairq_init(mos_fairq_t *q)
 	mos__pheap_init(&q->heap);
 	q->curr = NULL;
 	q->min_vtime = 0;
-	q->attached = 0;
 }
 
 void mos__fairq_fini(mos_fairq_t *q) { mos__pheap_fini(&q->heap); }
 
-int mos__fairq_attach(mos_fairq_t *q)
+int mos__fairq_attach(mos_fairq_t *q, mos_proc_t *p)
 {
-	int err = mos__pheap_reserve(&q->heap, q->attached + 1);
-
-	if (err == 0)
-		q->attached++;
-	return err;
+	return mos__pheap_attach(&q->heap, p);
 }
 
-void mos__fairq_detach(mos_fairq_t *q) { q->attached--; }
+void mos__fairq_detach(mos_fairq_t *q, mos_proc_t *p)
+{
+	mos__pheap_detach(&q->heap, p);
+}
 
 void mos__fairq_update_min(mos_fairq_t *q)
 {
-	mos_proc_t *top = mos__pheap_peek(&q->heap);
-	uint64_t v = UINT64_MAX;
+	uint64_t v = UINT64_MAX, top;
 
 	if (q->curr)
 		v = mos__sched_ent(q->curr)->vruntime;
-	if (top && mos__sched_ent(top)->vruntime < v)
-		v = mos__sched_ent(top)->vruntime;
+	/* The heap key is the vruntime: no need to touch the top process. */
+	if (mos__pheap_min_key(&q->heap, &top) && top < v)
+		v = top;
 	if (v != UINT64_MAX && v > q->min_vtime)
 		q->min_vtime = v;
 }
@@ -184,8 +182,7 @@ static void fini(void *arg)
 
 static int attach(void *arg, mos_proc_t *p)
 {
-	(void)p;
-	return mos__fairq_attach(&((cfs_t *)arg)->q);
+	return mos__fairq_attach(&((cfs_t *)arg)->q, p);
 }
 
 static void detach(void *arg, mos_proc_t *p)
@@ -194,7 +191,7 @@ static void detach(void *arg, mos_proc_t *p)
 
 	if (rq->woken == p)
 		rq->woken = NULL;
-	mos__fairq_detach(&rq->q);
+	mos__fairq_detach(&rq->q, p);
 }
 
 static void enqueue(void *arg, mos_proc_t *p, mos_enq_reason_t why, mos_time_t now)

@@ -31,13 +31,12 @@ typedef struct mos_fairq {
 	mos_pheap_t heap;   /* runnable, not running */
 	mos_proc_t *curr;   /* picked and still runnable, or NULL */
 	uint64_t min_vtime; /* monotonic minimum of the runnable set */
-	uint32_t attached;
 } mos_fairq_t;
 
 void mos__fairq_init(mos_fairq_t *q);
 void mos__fairq_fini(mos_fairq_t *q);
-int mos__fairq_attach(mos_fairq_t *q);      /* may fail: MOS_ENOMEM */
-void mos__fairq_detach(mos_fairq_t *q);
+int mos__fairq_attach(mos_fairq_t *q, mos_proc_t *p); /* MOS_ENOMEM */
+void mos__fairq_detach(mos_fairq_t *q, mos_proc_t *p);
 
 /* p became runnable: place it at max(own, min_vtime) and queue it. */
 void mos__fairq_enqueue(mos_fairq_t *q, mos_proc_t *p);

@@ -15,9 +15,12 @@
  * the winner is the slot whose running prefix sum of tickets first exceeds
  * r.  Slots are assigned at attach (the lowest never-used slot, or the
  * most recently freed one: a LIFO free list) and freed at detach; a
- * Fenwick tree over the slots holds the tickets of runnable processes only,
- * so enqueue, dequeue and the draw are O(log n).  The slot array doubles in
- * attach, the only hook that allocates.
+ * 16-ary sum tree over the slots (level 0: each slot's tickets if it is
+ * runnable, level k: sums of 16 entries of level k-1) makes enqueue,
+ * dequeue and the draw O(log16 n): four levels of at most 16 adjacent
+ * counters at 65 536 processes, where a binary tree would chain sixteen
+ * dependent loads.  The slot array doubles in attach, the only hook that
+ * allocates.
  *
  * Randomness: xoshiro256** seeded through splitmix64 from sched.seed, or
  * the kernel seed when that is 0; the state lives in the run queue, so a
@@ -31,7 +34,10 @@
 
 typedef struct lottery {
 	uint64_t rng[4];      /* xoshiro256** state */
-	uint64_t *tree;       /* Fenwick tree over slots, 1-based: [1..cap] */
+	uint64_t *sum;        /* the sum tree, level 0 first */
+	uint32_t off[9];      /* where each level starts in sum */
+	uint32_t size[9];     /* entries in each level */
+	uint32_t levels;      /* the last one has a single entry */
 	mos_proc_t **proc;    /* slot -> attached process, or NULL */
 	uint32_t *free;       /* freed slots, a stack */
 	uint32_t cap;         /* slots; a power of two (0 before the first) */
@@ -39,6 +45,9 @@ typedef struct lottery {
 	uint32_t nfree;
 	uint64_t total;       /* tickets of the runnable processes */
 	mos_time_t quantum;
+	mos_time_t slice;     /* the running winner's: only one runs at once,
+				 and keeping it here spares a miss on the
+				 winner's control block per decision */
 } lottery_t;
 
 /* ---- xoshiro256** --------------------------------------------------------- */
@@ -78,26 +87,33 @@ static uint64_t rng_below(uint64_t *s, uint64_t n)
 	return x % n;
 }
 
-/* ---- the Fenwick tree ------------------------------------------------------ */
+/* ---- the sum tree ---------------------------------------------------------- */
 
-/* Add d (mod 2^64, so a "negative" d subtracts) at slot. */
+#define FAN_BITS 4
+#define FAN (1u << FAN_BITS)
+
+/* Add d (mod 2^64, so a "negative" d subtracts) at slot and above it. */
 static void tree_add(lottery_t *l, uint32_t slot, uint64_t d)
 {
-	for (uint32_t i = slot + 1; i <= l->cap; i += i & (0u - i))
-		l->tree[i] += d;
+	for (uint32_t k = 0; k < l->levels; k++)
+		l->sum[l->off[k] + (slot >> (FAN_BITS * k))] += d;
 }
 
-/* The slot where the prefix sum first exceeds r (r < total). */
+/* The slot where the running prefix sum first exceeds r (r < total). */
 static uint32_t tree_find(const lottery_t *l, uint64_t r)
 {
-	uint32_t pos = 0;
+	uint32_t idx = 0;
 
-	for (uint32_t step = l->cap; step; step >>= 1)
-		if (l->tree[pos + step] <= r) {
-			pos += step;
-			r -= l->tree[pos];
-		}
-	return pos; /* 1-based pos + 1, as a 0-based slot */
+	for (uint32_t k = l->levels - 1; k > 0; k--) {
+		const uint64_t *child = &l->sum[l->off[k - 1] + idx * FAN];
+		uint32_t n = l->size[k - 1] - idx * FAN, c = 0;
+
+		n = n < FAN ? n : FAN;
+		while (c + 1 < n && r >= child[c])
+			r -= child[c++];
+		idx = idx * FAN + c;
+	}
+	return idx;
 }
 
 static uint64_t tickets_of(const mos_proc_t *p)
@@ -105,18 +121,38 @@ static uint64_t tickets_of(const mos_proc_t *p)
 	return mos__sched_attr(p)->tickets;
 }
 
-/* Rebuild from the runnable processes in O(cap), after a resize. */
+/* Lay out the levels for cap slots and refill them from the runnable
+ * processes: O(cap log cap), after a resize only. */
 static void tree_build(lottery_t *l)
 {
-	memset(l->tree, 0, (l->cap + 1) * sizeof(*l->tree));
-	for (uint32_t i = 1; i <= l->cap; i++) {
-		mos_proc_t *p = l->proc[i - 1];
-		uint32_t up = i + (i & (0u - i));
+	uint32_t n = l->cap, total = 0;
 
+	for (l->levels = 0; ; l->levels++) {
+		l->off[l->levels] = total;
+		l->size[l->levels] = n;
+		total += n;
+		if (n == 1)
+			break;
+		n = (n + FAN - 1) / FAN;
+	}
+	l->levels++;
+	memset(l->sum, 0, total * sizeof(*l->sum));
+	for (uint32_t i = 0; i < l->cap; i++) {
+		mos_proc_t *p = l->proc[i];
 		if (p && mos__sched_ent(p)->queued)
-			l->tree[i] += tickets_of(p);
-		if (up <= l->cap)
-			l->tree[up] += l->tree[i];
+			tree_add(l, i, tickets_of(p));
+	}
+}
+
+/* Entries of all levels for cap slots (at most cap + cap/15 + levels). */
+static size_t tree_entries(uint32_t cap)
+{
+	size_t total = 0;
+
+	for (uint32_t n = cap; ; n = (n + FAN - 1) / FAN) {
+		total += n;
+		if (n == 1)
+			return total;
 	}
 }
 
@@ -125,15 +161,15 @@ static void tree_build(lottery_t *l)
 static int grow(lottery_t *l)
 {
 	uint32_t cap = l->cap ? l->cap * 2 : 16;
-	uint64_t *tree;
+	uint64_t *sum;
 	mos_proc_t **proc;
 	uint32_t *fr;
 
 	if (cap < l->cap)
 		return MOS_ENOMEM;
-	if (!(tree = realloc(l->tree, (cap + 1) * sizeof(*tree))))
+	if (!(sum = realloc(l->sum, tree_entries(cap) * sizeof(*sum))))
 		return MOS_ENOMEM;
-	l->tree = tree;
+	l->sum = sum;
 	if (!(proc = realloc(l->proc, cap * sizeof(*proc))))
 		return MOS_ENOMEM;
 	l->proc = proc;
@@ -166,7 +202,7 @@ static void fini(void *arg)
 {
 	lottery_t *l = arg;
 
-	free(l->tree);
+	free(l->sum);
 	free(l->proc);
 	free(l->free);
 	free(l);
@@ -220,7 +256,6 @@ static void enqueue(void *l, mos_proc_t *p, mos_enq_reason_t why, mos_time_t now
 {
 	(void)why;
 	(void)now;
-	mos__sched_ent(p)->slice = 0;
 	add(l, p);
 }
 
@@ -235,22 +270,30 @@ static mos_proc_t *pick_next(void *arg, mos_time_t now)
 	if (l->total == 0)
 		return NULL;
 	p = l->proc[tree_find(l, rng_below(l->rng, l->total))];
-	mos__sched_ent(p)->slice = l->quantum;
+	l->slice = l->quantum;
 	return p;
 }
 
 static void put_prev(void *l, mos_proc_t *p, mos_put_reason_t why, mos_time_t now)
 {
 	(void)now;
-	mos__sched_ent(p)->slice = 0;
+	((lottery_t *)l)->slice = 0;
 	if (why > MOS_PUT_YIELD)
 		remove_(l, p);
 }
 
-static void charge(void *l, mos_proc_t *p, mos_time_t ran)
+static mos_time_t slice_left(void *l, const mos_proc_t *p)
 {
-	(void)l;
-	mos__fair_spend(p, ran);
+	(void)p;
+	return ((const lottery_t *)l)->slice;
+}
+
+static void charge(void *arg, mos_proc_t *p, mos_time_t ran)
+{
+	lottery_t *l = arg;
+
+	(void)p;
+	l->slice = l->slice > ran ? l->slice - ran : 0;
 }
 
 const mos_sched_class_t mos__sched_lottery = {
@@ -263,6 +306,6 @@ const mos_sched_class_t mos__sched_lottery = {
 	.dequeue = dequeue,
 	.pick_next = pick_next,
 	.put_prev = put_prev,
-	.slice_left = mos__fair_slice_left,
+	.slice_left = slice_left,
 	.charge = charge,
 };

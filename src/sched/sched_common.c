@@ -89,105 +89,158 @@ mos_proc_t *mos__fifo_pop(mos_fifo_t *q)
 
 /* ---- the process heap --------------------------------------------------- */
 
+#define ARITY 4
+
 static mos_pid_t ent_pid(const mos_sched_ent_t *e)
 {
 	return mos_container_of(e, mos_proc_t, se)->pid;
 }
 
+/* Written without branches: which child is smallest is a coin toss to the
+ * branch predictor, and a mispredict per level cost more than the rest of
+ * the sift. */
+static bool slot_less(const mos_pheap_slot_t *a, const mos_pheap_slot_t *b)
+{
+	return (a->key < b->key) |
+	       ((a->key == b->key) &
+		((a->key2 < b->key2) | ((a->key2 == b->key2) & (a->pid < b->pid))));
+}
+
 bool mos__pheap_less(const mos_sched_ent_t *a, const mos_sched_ent_t *b)
 {
-	if (a->key != b->key)
-		return a->key < b->key;
-	if (a->key2 != b->key2)
-		return a->key2 < b->key2;
-	return ent_pid(a) < ent_pid(b);
+	mos_pheap_slot_t x = {a->key, a->key2, ent_pid(a), 0};
+	mos_pheap_slot_t y = {b->key, b->key2, ent_pid(b), 0};
+	return slot_less(&x, &y);
 }
 
 void mos__pheap_init(mos_pheap_t *h) { memset(h, 0, sizeof(*h)); }
-void mos__pheap_fini(mos_pheap_t *h) { free(h->v); }
 
-int mos__pheap_reserve(mos_pheap_t *h, uint32_t total)
+void mos__pheap_fini(mos_pheap_t *h)
 {
-	uint32_t cap = h->cap ? h->cap : 16;
-	mos_sched_ent_t **v;
+	free(h->v);
+	free(h->pos);
+	free(h->ent);
+	free(h->free);
+}
 
-	if (total <= h->cap)
-		return 0;
-	while (cap < total)
-		cap *= 2;
-	if (!(v = realloc(h->v, cap * sizeof(*v))))
+static int grow(void **arr, uint32_t cap, size_t size)
+{
+	void *v = realloc(*arr, cap * size);
+
+	if (!v)
 		return MOS_ENOMEM;
-	h->v = v;
-	h->cap = cap;
+	*arr = v;
 	return 0;
 }
 
-static void put(mos_pheap_t *h, uint32_t i, mos_sched_ent_t *e)
+int mos__pheap_attach(mos_pheap_t *h, mos_proc_t *p)
 {
-	h->v[i] = e;
-	e->index = i;
-}
+	uint32_t cap = h->cap ? h->cap * 2 : 16;
 
-static void sift_up(mos_pheap_t *h, uint32_t i)
-{
-	mos_sched_ent_t *e = h->v[i];
-
-	while (i > 0 && mos__pheap_less(e, h->v[(i - 1) / 2])) {
-		put(h, i, h->v[(i - 1) / 2]);
-		i = (i - 1) / 2;
+	if (h->nfree) {
+		p->se.index = h->free[--h->nfree];
+	} else {
+		if (h->nids == h->cap &&
+		    (grow((void **)&h->v, cap, sizeof(*h->v)) < 0 ||
+		     grow((void **)&h->pos, cap, sizeof(*h->pos)) < 0 ||
+		     grow((void **)&h->ent, cap, sizeof(*h->ent)) < 0 ||
+		     grow((void **)&h->free, cap, sizeof(*h->free)) < 0))
+			return MOS_ENOMEM; /* a larger array is harmless */
+		if (h->nids == h->cap)
+			h->cap = cap;
+		p->se.index = h->nids++;
 	}
-	put(h, i, e);
+	h->ent[p->se.index] = &p->se;
+	return 0;
 }
 
-static void sift_down(mos_pheap_t *h, uint32_t i)
+void mos__pheap_detach(mos_pheap_t *h, mos_proc_t *p)
 {
-	mos_sched_ent_t *e = h->v[i];
+	h->free[h->nfree++] = p->se.index;
+}
 
+static void put(mos_pheap_t *h, uint32_t i, const mos_pheap_slot_t *s)
+{
+	h->v[i] = *s;
+	h->pos[s->id] = i;
+}
+
+static void sift_up(mos_pheap_t *h, uint32_t i, mos_pheap_slot_t s)
+{
+	while (i > 0 && slot_less(&s, &h->v[(i - 1) / ARITY])) {
+		put(h, i, &h->v[(i - 1) / ARITY]);
+		i = (i - 1) / ARITY;
+	}
+	put(h, i, &s);
+}
+
+/* The grandchildren of i, one level ahead of the comparisons: the misses
+ * of a deep sift overlap instead of queueing one behind the other. */
+static void prefetch_below(const mos_pheap_t *h, uint32_t first)
+{
+	uint32_t g = ARITY * first + 1;
+
+	if (g >= h->n)
+		return;
+	for (uint32_t b = 0; b < ARITY * ARITY * sizeof(*h->v); b += 64)
+		__builtin_prefetch((const char *)&h->v[g] + b);
+}
+
+static void sift_down(mos_pheap_t *h, uint32_t i, mos_pheap_slot_t s)
+{
 	for (;;) {
-		uint32_t c = 2 * i + 1;
-		if (c >= h->n)
+		uint32_t first = ARITY * i + 1, best = first;
+
+		if (first >= h->n)
 			break;
-		if (c + 1 < h->n && mos__pheap_less(h->v[c + 1], h->v[c]))
-			c++;
-		if (!mos__pheap_less(h->v[c], e))
+		prefetch_below(h, first);
+		for (uint32_t c = first + 1; c < first + ARITY && c < h->n; c++)
+			best = slot_less(&h->v[c], &h->v[best]) ? c : best;
+		if (!slot_less(&h->v[best], &s))
 			break;
-		put(h, i, h->v[c]);
-		i = c;
+		put(h, i, &h->v[best]);
+		i = best;
 	}
-	put(h, i, e);
+	put(h, i, &s);
+}
+
+static mos_pheap_slot_t slot_of(mos_proc_t *p)
+{
+	return (mos_pheap_slot_t){p->se.key, p->se.key2, p->pid, p->se.index};
 }
 
 void mos__pheap_push(mos_pheap_t *h, mos_proc_t *p)
 {
-	put(h, h->n++, &p->se);
-	sift_up(h, h->n - 1);
 	p->se.queued = true;
+	sift_up(h, h->n++, slot_of(p));
+}
+
+/* Put slot s at position i, wherever the heap order wants it. */
+static void fix(mos_pheap_t *h, uint32_t i, mos_pheap_slot_t s)
+{
+	if (i > 0 && slot_less(&s, &h->v[(i - 1) / ARITY]))
+		sift_up(h, i, s);
+	else
+		sift_down(h, i, s);
 }
 
 void mos__pheap_remove(mos_pheap_t *h, mos_proc_t *p)
 {
-	uint32_t i = p->se.index;
+	uint32_t i = h->pos[p->se.index];
 
 	p->se.queued = false;
-	if (--h->n == i)
-		return;
-	put(h, i, h->v[h->n]);
-	mos__pheap_update(h, mos__sched_proc(h->v[i]));
+	if (--h->n != i)
+		fix(h, i, h->v[h->n]);
 }
 
 void mos__pheap_update(mos_pheap_t *h, mos_proc_t *p)
 {
-	uint32_t i = p->se.index;
-
-	if (i > 0 && mos__pheap_less(&p->se, h->v[(i - 1) / 2]))
-		sift_up(h, i);
-	else
-		sift_down(h, i);
+	fix(h, h->pos[p->se.index], slot_of(p));
 }
 
 mos_proc_t *mos__pheap_peek(const mos_pheap_t *h)
 {
-	return h->n ? mos__sched_proc(h->v[0]) : NULL;
+	return h->n ? mos__sched_proc(h->ent[h->v[0].id]) : NULL;
 }
 
 mos_proc_t *mos__pheap_pop(mos_pheap_t *h)
@@ -196,6 +249,14 @@ mos_proc_t *mos__pheap_pop(mos_pheap_t *h)
 	if (p)
 		mos__pheap_remove(h, p);
 	return p;
+}
+
+bool mos__pheap_min_key(const mos_pheap_t *h, uint64_t *key)
+{
+	if (!h->n)
+		return false;
+	*key = h->v[0].key;
+	return true;
 }
 
 /* ---- single-heap policies --------------------------------------------- */
@@ -224,19 +285,12 @@ void mos__heapq_fini(void *rq)
 
 int mos__heapq_attach(void *rq, mos_proc_t *p)
 {
-	mos_heapq_t *q = rq;
-	int err = mos__pheap_reserve(&q->heap, q->attached + 1);
-
-	(void)p;
-	if (err == 0)
-		q->attached++;
-	return err;
+	return mos__pheap_attach(&((mos_heapq_t *)rq)->heap, p);
 }
 
 void mos__heapq_detach(void *rq, mos_proc_t *p)
 {
-	(void)p;
-	((mos_heapq_t *)rq)->attached--;
+	mos__pheap_detach(&((mos_heapq_t *)rq)->heap, p);
 }
 
 static void heapq_push(mos_heapq_t *q, mos_proc_t *p)

@@ -29,7 +29,7 @@
  * overflow while the quantum is below 2^43 ns (2.4 hours).  The pass grows
  * by at most 2^20 per quantum: 2^44 quanta before it wraps.  stride is
  * rounded down, so shares are exact to within tickets / 2^20 (3:2:1 with
- * 1 ms quanta stays exact for over 10^5 rounds).
+ * 1 ms quanta stays exact for 524287 rounds of 6, 52 minutes).
  */
 #include <stdlib.h>
 
@@ -73,14 +73,12 @@ static void fini(void *arg)
 
 static int attach(void *rq, mos_proc_t *p)
 {
-	(void)p;
-	return mos__fairq_attach(&((stride_t *)rq)->q);
+	return mos__fairq_attach(&((stride_t *)rq)->q, p);
 }
 
 static void detach(void *rq, mos_proc_t *p)
 {
-	(void)p;
-	mos__fairq_detach(&((stride_t *)rq)->q);
+	mos__fairq_detach(&((stride_t *)rq)->q, p);
 }
 
 static void enqueue(void *rq, mos_proc_t *p, mos_enq_reason_t why, mos_time_t now)
