@@ -175,6 +175,8 @@ static void switching(mos_kernel_t *k, mos_time_t until)
 static void resume(mos_kernel_t *k, mos_proc_t *p)
 {
 	k->stats.host_switches += 2;
+	if (!p->fiber.ctx)
+		mos__proc_start_fiber(k, p);
 	k->on_cpu = p;
 	mos__fiber_switch(&k->host, &p->fiber);
 	k->on_cpu = NULL;

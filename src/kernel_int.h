@@ -108,6 +108,8 @@ typedef struct mos_pidtab {
 typedef struct mos_trace {
 	mos_trace_event_t *ring;
 	uint32_t cap;
+	uint32_t head;                  /* next slot: total % cap, kept without
+					   a division on every event */
 	uint64_t total;                 /* events ever recorded */
 	uint64_t hash;                  /* FNV-1a over every event */
 	mos_trace_fn observer;
@@ -161,6 +163,7 @@ void mos__kernel_check_preempt(mos_kernel_t *k);
 int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 		     mos_proc_t *parent, mos_pid_t *pid);
 void mos__proc_admit(mos_kernel_t *k, mos_proc_t *p);
+void mos__proc_start_fiber(mos_kernel_t *k, mos_proc_t *p);
 mos_proc_t *mos__proc_lookup(const mos_kernel_t *k, mos_pid_t pid);
 int mos__proc_find_live(const mos_kernel_t *k, mos_pid_t pid, mos_proc_t **out);
 void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,

@@ -243,9 +243,15 @@ static int attach_program(mos_kernel_t *k, mos_proc_t *p, void *arg)
 		p->prog_state = NULL;
 		return err == MOS_ENOMEM ? err : MOS_ECONFIG;
 	}
-	if ((err = mos__stack_get(&k->stacks, &p->stack)) < 0)
-		return err;
-	return mos__fiber_create(&p->fiber, k->ctx, p->stack, proc_entry, p);
+	/* The coroutine itself is made at the first dispatch: creating a
+	 * process touches no page of its stack. */
+	return mos__stack_get(&k->stacks, &p->stack);
+}
+
+void mos__proc_start_fiber(mos_kernel_t *k, mos_proc_t *p)
+{
+	if (mos__fiber_create(&p->fiber, k->ctx, p->stack, proc_entry, p) < 0)
+		mos__panic(k, "pid %d: cannot make its coroutine", p->pid);
 }
 
 static mos_proc_t *proc_alloc(mos_kernel_t *k, const mos_process_spec_t *spec)

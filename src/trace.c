@@ -2,10 +2,12 @@
  * src/trace.c - the state-transition trace: a bounded ring plus a running
  * hash over every event ever recorded.
  *
- * The hash is 64-bit FNV-1a over a fixed little-endian encoding of each
- * event (time 8 bytes, pid 4, from 1, to 1, cause 1), so it does not depend
- * on struct padding or the host's byte order, and it covers events the ring
- * has already overwritten.
+ * The hash folds two 64-bit words per event into the running value, in the
+ * manner of FNV-1a but a word at a time (the byte-wise version cost a third
+ * of a yield): the time, then pid | from << 32 | to << 40 | cause << 48.
+ * The words are built from the fields, so the hash depends neither on
+ * struct padding nor on the host's byte order, and it covers events the
+ * ring has already overwritten.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -37,33 +39,30 @@ int mos__trace_init(mos_trace_t *t, uint32_t cap)
 
 void mos__trace_fini(mos_trace_t *t) { free(t->ring); }
 
-static uint64_t fnv_bytes(uint64_t h, uint64_t v, int n)
+static uint64_t fold(uint64_t h, uint64_t w)
 {
-	for (int i = 0; i < n; i++) {
-		h ^= (v >> (8 * i)) & 0xff;
-		h *= FNV_PRIME;
-	}
-	return h;
+	h ^= w;
+	h *= FNV_PRIME;
+	return h ^ (h >> 29);
 }
 
 void mos__trace_record(mos_trace_t *t, mos_time_t time, mos_pid_t pid,
 		       mos_proc_state_t from, mos_proc_state_t to,
 		       mos_cause_t cause)
 {
-	mos_trace_event_t *ev = &t->ring[t->total % t->cap];
-	uint64_t h = t->hash;
+	mos_trace_event_t *ev = &t->ring[t->head];
 
 	ev->time = time;
 	ev->pid = pid;
 	ev->from = (uint8_t)from;
 	ev->to = (uint8_t)to;
 	ev->cause = (uint8_t)cause;
-	h = fnv_bytes(h, time, 8);
-	h = fnv_bytes(h, (uint32_t)pid, 4);
-	h = fnv_bytes(h, ev->from, 1);
-	h = fnv_bytes(h, ev->to, 1);
-	t->hash = fnv_bytes(h, ev->cause, 1);
+	t->hash = fold(fold(t->hash, time),
+		       (uint64_t)(uint32_t)pid | (uint64_t)ev->from << 32 |
+			       (uint64_t)ev->to << 40 | (uint64_t)ev->cause << 48);
 	t->total++;
+	if (++t->head == t->cap)
+		t->head = 0;
 	if (t->observer)
 		t->observer(t->observer_ud, ev);
 }

@@ -7,6 +7,7 @@
  * by being listed.  Nothing here waits on wall time.
  */
 #include <criterion/criterion.h>
+#include <fenv.h>
 
 #include <errno.h>
 #include <stdint.h>
@@ -92,7 +93,7 @@ Test(hal_stack, canary_rearmed_on_reuse)
 
 	cr_assert_eq(mos__stack_pool_init(&p, 0, false), 0);
 	cr_assert_eq(mos__stack_get(&p, &s), 0);
-	memset(s->lo, 0, MOS_STACK_CANARY_BYTES);
+	memset(s->lo, 0xa5, MOS_STACK_CANARY_BYTES); /* an overflow's frames */
 	cr_assert_not(mos__stack_canary_ok(s));
 	mos__stack_put(&p, s);
 	cr_assert_eq(mos__stack_get(&p, &t), 0);
@@ -323,6 +324,56 @@ static void interleave(const char *backend)
 		co_end(&c[k]);
 	}
 	rig_close(&r);
+}
+
+/* Floating-point control state belongs to each context: a coroutine that
+ * changes the rounding mode must not change the host's, nor the host its. */
+static void fp_rounding(void *arg)
+{
+	struct co *c = arg;
+
+	fesetround(FE_UPWARD);
+	c->counter = fegetround() == FE_UPWARD;
+	mos__fiber_switch(&c->f, &c->r->host);
+	c->counter += fegetround() == FE_UPWARD;
+	c->done = true;
+	mos__fiber_exit_to(&c->f, &c->r->host);
+}
+
+static void fp_state(const char *backend)
+{
+	struct rig r;
+	struct co c = { .steps = 0 };
+
+	rig_open(&r, backend);
+	co_start(&c, &r, fp_rounding);
+	fesetround(FE_TONEAREST);
+	mos__fiber_switch(&r.host, &c.f);
+	cr_assert_eq(fegetround(), FE_TONEAREST, "%s: host rounding changed", backend);
+	fesetround(FE_TOWARDZERO);
+	mos__fiber_switch(&r.host, &c.f);
+	cr_assert_eq(c.counter, 2, "%s: coroutine rounding not kept", backend);
+	cr_assert_eq(fegetround(), FE_TOWARDZERO, "%s", backend);
+	fesetround(FE_TONEAREST);
+	cr_assert(c.done);
+	co_end(&c);
+	rig_close(&r);
+}
+
+Test(hal_fiber, floating_point_control_is_per_context)
+{
+	each_backend(fp_state);
+}
+
+Test(hal_ctx, asm_is_the_default_on_x86_64)
+{
+#if defined(__x86_64__) && defined(__linux__)
+	unsetenv("MOS_CTX");
+	cr_assert_str_eq(mos__ctx_backend_find("auto")->name, "asm");
+	cr_assert_str_eq(mos__ctx_backend_find("asm")->name, "asm");
+#else
+	cr_assert_str_eq(mos__ctx_backend_find("auto")->name, "ucontext");
+#endif
 }
 
 Test(hal_fiber, two_coroutines_interleave_exactly)

@@ -17,7 +17,7 @@ static int smash_main(mos_proc_t *self, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	mos_sys_compute(self, MS(1));
-	memset(self->stack->lo, 0, 8);
+	memset(self->stack->lo, 0xa5, 8);
 	mos_sys_compute(self, MS(1)); /* never completes */
 	return 0;
 }

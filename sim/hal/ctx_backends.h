@@ -23,8 +23,14 @@
 #endif
 #endif
 
-/* X(name) for each compiled-in backend, best first. */
+/* X(name) for each compiled-in backend, best first: the hand-written
+ * switch where there is one (x86-64 Linux), ucontext everywhere. */
+#if defined(__x86_64__) && defined(__linux__)
+#define MOS_HAVE_CTX_ASM 1
+#define MOS_CTX_BACKENDS(X) X(asm) X(ucontext)
+#else
 #define MOS_CTX_BACKENDS(X) X(ucontext)
+#endif
 
 #define MOS__CTX_DECLARE(name) extern const mos_ctx_backend_t mos__ctx_##name;
 MOS_CTX_BACKENDS(MOS__CTX_DECLARE)

@@ -12,6 +12,14 @@
  * (mos__fiber_create) runs coroutines on [lo + MOS_STACK_CANARY_BYTES,
  * lo + size), so a frame that writes into the canary has overflowed.
  *
+ * The canary is all zero bytes.  A fresh anonymous mapping already reads as
+ * zero, so handing out a stack writes nothing and faults in no page: 65 536
+ * stacks cost no memory until their processes run, and reading an untouched
+ * canary maps the shared zero page, which is not counted as resident.  An
+ * overflow that writes only zeros into the canary goes unseen; anything
+ * else is caught.  A stack whose canary was found dirty is zeroed again when
+ * it goes back to the pool.
+ *
  * Slabs hold up to SLAB_STACKS stacks but never much more than SLAB_BYTES,
  * and at least one stack, so huge stacks do not need huge mappings.  The
  * descriptors of a slab live in one malloc'd block with the slab header.
@@ -36,10 +44,6 @@ struct mos_stack_slab {
 	mos_stack_t stacks[];
 };
 
-/* Word i of the canary is canary_word ^ i: the first word reads "MOSCANRY"
- * in a memory dump, and a copy of the canary shifted by a word fails. */
-static const uint64_t canary_word = UINT64_C(0x59524e4143534f4d);
-
 static size_t page_size(void)
 {
 	long ps = sysconf(_SC_PAGESIZE);
@@ -53,28 +57,35 @@ static size_t guard_bytes(const mos_stack_pool_t *p)
 }
 
 /*
- * The canary is touched word by word through a volatile pointer and outside
- * AddressSanitizer: the region may still carry poison from the frames of a
- * coroutine that died on this stack, and the compiler must not turn the loop
- * into a memset/memcmp that ASan would intercept and check.
+ * The canary is touched outside AddressSanitizer: the region may still
+ * carry poison from the frames of a coroutine that died on this stack.  The
+ * store goes through a volatile pointer so the compiler cannot turn it into
+ * a memset that ASan would intercept and check.
  */
-__attribute__((no_sanitize_address)) static void canary_arm(mos_stack_t *s)
+__attribute__((no_sanitize_address)) static void canary_clear(mos_stack_t *s)
 {
 	volatile uint64_t *w = s->lo;
 
 	for (size_t i = 0; i < MOS_STACK_CANARY_BYTES / sizeof(*w); i++)
-		w[i] = canary_word ^ i;
+		w[i] = 0;
 }
 
+/*
+ * Checked at every switch, so it reads two cache lines, not the whole
+ * canary: the top line (just below the usable area: the first an overflow
+ * reaches, with the return address of the call that crosses the line) and
+ * the bottom one (a deep overflow's last stop before the next stack).
+ */
 __attribute__((no_sanitize_address)) bool
 mos__stack_canary_ok(const mos_stack_t *s)
 {
-	const volatile uint64_t *w = s->lo;
+	const uint64_t *lo = s->lo;
+	const uint64_t *hi = lo + (MOS_STACK_CANARY_BYTES - 64) / sizeof(*lo);
+	uint64_t any = 0;
 
-	for (size_t i = 0; i < MOS_STACK_CANARY_BYTES / sizeof(*w); i++)
-		if (w[i] != (canary_word ^ i))
-			return false;
-	return true;
+	for (size_t i = 0; i < 64 / sizeof(*lo); i++)
+		any |= lo[i] | hi[i];
+	return any == 0;
 }
 
 /* Smaller sizes (0 included) are raised to MOS_STACK_MIN rather than
@@ -166,13 +177,14 @@ int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out)
 	p->free = s->next;
 	s->next = NULL;
 	p->in_use++;
-	canary_arm(s);
 	*out = s;
 	return 0;
 }
 
 void mos__stack_put(mos_stack_pool_t *p, mos_stack_t *s)
 {
+	if (!mos__stack_canary_ok(s))
+		canary_clear(s);
 	s->next = p->free;
 	p->free = s;
 	p->in_use--;

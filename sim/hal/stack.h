@@ -49,12 +49,14 @@ int mos__stack_pool_init(mos_stack_pool_t *p, size_t stack_size, bool guard);
 void mos__stack_pool_fini(mos_stack_pool_t *p);
 
 /*
- * Take a stack with a freshly armed canary.  Maps a new slab when the free
- * list is empty.  Errors: MOS_ENOMEM (mmap or mprotect failed).
+ * Take a stack with an intact canary; touches none of its memory.  Maps a
+ * new slab when the free list is empty.  Errors: MOS_ENOMEM (mmap or
+ * mprotect failed).
  */
 int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out);
 
-/* Return a stack to the pool.  Never fails, never calls the host kernel. */
+/* Return a stack to the pool, cleaning its canary if it was overwritten.
+ * Never fails, never calls the host kernel. */
 void mos__stack_put(mos_stack_pool_t *p, mos_stack_t *s);
 
 /* True while the canary at the low end of s is intact. */

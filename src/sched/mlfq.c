@@ -1,7 +1,7 @@
 /*
  * src/sched/mlfq.c - multi-level feedback queue, tick-exact with OSTEP's
  * homework simulator mlfq.py (cpu-sched-mlfq), quirks included.
- * docs/sched-mlfq.md has the rules with the simulator's names.
+ * docs/SCHEDULERS.md (mlfq) has the rules with the simulator's names.
  *
  * `queues` FIFO levels, level 0 the top (mos_sched_params_t's order; OSTEP
  * numbers the same queue queues-1).  Each level has a quantum (quanta[], or
