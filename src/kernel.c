@@ -386,6 +386,7 @@ int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **out)
 	k->cfg = *cfg;
 	rng_seed(k, cfg->seed);
 	mos_list_init(&k->history);
+	mos__pcb_pool_init(&k->pcbs);
 	mos__timer_heap_init(&k->timers);
 	if ((err = open_hal(k)) < 0 ||
 	    (err = mos__trace_init(&k->trace, cfg->trace_capacity)) < 0 ||
@@ -405,6 +406,7 @@ void mos_kernel_destroy(mos_kernel_t *k)
 	/* The heap's fini disarms nodes that live inside control blocks. */
 	mos__timer_heap_fini(&k->timers);
 	mos__proc_table_fini(k);
+	mos__pcb_pool_fini(&k->pcbs);
 	mos__programs_fini(k);
 	mos__trace_fini(&k->trace);
 	if (k->rq)

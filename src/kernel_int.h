@@ -60,7 +60,9 @@ struct mos_proc {
 	char *cwd;
 	int envc;
 	char **envp;
-	char *strings;                  /* backing store for the above */
+	char *strings;                  /* backing store for the above:
+					   inline_strings when they fit */
+	char inline_strings[64];
 
 	const mos_prog_entry_t *prog;
 	void *prog_state;               /* from prepare, or spec.arg */
@@ -96,6 +98,18 @@ struct mos_proc {
 
 	mos_list_t hist;                /* history link once Defunct */
 };
+
+/* The control-block pool (pcb_pool.c). */
+typedef struct mos_pcb_slab mos_pcb_slab_t;
+typedef struct mos_pcb_pool {
+	mos_list_t free;                /* of struct mos_proc.hist */
+	mos_pcb_slab_t *slabs;
+} mos_pcb_pool_t;
+
+void mos__pcb_pool_init(mos_pcb_pool_t *pool);
+void mos__pcb_pool_fini(mos_pcb_pool_t *pool);
+mos_proc_t *mos__pcb_get(mos_pcb_pool_t *pool);  /* zeroed; NULL: ENOMEM */
+void mos__pcb_put(mos_pcb_pool_t *pool, mos_proc_t *p);
 
 /* Slot table mapping pids to control blocks: pid % cap, O(1). */
 typedef struct mos_pidtab {
@@ -142,6 +156,7 @@ struct mos_kernel {
 	bool in_run;                    /* inside mos_kernel_run/step */
 
 	/* Processes */
+	mos_pcb_pool_t pcbs;
 	mos_pidtab_t pids;
 	mos_proc_t *init;
 	mos_list_t history;             /* Defunct PCBs, oldest first */

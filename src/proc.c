@@ -197,7 +197,9 @@ static int copy_strings(mos_proc_t *p, const mos_process_spec_t *spec,
 		       strv_bytes(spec->environment, envc) + strlen(cwd) + 1;
 	char *s;
 
-	if (!(p->strings = malloc(ptrs + bytes)))
+	if (ptrs + bytes <= sizeof(p->inline_strings))
+		p->strings = p->inline_strings;
+	else if (!(p->strings = malloc(ptrs + bytes)))
 		return MOS_ENOMEM;
 	p->argv = (char **)(void *)p->strings;
 	p->envp = p->argv + argc + 1;
@@ -256,7 +258,7 @@ void mos__proc_start_fiber(mos_kernel_t *k, mos_proc_t *p)
 
 static mos_proc_t *proc_alloc(mos_kernel_t *k, const mos_process_spec_t *spec)
 {
-	mos_proc_t *p = calloc(1, sizeof(*p));
+	mos_proc_t *p = mos__pcb_get(&k->pcbs);
 
 	if (!p)
 		return NULL;
@@ -290,8 +292,9 @@ void mos__proc_free(mos_kernel_t *k, mos_proc_t *p)
 	}
 	if (p->prog && p->prog->def.release && p->prog_state)
 		p->prog->def.release(p->prog_state);
-	free(p->strings);
-	free(p);
+	if (p->strings != p->inline_strings)
+		free(p->strings);
+	mos__pcb_put(&k->pcbs, p);
 }
 
 int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
@@ -377,7 +380,7 @@ int mos__proc_table_init(mos_kernel_t *k)
 	if (!(p = proc_alloc(k, &spec)))
 		return MOS_ENOMEM;
 	if (copy_strings(p, &spec, 1, 0) < 0) {
-		free(p);
+		mos__proc_free(k, p);
 		return MOS_ENOMEM;
 	}
 	p->pid = pid_alloc(k);

@@ -97,18 +97,20 @@ int mos_trace_get(const mos_kernel_t *k, size_t i, mos_trace_event_t *ev,
 
 int mos_trace_dump(const mos_kernel_t *k, FILE *out)
 {
+	const mos_trace_t *t;
 	size_t n;
 
 	if (!k || !out)
 		return MOS_EINVAL;
-	n = held(&k->trace);
+	t = &k->trace;
+	n = held(t);
 	for (size_t i = 0; i < n; i++) {
-		mos_trace_event_t ev;
-		mos_trace_get(k, i, &ev, NULL);
+		const mos_trace_event_t *ev = &t->ring[(t->total - n + i) % t->cap];
+
 		if (fprintf(out, "%10" PRIu64 ".%06" PRIu64 " ms  pid %-5d %-10s -> %-10s %s\n",
-			    ev.time / MOS_MSEC, ev.time % MOS_MSEC, ev.pid,
-			    mos_state_name(ev.from), mos_state_name(ev.to),
-			    mos_cause_name(ev.cause)) < 0)
+			    ev->time / MOS_MSEC, ev->time % MOS_MSEC, ev->pid,
+			    mos_state_name(ev->from), mos_state_name(ev->to),
+			    mos_cause_name(ev->cause)) < 0)
 			return MOS_EIO;
 	}
 	return fflush(out) == 0 ? 0 : MOS_EIO;
