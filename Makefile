@@ -4,7 +4,9 @@
 #   make run        install missing packages, build, run the built-in demo
 #   make check      install missing packages, build, run the whole test suite
 #   make check SAN=1   the same with AddressSanitizer + UBSan (into build-san/)
-#   make bench      run the benchmarks (JSON lines on stdout)
+#   make bench      benchmark suite against the peers (SimGrid, Boost.Context,
+#                   GNU Pth, swapcontext, pthreads, pipes): JSON lines and a
+#                   summary with ratios on stdout; see docs/BENCHMARKS.md
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -98,7 +100,7 @@ bench:
 	@$(MAKE) --no-print-directory bench-run
 
 bench-run: $(BENCHES)
-	@for b in $(BENCHES); do $$b || exit 1; done
+	@BUILD="$(BUILD)" CC="$(CC)" CXX="$(CXX)" sh bench/run.sh
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -2,10 +2,12 @@
  * src/programs.c - the built-in programs: idle, cpu, sleep, io, crash.
  *
  * Each checks its arguments in a prepare hook, so a bad command fails at
- * create time with MOS_ECONFIG, and keeps the parsed values in a small
- * malloc'd struct that the kernel releases however the process dies.
- * (script lives in script.c.)
+ * create time with MOS_ECONFIG.  cpu and sleep keep their one duration in
+ * the state pointer itself, so creating them allocates nothing; io and
+ * crash keep a small malloc'd struct that the kernel releases however the
+ * process dies.  (script lives in script.c.)
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,9 +54,23 @@ static int prep_none(int argc, char **argv, void **state)
 	return argc == 1 ? 0 : MOS_EINVAL;
 }
 
+/* One duration, carried in the pointer: no allocation. */
+_Static_assert(sizeof(uintptr_t) >= sizeof(mos_time_t),
+	       "a duration must fit in the state pointer");
+
 static int prep_one(int argc, char **argv, void **state)
 {
-	return parse_args(argc, argv, 1, 1, "d", state);
+	mos_time_t d;
+
+	if (argc != 2 || mos_duration_parse(argv[1], &d) < 0)
+		return MOS_EINVAL;
+	*state = (void *)(uintptr_t)d;
+	return 0;
+}
+
+static mos_time_t one_duration(mos_proc_t *self)
+{
+	return (mos_time_t)(uintptr_t)mos_sys_state(self);
 }
 
 static int prep_io(int argc, char **argv, void **state)
@@ -88,19 +104,17 @@ static int idle_main(mos_proc_t *self, int argc, char **argv)
 
 static int cpu_main(mos_proc_t *self, int argc, char **argv)
 {
-	const args_t *a = mos_sys_state(self);
 	(void)argc;
 	(void)argv;
-	mos_sys_compute(self, a->d[0]);
+	mos_sys_compute(self, one_duration(self));
 	return 0;
 }
 
 static int sleep_main(mos_proc_t *self, int argc, char **argv)
 {
-	const args_t *a = mos_sys_state(self);
 	(void)argc;
 	(void)argv;
-	mos_sys_sleep(self, a->d[0]);
+	mos_sys_sleep(self, one_duration(self));
 	return 0;
 }
 
@@ -127,8 +141,8 @@ static int crash_main(mos_proc_t *self, int argc, char **argv)
 
 static const mos_program_t builtins[] = {
 	{"idle", idle_main, prep_none, NULL},
-	{"cpu", cpu_main, prep_one, free},
-	{"sleep", sleep_main, prep_one, free},
+	{"cpu", cpu_main, prep_one, NULL},
+	{"sleep", sleep_main, prep_one, NULL},
 	{"io", io_main, prep_io, free},
 	{"crash", crash_main, prep_crash, free},
 };
