@@ -95,7 +95,10 @@ typedef struct mos_config {
 				      (256 KiB under AddressSanitizer) */
 	bool stack_guard_pages;    /* a PROT_NONE page below each stack; false
 				      (the canary check is always on) */
-	char context_backend[MOS_BACKEND_NAME_LEN]; /* "auto", "ucontext" */
+	char context_backend[MOS_BACKEND_NAME_LEN]; /* "auto" (asm on x86-64
+				      Linux, else ucontext; the environment
+				      variable MOS_CTX overrides it), "asm",
+				      "ucontext" */
 	uint32_t history_size;     /* reaped processes kept for queries; 1024 */
 	uint32_t trace_capacity;   /* events kept in the trace ring; 4096 */
 	mos_sched_params_t sched;  /* policy "multios", 10 ms slice */
