@@ -136,7 +136,7 @@ static double host_batch(unsigned long long iters, char *backend, int *err)
 {
 	unsigned long long batches = iters / BATCH;
 	mos_kernel_t *k;
-	double t0, t1;
+	double t0 = 0, t1 = 0;
 
 	if ((*err = make_kernel(&k)) < 0)
 		return 0;
