@@ -46,6 +46,7 @@ typedef struct mos_prog_entry {
 } mos_prog_entry_t;
 
 struct mos_proc {
+	/* First two cache lines: what every scheduling decision touches. */
 	mos_kernel_t *k;
 	mos_pid_t pid;
 	mos_pid_t ppid;                 /* changed by reparenting */
@@ -53,6 +54,8 @@ struct mos_proc {
 	mos_priority_t priority;
 	mos_prio_class_t prio_class;
 	uint32_t flags;
+	mos_sched_attr_t attr;
+	_Alignas(64) mos_sched_ent_t se;
 
 	/* Command, cwd, environment: one allocation, owned. */
 	int argc;
@@ -71,9 +74,6 @@ struct mos_proc {
 	mos_list_t children;            /* of struct mos_proc.sibling */
 	mos_list_t sibling;
 
-	/* Scheduling: owned by the policy while Ready. */
-	mos_sched_ent_t se;
-	mos_sched_attr_t attr;
 	mos_time_t burst_left;          /* rest of the compute burst */
 	mos_req_t req;                  /* set by the coroutine, read by kernel */
 

@@ -51,21 +51,28 @@ typedef enum mos_put_reason {
 	MOS_PUT_EXIT     /* died: leaves the runnable set */
 } mos_put_reason_t;
 
-/* Per-process scheduling data, owned by the policy in force. */
+/*
+ * Per-process scheduling data, owned by the policy in force.  The fields a
+ * decision reads and writes come first and fit one cache line (the control
+ * block aligns this struct to 64 bytes, right after the line that holds the
+ * pid, the state and the sched attributes): with 65 536 processes a
+ * decision's misses on the chosen process are what it costs.
+ */
 typedef struct mos_sched_ent {
-	mos_list_t node;      /* run-queue link */
-	mos_list_t all;       /* attach list link (policies that keep one) */
 	uint64_t key, key2;   /* ordering keys of heap policies */
 	uint64_t vruntime;    /* cfs; stride's pass */
 	mos_time_t slice;     /* remaining slice; 0 when none is running */
 	mos_time_t burst;     /* rest of the declared CPU burst (sjf, stcf) */
 	mos_time_t ready_since; /* when it last became runnable */
 	mos_time_t ran_since; /* when it was last picked */
+	uint32_t index;       /* heap member id (mos_pheap_t) */
+	bool queued;          /* in the policy's ready structure */
+	/* second line */
 	uint32_t level;       /* queue index */
 	uint32_t allot;       /* mlfq: quanta left at this level */
-	uint32_t index;       /* heap member id (mos_pheap_t) */
 	uint32_t slot;        /* lottery: tree slot */
-	bool queued;          /* in the policy's ready structure */
+	mos_list_t node;      /* run-queue link */
+	mos_list_t all;       /* attach list link (policies that keep one) */
 } mos_sched_ent_t;
 
 typedef struct mos_sched_class {
