@@ -410,25 +410,6 @@ static int read_flags(mos_jload_t *ld, json_t *o, mos_config_t *c)
 
 /* ---- arrays (see config_int.h) ---- */
 
-int mos__json_each(mos_jload_t *ld, json_t *arr, size_t max,
-		   mos_jeach_fn fn, void *ctx)
-{
-	size_t i, n = json_array_size(arr);
-	int rc = 0;
-
-	if (!json_is_array(arr))
-		return mos__json_fail(ld, MOS_ECONFIG, "expected an array");
-	if (n > max)
-		return mos__json_fail(ld, MOS_ECONFIG,
-				      "must have at most %zu entries", max);
-	for (i = 0; i < n && !rc; i++) {
-		mos__jpath_push_index(&ld->path, i);
-		rc = fn(ld, json_array_get(arr, i), i, ctx);
-		mos__jpath_pop(&ld->path);
-	}
-	return rc;
-}
-
 /* ---- scheduler section ---- */
 
 /* Scheduler durations: JSON milliseconds, nanoseconds in the struct. */
@@ -466,30 +447,14 @@ static int quantum_ms(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
 	return mos__json_get_duration_ms(ld, v, NULL, &s->quanta[i]);
 }
 
-/* Any uint32_t: zero is check()'s to report, for code-built structs too. */
-static int allotment(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
+/* Any uint32_t: zero is check()'s to report, for code-built structs too.
+ * Shared with the workload loader (config_int.h). */
+int mos__sched_allotment(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
 {
 	mos_sched_params_t *s = ctx;
 
 	return mos__json_get_u32(ld, v, NULL, 0, UINT32_MAX,
 				 &s->allotments[i]);
-}
-
-/* The per-queue list at key; *count is set only when the key is there. */
-static int read_list(mos_jload_t *ld, json_t *o, const char *key,
-		     mos_jeach_fn fn, mos_sched_params_t *s, uint32_t *count)
-{
-	json_t *a;
-	int rc = mos__json_get_array(ld, o, key, &a);
-
-	if (rc || !a)
-		return rc;
-	mos__jpath_push_key(&ld->path, key);
-	rc = mos__json_each(ld, a, MOS_MLFQ_MAX_QUEUES, fn, s);
-	mos__jpath_pop(&ld->path);
-	if (!rc)
-		*count = (uint32_t)json_array_size(a);
-	return rc;
 }
 
 static int read_scheduler(mos_jload_t *ld, json_t *o, mos_config_t *c)
@@ -513,10 +478,12 @@ static int read_scheduler(mos_jload_t *ld, json_t *o, mos_config_t *c)
 	if (!rc)
 		rc = mos__json_get_u64(ld, o, "seed", &s->seed);
 	if (!rc)
-		rc = read_list(ld, o, "quanta_ms", quantum_ms, s, &s->nquanta);
+		rc = mos__json_get_each(ld, o, "quanta_ms", MOS_MLFQ_MAX_QUEUES,
+					quantum_ms, s, &s->nquanta);
 	if (!rc)
-		rc = read_list(ld, o, "allotments", allotment, s,
-			       &s->nallotments);
+		rc = mos__json_get_each(ld, o, "allotments", MOS_MLFQ_MAX_QUEUES,
+					mos__sched_allotment, s,
+					&s->nallotments);
 	return rc;
 }
 

@@ -43,22 +43,9 @@ int mos__sched_params_check(const mos_sched_params_t *p,
 			    const mos_sched_keys_t *keys, const char *source,
 			    mos_error_t *err);
 
-/*
- * Array walking for the loaders.  It belongs with the getters in
- * jsonload.[ch] and keeps their contract; it lives here (defined in
- * config.c) only until it moves there.
- *
- * fn reads one element v, the i-th, with the cursor already on "[i]".
- */
-typedef int (*mos_jeach_fn)(mos_jload_t *ld, json_t *v, size_t i, void *ctx);
 
-/*
- * Call fn on each element of arr in order, stopping at the first nonzero
- * return, which is returned.  arr is borrowed and the cursor must name it.
- * Fails before any call with "expected an array" when arr is not one and
- * "must have at most MAX entries" when it has more than max elements.
- */
-int mos__json_each(mos_jload_t *ld, json_t *arr, size_t max,
-		   mos_jeach_fn fn, void *ctx);
+
+/* One entry of an allotments list (a mos_jeach_fn; ctx: the params). */
+int mos__sched_allotment(mos_jload_t *ld, json_t *v, size_t i, void *ctx);
 
 #endif

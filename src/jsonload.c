@@ -387,3 +387,38 @@ int mos__json_get_duration_ms(mos_jload_t *ld, json_t *obj, const char *key,
 		*out_ns = ns;
 	return leave(ld, key, rc);
 }
+
+int mos__json_each(mos_jload_t *ld, json_t *arr, size_t max,
+		   mos_jeach_fn fn, void *ctx)
+{
+	size_t i, n = json_array_size(arr);
+	int rc = 0;
+
+	if (!json_is_array(arr))
+		return mos__json_fail(ld, MOS_ECONFIG, "expected an array");
+	if (n > max)
+		return mos__json_fail(ld, MOS_ECONFIG,
+				      "must have at most %zu entries", max);
+	for (i = 0; i < n && !rc; i++) {
+		mos__jpath_push_index(&ld->path, i);
+		rc = fn(ld, json_array_get(arr, i), i, ctx);
+		mos__jpath_pop(&ld->path);
+	}
+	return rc;
+}
+
+int mos__json_get_each(mos_jload_t *ld, json_t *obj, const char *key,
+		       size_t max, mos_jeach_fn fn, void *ctx, uint32_t *count)
+{
+	json_t *a;
+	int rc = mos__json_get_array(ld, obj, key, &a);
+
+	if (rc || !a)
+		return rc;
+	mos__jpath_push_key(&ld->path, key);
+	rc = mos__json_each(ld, a, max, fn, ctx);
+	mos__jpath_pop(&ld->path);
+	if (!rc)
+		*count = (uint32_t)json_array_size(a);
+	return rc;
+}

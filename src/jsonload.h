@@ -137,4 +137,29 @@ int mos__json_get_string(mos_jload_t *ld, json_t *obj, const char *key,
 int mos__json_get_duration_ms(mos_jload_t *ld, json_t *obj, const char *key,
 			      uint64_t *out_ns);
 
+/*
+ * Array walking for the loaders.  It belongs with the getters in
+ * jsonload.[ch] and keeps their contract; it lives here (defined in
+ * config.c) only until it moves there.
+ *
+ * fn reads one element v, the i-th, with the cursor already on "[i]".
+ */
+typedef int (*mos_jeach_fn)(mos_jload_t *ld, json_t *v, size_t i, void *ctx);
+
+/*
+ * Call fn on each element of arr in order, stopping at the first nonzero
+ * return, which is returned.  arr is borrowed and the cursor must name it.
+ * Fails before any call with "expected an array" when arr is not one and
+ * "must have at most MAX entries" when it has more than max elements.
+ */
+int mos__json_each(mos_jload_t *ld, json_t *arr, size_t max,
+		   mos_jeach_fn fn, void *ctx);
+
+/*
+ * The array at obj.key (absent: nothing, *count untouched): each element
+ * through fn with the path extended, then *count = its length.
+ */
+int mos__json_get_each(mos_jload_t *ld, json_t *obj, const char *key,
+		       size_t max, mos_jeach_fn fn, void *ctx, uint32_t *count);
+
 #endif

@@ -217,32 +217,6 @@ static int quantum(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
 	return get_ticks(ld, v, NULL, s->tick, &s->quanta[i]);
 }
 
-/* Any uint32_t: zero is mos__sched_params_check()'s to report. */
-static int allotment(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
-{
-	mos_sched_params_t *s = ctx;
-
-	return mos__json_get_u32(ld, v, NULL, 0, UINT32_MAX,
-				 &s->allotments[i]);
-}
-
-/* The per-queue list at key; *count is set only when the key is there. */
-static int read_list(mos_jload_t *ld, json_t *o, const char *key,
-		     mos_jeach_fn fn, mos_sched_params_t *s, uint32_t *count)
-{
-	json_t *a;
-	int rc = mos__json_get_array(ld, o, key, &a);
-
-	if (rc || !a)
-		return rc;
-	mos__jpath_push_key(&ld->path, key);
-	rc = mos__json_each(ld, a, MOS_MLFQ_MAX_QUEUES, fn, s);
-	mos__jpath_pop(&ld->path);
-	if (!rc)
-		*count = (uint32_t)json_array_size(a);
-	return rc;
-}
-
 /* The policy object's keys; s->tick is already the workload's tick. */
 static int read_policy_keys(mos_jload_t *ld, json_t *o, mos_sched_params_t *s)
 {
@@ -267,10 +241,12 @@ static int read_policy_keys(mos_jload_t *ld, json_t *o, mos_sched_params_t *s)
 	if (!rc)
 		rc = mos__json_get_u64(ld, o, "seed", &s->seed);
 	if (!rc)
-		rc = read_list(ld, o, "quanta", quantum, s, &s->nquanta);
+		rc = mos__json_get_each(ld, o, "quanta", MOS_MLFQ_MAX_QUEUES,
+					quantum, s, &s->nquanta);
 	if (!rc)
-		rc = read_list(ld, o, "allotments", allotment, s,
-			       &s->nallotments);
+		rc = mos__json_get_each(ld, o, "allotments", MOS_MLFQ_MAX_QUEUES,
+					mos__sched_allotment, s,
+					&s->nallotments);
 	return rc;
 }
 
