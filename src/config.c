@@ -408,8 +408,6 @@ static int read_flags(mos_jload_t *ld, json_t *o, mos_config_t *c)
 	return rc;
 }
 
-/* ---- arrays (see config_int.h) ---- */
-
 /* ---- scheduler section ---- */
 
 /* Scheduler durations: JSON milliseconds, nanoseconds in the struct. */
