@@ -179,6 +179,9 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 		     mos_proc_t *parent, mos_pid_t *pid);
 void mos__proc_admit(mos_kernel_t *k, mos_proc_t *p);
 void mos__proc_start_fiber(mos_kernel_t *k, mos_proc_t *p);
+/* Take p out of the pid table; free a block that is in no table or list. */
+void mos__pid_remove(mos_kernel_t *k, mos_proc_t *p);
+void mos__proc_free(mos_kernel_t *k, mos_proc_t *p);
 mos_proc_t *mos__proc_lookup(const mos_kernel_t *k, mos_pid_t pid);
 int mos__proc_find_live(const mos_kernel_t *k, mos_pid_t pid, mos_proc_t **out);
 void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,

@@ -17,9 +17,6 @@
 
 #include "kernel_int.h"
 
-void mos__pid_remove(mos_kernel_t *k, mos_proc_t *p);
-void mos__proc_free(mos_kernel_t *k, mos_proc_t *p);
-
 #define B(s) (1u << MOS_STATE_##s)
 static const uint16_t allowed[MOS_STATE_COUNT] = {
 	[MOS_STATE_NEW] = B(READY) | B(TERMINATED),

@@ -102,7 +102,6 @@ const mos_sched_ent_t *mos__sched_ent_c(const mos_proc_t *p);
 mos_proc_t *mos__sched_proc(mos_sched_ent_t *e);
 int mos__sched_level_of(const mos_proc_t *p);       /* mos_priority_t */
 int mos__sched_class_of(const mos_proc_t *p);       /* mos_prio_class_t */
-mos_pid_t mos__sched_pid(const mos_proc_t *p);
 const mos_sched_attr_t *mos__sched_attr(const mos_proc_t *p);
 
 /* A FIFO of processes (fifo, rr, mlfq levels, multios levels). */
@@ -154,7 +153,6 @@ mos_proc_t *mos__pheap_peek(const mos_pheap_t *h);
 mos_proc_t *mos__pheap_pop(mos_pheap_t *h);
 /* The smallest key, without touching the process: false when empty. */
 bool mos__pheap_min_key(const mos_pheap_t *h, uint64_t *key);
-bool mos__pheap_less(const mos_sched_ent_t *a, const mos_sched_ent_t *b);
 
 /*
  * Policies whose ready set is one heap (sjf, stcf, priority, edf, rm) share

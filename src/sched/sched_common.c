@@ -43,7 +43,6 @@ mos_proc_t *mos__sched_proc(mos_sched_ent_t *e)
 }
 int mos__sched_level_of(const mos_proc_t *p) { return (int)p->priority; }
 int mos__sched_class_of(const mos_proc_t *p) { return (int)p->prio_class; }
-mos_pid_t mos__sched_pid(const mos_proc_t *p) { return p->pid; }
 const mos_sched_attr_t *mos__sched_attr(const mos_proc_t *p) { return &p->attr; }
 
 /* ---- FIFO queues ------------------------------------------------------ */
@@ -91,11 +90,6 @@ mos_proc_t *mos__fifo_pop(mos_fifo_t *q)
 
 #define ARITY 4
 
-static mos_pid_t ent_pid(const mos_sched_ent_t *e)
-{
-	return mos_container_of(e, mos_proc_t, se)->pid;
-}
-
 /* Written without branches: which child is smallest is a coin toss to the
  * branch predictor, and a mispredict per level cost more than the rest of
  * the sift. */
@@ -104,13 +98,6 @@ static bool slot_less(const mos_pheap_slot_t *a, const mos_pheap_slot_t *b)
 	return (a->key < b->key) |
 	       ((a->key == b->key) &
 		((a->key2 < b->key2) | ((a->key2 == b->key2) & (a->pid < b->pid))));
-}
-
-bool mos__pheap_less(const mos_sched_ent_t *a, const mos_sched_ent_t *b)
-{
-	mos_pheap_slot_t x = {a->key, a->key2, ent_pid(a), 0};
-	mos_pheap_slot_t y = {b->key, b->key2, ent_pid(b), 0};
-	return slot_less(&x, &y);
 }
 
 void mos__pheap_init(mos_pheap_t *h) { memset(h, 0, sizeof(*h)); }
