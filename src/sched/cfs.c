@@ -113,6 +113,36 @@ void mos__fairq_put_prev(mos_fairq_t *q, mos_proc_t *p, mos_put_reason_t why)
 	mos__fairq_update_min(q);
 }
 
+int mos__fairq_hook_attach(void *rq, mos_proc_t *p)
+{
+	return mos__fairq_attach(rq, p);
+}
+
+void mos__fairq_hook_detach(void *rq, mos_proc_t *p)
+{
+	mos__fairq_detach(rq, p);
+}
+
+void mos__fairq_hook_enqueue(void *rq, mos_proc_t *p, mos_enq_reason_t why,
+			     mos_time_t now)
+{
+	(void)why;
+	(void)now;
+	mos__fairq_enqueue(rq, p);
+}
+
+void mos__fairq_hook_dequeue(void *rq, mos_proc_t *p)
+{
+	mos__fairq_dequeue(rq, p);
+}
+
+void mos__fairq_hook_put_prev(void *rq, mos_proc_t *p, mos_put_reason_t why,
+			      mos_time_t now)
+{
+	(void)now;
+	mos__fairq_put_prev(rq, p, why);
+}
+
 mos_time_t mos__fair_slice_left(void *rq, const mos_proc_t *p)
 {
 	(void)rq;
@@ -143,7 +173,7 @@ static const uint32_t nice_weight[40] = {
 };
 
 typedef struct cfs {
-	mos_fairq_t q;
+	mos_fairq_t q;       /* first: the fairq hooks take the run queue */
 	uint64_t load;       /* total weight of the runnable set, running included */
 	mos_proc_t *woken;   /* became runnable, not yet checked by preempts */
 	mos_time_t latency;  /* target_latency */
@@ -178,11 +208,6 @@ static void fini(void *arg)
 
 	mos__fairq_fini(&rq->q);
 	free(rq);
-}
-
-static int attach(void *arg, mos_proc_t *p)
-{
-	return mos__fairq_attach(&((cfs_t *)arg)->q, p);
 }
 
 static void detach(void *arg, mos_proc_t *p)
@@ -271,7 +296,7 @@ const mos_sched_class_t mos__sched_cfs = {
 	.name = "cfs",
 	.init = init,
 	.fini = fini,
-	.attach = attach,
+	.attach = mos__fairq_hook_attach,
 	.detach = detach,
 	.enqueue = enqueue,
 	.dequeue = dequeue,

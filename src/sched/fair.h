@@ -49,6 +49,18 @@ void mos__fairq_put_prev(mos_fairq_t *q, mos_proc_t *p, mos_put_reason_t why);
 /* Recompute min_vtime after the running process's virtual time grew. */
 void mos__fairq_update_min(mos_fairq_t *q);
 
+/*
+ * The queue operations as policy hooks, for a policy whose run queue struct
+ * begins with its mos_fairq_t and has nothing of its own to do there.
+ */
+int mos__fairq_hook_attach(void *rq, mos_proc_t *p);
+void mos__fairq_hook_detach(void *rq, mos_proc_t *p);
+void mos__fairq_hook_enqueue(void *rq, mos_proc_t *p, mos_enq_reason_t why,
+			     mos_time_t now);
+void mos__fairq_hook_dequeue(void *rq, mos_proc_t *p);
+void mos__fairq_hook_put_prev(void *rq, mos_proc_t *p, mos_put_reason_t why,
+			      mos_time_t now);
+
 /* The slice_left hook, and spending ran of p's slice. */
 mos_time_t mos__fair_slice_left(void *rq, const mos_proc_t *p);
 void mos__fair_spend(mos_proc_t *p, mos_time_t ran);

@@ -39,7 +39,7 @@
 #define STRIDE1 ((uint64_t)1 << 20)
 
 typedef struct stride {
-	mos_fairq_t q;
+	mos_fairq_t q;       /* first: the fairq hooks take the run queue */
 	mos_time_t quantum;
 } stride_t;
 
@@ -71,28 +71,6 @@ static void fini(void *arg)
 	free(rq);
 }
 
-static int attach(void *rq, mos_proc_t *p)
-{
-	return mos__fairq_attach(&((stride_t *)rq)->q, p);
-}
-
-static void detach(void *rq, mos_proc_t *p)
-{
-	mos__fairq_detach(&((stride_t *)rq)->q, p);
-}
-
-static void enqueue(void *rq, mos_proc_t *p, mos_enq_reason_t why, mos_time_t now)
-{
-	(void)why;
-	(void)now;
-	mos__fairq_enqueue(&((stride_t *)rq)->q, p);
-}
-
-static void dequeue(void *rq, mos_proc_t *p)
-{
-	mos__fairq_dequeue(&((stride_t *)rq)->q, p);
-}
-
 static mos_proc_t *pick_next(void *arg, mos_time_t now)
 {
 	stride_t *rq = arg;
@@ -102,12 +80,6 @@ static mos_proc_t *pick_next(void *arg, mos_time_t now)
 	if (p)
 		mos__sched_ent(p)->slice = rq->quantum;
 	return p;
-}
-
-static void put_prev(void *rq, mos_proc_t *p, mos_put_reason_t why, mos_time_t now)
-{
-	(void)now;
-	mos__fairq_put_prev(&((stride_t *)rq)->q, p, why);
 }
 
 /* pass += stride x ran / quantum, the fraction carried in key2. */
@@ -128,12 +100,12 @@ const mos_sched_class_t mos__sched_stride = {
 	.name = "stride",
 	.init = init,
 	.fini = fini,
-	.attach = attach,
-	.detach = detach,
-	.enqueue = enqueue,
-	.dequeue = dequeue,
+	.attach = mos__fairq_hook_attach,
+	.detach = mos__fairq_hook_detach,
+	.enqueue = mos__fairq_hook_enqueue,
+	.dequeue = mos__fairq_hook_dequeue,
 	.pick_next = pick_next,
-	.put_prev = put_prev,
+	.put_prev = mos__fairq_hook_put_prev,
 	.slice_left = mos__fair_slice_left,
 	.charge = charge,
 };
