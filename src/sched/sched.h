@@ -196,6 +196,10 @@ bool mos__heapq_preempts(void *rq, const mos_proc_t *curr, mos_time_t now);
 	.put_prev = mos__heapq_put_prev, .preempts = mos__heapq_preempts, \
 	.slice_left = mos__sched_no_slice, .charge = mos__sched_charge_burst
 
+/* The key of sjf and stcf: the rest of p's declared CPU burst. */
+uint64_t mos__heapq_key_burst(const mos_heapq_t *q, const mos_proc_t *p,
+			      mos_time_t since);
+
 /* When p was admitted (edf deadlines count from there). */
 mos_time_t mos__sched_admitted(const mos_proc_t *p);
 

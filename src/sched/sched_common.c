@@ -332,6 +332,14 @@ bool mos__heapq_preempts(void *rq, const mos_proc_t *curr, mos_time_t now)
 
 mos_time_t mos__sched_admitted(const mos_proc_t *p) { return p->t.admitted; }
 
+uint64_t mos__heapq_key_burst(const mos_heapq_t *q, const mos_proc_t *p,
+			      mos_time_t since)
+{
+	(void)q;
+	(void)since;
+	return p->se.burst;
+}
+
 mos_time_t mos__sched_no_slice(void *rq, const mos_proc_t *p)
 {
 	(void)rq;

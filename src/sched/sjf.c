@@ -11,17 +11,10 @@
  */
 #include "sched.h"
 
-static uint64_t key(const mos_heapq_t *q, const mos_proc_t *p, mos_time_t since)
-{
-	(void)q;
-	(void)since;
-	return mos__sched_ent_c(p)->burst;
-}
-
 static int init(const mos_sched_params_t *params, uint64_t seed, void **rq)
 {
 	(void)seed;
-	return mos__heapq_init(params, key, false, rq);
+	return mos__heapq_init(params, mos__heapq_key_burst, false, rq);
 }
 
 const mos_sched_class_t mos__sched_sjf = {
