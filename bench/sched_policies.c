@@ -9,6 +9,8 @@
  * figure is the policy's own cost, not the coroutine switch's (bench/yield
  * measures that).  Each figure is the median of 5 runs, with min and max.
  * Output: one JSON object per line.  Never fails on time.
+ *
+ * usage: sched_policies [POLICY...]   (default: every policy)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +95,15 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-int main(void)
+static bool wanted(const char *name, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return true;
+	return argc < 2;
+}
+
+int main(int argc, char **argv)
 {
 	static const uint32_t sizes[] = {16, 1024, 65536};
 	mos_proc_t *procs = calloc(65536, sizeof(*procs));
@@ -101,10 +111,19 @@ int main(void)
 
 	if (!procs)
 		return 1;
+	for (int i = 1; i < argc; i++)
+		if (!mos__sched_find(argv[i])) {
+			fprintf(stderr, "sched_policies: unknown policy '%s'\n"
+				"usage: sched_policies [POLICY...]\n", argv[i]);
+			return 2;
+		}
 	for (int mixed = 0; mixed < 2; mixed++)
 	for (const char *const *name = mos_sched_policies(); *name; name++) {
 		const mos_sched_class_t *c = mos__sched_find(*name);
 		double at16 = 0;
+
+		if (!wanted(*name, argc, argv))
+			continue;
 
 		mos_sched_params_default(&par);
 		snprintf(par.policy, sizeof(par.policy), "%s", *name);

@@ -39,9 +39,10 @@
 
 /* ---- the virtual-time queue (fair.h) ------------------------------------ */
 
-void mos__fairq_init(mos_fairq_t *q)
+void mos__fairq_init(mos_fairq_t *q, mos_fairq_cls_fn cls)
 {
 	mos__pheap_init(&q->heap);
+	q->cls = cls;
 	q->curr = NULL;
 	q->min_vtime = 0;
 }
@@ -75,8 +76,7 @@ static void push(mos_fairq_t *q, mos_proc_t *p)
 {
 	mos_sched_ent_t *e = mos__sched_ent(p);
 
-	e->key = e->vruntime;
-	mos__pheap_push(&q->heap, p);
+	mos__pheap_push(&q->heap, p, e->vruntime, e->key2, q->cls(p));
 }
 
 void mos__fairq_enqueue(mos_fairq_t *q, mos_proc_t *p)
@@ -195,7 +195,7 @@ static int init(const mos_sched_params_t *params, uint64_t seed, void **out)
 	(void)seed;
 	if (!rq)
 		return MOS_ENOMEM;
-	mos__fairq_init(&rq->q);
+	mos__fairq_init(&rq->q, weight_of);
 	rq->latency = params->target_latency;
 	rq->gran = params->min_granularity;
 	*out = rq;

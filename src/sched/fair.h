@@ -5,7 +5,8 @@
  * grows (cfs's vruntime, stride's pass), kept in mos_sched_ent_t.vruntime:
  *
  *   - a min-heap on (vruntime, key2, pid) holds the runnable processes that
- *     are not running; the picked process leaves the heap while it runs and
+ *     are not running, classed by the rate at which their virtual time
+ *     grows (processes of one class take turns: O(1) pushes); the picked process leaves the heap while it runs and
  *     returns in put_prev if still runnable (as Linux does);
  *   - min_vtime is the monotonic minimum virtual time of the runnable set
  *     (Linux's min_vruntime): after every change it becomes
@@ -27,13 +28,18 @@
 
 #include "sched.h"
 
+/* A process's class in the heap: what sets how fast its virtual time
+ * grows (cfs's weight, stride's stride). */
+typedef uint64_t (*mos_fairq_cls_fn)(const mos_proc_t *p);
+
 typedef struct mos_fairq {
 	mos_pheap_t heap;   /* runnable, not running */
+	mos_fairq_cls_fn cls;
 	mos_proc_t *curr;   /* picked and still runnable, or NULL */
 	uint64_t min_vtime; /* monotonic minimum of the runnable set */
 } mos_fairq_t;
 
-void mos__fairq_init(mos_fairq_t *q);
+void mos__fairq_init(mos_fairq_t *q, mos_fairq_cls_fn cls);
 void mos__fairq_fini(mos_fairq_t *q);
 int mos__fairq_attach(mos_fairq_t *q, mos_proc_t *p); /* MOS_ENOMEM */
 void mos__fairq_detach(mos_fairq_t *q, mos_proc_t *p);

@@ -50,16 +50,15 @@ static int init(const mos_sched_params_t *params, uint64_t seed, void **rq)
 static mos_time_t next_event(void *rq, const mos_proc_t *curr)
 {
 	mos_heapq_t *q = rq;
-	mos_proc_t *top = mos__pheap_peek(&q->heap);
 	const mos_sched_ent_t *e;
 	mos_time_t t, tick = q->params.tick;
 	uint64_t base, k;
 
-	if (!q->preemptive || !q->params.aging || !top || !curr)
+	if (!q->preemptive || !q->params.aging || !curr ||
+	    !mos__pheap_min_key(&q->heap, &k))
 		return MOS_TIME_NEVER;
 	e = mos__sched_ent_c(curr);
 	base = key(q, curr, e->ready_since);
-	k = mos__sched_ent_c(top)->key;
 	/* k < base: it already preempts, and the kernel knows. */
 	if (k < base)
 		return MOS_TIME_NEVER;

@@ -59,7 +59,7 @@ typedef enum mos_put_reason {
  * decision's misses on the chosen process are what it costs.
  */
 typedef struct mos_sched_ent {
-	uint64_t key, key2;   /* ordering keys of heap policies */
+	uint64_t key2;        /* stride: the fraction of the pass */
 	uint64_t vruntime;    /* cfs; stride's pass */
 	mos_time_t slice;     /* remaining slice; 0 when none is running */
 	mos_time_t burst;     /* rest of the declared CPU burst (sjf, stcf) */
@@ -103,6 +103,8 @@ mos_proc_t *mos__sched_proc(mos_sched_ent_t *e);
 int mos__sched_level_of(const mos_proc_t *p);       /* mos_priority_t */
 int mos__sched_class_of(const mos_proc_t *p);       /* mos_prio_class_t */
 const mos_sched_attr_t *mos__sched_attr(const mos_proc_t *p);
+/* Start loading the parts of p's control block a dispatch touches. */
+void mos__sched_prefetch(const mos_proc_t *p);
 
 /* A FIFO of processes (fifo, rr, mlfq levels, multios levels). */
 typedef struct mos_fifo {
@@ -118,37 +120,79 @@ mos_proc_t *mos__fifo_peek(const mos_fifo_t *q);
 mos_proc_t *mos__fifo_pop(mos_fifo_t *q);
 
 /*
- * A min-heap of processes ordered by (key, key2, pid) of their
- * mos_sched_ent_t; O(log n) push, pop and remove.  It is 4-ary, keeps each
- * entry's keys inline, and records positions in a dense array indexed by a
- * member id given at attach (mos_sched_ent_t.index), so a sift reads and
- * writes only the heap's own arrays: with 65 536 runnable processes that
- * is a few cache lines per decision instead of a miss (and a TLB miss) per
- * level in scattered control blocks.  Keys are copied in at push; a key
- * change while queued goes through mos__pheap_update.  Only attach may
- * allocate, so push never fails.
+ * A map from a 64-bit class value (a priority, a ticket count...) to a
+ * small index, by open addressing with linear probing and deletion by
+ * backward shift.  Used only to look a class up, never iterated, so its
+ * hash order cannot reach a schedule.  The caller provides the arrays (cap
+ * a power of two) and keeps at most cap / 2 entries in them.
  */
+#define MOS_IDMAP_NONE UINT32_MAX
+
+typedef struct mos_idmap {
+	uint64_t *key;
+	uint32_t *val;   /* MOS_IDMAP_NONE: empty */
+	uint32_t cap;
+} mos_idmap_t;
+
+void mos__idmap_init(mos_idmap_t *m, uint64_t *key, uint32_t *val, uint32_t cap);
+uint32_t mos__idmap_find(const mos_idmap_t *m, uint64_t key); /* or NONE */
+void mos__idmap_insert(mos_idmap_t *m, uint64_t key, uint32_t val);
+void mos__idmap_delete(mos_idmap_t *m, uint64_t key);
+
+/*
+ * A min-heap of processes ordered by (key, key2, pid), the keys given at
+ * push (pheap.c).  Each push also names the process's class (same
+ * priority, period, weight...): the members of a class that arrive in
+ * order form a sorted run of which only the first is in the heap, so the
+ * round-robin-like pushes of a scheduler are O(1) and the heap holds about
+ * one entry per class; other pushes cost O(log n).  The heap is 4-ary,
+ * keeps its entries' keys inline, and records positions in a dense array
+ * indexed by a member id given at attach (mos_sched_ent_t.index), so a
+ * sift reads and writes only the heap's own arrays.  A key change while
+ * queued goes through mos__pheap_update.  Only
+ * attach may allocate, so push never fails.
+ */
+#define MOS_PHEAP_RUNS 256
+
+/* tie = pid << 32 | member id: ordering by it orders by pid, and all
+ * fields being 64-bit keeps the copies free of store-forwarding stalls. */
 typedef struct mos_pheap_slot {
-	uint64_t key, key2;
-	mos_pid_t pid;
-	uint32_t id;
+	uint64_t key, key2, tie;
 } mos_pheap_slot_t;
 
+typedef struct mos_pheap_run {
+	uint64_t cls;
+	uint32_t head, tail;   /* member ids, the head in the heap; or NIL, idle */
+	uint32_t inext, iprev; /* the list of idle runs */
+} mos_pheap_run_t;
+
 typedef struct mos_pheap {
-	mos_pheap_slot_t *v;   /* the heap, n used */
-	uint32_t *pos;         /* member id -> index in v */
+	mos_pheap_slot_t *v;   /* the heap, n used: run heads and loners */
+	uint32_t *pos;         /* member id -> index in v, if there */
 	mos_sched_ent_t **ent; /* member id -> entity */
+	mos_pheap_slot_t *slot; /* member id -> its keys as last pushed */
+	uint32_t *where;       /* member id -> its run, or not queued/alone */
+	uint32_t *next, *prev; /* member id -> neighbours in its run */
 	uint32_t *free;        /* ids of detached members, nfree used */
 	uint32_t n, nfree, nids, cap;
+	uint32_t nrun_free;
+	uint32_t idle, idle_last;            /* idle runs, oldest first */
+	uint32_t run_free[MOS_PHEAP_RUNS];   /* a stack of free runs */
+	mos_idmap_t map;                     /* class -> run */
+	uint64_t map_key[2 * MOS_PHEAP_RUNS];
+	uint32_t map_val[2 * MOS_PHEAP_RUNS];
+	mos_pheap_run_t run[MOS_PHEAP_RUNS];
 } mos_pheap_t;
 
 void mos__pheap_init(mos_pheap_t *h);
 void mos__pheap_fini(mos_pheap_t *h);
 int mos__pheap_attach(mos_pheap_t *h, mos_proc_t *p);   /* MOS_ENOMEM */
 void mos__pheap_detach(mos_pheap_t *h, mos_proc_t *p);
-void mos__pheap_push(mos_pheap_t *h, mos_proc_t *p);
+void mos__pheap_push(mos_pheap_t *h, mos_proc_t *p, uint64_t key,
+		     uint64_t key2, uint64_t cls);
 void mos__pheap_remove(mos_pheap_t *h, mos_proc_t *p);
-void mos__pheap_update(mos_pheap_t *h, mos_proc_t *p);   /* key changed */
+void mos__pheap_update(mos_pheap_t *h, mos_proc_t *p, uint64_t key,
+		       uint64_t key2, uint64_t cls);
 mos_proc_t *mos__pheap_peek(const mos_pheap_t *h);
 mos_proc_t *mos__pheap_pop(mos_pheap_t *h);
 /* The smallest key, without touching the process: false when empty. */
@@ -157,7 +201,8 @@ bool mos__pheap_min_key(const mos_pheap_t *h, uint64_t *key);
 /*
  * Policies whose ready set is one heap (sjf, stcf, priority, edf, rm) share
  * every hook but the key: key(q, p, since) is p's primary ordering key if it
- * has waited since `since` (smaller runs first); ties go to the process
+ * has waited since `since` (smaller runs first), and key(q, p, 0) its class
+ * in the heap; ties go to the process
  * Ready longest, then the lower pid.  The running process's key is the key
  * it was picked with, its wait extended by the time it has run (so a policy
  * that ages waiting processes keeps the credit of the running one).  A

@@ -1,7 +1,7 @@
 /*
  * src/sched/sched_common.c - the policy table and what policies share:
- * access to a process's scheduling data, FIFO queues, the process heap, and
- * the hooks of policies whose ready set is a single heap.
+ * access to a process's scheduling data, FIFO queues, and the hooks of
+ * policies whose ready set is a single heap (the heap is in pheap.c).
  *
  * Policies see a process only through these helpers, so none reaches into
  * the control block beyond its own mos_sched_ent_t and attributes.
@@ -45,6 +45,12 @@ int mos__sched_level_of(const mos_proc_t *p) { return (int)p->priority; }
 int mos__sched_class_of(const mos_proc_t *p) { return (int)p->prio_class; }
 const mos_sched_attr_t *mos__sched_attr(const mos_proc_t *p) { return &p->attr; }
 
+void mos__sched_prefetch(const mos_proc_t *p)
+{
+	__builtin_prefetch(p, 1);
+	__builtin_prefetch(&p->se, 1);
+}
+
 /* ---- FIFO queues ------------------------------------------------------ */
 
 void mos__fifo_init(mos_fifo_t *q)
@@ -86,164 +92,65 @@ mos_proc_t *mos__fifo_pop(mos_fifo_t *q)
 	return p;
 }
 
-/* ---- the process heap --------------------------------------------------- */
+/* ---- class maps ----------------------------------------------------------- */
 
-#define ARITY 4
-
-/* Written without branches: which child is smallest is a coin toss to the
- * branch predictor, and a mispredict per level cost more than the rest of
- * the sift. */
-static bool slot_less(const mos_pheap_slot_t *a, const mos_pheap_slot_t *b)
+void mos__idmap_init(mos_idmap_t *m, uint64_t *key, uint32_t *val, uint32_t cap)
 {
-	return (a->key < b->key) |
-	       ((a->key == b->key) &
-		((a->key2 < b->key2) | ((a->key2 == b->key2) & (a->pid < b->pid))));
+	m->key = key;
+	m->val = val;
+	m->cap = cap;
+	for (uint32_t i = 0; i < cap; i++)
+		val[i] = MOS_IDMAP_NONE;
 }
 
-void mos__pheap_init(mos_pheap_t *h) { memset(h, 0, sizeof(*h)); }
-
-void mos__pheap_fini(mos_pheap_t *h)
+static uint32_t idmap_home(const mos_idmap_t *m, uint64_t key)
 {
-	free(h->v);
-	free(h->pos);
-	free(h->ent);
-	free(h->free);
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> 32) & (m->cap - 1);
 }
 
-static int grow(void **arr, uint32_t cap, size_t size)
+/* Where key is, or the empty entry that ends its probe (the map is never
+ * more than half full, so there is one). */
+static uint32_t idmap_probe(const mos_idmap_t *m, uint64_t key)
 {
-	void *v = realloc(*arr, cap * size);
+	uint32_t i = idmap_home(m, key);
 
-	if (!v)
-		return MOS_ENOMEM;
-	*arr = v;
-	return 0;
+	while (m->val[i] != MOS_IDMAP_NONE && m->key[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	return i;
 }
 
-int mos__pheap_attach(mos_pheap_t *h, mos_proc_t *p)
+uint32_t mos__idmap_find(const mos_idmap_t *m, uint64_t key)
 {
-	uint32_t cap = h->cap ? h->cap * 2 : 16;
-
-	if (h->nfree) {
-		p->se.index = h->free[--h->nfree];
-	} else {
-		if (h->nids == h->cap &&
-		    (grow((void **)&h->v, cap, sizeof(*h->v)) < 0 ||
-		     grow((void **)&h->pos, cap, sizeof(*h->pos)) < 0 ||
-		     grow((void **)&h->ent, cap, sizeof(*h->ent)) < 0 ||
-		     grow((void **)&h->free, cap, sizeof(*h->free)) < 0))
-			return MOS_ENOMEM; /* a larger array is harmless */
-		if (h->nids == h->cap)
-			h->cap = cap;
-		p->se.index = h->nids++;
-	}
-	h->ent[p->se.index] = &p->se;
-	return 0;
+	return m->val[idmap_probe(m, key)];
 }
 
-void mos__pheap_detach(mos_pheap_t *h, mos_proc_t *p)
+void mos__idmap_insert(mos_idmap_t *m, uint64_t key, uint32_t val)
 {
-	h->free[h->nfree++] = p->se.index;
+	uint32_t i = idmap_probe(m, key);
+
+	m->key[i] = key;
+	m->val[i] = val;
 }
 
-static void put(mos_pheap_t *h, uint32_t i, const mos_pheap_slot_t *s)
+void mos__idmap_delete(mos_idmap_t *m, uint64_t key)
 {
-	h->v[i] = *s;
-	h->pos[s->id] = i;
-}
+	uint32_t i = idmap_probe(m, key), mask = m->cap - 1;
 
-static void sift_up(mos_pheap_t *h, uint32_t i, mos_pheap_slot_t s)
-{
-	while (i > 0 && slot_less(&s, &h->v[(i - 1) / ARITY])) {
-		put(h, i, &h->v[(i - 1) / ARITY]);
-		i = (i - 1) / ARITY;
-	}
-	put(h, i, &s);
-}
-
-/* The grandchildren of i, one level ahead of the comparisons: the misses
- * of a deep sift overlap instead of queueing one behind the other. */
-static void prefetch_below(const mos_pheap_t *h, uint32_t first)
-{
-	uint32_t g = ARITY * first + 1;
-
-	if (g >= h->n)
+	if (m->val[i] == MOS_IDMAP_NONE)
 		return;
-	for (uint32_t b = 0; b < ARITY * ARITY * sizeof(*h->v); b += 64)
-		__builtin_prefetch((const char *)&h->v[g] + b);
-}
+	for (uint32_t j = (i + 1) & mask; m->val[j] != MOS_IDMAP_NONE;
+	     j = (j + 1) & mask) {
+		uint32_t k = idmap_home(m, m->key[j]);
 
-static void sift_down(mos_pheap_t *h, uint32_t i, mos_pheap_slot_t s)
-{
-	for (;;) {
-		uint32_t first = ARITY * i + 1, best = first;
-
-		if (first >= h->n)
-			break;
-		prefetch_below(h, first);
-		for (uint32_t c = first + 1; c < first + ARITY && c < h->n; c++)
-			best = slot_less(&h->v[c], &h->v[best]) ? c : best;
-		if (!slot_less(&h->v[best], &s))
-			break;
-		put(h, i, &h->v[best]);
-		i = best;
+		/* The entry at j may move back to i unless its home lies
+		 * cyclically in (i, j]. */
+		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
+			m->key[i] = m->key[j];
+			m->val[i] = m->val[j];
+			i = j;
+		}
 	}
-	put(h, i, &s);
-}
-
-static mos_pheap_slot_t slot_of(mos_proc_t *p)
-{
-	return (mos_pheap_slot_t){p->se.key, p->se.key2, p->pid, p->se.index};
-}
-
-void mos__pheap_push(mos_pheap_t *h, mos_proc_t *p)
-{
-	p->se.queued = true;
-	sift_up(h, h->n++, slot_of(p));
-}
-
-/* Put slot s at position i, wherever the heap order wants it. */
-static void fix(mos_pheap_t *h, uint32_t i, mos_pheap_slot_t s)
-{
-	if (i > 0 && slot_less(&s, &h->v[(i - 1) / ARITY]))
-		sift_up(h, i, s);
-	else
-		sift_down(h, i, s);
-}
-
-void mos__pheap_remove(mos_pheap_t *h, mos_proc_t *p)
-{
-	uint32_t i = h->pos[p->se.index];
-
-	p->se.queued = false;
-	if (--h->n != i)
-		fix(h, i, h->v[h->n]);
-}
-
-void mos__pheap_update(mos_pheap_t *h, mos_proc_t *p)
-{
-	fix(h, h->pos[p->se.index], slot_of(p));
-}
-
-mos_proc_t *mos__pheap_peek(const mos_pheap_t *h)
-{
-	return h->n ? mos__sched_proc(h->ent[h->v[0].id]) : NULL;
-}
-
-mos_proc_t *mos__pheap_pop(mos_pheap_t *h)
-{
-	mos_proc_t *p = mos__pheap_peek(h);
-	if (p)
-		mos__pheap_remove(h, p);
-	return p;
-}
-
-bool mos__pheap_min_key(const mos_pheap_t *h, uint64_t *key)
-{
-	if (!h->n)
-		return false;
-	*key = h->v[0].key;
-	return true;
+	m->val[i] = MOS_IDMAP_NONE;
 }
 
 /* ---- single-heap policies --------------------------------------------- */
@@ -282,11 +189,9 @@ void mos__heapq_detach(void *rq, mos_proc_t *p)
 
 static void heapq_push(mos_heapq_t *q, mos_proc_t *p)
 {
-	mos_sched_ent_t *e = &p->se;
+	mos_time_t since = p->se.ready_since;
 
-	e->key = q->key(q, p, e->ready_since);
-	e->key2 = e->ready_since;
-	mos__pheap_push(&q->heap, p);
+	mos__pheap_push(&q->heap, p, q->key(q, p, since), since, q->key(q, p, 0));
 }
 
 void mos__heapq_enqueue(void *rq, mos_proc_t *p, mos_enq_reason_t why,
@@ -322,12 +227,11 @@ void mos__heapq_put_prev(void *rq, mos_proc_t *p, mos_put_reason_t why,
 bool mos__heapq_preempts(void *rq, const mos_proc_t *curr, mos_time_t now)
 {
 	mos_heapq_t *q = rq;
-	mos_proc_t *top = mos__pheap_peek(&q->heap);
-
 	const mos_sched_ent_t *e = &curr->se;
+	uint64_t top;
 
-	return q->preemptive && top &&
-	       top->se.key < q->key(q, curr, e->ready_since + (now - e->ran_since));
+	return q->preemptive && mos__pheap_min_key(&q->heap, &top) &&
+	       top < q->key(q, curr, e->ready_since + (now - e->ran_since));
 }
 
 mos_time_t mos__sched_admitted(const mos_proc_t *p) { return p->t.admitted; }

@@ -57,7 +57,7 @@ static int init(const mos_sched_params_t *params, uint64_t seed, void **out)
 	(void)seed;
 	if (!rq)
 		return MOS_ENOMEM;
-	mos__fairq_init(&rq->q);
+	mos__fairq_init(&rq->q, stride_of);
 	rq->quantum = params->time_slice;
 	*out = rq;
 	return 0;
