@@ -7,9 +7,10 @@
  * have started; then the first process reads the wall clock, all do K more
  * yields, and the first reads the clock again right after its K-th yield
  * returns.  In between exactly N*K processes were resumed: ns per switch is
- * that wall time / (N*K).  One switch is two host coroutine switches
- * (process -> kernel -> next process) plus the kernel's bookkeeping; the
- * run's host_switches counter is printed to check that.
+ * that wall time / (N*K).  One switch is one host coroutine switch (the
+ * yield switches straight to the next process, see docs/ARCHITECTURE.md)
+ * plus the kernel's bookkeeping; the run's host_switches counter is
+ * printed to check that.
  *
  * Configuration: the defaults, except max_processes (N plus init),
  * history_size 0 and trace_capacity 1 (the smallest allowed); host stacks

@@ -171,7 +171,9 @@ static void switching(mos_kernel_t *k, mos_time_t until)
 	}
 }
 
-/* Switch to p's coroutine and handle what it asked for when it comes back. */
+/* Switch to p's coroutine and handle what was asked when the kernel's
+ * stack runs again: by p, or by the process p's yields passed the CPU to
+ * directly (mos__kernel_yield_direct), the one on_cpu names. */
 static void resume(mos_kernel_t *k, mos_proc_t *p)
 {
 	k->stats.host_switches += 2;
@@ -179,13 +181,15 @@ static void resume(mos_kernel_t *k, mos_proc_t *p)
 		mos__proc_start_fiber(k, p);
 	k->on_cpu = p;
 	mos__fiber_switch(&k->host, &p->fiber);
+	p = k->on_cpu;
 	k->on_cpu = NULL;
 
 	if (p->state == MOS_STATE_RUNNING && !mos__stack_canary_ok(p->stack))
 		mos__proc_die(k, p, MOS_W_EXITCODE(0, MOS_SIGSEGV),
 			      MOS_CAUSE_CRASH);
 	if (p->state != MOS_STATE_RUNNING) {
-		/* Blocked or dead: put_prev was called on the way. */
+		/* Blocked or dead (put_prev was called on the way), or Ready
+		 * from a yield that did the requeue itself. */
 		mos__proc_after_switch(k, p);
 		return;
 	}
@@ -204,6 +208,52 @@ static void resume(mos_kernel_t *k, mos_proc_t *p)
 		break;
 	}
 	mos__panic(k, "pid %d returned to the kernel without a request", p->pid);
+}
+
+static bool timer_due(const mos_kernel_t *k)
+{
+	const mos_timer_t *t = mos__timer_peek(&k->timers);
+
+	return t && t->due <= k->now;
+}
+
+/*
+ * A yield handled on the yielder's own stack, as Linux's schedule() runs
+ * in the context of the task that gives up the CPU: when all the run loop
+ * would do at this instant is requeue the yielder, dispatch the next
+ * process and resume it, do exactly that here and switch straight to it —
+ * one coroutine switch instead of two (process -> kernel -> process), with
+ * the same transitions, trace events and statistics.  Whatever else needs
+ * the loop (a time limit, a due timer or policy event, a preemption, a
+ * switch cost, a burst to charge, a failed stack canary, mos_kernel_step)
+ * sends the CPU back to it, before or after the requeue.  Returns false,
+ * having changed nothing, when the caller must take the ordinary way.
+ */
+bool mos__kernel_yield_direct(mos_kernel_t *k, mos_proc_t *p)
+{
+	mos_proc_t *next;
+
+	if (!k->direct || k->now >= k->run_until || k->cfg.sched.switch_cost ||
+	    !mos__stack_canary_ok(p->stack))
+		return false;
+	requeue(k, MOS_PUT_YIELD, MOS_CAUSE_YIELD);
+	if (policy_event(k) <= k->now || timer_due(k) || !dispatch(k))
+		goto loop;
+	next = k->current;
+	if (k->need_resched || policy_event(k) <= k->now ||
+	    next->req != MOS_REQ_NONE)
+		goto loop;
+	if (next == p)
+		return true; /* picked again: it just goes on */
+	k->stats.host_switches++;
+	if (!next->fiber.ctx)
+		mos__proc_start_fiber(k, next);
+	k->on_cpu = next;
+	mos__fiber_switch(&p->fiber, &next->fiber);
+	return true; /* dispatched again, by the loop or by a yield */
+loop:
+	mos__fiber_switch(&p->fiber, &k->host);
+	return true;
 }
 
 /* Charge the current process's burst up to its next event. */
@@ -302,8 +352,11 @@ int mos_kernel_run(mos_kernel_t *k, mos_time_t until)
 	if (!k || k->in_run)
 		return MOS_EINVAL;
 	k->in_run = true;
+	k->direct = true;
+	k->run_until = until;
 	while (step(k, until))
 		;
+	k->direct = false;
 	if (until != MOS_TIME_NEVER && k->now < until) {
 		k->stats.idle += until - k->now;
 		k->last_ran_pid = 0;

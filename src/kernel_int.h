@@ -154,6 +154,9 @@ struct mos_kernel {
 	mos_pid_t last_ran_pid;         /* 0 after the CPU idled */
 	bool need_resched;              /* a more urgent process is Ready */
 	bool in_run;                    /* inside mos_kernel_run/step */
+	bool direct;                    /* yields may switch directly: in
+					   mos_kernel_run, until run_until */
+	mos_time_t run_until;
 
 	/* Processes */
 	mos_pcb_pool_t pcbs;
@@ -173,6 +176,9 @@ void mos__kernel_make_ready(mos_kernel_t *k, mos_proc_t *p, mos_enq_reason_t why
 			    mos_cause_t cause);
 void mos__kernel_put_current(mos_kernel_t *k, mos_put_reason_t why);
 void mos__kernel_check_preempt(mos_kernel_t *k);
+/* A yield on the yielder's stack, switching straight to the next process
+ * when only that is to be done: false, nothing changed, when it is not. */
+bool mos__kernel_yield_direct(mos_kernel_t *k, mos_proc_t *p);
 
 /* proc.c */
 int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,

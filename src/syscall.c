@@ -71,6 +71,8 @@ int mos_sys_yield(mos_proc_t *self)
 {
 	mos_proc_t *p = enter(self);
 
+	if (mos__kernel_yield_direct(p->k, p))
+		return 0;
 	p->req = MOS_REQ_YIELD;
 	to_kernel(p);
 	return 0;
