@@ -52,3 +52,45 @@ Test(stack_guard, smashed_canary_is_sigsegv)
 	cr_assert(seen);
 	mos_kernel_destroy(k);
 }
+
+/*
+ * A process that only yields (every switch direct, see
+ * docs/ARCHITECTURE.md) and smashes its canary is caught within 64 of its
+ * yields: direct yields check the canary on every 64th yield of the
+ * process, and go through the run loop, which always checks, when the
+ * stack is near the canary.
+ */
+static int yields_after_smash;
+
+static int smash_then_yield_main(mos_proc_t *self, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	mos_sys_yield(self);
+	memset(self->stack->lo, 0xa5, 8);
+	for (;;) {
+		mos_sys_yield(self);
+		yields_after_smash++;
+	}
+	return 0;
+}
+
+Test(stack_guard, smash_caught_within_64_direct_yields)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_pid_t bad, good;
+
+	cr_assert_eq(mos_program_register(k, "smashy", smash_then_yield_main), 0);
+	bad = t_spawn(k, T_ARGV("smashy"));
+	good = t_spawn(k, T_ARGV("script", "[{\"repeat\":200,\"steps\":[{\"yield\":true}]}]"));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	mos_process_info_t b = t_info(k, bad), g = t_info(k, good);
+	cr_assert(MOS_WIFSIGNALED(b.exit_status));
+	cr_assert_eq(MOS_WTERMSIG(b.exit_status), MOS_SIGSEGV);
+	/* At most 63 yields complete after the smash; without the check the
+	 * process would never end. */
+	cr_assert_lt(yields_after_smash, 64);
+	cr_assert(MOS_WIFEXITED(g.exit_status));
+	cr_assert_eq(g.state, MOS_STATE_DEFUNCT);
+	mos_kernel_destroy(k);
+}
