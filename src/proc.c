@@ -252,6 +252,7 @@ static int attach_program(mos_kernel_t *k, mos_proc_t *p, void *arg)
 
 void mos__proc_start_fiber(mos_kernel_t *k, mos_proc_t *p)
 {
+	mos__stack_prefault(&k->stacks, p->stack);
 	if (mos__fiber_create(&p->fiber, k->ctx, p->stack, proc_entry, p) < 0)
 		mos__panic(k, "pid %d: cannot make its coroutine", p->pid);
 }

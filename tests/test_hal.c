@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "sim/hal/clock.h"
@@ -157,6 +158,50 @@ static bool readable(const void *addr)
 	close(fd[0]);
 	close(fd[1]);
 	return n == 1;
+}
+
+static bool resident(const void *addr)
+{
+	unsigned char v = 0;
+	uintptr_t page = (uintptr_t)addr & ~(uintptr_t)(sysconf(_SC_PAGESIZE) - 1);
+
+	cr_assert_eq(mincore((void *)page, 1, &v), 0);
+	return v & 1;
+}
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+/*
+ * Prefaulting a stack faults in the top page of every stack of its slab,
+ * and nothing else (the canaries stay untouched), when the host kernel
+ * can populate pages (Linux 5.14+); where it cannot, nothing changes.
+ */
+Test(hal_stack, prefault_populates_the_slab_top_pages)
+{
+	mos_stack_pool_t p;
+	mos_stack_t *a, *b;
+	long ps = sysconf(_SC_PAGESIZE);
+	char *probe = mmap(NULL, (size_t)ps, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	bool can = madvise(probe, (size_t)ps, MADV_POPULATE_WRITE) == 0;
+
+	munmap(probe, (size_t)ps);
+	cr_assert_eq(mos__stack_pool_init(&p, 64 * 1024, false), 0);
+	cr_assert_eq(mos__stack_get(&p, &a), 0);
+	cr_assert_eq(mos__stack_get(&p, &b), 0);
+	cr_assert(!resident((char *)b->lo + b->size - 1));
+	mos__stack_prefault(&p, a);
+	cr_assert_eq(resident((char *)a->lo + a->size - 1), can);
+	cr_assert_eq(resident((char *)b->lo + b->size - 1), can);
+	cr_assert(!resident(b->lo), "the canary page was touched");
+	cr_assert(!resident((char *)b->lo + b->size - ps - 1));
+	cr_assert(mos__stack_canary_ok(a) && mos__stack_canary_ok(b));
+	mos__stack_prefault(&p, b); /* once per slab: a no-op now */
+	mos__stack_put(&p, a);
+	mos__stack_put(&p, b);
+	mos__stack_pool_fini(&p);
 }
 
 Test(hal_stack, guard_pages)

@@ -22,13 +22,14 @@
 #define MOS_STACK_CANARY_BYTES 256
 #define MOS_STACK_MIN (16u * 1024u)
 
+typedef struct mos_stack_slab mos_stack_slab_t;
+
 typedef struct mos_stack {
 	void *lo;               /* lowest usable address (canary lives here) */
 	size_t size;            /* usable bytes from lo */
 	struct mos_stack *next; /* free-list link while pooled */
+	mos_stack_slab_t *slab; /* the slab it was carved from */
 } mos_stack_t;
-
-typedef struct mos_stack_slab mos_stack_slab_t;
 
 typedef struct mos_stack_pool {
 	size_t stack_size;      /* usable bytes per stack, page multiple */
@@ -37,6 +38,8 @@ typedef struct mos_stack_pool {
 	mos_stack_slab_t *slabs;
 	size_t total;           /* stacks carved so far */
 	size_t in_use;
+	int pidfd;              /* this process, for process_madvise; -1 not
+				   opened yet, -2 not available */
 } mos_stack_pool_t;
 
 /*
@@ -58,6 +61,13 @@ int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out);
 /* Return a stack to the pool, cleaning its canary if it was overwritten.
  * Never fails, never calls the host kernel. */
 void mos__stack_put(mos_stack_pool_t *p, mos_stack_t *s);
+
+/*
+ * Before the first coroutine runs on s: on the first call for a stack of
+ * its slab, fault in the top page of every stack of the slab in one call
+ * to the host kernel.  Best effort; never fails.
+ */
+void mos__stack_prefault(mos_stack_pool_t *p, mos_stack_t *s);
 
 /* True while the canary at the low end of s is intact. */
 bool mos__stack_canary_ok(const mos_stack_t *s);
