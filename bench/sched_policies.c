@@ -3,8 +3,9 @@
  * at 16, 1 024 and 65 536 runnable processes.
  *
  * A decision is what the kernel asks of a policy each time the CPU changes
- * hands: pick_next, slice_left, charge, put_prev (the process goes back,
- * runnable, as after a slice or a yield).  The benchmark drives the policy
+ * hands: pick_next (and likely_next, whose guess the kernel warms),
+ * slice_left, charge, put_prev (the process goes back, runnable, as after
+ * a slice or a yield).  The benchmark drives the policy
  * hooks directly on control blocks set up as the kernel would, so the
  * figure is the policy's own cost, not the coroutine switch's (bench/yield
  * measures that).  Each figure is the median of 5 runs, with min and max.
@@ -72,8 +73,14 @@ static double run(const mos_sched_class_t *c, const mos_sched_params_t *par,
 	}
 	t0 = now_ns();
 	for (uint64_t d = 0; d < decisions; d++) {
-		mos_proc_t *p = c->pick_next(rq, now);
-		mos_time_t sl = c->slice_left(rq, p);
+		mos_proc_t *p = c->pick_next(rq, now), *soon;
+		mos_time_t sl;
+
+		/* The kernel warms what it will touch of the process the
+		 * policy expects soon; here that is the line written below. */
+		if (c->likely_next && (soon = c->likely_next(rq)))
+			__builtin_prefetch(&soon->se.ready_since, 1);
+		sl = c->slice_left(rq, p);
 		mos_time_t ran = sl == MOS_TIME_NEVER || sl == 0 ? MOS_MSEC : sl;
 
 		c->charge(rq, p, ran);

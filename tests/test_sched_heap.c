@@ -267,3 +267,83 @@ Test(sched_lottery, classes_draw_in_proportion)
 	c->fini(rq);
 	free(p);
 }
+
+/* ---- likely_next ---------------------------------------------------------------- */
+
+/*
+ * The guess the kernel warms: for the round-robin policies, with at least
+ * MOS_LIKELY_MIN processes, exactly the one the next pick returns when
+ * nothing changes in between; with fewer, no guess.  Lottery's guess is a
+ * process that wins within the next few draws.
+ */
+Test(sched_likely_next, round_robin_guesses_the_next_pick)
+{
+	static const char *const names[] = {"multios", "fifo", "rr", "mlfq"};
+
+	for (size_t k = 0; k < sizeof(names) / sizeof(*names); k++) {
+		const mos_sched_class_t *c = mos__sched_find(names[k]);
+		mos_sched_params_t par;
+		mos_proc_t *p = procs_new(40);
+		void *rq;
+
+		cr_assert_not_null(c->likely_next, "%s", names[k]);
+		mos_sched_params_default(&par);
+		cr_assert_eq(c->init(&par, 1, &rq), 0);
+		for (uint32_t i = 0; i < 40; i++) {
+			p[i].priority = MOS_PRIO_NORMAL;
+			cr_assert(!c->attach || c->attach(rq, &p[i]) == 0);
+			c->enqueue(rq, &p[i], MOS_ENQ_NEW, 0);
+		}
+		for (int d = 0; d < 100; d++) {
+			mos_proc_t *w = c->pick_next(rq, 0);
+			mos_proc_t *guess = c->likely_next(rq);
+
+			cr_assert_not_null(guess, "%s", names[k]);
+			c->put_prev(rq, w, MOS_PUT_YIELD, 0);
+			cr_assert_eq(c->pick_next(rq, 0), guess, "%s at %d", names[k], d);
+			c->put_prev(rq, guess, MOS_PUT_YIELD, 0);
+		}
+		for (uint32_t i = 0; i < 40 - MOS_LIKELY_MIN + 1; i++)
+			c->dequeue(rq, &p[i]);
+		c->pick_next(rq, 0);
+		cr_assert_null(c->likely_next(rq), "%s: guess with few", names[k]);
+		c->fini(rq);
+		free(p);
+	}
+}
+
+Test(sched_likely_next, lottery_guess_wins_soon)
+{
+	const mos_sched_class_t *c = mos__sched_find("lottery");
+	mos_sched_params_t par;
+	mos_proc_t *p = procs_new(64);
+	void *rq;
+	int hits = 0;
+
+	mos_sched_params_default(&par);
+	cr_assert_eq(c->init(&par, 5, &rq), 0);
+	for (uint32_t i = 0; i < 64; i++) {
+		p[i].attr.tickets = 1 + i % 5;
+		cr_assert_eq(c->attach(rq, &p[i]), 0);
+		c->enqueue(rq, &p[i], MOS_ENQ_NEW, 0);
+	}
+	for (int d = 0; d < 200; d++) {
+		mos_proc_t *w = c->pick_next(rq, 0), *guess = c->likely_next(rq);
+
+		c->put_prev(rq, w, MOS_PUT_SLICE, 0);
+		if (!guess)
+			continue;
+		/* The guess wins one of the next AHEAD / 2 = 4 draws. */
+		for (int j = 0; j < 4; j++) {
+			mos_proc_t *x = c->pick_next(rq, 0);
+			c->put_prev(rq, x, MOS_PUT_SLICE, 0);
+			if (x == guess) {
+				hits++;
+				break;
+			}
+		}
+	}
+	cr_assert_geq(hits, 190, "the guess won only %d times", hits);
+	c->fini(rq);
+	free(p);
+}

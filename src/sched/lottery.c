@@ -360,9 +360,9 @@ static bool locate(const lottery_t *l, uint64_t x, uint32_t *cls, uint32_t *idx)
 /*
  * Each draw's random number is drawn AHEAD dispatches early, and where its
  * winner would be if the runnable set stays as it is is worked out then,
- * in two steps that prefetch what the next needs: the entry of the class's
- * member array at once, the winner's control block AHEAD / 2 dispatches
- * later.  Among many processes the winner is a random one whose entry and
+ * in two steps: the entry of the class's member array is prefetched at
+ * once and read AHEAD / 2 dispatches later, when likely_next offers the
+ * winner to the kernel, which warms its control block.  Among many processes the winner is a random one whose entry and
  * block are cache misses; this hides them behind the dispatches in
  * between.  A draw whose guess is stale (the set changed) is worked out
  * again at pick time from its number.  The numbers are used in the order
@@ -389,11 +389,10 @@ static mos_proc_t *pick_next(void *arg, mos_time_t now)
 			;
 		p = l->cls[c].member[i];
 	}
-	/* Step two for the draw halfway along, step one for a fresh one. */
-	if (b->version == l->version && !b->p) {
+	/* Step two for the draw halfway along (likely_next hands it to the
+	 * kernel, which warms its control block), step one for a fresh one. */
+	if (b->version == l->version && !b->p)
 		b->p = l->cls[b->cls].member[b->idx];
-		mos__sched_prefetch(b->p);
-	}
 	a->x = rng_next(l->rng);
 	a->p = NULL;
 	a->version = UINT64_MAX;
@@ -404,6 +403,16 @@ static mos_proc_t *pick_next(void *arg, mos_time_t now)
 	l->next = (l->next + 1) % AHEAD;
 	l->slice = l->quantum;
 	return p;
+}
+
+/* The winner of the draw halfway along the ones made early, if still
+ * valid: AHEAD / 2 dispatches away. */
+static mos_proc_t *likely_next(void *arg)
+{
+	const lottery_t *l = arg;
+	const struct lottery_ahead *b = &l->ahead[(l->next + AHEAD / 2 - 1) % AHEAD];
+
+	return b->version == l->version ? b->p : NULL;
 }
 
 static void put_prev(void *l, mos_proc_t *p, mos_put_reason_t why, mos_time_t now)
@@ -440,4 +449,5 @@ const mos_sched_class_t mos__sched_lottery = {
 	.put_prev = put_prev,
 	.slice_left = slice_left,
 	.charge = charge,
+	.likely_next = likely_next,
 };

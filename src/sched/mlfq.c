@@ -148,6 +148,16 @@ static mos_proc_t *pick_next(void *arg, mos_time_t now)
 	return lvl < 0 ? NULL : mos__fifo_peek(&rq->q[lvl]);
 }
 
+/* The running process stays at the head: the one after it. */
+static mos_proc_t *likely_next(void *arg)
+{
+	rq_t *rq = arg;
+	int lvl = top_level(rq);
+
+	return lvl < 0 ? NULL
+		       : mos__fifo_likely(&rq->q[lvl], mos__fifo_peek(&rq->q[lvl]));
+}
+
 /* p used up a quantum (it is out of its queue): count it against the
  * allotment, drop a level when that is spent, start a fresh quantum. */
 static void expire(rq_t *rq, mos_sched_ent_t *e)
@@ -292,4 +302,5 @@ const mos_sched_class_t mos__sched_mlfq = {
 	.charge = charge,
 	.next_event = next_event,
 	.event = event,
+	.likely_next = likely_next,
 };

@@ -115,6 +115,14 @@ static void put_prev(void *rq, mos_proc_t *p, mos_put_reason_t why, mos_time_t n
 		push(rq, p, false);
 }
 
+static mos_proc_t *likely_next(void *arg)
+{
+	rq_t *rq = arg;
+	int lvl = top_level(rq);
+
+	return lvl < 0 ? NULL : mos__fifo_likely(&rq->level[lvl], NULL);
+}
+
 static bool preempts(void *rq, const mos_proc_t *curr, mos_time_t now)
 {
 	(void)now;
@@ -144,4 +152,5 @@ const mos_sched_class_t mos__sched_multios = {
 	.preempts = preempts,
 	.slice_left = slice_left,
 	.charge = charge,
+	.likely_next = likely_next,
 };

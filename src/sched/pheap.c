@@ -59,8 +59,10 @@ static void sift_up(mos_pheap_t *h, uint32_t i, mos_pheap_slot_t s)
 }
 
 /* The grandchildren of i, one level ahead of the comparisons: the misses
- * of a deep sift overlap instead of queueing one behind the other. */
-static void prefetch_below(const mos_pheap_t *h, uint32_t first)
+ * of a deep sift overlap instead of queueing one behind the other.  Always
+ * inlined: GCC deletes calls to a function that only prefetches. */
+static inline __attribute__((always_inline)) void
+prefetch_below(const mos_pheap_t *h, uint32_t first)
 {
 	uint32_t g = ARITY * first + 1;
 

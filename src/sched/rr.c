@@ -81,6 +81,11 @@ static mos_time_t slice_left(void *rq, const mos_proc_t *p)
 	return mos__sched_ent_c(p)->slice;
 }
 
+static mos_proc_t *likely_next(void *rq)
+{
+	return mos__fifo_likely(&((rq_t *)rq)->q, NULL);
+}
+
 static void charge(void *rq, mos_proc_t *p, mos_time_t ran)
 {
 	mos_sched_ent_t *e = mos__sched_ent(p);
@@ -100,6 +105,7 @@ const mos_sched_class_t mos__sched_fifo = {
 	.put_prev = put_prev,
 	.slice_left = slice_left,
 	.charge = charge,
+	.likely_next = likely_next,
 };
 
 const mos_sched_class_t mos__sched_rr = {
@@ -112,4 +118,5 @@ const mos_sched_class_t mos__sched_rr = {
 	.put_prev = put_prev,
 	.slice_left = slice_left,
 	.charge = charge,
+	.likely_next = likely_next,
 };

@@ -89,6 +89,10 @@ typedef struct mos_sched_class {
 	mos_time_t (*slice_left)(void *rq, const mos_proc_t *p);
 	void (*charge)(void *rq, mos_proc_t *p, mos_time_t ran);
 	mos_time_t (*next_event)(void *rq, const mos_proc_t *curr); /* optional */
+	/* Optional: a process likely to be dispatched within the next few
+	 * dispatches if nothing changes, or NULL (no guess, or too few
+	 * processes to matter).  The kernel warms its control block. */
+	mos_proc_t *(*likely_next)(void *rq);
 	void (*event)(void *rq, mos_time_t now);               /* optional */
 } mos_sched_class_t;
 
@@ -103,8 +107,6 @@ mos_proc_t *mos__sched_proc(mos_sched_ent_t *e);
 int mos__sched_level_of(const mos_proc_t *p);       /* mos_priority_t */
 int mos__sched_class_of(const mos_proc_t *p);       /* mos_prio_class_t */
 const mos_sched_attr_t *mos__sched_attr(const mos_proc_t *p);
-/* Start loading the parts of p's control block a dispatch touches. */
-void mos__sched_prefetch(const mos_proc_t *p);
 
 /* A FIFO of processes (fifo, rr, mlfq levels, multios levels). */
 typedef struct mos_fifo {
@@ -118,6 +120,11 @@ void mos__fifo_push_front(mos_fifo_t *q, mos_proc_t *p);
 void mos__fifo_remove(mos_fifo_t *q, mos_proc_t *p);
 mos_proc_t *mos__fifo_peek(const mos_fifo_t *q);
 mos_proc_t *mos__fifo_pop(mos_fifo_t *q);
+/* Round robin's guess for likely_next: the one after queued p (the head
+ * when p is NULL), or NULL when fewer than MOS_LIKELY_MIN are queued
+ * (their control blocks stay in the cache anyway). */
+#define MOS_LIKELY_MIN 16
+mos_proc_t *mos__fifo_likely(const mos_fifo_t *q, const mos_proc_t *p);
 
 /*
  * A map from a 64-bit class value (a priority, a ticket count...) to a

@@ -45,12 +45,6 @@ int mos__sched_level_of(const mos_proc_t *p) { return (int)p->priority; }
 int mos__sched_class_of(const mos_proc_t *p) { return (int)p->prio_class; }
 const mos_sched_attr_t *mos__sched_attr(const mos_proc_t *p) { return &p->attr; }
 
-void mos__sched_prefetch(const mos_proc_t *p)
-{
-	__builtin_prefetch(p, 1);
-	__builtin_prefetch(&p->se, 1);
-}
-
 /* ---- FIFO queues ------------------------------------------------------ */
 
 void mos__fifo_init(mos_fifo_t *q)
@@ -90,6 +84,15 @@ mos_proc_t *mos__fifo_pop(mos_fifo_t *q)
 	if (p)
 		mos__fifo_remove(q, p);
 	return p;
+}
+
+mos_proc_t *mos__fifo_likely(const mos_fifo_t *q, const mos_proc_t *p)
+{
+	const mos_list_t *n = p ? p->se.node.next : q->head.next;
+
+	if (q->n < MOS_LIKELY_MIN || n == &q->head)
+		return NULL;
+	return mos_container_of(n, mos_proc_t, se.node);
 }
 
 /* ---- class maps ----------------------------------------------------------- */
