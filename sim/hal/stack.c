@@ -242,11 +242,12 @@ void mos__stack_prefault(mos_stack_pool_t *p, mos_stack_t *s)
 {
 	mos_stack_slab_t *slab = s->slab;
 	struct iovec iov[SLAB_STACKS];
-	size_t ps = page_size(), n = slab->count;
+	size_t ps, n = slab->count;
 
 	if (slab->warm)
 		return;
 	slab->warm = true;
+	ps = page_size();
 	for (size_t i = 0; i < n; i++) {
 		const mos_stack_t *t = &slab->stacks[i];
 
