@@ -172,7 +172,9 @@ static bool dispatch(mos_kernel_t *k)
 
 	if (!p)
 		return false;
-	if (k->sched->likely_next && (soon = k->sched->likely_next(k->rq)))
+	/* With few processes their blocks stay in the cache: no guess. */
+	if (k->sched->likely_next && k->pids.used > MOS_LIKELY_MIN &&
+	    (soon = k->sched->likely_next(k->rq)))
 		warm(soon);
 	k->need_resched = false;
 	k->current = p;
