@@ -46,7 +46,7 @@ static bool slot_less(const mos_pheap_slot_t *a, const mos_pheap_slot_t *b)
 static void put(mos_pheap_t *h, uint32_t i, const mos_pheap_slot_t *s)
 {
 	h->v[i] = *s;
-	h->pos[slot_id(s)] = i;
+	h->m[slot_id(s)].pos = i;
 }
 
 static void sift_up(mos_pheap_t *h, uint32_t i, mos_pheap_slot_t s)
@@ -150,8 +150,8 @@ static void run_idle(mos_pheap_t *h, uint32_t r)
 static void run_start(mos_pheap_t *h, uint32_t r, uint32_t id)
 {
 	h->run[r].head = h->run[r].tail = id;
-	h->next[id] = h->prev[id] = NIL;
-	h->where[id] = r;
+	h->m[id].next = h->m[id].prev = NIL;
+	h->m[id].where = r;
 }
 
 /* A run for class cls, not yet started, or NIL when none is free. */
@@ -188,12 +188,7 @@ void mos__pheap_init(mos_pheap_t *h)
 void mos__pheap_fini(mos_pheap_t *h)
 {
 	free(h->v);
-	free(h->pos);
-	free(h->ent);
-	free(h->slot);
-	free(h->where);
-	free(h->next);
-	free(h->prev);
+	free(h->m);
 	free(h->free);
 }
 
@@ -218,12 +213,7 @@ int mos__pheap_attach(mos_pheap_t *h, mos_proc_t *p)
 			/* A larger array is harmless if a later one fails. */
 			if (cap < h->cap || cap >= ALONE ||
 			    grow((void **)&h->v, cap, sizeof(*h->v)) < 0 ||
-			    grow((void **)&h->pos, cap, sizeof(*h->pos)) < 0 ||
-			    grow((void **)&h->ent, cap, sizeof(*h->ent)) < 0 ||
-			    grow((void **)&h->slot, cap, sizeof(*h->slot)) < 0 ||
-			    grow((void **)&h->where, cap, sizeof(*h->where)) < 0 ||
-			    grow((void **)&h->next, cap, sizeof(*h->next)) < 0 ||
-			    grow((void **)&h->prev, cap, sizeof(*h->prev)) < 0 ||
+			    grow((void **)&h->m, cap, sizeof(*h->m)) < 0 ||
 			    grow((void **)&h->free, cap, sizeof(*h->free)) < 0)
 				return MOS_ENOMEM;
 			h->cap = cap;
@@ -231,8 +221,8 @@ int mos__pheap_attach(mos_pheap_t *h, mos_proc_t *p)
 		id = h->nids++;
 	}
 	p->se.index = id;
-	h->ent[id] = &p->se;
-	h->where[id] = NIL;
+	h->m[id].ent = &p->se;
+	h->m[id].where = NIL;
 	return 0;
 }
 
@@ -249,7 +239,7 @@ void mos__pheap_push(mos_pheap_t *h, mos_proc_t *p, uint64_t key,
 	uint32_t id = slot_id(&s), r = mos__idmap_find(&h->map, cls);
 
 	p->se.queued = true;
-	h->slot[id] = s;
+	h->m[id].slot = s;
 	if (r != NIL && h->run[r].head == NIL) {
 		idle_unlink(h, r);
 		run_start(h, r, id);
@@ -259,25 +249,25 @@ void mos__pheap_push(mos_pheap_t *h, mos_proc_t *p, uint64_t key,
 	if (r != NIL) {
 		mos_pheap_run_t *run = &h->run[r];
 
-		if (!slot_less(&s, &h->slot[run->tail])) {
+		if (!slot_less(&s, &h->m[run->tail].slot)) {
 			/* Behind the last: the common case, no sift. */
-			h->next[run->tail] = id;
-			h->prev[id] = run->tail;
-			h->next[id] = NIL;
+			h->m[run->tail].next = id;
+			h->m[id].prev = run->tail;
+			h->m[id].next = NIL;
 			run->tail = id;
-			h->where[id] = r;
+			h->m[id].where = r;
 			return;
 		}
-		if (slot_less(&s, &h->slot[run->head])) {
+		if (slot_less(&s, &h->m[run->head].slot)) {
 			/* Before the first: it stands for the run now, at the
 			 * old head's place or above. */
-			uint32_t i = h->pos[run->head];
+			uint32_t i = h->m[run->head].pos;
 
-			h->prev[run->head] = id;
-			h->next[id] = run->head;
-			h->prev[id] = NIL;
+			h->m[run->head].prev = id;
+			h->m[id].next = run->head;
+			h->m[id].prev = NIL;
 			run->head = id;
-			h->where[id] = r;
+			h->m[id].where = r;
 			sift_up(h, i, s);
 			return;
 		}
@@ -286,42 +276,42 @@ void mos__pheap_push(mos_pheap_t *h, mos_proc_t *p, uint64_t key,
 		heap_insert(h, &s);
 		return;
 	}
-	h->where[id] = ALONE;
+	h->m[id].where = ALONE;
 	heap_insert(h, &s);
 }
 
 /* Take member id out of the queue, wherever it is. */
 static void take(mos_pheap_t *h, uint32_t id)
 {
-	uint32_t r = h->where[id], nx, pv;
+	uint32_t r = h->m[id].where, nx, pv;
 	mos_pheap_run_t *run;
 
-	h->where[id] = NIL;
+	h->m[id].where = NIL;
 	if (r == ALONE) {
-		heap_delete(h, h->pos[id]);
+		heap_delete(h, h->m[id].pos);
 		return;
 	}
 	run = &h->run[r];
-	nx = h->next[id];
-	pv = h->prev[id];
+	nx = h->m[id].next;
+	pv = h->m[id].prev;
 	if (id != run->head) { /* inside the run: not in the heap */
-		h->next[pv] = nx;
+		h->m[pv].next = nx;
 		if (nx != NIL)
-			h->prev[nx] = pv;
+			h->m[nx].prev = pv;
 		else
 			run->tail = pv;
 		return;
 	}
 	if (nx == NIL) {
 		run_idle(h, r);
-		heap_delete(h, h->pos[id]);
+		heap_delete(h, h->m[id].pos);
 		return;
 	}
 	/* The next member stands for the run: not smaller, so it can only
 	 * go down from the old head's place. */
 	run->head = nx;
-	h->prev[nx] = NIL;
-	sift_down(h, h->pos[id], h->slot[nx]);
+	h->m[nx].prev = NIL;
+	sift_down(h, h->m[id].pos, h->m[nx].slot);
 }
 
 void mos__pheap_remove(mos_pheap_t *h, mos_proc_t *p)
@@ -339,7 +329,7 @@ void mos__pheap_update(mos_pheap_t *h, mos_proc_t *p, uint64_t key,
 
 mos_proc_t *mos__pheap_peek(const mos_pheap_t *h)
 {
-	return h->n ? mos__sched_proc(h->ent[slot_id(&h->v[0])]) : NULL;
+	return h->n ? mos__sched_proc(h->m[slot_id(&h->v[0])].ent) : NULL;
 }
 
 mos_proc_t *mos__pheap_pop(mos_pheap_t *h)

@@ -173,13 +173,19 @@ typedef struct mos_pheap_run {
 	uint32_t inext, iprev; /* the list of idle runs */
 } mos_pheap_run_t;
 
+/* What the heap keeps of a member, by member id: one record, so that a
+ * push or a pop touches one or two cache lines of it, not one per field. */
+typedef struct mos_pheap_member {
+	mos_pheap_slot_t slot; /* its keys as last pushed */
+	mos_sched_ent_t *ent;
+	uint32_t pos;          /* index in v, while there */
+	uint32_t where;        /* its run, or not queued, or alone in v */
+	uint32_t next, prev;   /* neighbours in its run */
+} mos_pheap_member_t;
+
 typedef struct mos_pheap {
 	mos_pheap_slot_t *v;   /* the heap, n used: run heads and loners */
-	uint32_t *pos;         /* member id -> index in v, if there */
-	mos_sched_ent_t **ent; /* member id -> entity */
-	mos_pheap_slot_t *slot; /* member id -> its keys as last pushed */
-	uint32_t *where;       /* member id -> its run, or not queued/alone */
-	uint32_t *next, *prev; /* member id -> neighbours in its run */
+	mos_pheap_member_t *m; /* by member id */
 	uint32_t *free;        /* ids of detached members, nfree used */
 	uint32_t n, nfree, nids, cap;
 	uint32_t nrun_free;
