@@ -387,37 +387,47 @@ static int read_work(mos_jload_t *ld, json_t *o, mos_wl_process_t *p)
 	return read_periodic(ld, o, p);
 }
 
+/* While reading the processes: the workload, and the names seen so far
+ * (a jansson object used as a set, name -> index: looked up, never
+ * iterated, so O(1) a name and no order leaks out). */
+typedef struct procs_ctx {
+	mos_workload_t *w;
+	json_t *seen;
+} procs_ctx_t;
+
 /* Names are unique: reports use them to tell processes apart. */
-static int read_proc_name(mos_jload_t *ld, json_t *o, mos_workload_t *w,
-			  size_t i)
+static int read_proc_name(mos_jload_t *ld, json_t *o, procs_ctx_t *c, size_t i)
 {
-	mos_wl_process_t *p = &w->procs[i];
+	mos_wl_process_t *p = &c->w->procs[i];
 	int rc = mos__json_require(ld, o, "name");
+	json_t *prev;
 
 	if (!rc)
 		rc = get_name(ld, o, "name", p->name, sizeof(p->name));
-	for (size_t j = 0; !rc && j < i; j++) {
+	if (rc)
+		return rc;
+	if ((prev = json_object_get(c->seen, p->name))) {
 		char text[MOS_ERROR_TEXT_LEN];
 
-		if (strcmp(w->procs[j].name, p->name) != 0)
-			continue;
 		snprintf(text, sizeof(text),
-			 "duplicate name '%s' (also processes[%zu])", p->name,
-			 j);
-		rc = fail_at(ld, "name", text);
+			 "duplicate name '%s' (also processes[%" JSON_INTEGER_FORMAT
+			 "])", p->name, json_integer_value(prev));
+		return fail_at(ld, "name", text);
 	}
-	return rc;
+	if (json_object_set_new(c->seen, p->name, json_integer((json_int_t)i)))
+		return mos__json_fail(ld, MOS_ENOMEM, "out of memory");
+	return 0;
 }
 
 static int read_process(mos_jload_t *ld, json_t *o, size_t i, void *ctx)
 {
-	mos_workload_t *w = ctx;
-	mos_wl_process_t *p = &w->procs[i];
+	procs_ctx_t *c = ctx;
+	mos_wl_process_t *p = &c->w->procs[i];
 	int rc = mos__json_check_keys(ld, o, process_keys);
 
 	p->tickets = DEFAULT_TICKETS;
 	if (!rc)
-		rc = read_proc_name(ld, o, w, i);
+		rc = read_proc_name(ld, o, c, i);
 	if (!rc)
 		rc = mos__json_get_u64(ld, o, "arrival", &p->arrival);
 	if (!rc)
@@ -449,8 +459,12 @@ static int read_processes(mos_jload_t *ld, json_t *root, mos_workload_t *w)
 	if (!rc && !(w->procs = calloc(n, sizeof(*w->procs))))
 		rc = mos__json_fail(ld, MOS_ENOMEM, "out of memory");
 	if (!rc) {
+		procs_ctx_t c = {w, json_object()};
+
 		w->nprocs = n;
-		rc = mos__json_each(ld, a, SIZE_MAX, read_process, w);
+		rc = c.seen ? mos__json_each(ld, a, SIZE_MAX, read_process, &c)
+			    : mos__json_fail(ld, MOS_ENOMEM, "out of memory");
+		json_decref(c.seen);
 	}
 	mos__jpath_pop(&ld->path);
 	return rc;
