@@ -145,6 +145,10 @@ static void become_running(mos_kernel_t *k, mos_proc_t *p)
  */
 static inline __attribute__((always_inline)) void warm(const mos_proc_t *p)
 {
+	/* ctx is the backend's state at the top of the stack; for the asm
+	 * backend it holds the saved stack pointer, whose frame the switch
+	 * pops (for another backend *ctx is some other word: prefetching it
+	 * is harmless, a prefetch never faults). */
 	const void *const *ctx = p->fiber.ctx;
 
 	__builtin_prefetch(p, 1);
@@ -258,9 +262,12 @@ static bool timer_due(const mos_kernel_t *k)
  * every switch (deep recursion is caught at once, as before); any other
  * yield checks it on every CANARY_EVERY-th yield of the process (a stray
  * write into the canary by a process that only yields is caught within
- * that many yields).
+ * that many yields).  CANARY_NEAR is also the room the direct path's own
+ * frames may take on the yielder's stack (requeue, dispatch, the policy's
+ * hooks, the switch: well under 1 KiB); what may need more — starting a
+ * coroutine, a trace observer — goes through the loop.
  */
-#define CANARY_NEAR 1024
+#define CANARY_NEAR 4096
 #define CANARY_EVERY 64
 
 static bool direct_canary_ok(const mos_proc_t *p)
@@ -291,20 +298,20 @@ bool mos__kernel_yield_direct(mos_kernel_t *k, mos_proc_t *p)
 	mos_proc_t *next;
 
 	if (!k->direct || k->now >= k->run_until || k->cfg.sched.switch_cost ||
-	    !direct_canary_ok(p))
+	    k->trace.observer || !direct_canary_ok(p))
 		return false;
 	requeue(k, MOS_PUT_YIELD, MOS_CAUSE_YIELD);
 	if (policy_event(k) <= k->now || timer_due(k) || !dispatch(k))
 		goto loop;
 	next = k->current;
+	/* A first run starts a coroutine (and may fault in stacks): the
+	 * loop does that on its own stack. */
 	if (k->need_resched || policy_event(k) <= k->now ||
-	    next->req != MOS_REQ_NONE)
+	    next->req != MOS_REQ_NONE || (next != p && !next->fiber.ctx))
 		goto loop;
 	if (next == p)
 		return true; /* picked again: it just goes on */
 	k->stats.host_switches++;
-	if (!next->fiber.ctx)
-		mos__proc_start_fiber(k, next);
 	k->on_cpu = next;
 	mos__fiber_switch(&p->fiber, &next->fiber);
 	return true; /* dispatched again, by the loop or by a yield */

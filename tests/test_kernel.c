@@ -1,6 +1,7 @@
 /*
  * tests/test_kernel.c - kernel creation, the run loop, time and determinism.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,6 +28,22 @@ Test(kernel, create_has_init_and_defaults)
 	mos_kernel_destroy(k);
 }
 
+/* Unknown context and clock backends: the kernel fails half-way. */
+static void unknown_backends_rejected(void)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k = NULL;
+
+	mos_config_default(&cfg);
+	strcpy(cfg.context_backend, "nope");
+	cr_assert_eq(mos_kernel_create(&cfg, &k), MOS_ECONFIG);
+	cr_assert_null(k);
+	mos_config_default(&cfg);
+	strcpy(cfg.clock_backend, "sundial");
+	cr_assert_eq(mos_kernel_create(&cfg, &k), MOS_ECONFIG);
+	cr_assert_null(k);
+}
+
 Test(kernel, create_rejects_bad_config)
 {
 	mos_config_t cfg;
@@ -36,17 +53,26 @@ Test(kernel, create_rejects_bad_config)
 	strcpy(cfg.sched.policy, "no-such-policy");
 	cr_assert_eq(mos_kernel_create(&cfg, &k), MOS_ECONFIG);
 	cr_assert_null(k);
-	mos_config_default(&cfg);
-	strcpy(cfg.context_backend, "nope");
-	cr_assert_eq(mos_kernel_create(&cfg, &k), MOS_ECONFIG);
-	mos_config_default(&cfg);
-	strcpy(cfg.clock_backend, "sundial");
-	cr_assert_eq(mos_kernel_create(&cfg, &k), MOS_ECONFIG);
+	unknown_backends_rejected();
 	mos_config_default(&cfg);
 	cfg.sched.time_slice = 0;
 	cr_assert_eq(mos_kernel_create(&cfg, &k), MOS_ECONFIG);
 	cr_assert_eq(mos_kernel_create(NULL, NULL), MOS_EINVAL);
 	mos_kernel_destroy(NULL);
+}
+
+/* A kernel whose creation fails half-way closes nothing of the host's:
+ * not descriptor 0 (the stack pool's pidfd starts out as 0 in a zeroed
+ * kernel). */
+Test(kernel, failed_create_leaves_host_descriptors_alone)
+{
+	int fd = open("/dev/null", O_RDONLY);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(dup2(fd, 0), 0);
+	close(fd);
+	unknown_backends_rejected();
+	cr_assert_neq(fcntl(0, F_GETFD), -1, "descriptor 0 was closed");
 }
 
 /* Acceptance 2: 1000 processes x 10 ms under a 1 ms slice. */

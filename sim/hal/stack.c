@@ -121,7 +121,9 @@ void mos__stack_pool_fini(mos_stack_pool_t *p)
 	p->slabs = NULL;
 	p->free = NULL;
 	p->total = p->in_use = 0;
-	if (p->pidfd >= 0)
+	/* A pool that was never set up (a kernel whose creation failed
+	 * early) is all zeros: its pidfd 0 is not ours to close. */
+	if (p->stack_size && p->pidfd >= 0)
 		close(p->pidfd);
 	p->pidfd = -1;
 }
@@ -196,8 +198,10 @@ int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out)
  * 12 us each on the benchmark machine, most of the time it takes 65 536
  * processes to start.  The host kernel populates pages for a fraction of
  * that when asked in one call: process_madvise(MADV_POPULATE_WRITE) over
- * the slab's top pages (Linux 5.14 and later; 1.1 us a stack there), else
- * madvise per stack (2.4 us), else nothing and the faults happen as before.
+ * the slab's top pages (recent kernels accept that advice there: 1.1 us a
+ * stack on 6.18), else madvise per stack (Linux 5.14 and later; 2.4 us),
+ * else nothing and the faults happen as before.  A kernel that refuses
+ * the batch is not asked again.
  * The pages were going to be touched anyway; a slab with fewer processes
  * than stacks gets at most SLAB_STACKS - 1 pages it did not need.
  */
@@ -226,9 +230,14 @@ static bool populate_batch(mos_stack_pool_t *p, const struct iovec *iov,
 		long fd = syscall(SYS_pidfd_open, (long)getpid(), 0L);
 		p->pidfd = fd >= 0 ? (int)fd : -2;
 	}
-	return p->pidfd >= 0 &&
-	       syscall(SYS_process_madvise, (long)p->pidfd, iov, (long)n,
-		       (long)MADV_POPULATE_WRITE, 0L) == (long)bytes;
+	if (p->pidfd < 0)
+		return false;
+	if (syscall(SYS_process_madvise, (long)p->pidfd, iov, (long)n,
+		    (long)MADV_POPULATE_WRITE, 0L) == (long)bytes)
+		return true;
+	close(p->pidfd);
+	p->pidfd = -2;
+	return false;
 #else
 	(void)p;
 	(void)iov;

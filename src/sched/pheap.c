@@ -286,6 +286,8 @@ static void take(mos_pheap_t *h, uint32_t id)
 	uint32_t r = h->m[id].where, nx, pv;
 	mos_pheap_run_t *run;
 
+	if (r == NIL) /* not queued */
+		return;
 	h->m[id].where = NIL;
 	if (r == ALONE) {
 		heap_delete(h, h->m[id].pos);
