@@ -20,36 +20,6 @@
 
 static mos_time_t tmin(mos_time_t a, mos_time_t b) { return a < b ? a : b; }
 
-/* xoshiro256** seeded through splitmix64: the kernel's only randomness. */
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-uint64_t mos__rng_next(mos_kernel_t *k)
-{
-	uint64_t *s = k->rng;
-	uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return r;
-}
-
-static void rng_seed(mos_kernel_t *k, uint64_t seed)
-{
-	for (int i = 0; i < 4; i++)
-		k->rng[i] = splitmix64(&seed);
-}
-
 /* Move virtual time forward, letting the clock backend pace it. */
 static void advance(mos_kernel_t *k, mos_time_t to)
 {
@@ -501,7 +471,7 @@ int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **out)
 	if (!(k = calloc(1, sizeof(*k))))
 		return MOS_ENOMEM;
 	k->cfg = *cfg;
-	rng_seed(k, cfg->seed);
+	mos__rng_seed(&k->rng, cfg->seed);
 	mos_list_init(&k->history);
 	mos__pcb_pool_init(&k->pcbs);
 	mos__timer_heap_init(&k->timers);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "list.h"
+#include "rng.h"
 #include "multios/multios.h"
 #include "sched/sched.h"
 #include "sim/hal/clock.h"
@@ -133,7 +134,7 @@ typedef struct mos_trace {
 struct mos_kernel {
 	mos_config_t cfg;
 	mos_time_t now;
-	uint64_t rng[4];                /* xoshiro256** state */
+	mos_rng_t rng;                  /* the kernel's random numbers */
 
 	/* HAL */
 	const mos_ctx_backend_t *ctx;
@@ -171,7 +172,6 @@ struct mos_kernel {
 };
 
 /* kernel.c */
-uint64_t mos__rng_next(mos_kernel_t *k);
 void mos__kernel_make_ready(mos_kernel_t *k, mos_proc_t *p, mos_enq_reason_t why,
 			    mos_cause_t cause);
 void mos__kernel_put_current(mos_kernel_t *k, mos_put_reason_t why);

@@ -148,7 +148,7 @@ mos_time_t mos_sys_now(mos_proc_t *self) { return enter(self)->k->now; }
 void *mos_sys_state(mos_proc_t *self) { return enter(self)->prog_state; }
 uint64_t mos_sys_random(mos_proc_t *self)
 {
-	return mos__rng_next(enter(self)->k);
+	return mos__rng_next(&enter(self)->k->rng);
 }
 
 int mos_sys_sched_hint(mos_proc_t *self, mos_time_t next_burst)

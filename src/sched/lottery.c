@@ -38,6 +38,7 @@
 
 #include "fair.h"
 #include "multios/error.h"
+#include "rng.h"
 
 #define AHEAD 8 /* draws made early: a power of two */
 
@@ -49,7 +50,7 @@ typedef struct lottery_class {
 } lottery_class_t;
 
 typedef struct lottery {
-	uint64_t rng[4];      /* xoshiro256** state */
+	mos_rng_t rng;        /* its own: the kernel's is not advanced */
 	uint64_t *sum;        /* the sum tree over classes, level 0 first */
 	uint32_t off[9];      /* where each level starts in sum */
 	uint32_t size[9];     /* entries in each level */
@@ -74,32 +75,6 @@ typedef struct lottery {
 		mos_proc_t *p;     /* that member, once looked up, or NULL */
 	} ahead[AHEAD];
 } lottery_t;
-
-/* ---- xoshiro256** --------------------------------------------------------- */
-
-static uint64_t splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-
-	s[2] ^= s[0];
-	s[3] ^= s[1];
-	s[1] ^= s[2];
-	s[0] ^= s[3];
-	s[2] ^= t;
-	s[3] = rotl(s[3], 45);
-	return r;
-}
 
 /* ---- the sum tree ---------------------------------------------------------- */
 
@@ -250,15 +225,13 @@ static int class_for(lottery_t *l, uint64_t tickets, uint32_t *out)
 static int init(const mos_sched_params_t *params, uint64_t seed, void **out)
 {
 	lottery_t *l = calloc(1, sizeof(*l));
-	uint64_t x = params->seed ? params->seed : seed;
 
 	if (!l)
 		return MOS_ENOMEM;
-	for (int i = 0; i < 4; i++)
-		l->rng[i] = splitmix64(&x);
+	mos__rng_seed(&l->rng, params->seed ? params->seed : seed);
 	l->quantum = params->time_slice;
 	for (int i = 0; i < AHEAD; i++)
-		l->ahead[i] = (struct lottery_ahead){rng_next(l->rng), UINT64_MAX,
+		l->ahead[i] = (struct lottery_ahead){mos__rng_next(&l->rng), UINT64_MAX,
 						     0, 0, NULL}; /* no guess */
 	*out = l;
 	return 0;
@@ -385,7 +358,7 @@ static mos_proc_t *pick_next(void *arg, mos_time_t now)
 	else if (a->version == l->version)
 		p = l->cls[a->cls].member[a->idx];
 	else {
-		for (uint64_t x = a->x; !locate(l, x, &c, &i); x = rng_next(l->rng))
+		for (uint64_t x = a->x; !locate(l, x, &c, &i); x = mos__rng_next(&l->rng))
 			;
 		p = l->cls[c].member[i];
 	}
@@ -393,7 +366,7 @@ static mos_proc_t *pick_next(void *arg, mos_time_t now)
 	 * kernel, which warms its control block), step one for a fresh one. */
 	if (b->version == l->version && !b->p)
 		b->p = l->cls[b->cls].member[b->idx];
-	a->x = rng_next(l->rng);
+	a->x = mos__rng_next(&l->rng);
 	a->p = NULL;
 	a->version = UINT64_MAX;
 	if (locate(l, a->x, &a->cls, &a->idx)) {
