@@ -411,10 +411,7 @@ static int read_flags(mos_jload_t *ld, json_t *o, mos_config_t *c)
 /* ---- scheduler section ---- */
 
 /* Scheduler durations: JSON milliseconds, nanoseconds in the struct. */
-static const struct duration {
-	const char *key;
-	size_t offset;
-} durations[] = {
+static const mos_json_time_field_t durations[] = {
 	{"time_slice_ms", offsetof(mos_sched_params_t, time_slice)},
 	{"tick_ms", offsetof(mos_sched_params_t, tick)},
 	{"context_switch_cost_ms", offsetof(mos_sched_params_t, switch_cost)},
@@ -424,18 +421,18 @@ static const struct duration {
 	{"target_latency_ms", offsetof(mos_sched_params_t, target_latency)},
 };
 
+static int get_ms(mos_jload_t *ld, json_t *o, const char *key, uint64_t *out,
+		  void *ctx)
+{
+	(void)ctx;
+	return mos__json_get_duration_ms(ld, o, key, out);
+}
+
 static int read_durations(mos_jload_t *ld, json_t *o, mos_sched_params_t *s)
 {
-	int rc = 0;
-
-	for (size_t i = 0; !rc && i < sizeof(durations) / sizeof(*durations);
-	     i++) {
-		mos_time_t *f =
-			(mos_time_t *)((char *)s + durations[i].offset);
-
-		rc = mos__json_get_duration_ms(ld, o, durations[i].key, f);
-	}
-	return rc;
+	return mos__json_get_time_fields(ld, o, durations,
+					 sizeof(durations) / sizeof(*durations),
+					 s, get_ms, NULL);
 }
 
 static int quantum_ms(mos_jload_t *ld, json_t *v, size_t i, void *ctx)

@@ -388,6 +388,18 @@ int mos__json_get_duration_ms(mos_jload_t *ld, json_t *obj, const char *key,
 	return leave(ld, key, rc);
 }
 
+int mos__json_get_time_fields(mos_jload_t *ld, json_t *obj,
+			      const mos_json_time_field_t *fields, size_t n,
+			      void *base, mos_jget_time_fn get, void *ctx)
+{
+	int rc = 0;
+
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = get(ld, obj, fields[i].key,
+			 (uint64_t *)((char *)base + fields[i].offset), ctx);
+	return rc;
+}
+
 int mos__json_each(mos_jload_t *ld, json_t *arr, size_t max,
 		   mos_jeach_fn fn, void *ctx)
 {

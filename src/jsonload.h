@@ -137,6 +137,21 @@ int mos__json_get_string(mos_jload_t *ld, json_t *obj, const char *key,
 int mos__json_get_duration_ms(mos_jload_t *ld, json_t *obj, const char *key,
 			      uint64_t *out_ns);
 
+/* A table of 64-bit time fields of a struct, each read from its key. */
+typedef struct mos_json_time_field {
+	const char *key;
+	size_t offset; /* of a uint64_t in the struct */
+} mos_json_time_field_t;
+
+typedef int (*mos_jget_time_fn)(mos_jload_t *ld, json_t *obj, const char *key,
+				uint64_t *out, void *ctx);
+
+/* get(ld, obj, key, field, ctx) for each of the n fields, in base; stops
+ * at the first error and returns it. */
+int mos__json_get_time_fields(mos_jload_t *ld, json_t *obj,
+			      const mos_json_time_field_t *fields, size_t n,
+			      void *base, mos_jget_time_fn get, void *ctx);
+
 /*
  * Array walking for the loaders.  It belongs with the getters in
  * jsonload.[ch] and keeps their contract; it lives here (defined in

@@ -185,10 +185,7 @@ static int read_tick(mos_jload_t *ld, json_t *root, mos_time_t *tick)
 /* ---- policy ---- */
 
 /* Policy durations: integer ticks in the file, nanoseconds in the struct. */
-static const struct duration {
-	const char *key;
-	size_t offset;
-} durations[] = {
+static const mos_json_time_field_t durations[] = {
 	{"quantum", offsetof(mos_sched_params_t, time_slice)},
 	{"aging", offsetof(mos_sched_params_t, aging)},
 	{"boost", offsetof(mos_sched_params_t, boost)},
@@ -196,18 +193,17 @@ static const struct duration {
 	{"target_latency", offsetof(mos_sched_params_t, target_latency)},
 };
 
+static int get_ticks_of(mos_jload_t *ld, json_t *o, const char *key,
+			uint64_t *out, void *tick)
+{
+	return get_ticks(ld, o, key, *(const mos_time_t *)tick, out);
+}
+
 static int read_durations(mos_jload_t *ld, json_t *o, mos_sched_params_t *s)
 {
-	int rc = 0;
-
-	for (size_t i = 0; !rc && i < sizeof(durations) / sizeof(*durations);
-	     i++) {
-		mos_time_t *f =
-			(mos_time_t *)((char *)s + durations[i].offset);
-
-		rc = get_ticks(ld, o, durations[i].key, s->tick, f);
-	}
-	return rc;
+	return mos__json_get_time_fields(ld, o, durations,
+					 sizeof(durations) / sizeof(*durations),
+					 s, get_ticks_of, &s->tick);
 }
 
 static int quantum(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
