@@ -93,8 +93,10 @@ static void heap_differential(uint32_t n, uint32_t classes, uint64_t seed)
 			r[i].queued = false;
 			mos__pheap_remove(h, &p[i]);
 		} else if (r[i].queued && op < 5) {
+			/* A key change while queued: out and back in. */
 			r[i].key2 += lcg(&s) % 3;
-			mos__pheap_update(h, &p[i], r[i].key, r[i].key2, r[i].key / 10);
+			mos__pheap_remove(h, &p[i]);
+			mos__pheap_push(h, &p[i], r[i].key, r[i].key2, r[i].key / 10);
 		} else if (op >= 6) {
 			mos_proc_t *top = mos__pheap_pop(h);
 

@@ -322,13 +322,6 @@ void mos__pheap_remove(mos_pheap_t *h, mos_proc_t *p)
 	take(h, p->se.index);
 }
 
-void mos__pheap_update(mos_pheap_t *h, mos_proc_t *p, uint64_t key,
-		       uint64_t key2, uint64_t cls)
-{
-	take(h, p->se.index);
-	mos__pheap_push(h, p, key, key2, cls);
-}
-
 mos_proc_t *mos__pheap_peek(const mos_pheap_t *h)
 {
 	return h->n ? mos__sched_proc(h->m[slot_id(&h->v[0])].ent) : NULL;

@@ -41,8 +41,12 @@ static uint64_t key(const mos_heapq_t *q, const mos_proc_t *p, mos_time_t since)
 
 static int init(const mos_sched_params_t *params, uint64_t seed, void **rq)
 {
+	int err = mos__heapq_init(params, key, params->preemptive, rq);
+
 	(void)seed;
-	return mos__heapq_init(params, key, params->preemptive, rq);
+	if (!err)
+		((mos_heapq_t *)*rq)->key_ages = params->aging != 0;
+	return err;
 }
 
 /* With aging, the first tick at which the best waiting process overtakes

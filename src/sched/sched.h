@@ -156,7 +156,7 @@ void mos__idmap_delete(mos_idmap_t *m, uint64_t key);
  * keeps its entries' keys inline, and records positions in a dense array
  * indexed by a member id given at attach (mos_sched_ent_t.index), so a
  * sift reads and writes only the heap's own arrays.  A key change while
- * queued goes through mos__pheap_update.  Only
+ * queued is a remove and a push.  Only
  * attach may allocate, so push never fails.
  */
 #define MOS_PHEAP_RUNS 256
@@ -204,8 +204,6 @@ void mos__pheap_detach(mos_pheap_t *h, mos_proc_t *p);
 void mos__pheap_push(mos_pheap_t *h, mos_proc_t *p, uint64_t key,
 		     uint64_t key2, uint64_t cls);
 void mos__pheap_remove(mos_pheap_t *h, mos_proc_t *p);
-void mos__pheap_update(mos_pheap_t *h, mos_proc_t *p, uint64_t key,
-		       uint64_t key2, uint64_t cls);
 mos_proc_t *mos__pheap_peek(const mos_pheap_t *h);
 mos_proc_t *mos__pheap_pop(mos_pheap_t *h);
 /* The smallest key, without touching the process: false when empty. */
@@ -215,8 +213,9 @@ bool mos__pheap_min_key(const mos_pheap_t *h, uint64_t *key);
  * Policies whose ready set is one heap (sjf, stcf, priority, edf, rm) share
  * every hook but the key: key(q, p, since) is p's primary ordering key if it
  * has waited since `since` (smaller runs first), and key(q, p, 0) its class
- * in the heap; ties go to the process
- * Ready longest, then the lower pid.  The running process's key is the key
+ * in the heap (the key itself unless key_ages, set by a policy whose key
+ * depends on since); ties go to the process Ready longest, then the lower
+ * pid.  The running process's key is the key
  * it was picked with, its wait extended by the time it has run (so a policy
  * that ages waiting processes keeps the credit of the running one).  A
  * preemptive policy preempts when the best waiting key is strictly smaller.
@@ -229,6 +228,7 @@ typedef uint64_t (*mos_heapq_key_fn)(const mos_heapq_t *q, const mos_proc_t *p,
 struct mos_heapq {
 	mos_pheap_t heap;
 	bool preemptive;
+	bool key_ages;         /* key depends on since (else it is the class) */
 	mos_heapq_key_fn key;
 	mos_sched_params_t params;
 };

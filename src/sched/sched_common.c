@@ -193,8 +193,10 @@ void mos__heapq_detach(void *rq, mos_proc_t *p)
 static void heapq_push(mos_heapq_t *q, mos_proc_t *p)
 {
 	mos_time_t since = p->se.ready_since;
+	uint64_t cls = q->key(q, p, 0);
 
-	mos__pheap_push(&q->heap, p, q->key(q, p, since), since, q->key(q, p, 0));
+	mos__pheap_push(&q->heap, p, q->key_ages ? q->key(q, p, since) : cls,
+			since, cls);
 }
 
 void mos__heapq_enqueue(void *rq, mos_proc_t *p, mos_enq_reason_t why,
