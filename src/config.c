@@ -18,6 +18,8 @@
 #include "error_int.h"
 #include "jsonload.h"
 #include "multios/config.h"
+#include "sim/hal/clock.h"
+#include "sim/hal/ctx.h"
 
 /* AddressSanitizer's redzones make frames much bigger, so coroutines need
  * more host stack.  GCC says so with __SANITIZE_ADDRESS__, clang with
@@ -149,6 +151,24 @@ static int check_name(const mos_config_t *cfg, const struct name *n,
 	return 0;
 }
 
+/* A backend name the HAL knows; the message lists the known ones. */
+static int check_backend(bool known, const char *name,
+			 const char *const *all, const char *extra,
+			 const char *src, const char *path, mos_error_t *err)
+{
+	char list[128] = "";
+	size_t used = 0;
+
+	if (known)
+		return 0;
+	for (; *all && used < sizeof(list); all++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used,
+					 " %s", *all);
+	return mos__error_path(err, MOS_ECONFIG, src, path,
+			       "unknown backend '%s' (known:%s%s)", name,
+			       extra, list);
+}
+
 /* Rules that relate fields or are not plain integer ranges. */
 static int check_other(const mos_config_t *cfg, const char *src,
 		       mos_error_t *err)
@@ -161,7 +181,14 @@ static int check_other(const mos_config_t *cfg, const char *src,
 	if (!(isfinite(cfg->clock_speed) && cfg->clock_speed > 0))
 		return mos__error_path(err, MOS_ECONFIG, src, "clock.speed",
 				       "must be a finite number above 0");
-	return 0;
+	/* "auto" is always known: it falls back to the first backend. */
+	if (check_backend(mos__ctx_backend_find(cfg->context_backend) != NULL,
+			  cfg->context_backend, mos__ctx_backend_names(),
+			  " auto", src, "context_backend", err))
+		return MOS_ECONFIG;
+	return check_backend(mos__clock_backend_find(cfg->clock_backend) != NULL,
+			     cfg->clock_backend, mos__clock_backend_names(), "",
+			     src, "clock.backend", err);
 }
 
 /* ---- scheduler parameters (shared with workload.c) ---- */
@@ -356,9 +383,25 @@ static int u32(mos_jload_t *ld, json_t *o, const char *key, uint32_t *out)
 	return mos__json_get_u32(ld, o, key, 0, UINT32_MAX, out);
 }
 
+/* A field of the ranges table, read with that row's bounds, so that the
+ * loader's message states the real range (an open-ended one is left to
+ * check_range, which says "at least"). */
+static int ranged(mos_jload_t *ld, json_t *o, const char *key, mos_config_t *c)
+{
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (!strcmp(ranges[i].path, key))
+			return mos__json_get_u32(ld, o, key,
+						 ranges[i].max == UINT32_MAX
+							 ? 0 : ranges[i].min,
+						 ranges[i].max,
+						 (uint32_t *)((char *)c +
+							      ranges[i].offset));
+	return mos__json_fail(ld, MOS_ECONFIG, "%s: no range", key);
+}
+
 static int read_numbers(mos_jload_t *ld, json_t *o, mos_config_t *c)
 {
-	int rc = u32(ld, o, "max_processes", &c->max_processes);
+	int rc = ranged(ld, o, "max_processes", c);
 
 	if (!rc)
 		rc = u32(ld, o, "max_service_processes",
@@ -382,11 +425,11 @@ static int read_numbers(mos_jload_t *ld, json_t *o, mos_config_t *c)
 	if (!rc)
 		rc = mos__json_get_u64(ld, o, "seed", &c->seed);
 	if (!rc)
-		rc = u32(ld, o, "host_stack_size", &c->host_stack_size);
+		rc = ranged(ld, o, "host_stack_size", c);
 	if (!rc)
 		rc = u32(ld, o, "history_size", &c->history_size);
 	if (!rc)
-		rc = u32(ld, o, "trace_capacity", &c->trace_capacity);
+		rc = ranged(ld, o, "trace_capacity", c);
 	return rc;
 }
 

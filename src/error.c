@@ -42,13 +42,39 @@ void mos__error_clear(mos_error_t *err)
 		memset(err, 0, sizeof(*err));
 }
 
-/* Copy src into dst[size], truncating; NULL src is the empty string. */
+/* A string cut to fit buf[size] ends with "…" (UTF-8), so a reader sees
+ * that something is missing.  The cut backs up to a character boundary
+ * so that no multi-byte character is split. */
+static void ellipsize(char *buf, size_t size)
+{
+	static const char dots[] = "\xe2\x80\xa6";
+	size_t at = size - sizeof(dots);
+
+	while (at > 0 && ((unsigned char)buf[at] & 0xc0) == 0x80)
+		at--;
+	memcpy(buf + at, dots, sizeof(dots));
+}
+
+/* Copy src into dst[size], truncating with "…"; NULL src is the empty
+ * string. */
 static void copy(char *dst, size_t size, const char *src)
 {
-	size_t n = src ? strnlen(src, size - 1) : 0;
+	size_t n = src ? strnlen(src, size) : 0;
 
+	if (n == size) {
+		memcpy(dst, src, size - 1);
+		ellipsize(dst, size);
+		return;
+	}
 	memcpy(dst, src ? src : "", n);
 	dst[n] = '\0';
+}
+
+static void set_text(mos_error_t *err, const char *fmt, va_list ap)
+{
+	if (vsnprintf(err->text, sizeof(err->text), fmt, ap) >=
+	    (int)sizeof(err->text))
+		ellipsize(err->text, sizeof(err->text));
 }
 
 /* Common part of both reports: claim err for this error unless an earlier
@@ -72,7 +98,7 @@ int mos__error_path(mos_error_t *err, int code, const char *source,
 		return code;
 	copy(err->path, sizeof(err->path), path);
 	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	set_text(err, fmt, ap);
 	va_end(ap);
 
 	/* Each field is bounded and message has room for all of them plus
@@ -93,7 +119,7 @@ int mos__error_syntax(mos_error_t *err, int code, const char *source,
 	err->line = line;
 	err->column = column;
 	va_start(ap, fmt);
-	vsnprintf(err->text, sizeof(err->text), fmt, ap);
+	set_text(err, fmt, ap);
 	va_end(ap);
 	snprintf(err->message, sizeof(err->message), "%s:%d:%d: %s",
 		 err->source, line, column, err->text);

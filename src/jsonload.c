@@ -139,7 +139,7 @@ int mos__json_load_file(const char *path, json_t **root, mos_error_t *err)
 
 int mos__json_fail(mos_jload_t *ld, int code, const char *fmt, ...)
 {
-	char text[MOS_ERROR_TEXT_LEN];
+	char text[MOS_ERROR_TEXT_LEN + 1]; /* + 1: see mos_jpath_t */
 	va_list ap;
 
 	if (!ld->err || ld->err->code != 0)

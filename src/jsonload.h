@@ -49,9 +49,11 @@
 
 #define MOS_JPATH_DEPTH 16 /* levels remembered; deeper ones are not shown */
 
-/* A JSON path under construction.  buf is always NUL-terminated. */
+/* A JSON path under construction.  buf is always NUL-terminated.  It holds
+ * one character more than mos_error_t's path, so that a path too long for
+ * the error is seen as such there and shown ending with "…". */
 typedef struct mos_jpath {
-	char buf[MOS_ERROR_PATH_LEN];
+	char buf[MOS_ERROR_PATH_LEN + 1];
 	size_t len;                   /* strlen(buf) */
 	size_t depth;                 /* levels pushed and not popped */
 	size_t mark[MOS_JPATH_DEPTH]; /* len before each remembered push */

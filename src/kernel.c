@@ -17,6 +17,7 @@
 
 #include "error_int.h"
 #include "kernel_int.h"
+#include "timemath.h"
 
 static mos_time_t tmin(mos_time_t a, mos_time_t b) { return a < b ? a : b; }
 
@@ -157,7 +158,7 @@ static bool dispatch(mos_kernel_t *k)
 	if (is_switch)
 		k->stats.context_switches++;
 	if (is_switch && k->cfg.sched.switch_cost) {
-		k->switch_end = k->now + k->cfg.sched.switch_cost;
+		k->switch_end = mos__time_add_sat(k->now, k->cfg.sched.switch_cost);
 		return true;
 	}
 	become_running(k, p);
@@ -168,6 +169,10 @@ static void switching(mos_kernel_t *k, mos_time_t until)
 {
 	mos_time_t horizon = tmin(tmin(k->switch_end, next_due(k)), until);
 
+	if (horizon == MOS_TIME_NEVER) {
+		k->out_of_time = true;
+		return;
+	}
 	k->stats.idle += horizon - k->now;
 	k->stats.switching += horizon - k->now;
 	advance(k, horizon);
@@ -295,11 +300,19 @@ static void charge(mos_kernel_t *k, mos_time_t until)
 {
 	mos_proc_t *p = k->current;
 	mos_time_t slice = k->sched->slice_left(k->rq, p);
-	mos_time_t horizon = tmin(k->now + p->burst_left, next_due(k)), d;
+	mos_time_t horizon, d;
 
-	if (slice != MOS_TIME_NEVER)
-		horizon = tmin(horizon, k->now + slice);
+	/* Sums that pass MOS_TIME_NEVER saturate: a slice that long never
+	 * expires.  If nothing at all is due before then, the burst cannot
+	 * end at a representable time, and the run stops with MOS_ERANGE
+	 * instead of letting time wrap. */
+	horizon = tmin(mos__time_add_sat(k->now, p->burst_left), next_due(k));
+	horizon = tmin(horizon, mos__time_add_sat(k->now, slice));
 	horizon = tmin(horizon, until);
+	if (horizon == MOS_TIME_NEVER) {
+		k->out_of_time = true;
+		return;
+	}
 	d = horizon - k->now;
 	advance(k, horizon);
 	p->burst_left -= d;
@@ -342,7 +355,7 @@ static bool step(mos_kernel_t *k, mos_time_t until)
 	mos_timer_t *t;
 	mos_time_t target;
 
-	if (k->now >= until)
+	if (k->now >= until || k->out_of_time)
 		return false;
 	/* Order at one instant: a pending preemption, policy events, then
 	 * timers (admissions before wake-ups), then the CPU. */
@@ -391,6 +404,10 @@ int mos_kernel_run(mos_kernel_t *k, mos_time_t until)
 	while (step(k, until))
 		;
 	k->direct = false;
+	if (k->out_of_time) {
+		k->in_run = false;
+		return MOS_ERANGE;
+	}
 	if (until != MOS_TIME_NEVER && k->now < until) {
 		k->stats.idle += until - k->now;
 		k->last_ran_pid = 0;
@@ -411,7 +428,7 @@ int mos_kernel_step(mos_kernel_t *k, int *progressed)
 	k->in_run = false;
 	if (progressed)
 		*progressed = did;
-	return 0;
+	return k->out_of_time ? MOS_ERANGE : 0;
 }
 
 mos_time_t mos_kernel_now(const mos_kernel_t *k) { return k ? k->now : 0; }

@@ -155,6 +155,9 @@ struct mos_kernel {
 	mos_pid_t last_ran_pid;         /* 0 after the CPU idled */
 	bool need_resched;              /* a more urgent process is Ready */
 	bool in_run;                    /* inside mos_kernel_run/step */
+	bool out_of_time;               /* the next event lies at or past
+					   MOS_TIME_NEVER: runs fail with
+					   MOS_ERANGE, time stands still */
 	bool direct;                    /* yields may switch directly: in
 					   mos_kernel_run, until run_until */
 	mos_time_t run_until;

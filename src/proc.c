@@ -352,6 +352,9 @@ int mos_process_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 {
 	if (!k || !spec || k->on_cpu)
 		return MOS_EINVAL;
+	/* An admission timer at "never" would be no time at all. */
+	if (spec->start_time == MOS_TIME_NEVER)
+		return MOS_ERANGE;
 	return mos__proc_create(k, spec, NULL, pid);
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "kernel_int.h"
+#include "timemath.h"
 
 static void to_kernel(mos_proc_t *p)
 {
@@ -40,9 +41,12 @@ static void preemption_point(mos_proc_t *p)
 int mos_sys_compute(mos_proc_t *self, mos_time_t d)
 {
 	mos_proc_t *p = enter(self);
+	mos_time_t end;
 
 	if (d == 0)
 		return 0;
+	if (!mos__time_add(p->k->now, d, &end))
+		return MOS_ERANGE;
 	p->burst_left = d;
 	p->req = MOS_REQ_COMPUTE;
 	to_kernel(p);
@@ -58,8 +62,10 @@ int mos_sys_sleep(mos_proc_t *self, mos_time_t d)
 	if (d == MOS_TIME_NEVER) {
 		mos__proc_block(k, p, MOS_WAIT_FOREVER, MOS_CAUSE_SLEEP);
 	} else {
-		mos_time_t due = d >= MOS_TIME_NEVER - k->now ? MOS_TIME_NEVER - 1
-							      : k->now + d;
+		mos_time_t due;
+
+		if (!mos__time_add(k->now, d, &due))
+			return MOS_ERANGE;
 		mos__timer_arm(&k->timers, &p->timer, due, MOS_BAND_WAKE);
 		mos__proc_block(k, p, MOS_WAIT_TIMER, MOS_CAUSE_SLEEP);
 	}

@@ -8,12 +8,19 @@
  * each job of a periodic task a process admitted at its release.  It runs
  * the kernel to completion and computes every metric from the kernel's
  * trace, collected through the trace observer.
+ *
+ * A workload runs only after mos__workload_check: every ticks x tick
+ * product and release sum below is then known to stay below
+ * MOS_TIME_NEVER, and the number of jobs to fit a kernel.  The slice log
+ * is bounded (MOS_SCHED_MAX_SLICES): a report past it says so instead of
+ * growing without end.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "error_int.h"
 #include "kernel_int.h"
+#include "workload_int.h"
 
 /* What one kernel process runs: a slice of a workload process's bursts. */
 typedef struct job {
@@ -25,6 +32,7 @@ typedef struct job {
 	mos_time_t release;
 	mos_time_t deadline;    /* absolute; 0: none */
 	mos_pid_t pid;
+	int error;              /* a refused system call, or 0 */
 	/* From the trace. */
 	mos_time_t first_run, finish;
 } job_t;
@@ -36,8 +44,9 @@ typedef struct run {
 	mos_pid_t first_pid;
 	mos_sched_slice_t *slices;
 	size_t nslices, cap;
+	size_t last_job;        /* job of slices[nslices - 1] */
+	bool truncated;         /* the log hit its bound or memory ran out */
 	mos_time_t *run_start;  /* per job: start of the open slice */
-	int oom;
 } run_t;
 
 static mos_time_t next_cpu(const job_t *j, size_t from)
@@ -50,18 +59,26 @@ static mos_time_t next_cpu(const job_t *j, size_t from)
 
 static int job_main(mos_proc_t *self, int argc, char **argv)
 {
-	const job_t *j = mos_sys_state(self);
+	job_t *j = mos_sys_state(self);
 
 	(void)argc;
 	(void)argv;
 	for (size_t i = 0; i < j->n; i++) {
 		mos_time_t d = j->bursts[i].ticks * j->tick;
+		int rc;
 
 		if (j->bursts[i].kind == MOS_WL_CPU) {
-			mos_sys_compute(self, d);
+			rc = mos_sys_compute(self, d);
 		} else {
 			mos_sys_sched_hint(self, next_cpu(j, i + 1));
-			mos_sys_sleep(self, d);
+			rc = mos_sys_sleep(self, d);
+		}
+		/* Only MOS_ERANGE is possible, and only with switch costs
+		 * that push the run past the checked bound: the report
+		 * fails rather than measure a job that did less. */
+		if (rc < 0) {
+			j->error = rc;
+			return 1;
 		}
 	}
 	return 0;
@@ -73,50 +90,64 @@ static job_t *job_of(run_t *r, mos_pid_t pid)
 	return pid >= r->first_pid && i < r->njobs ? &r->jobs[i] : NULL;
 }
 
-static void add_slice(run_t *r, uint32_t entry, mos_time_t a, mos_time_t b)
+/* Log that job ran [a, b).  A job dispatched again at the instant its
+ * own slice ended (a lone process whose quantum expired) continues that
+ * slice, so a schedule costs a slice per switch, not per quantum. */
+static void add_slice(run_t *r, size_t job, mos_time_t a, mos_time_t b)
 {
+	mos_sched_slice_t *last = r->nslices ? &r->slices[r->nslices - 1] : NULL;
+
 	if (b <= a)
 		return;
+	if (last && r->last_job == job && last->end == a) {
+		last->end = b;
+		return;
+	}
+	if (r->truncated)
+		return;
+	if (r->nslices == MOS_SCHED_MAX_SLICES) {
+		r->truncated = true;
+		return;
+	}
 	if (r->nslices == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 256;
-		mos_sched_slice_t *s = realloc(r->slices, cap * sizeof(*s));
-		if (!s) {
-			r->oom = 1;
+		mos_sched_slice_t *s;
+
+		if (cap > MOS_SCHED_MAX_SLICES)
+			cap = MOS_SCHED_MAX_SLICES;
+		/* Out of memory: keep what we have and say so once. */
+		if (!(s = realloc(r->slices, cap * sizeof(*s)))) {
+			r->truncated = true;
 			return;
 		}
 		r->slices = s;
 		r->cap = cap;
 	}
-	r->slices[r->nslices++] = (mos_sched_slice_t){entry, a, b};
+	r->slices[r->nslices++] = (mos_sched_slice_t){r->jobs[job].entry, a, b};
+	r->last_job = job;
 }
 
 static void observe(void *ud, const mos_trace_event_t *ev)
 {
 	run_t *r = ud;
 	job_t *j = job_of(r, ev->pid);
+	size_t n;
 
 	if (!j)
 		return;
+	n = (size_t)(j - r->jobs);
 	if (ev->to == MOS_STATE_RUNNING) {
 		if (j->first_run == MOS_TIME_NEVER)
 			j->first_run = ev->time;
-		r->run_start[j - r->jobs] = ev->time;
+		r->run_start[n] = ev->time;
 	} else if (ev->from == MOS_STATE_RUNNING) {
-		add_slice(r, j->entry, r->run_start[j - r->jobs], ev->time);
+		add_slice(r, n, r->run_start[n], ev->time);
 	}
 	if (ev->to == MOS_STATE_TERMINATED)
 		j->finish = ev->time;
 }
 
 /* ---- building the jobs ------------------------------------------------- */
-
-static size_t count_jobs(const mos_workload_t *w)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < w->nprocs; i++)
-		n += w->procs[i].period ? w->procs[i].jobs : 1;
-	return n;
-}
 
 static void make_jobs(const mos_workload_t *w, job_t *jobs)
 {
@@ -201,12 +232,15 @@ int mos_sched_run_workload(const mos_workload_t *w,
 	int rc;
 
 	mos__error_clear(err);
-	if (!w || !out || !w->nprocs)
-		return MOS_EINVAL;
+	if (!out)
+		return mos__error_path(err, MOS_EINVAL, "mos_sched_run_workload",
+				       "", "out must not be NULL");
+	if ((rc = mos__workload_check(w, err)) < 0)
+		return rc;
 	pol = policy ? policy : &w->policy;
 	memset(&r, 0, sizeof(r));
 	r.w = w;
-	r.njobs = count_jobs(w);
+	r.njobs = mos__workload_jobs(w);
 	r.jobs = calloc(r.njobs, sizeof(*r.jobs));
 	r.run_start = calloc(r.njobs, sizeof(*r.run_start));
 	if (!r.jobs || !r.run_start) {
@@ -222,8 +256,8 @@ int mos_sched_run_workload(const mos_workload_t *w,
 		rc = create_job(k, w, &r.jobs[i]);
 	if (rc == 0)
 		rc = mos_kernel_run(k, MOS_TIME_NEVER);
-	if (rc == 0 && r.oom)
-		rc = MOS_ENOMEM;
+	for (size_t i = 0; i < r.njobs && rc == 0; i++)
+		rc = r.jobs[i].error;
 	if (rc == 0)
 		rc = report(&r, k, pol, out);
 	if (rc < 0)
@@ -257,9 +291,13 @@ static void fold(mos_sched_proc_result_t *pr, const mos_wl_process_t *wp,
 		pr->waiting = pr->turnaround - pr->cpu - pr->io;
 		return;
 	}
-	if (pr->jobs++ == 0)
+	/* Jobs are folded in release order, but a later job may run first
+	 * and an earlier one finish last (a preempted job under rm): the
+	 * task's span is its earliest start to its latest finish. */
+	if (pr->jobs++ == 0 || jb->first_run < pr->first_run)
 		pr->first_run = jb->first_run;
-	pr->finish = jb->finish;
+	if (pr->jobs == 1 || jb->finish > pr->finish)
+		pr->finish = jb->finish;
 	if (resp > pr->response) {
 		pr->response = pr->turnaround = resp;
 		pr->waiting = resp - wp->wcet * tick;
@@ -335,6 +373,7 @@ static int report(const run_t *r, const mos_kernel_t *k,
 	rep->throughput = rep->makespan ? (double)r->njobs / ticks(rep->makespan, w->tick) : 0;
 	rep->trace_hash = mos_trace_hash(k);
 	rep->nslices = r->nslices;
+	rep->slices_truncated = r->truncated;
 	if (r->nslices && !(rep->slices = malloc(r->nslices * sizeof(*rep->slices)))) {
 		mos_sched_report_free(rep);
 		return MOS_ENOMEM;

@@ -6,6 +6,10 @@
  * The policy obeys the same rules as the config file's "scheduler" section:
  * both go through mos__sched_params_check() with their own key spelling.
  *
+ * Times must stay below MOS_TIME_NEVER as nanoseconds, alone and added
+ * up (mos__workload_check, shared with the workbench).  A policy without a
+ * "quantum" gets 10 ticks.
+ *
  * The loader builds a fresh workload and hands it over only when the whole
  * file is valid; on any error everything built so far is freed and *out is
  * not touched.
@@ -21,8 +25,11 @@
 #include "jsonload.h"
 #include "multios/program.h"
 #include "multios/sched.h"
+#include "timemath.h"
+#include "workload_int.h"
 
 #define DEFAULT_TICKETS 100
+#define DEFAULT_QUANTUM_TICKS 10
 #define MAX_TICKETS 1000000
 
 /* Source named in errors about NULL arguments (no file yet). */
@@ -107,10 +114,9 @@ static int get_ticks(mos_jload_t *ld, json_t *obj, const char *key,
 	if (!value_at(obj, key))
 		return 0;
 	rc = mos__json_get_u64(ld, obj, key, &n);
-	if (!rc && tick != 0 && n > UINT64_MAX / tick)
-		rc = fail_at(ld, key, "is too large");
-	if (!rc)
-		*ns = n * tick;
+	if (!rc && !mos__time_mul(n, tick, ns))
+		rc = fail_at(ld, key, "is too large: times this tick it "
+			     "passes the end of virtual time (2^64-1 ns)");
 	return rc;
 }
 
@@ -255,6 +261,10 @@ static int read_policy(mos_jload_t *ld, json_t *root, mos_workload_t *w)
 
 	mos_sched_params_default(s);
 	s->tick = w->tick;
+	/* The default quantum is 10 ticks, whatever the tick. */
+	if (!mos__time_mul(DEFAULT_QUANTUM_TICKS, w->tick, &s->time_slice))
+		return fail_at(ld, "tick", "is too large for the default "
+			       "quantum of 10 ticks");
 	if (!rc)
 		rc = mos__json_get_object(ld, root, "policy", &o);
 	if (!rc) {
@@ -480,6 +490,8 @@ static int read_workload(mos_jload_t *ld, json_t *root, mos_workload_t *w)
 		rc = read_policy(ld, root, w);
 	if (!rc)
 		rc = read_processes(ld, root, w);
+	if (!rc)
+		rc = mos__workload_check(w, ld->err);
 	return rc;
 }
 

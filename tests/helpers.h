@@ -9,6 +9,9 @@
 
 #include <criterion/criterion.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "multios/multios.h"
 
@@ -52,6 +55,47 @@ static inline mos_process_info_t t_info(mos_kernel_t *k, mos_pid_t pid)
 	int err = mos_process_get_info(k, pid, &in);
 	cr_assert_eq(err, 0, "get_info(%d): %s", pid, mos_strerror(err));
 	return in;
+}
+
+/* Load a workload from JSON text through a temporary file: the loader's
+ * rc, with *w and err as the loader leaves them. */
+static inline int t_workload_try(const char *json, mos_workload_t **w,
+				 mos_error_t *err)
+{
+	char path[] = "/tmp/mos-wl-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	int rc;
+
+	cr_assert_not_null(f, "temporary workload file");
+	fputs(json, f);
+	fclose(f);
+	rc = mos_workload_load_json(path, w, err);
+	unlink(path);
+	return rc;
+}
+
+static inline mos_workload_t *t_workload(const char *json)
+{
+	mos_workload_t *w = NULL;
+	mos_error_t err;
+	int rc = t_workload_try(json, &w, &err);
+
+	cr_assert_eq(rc, 0, "load: %s", err.message);
+	return w;
+}
+
+/* Load and run a workload under its own policy. */
+static inline mos_sched_report_t *t_run_workload(const char *json)
+{
+	mos_workload_t *w = t_workload(json);
+	mos_sched_report_t *r = NULL;
+	mos_error_t err;
+	int rc = mos_sched_run_workload(w, NULL, &r, &err);
+
+	mos_workload_free(w);
+	cr_assert_eq(rc, 0, "run: %s", err.message);
+	return r;
 }
 
 #define T_ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})

@@ -163,3 +163,34 @@ Test(error, truncates_safely)
 			  "%s", big);
 	cr_expect_lt(strlen(err.message), sizeof(err.message));
 }
+
+/* A field cut to fit ends with "…", never in the middle of a character;
+ * one that fits exactly is left alone. */
+Test(error, cut_fields_end_with_an_ellipsis)
+{
+	char path[300], text[400];
+	mos_error_t err;
+	size_t n;
+
+	memset(path, 'p', sizeof(path) - 1);
+	path[sizeof(path) - 1] = '\0';
+	memset(text, 't', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	memcpy(path + MOS_ERROR_PATH_LEN - 7, "\xc3\xa9\xc3\xa9", 4);
+	mos__error_clear(&err);
+	mos__error_path(&err, MOS_ECONFIG, "s.json", path, "%s", text);
+	n = strlen(err.path);
+	cr_assert_leq(n, MOS_ERROR_PATH_LEN - 1);
+	cr_assert_str_eq(err.path + n - 3, "\xe2\x80\xa6");
+	/* the cut backed up over the half of the second "é" */
+	cr_assert_str_eq(err.path + n - 5, "\xc3\xa9\xe2\x80\xa6");
+	n = strlen(err.text);
+	cr_assert_eq(n, MOS_ERROR_TEXT_LEN - 1);
+	cr_assert_str_eq(err.text + n - 3, "\xe2\x80\xa6");
+
+	path[MOS_ERROR_PATH_LEN - 1] = '\0'; /* exactly fits */
+	memset(path, 'p', MOS_ERROR_PATH_LEN - 1);
+	mos__error_clear(&err);
+	mos__error_path(&err, MOS_ECONFIG, "s.json", path, "x");
+	cr_assert_str_eq(err.path, path);
+}

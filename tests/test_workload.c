@@ -1,7 +1,7 @@
 /*
  * test_workload.c - loading scheduler workloads (src/workload.c).
  *
- * Good files: the shared textbook cases in ../shared/cases/ and
+ * Good files: the textbook cases in tests/data/cases/ and
  * tests/data/workload-*.json.  Bad files: tests/data/invalid/workload-*.json
  * with .expect sidecars, run by tests/expect.h.  Paths are relative to the
  * repository root, where the suite runs.
@@ -14,7 +14,7 @@
 #include "multios/sched.h"
 
 #ifndef TEST_CASES_DIR
-#define TEST_CASES_DIR "../shared/cases"
+#define TEST_CASES_DIR "tests/data/cases"
 #endif
 
 /* What *out holds before a call: it must still hold it after a failure. */
@@ -47,8 +47,8 @@ static void expect_cpu_proc(const mos_wl_process_t *p, const char *name,
 	cr_expect_eq(p->period, 0, "%s is not periodic", name);
 }
 
-/* Every shared case loads; the *.expected.json results are not inputs. */
-Test(workload, shared_cases_load)
+/* Every textbook case loads; the *.expected.json results are not inputs. */
+Test(workload, textbook_cases_load)
 {
 	size_t loaded = 0;
 	glob_t g;
@@ -209,8 +209,8 @@ Test(workload, minimal_defaults)
 	cr_expect_str_eq(w->name, "workload-minimal");
 	cr_expect_eq(w->tick, 2 * MOS_MSEC);
 	cr_expect_eq(w->policy.tick, 2 * MOS_MSEC);
-	cr_expect_eq(w->policy.time_slice, 10 * MOS_MSEC,
-		     "no quantum: the default slice");
+	cr_expect_eq(w->policy.time_slice, 10 * 2 * MOS_MSEC,
+		     "no quantum: 10 ticks");
 	cr_assert_eq(w->nprocs, 1);
 	expect_cpu_proc(&w->procs[0], "only", 0, 1);
 	mos_workload_free(w);

@@ -31,6 +31,7 @@
 	X(ECHILD, 4, "no child processes")                                 \
 	X(ENOPROG, 5, "no such program")                                   \
 	X(EIO, 6, "input/output error")                                    \
+	X(ERANGE, 7, "time out of range")                                  \
 	/* process errors (MultiOS documentation) */                       \
 	X(EPROCNOTFOUND, 20, "process not found")                          \
 	X(EINVALPID, 21, "invalid process id")                             \

@@ -54,7 +54,10 @@ MOS_API void mos_kernel_destroy(mos_kernel_t *k);
  * do, i.e. no runnable process and no armed timer).  When it returns because
  * of `until`, now == until.  Blocked processes with no timer do not keep the
  * run going.
- * Errors: MOS_EINVAL (k NULL, or called from inside a simulated program).
+ * Errors: MOS_EINVAL (k NULL, or called from inside a simulated program),
+ * MOS_ERANGE (the next event would lie at or past MOS_TIME_NEVER, e.g. CPU
+ * bursts that add up past 2^64-1 ns: time stops at the last event before
+ * it, and every later run or step fails the same way).
  */
 MOS_API int mos_kernel_run(mos_kernel_t *k, mos_time_t until);
 

@@ -161,7 +161,7 @@ MOS_API void mos_process_spec_init(mos_process_spec_t *spec);
  * MOS_EPROCNOTFOUND (no such parent), MOS_EINVALSTATE (parent is dead),
  * MOS_ENOPROG (command[0] is not a registered program), MOS_ECONFIG (the
  * program rejected its arguments), MOS_EEXHAUSTED (max_processes reached),
- * MOS_ENOMEM.
+ * MOS_ERANGE (start_time is MOS_TIME_NEVER), MOS_ENOMEM.
  */
 MOS_API int mos_process_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 			       mos_pid_t *pid);

@@ -103,7 +103,13 @@ typedef struct mos_sched_proc_result {
 	uint64_t deadline_misses;
 } mos_sched_proc_result_t;
 
-/* One stretch of CPU given to one process: [start, end). */
+/* One stretch of CPU given to one process: [start, end).  A process that
+ * runs on at the instant its own slice ended (alone, its quantum expired)
+ * continues the same stretch.  A report holds at most MOS_SCHED_MAX_SLICES
+ * stretches (24 MiB); past that it keeps the first ones and sets
+ * slices_truncated. */
+#define MOS_SCHED_MAX_SLICES ((size_t)1 << 20)
+
 typedef struct mos_sched_slice {
 	uint32_t proc;         /* index into procs */
 	mos_time_t start, end;
@@ -125,15 +131,20 @@ typedef struct mos_sched_report {
 	double fairness;       /* Jain's index over cpu / turnaround */
 	size_t nslices;
 	mos_sched_slice_t *slices;
+	bool slices_truncated;     /* the slice log hit its bound: slices (and --gantt, --trace) cover only the start */
 	uint64_t trace_hash;   /* of the kernel run behind the report */
 } mos_sched_report_t;
 
 /*
  * Run w under policy (NULL: the workload's own) on a fresh kernel and
  * report.  *out receives a new report (mos_sched_report_free).
- * Errors: MOS_EINVAL, MOS_ECONFIG (unknown policy or bad parameters; err
- * says which), MOS_ENOMEM, MOS_EEXHAUSTED (more processes than a kernel
- * holds).
+ * w may be loaded or filled in by hand: it is checked as the loader checks
+ * a file (names, bursts, and every time, alone and added up, below
+ * MOS_TIME_NEVER once multiplied by the tick).
+ * Errors: MOS_EINVAL, MOS_ECONFIG (unknown policy or bad parameters, bad
+ * names or bursts; err says which), MOS_ERANGE (a time, or the sum of the
+ * workload's times, would pass MOS_TIME_NEVER; err names the field),
+ * MOS_ENOMEM, MOS_EEXHAUSTED (more processes than a kernel holds).
  */
 MOS_API int mos_sched_run_workload(const mos_workload_t *w,
 				   const mos_sched_params_t *policy,

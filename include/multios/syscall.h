@@ -20,12 +20,14 @@ enum { MOS_WNOHANG = 1 };
 
 /*
  * Burn d nanoseconds of CPU time.  The kernel may preempt the caller in the
- * middle; the rest of the burst runs when it is scheduled again.  Returns 0.
+ * middle; the rest of the burst runs when it is scheduled again.  Returns 0,
+ * or MOS_ERANGE (nothing happens) when now + d would reach MOS_TIME_NEVER.
  */
 MOS_API int mos_sys_compute(mos_proc_t *self, mos_time_t d);
 
 /* Block for d nanoseconds (0 still gives way to the timers due now);
- * MOS_TIME_NEVER blocks until the process is killed.  Returns 0. */
+ * MOS_TIME_NEVER blocks until the process is killed.  Returns 0, or
+ * MOS_ERANGE (nothing happens) when now + d would reach MOS_TIME_NEVER. */
 MOS_API int mos_sys_sleep(mos_proc_t *self, mos_time_t d);
 
 /* Give the CPU to the next Ready process of the same or higher rank. */

@@ -26,4 +26,7 @@ typedef struct mos_clock_backend {
 /* "virtual" or "realtime"; NULL when unknown. */
 const mos_clock_backend_t *mos__clock_backend_find(const char *name);
 
+/* The backend names, NULL-terminated, for error messages and --help. */
+const char *const *mos__clock_backend_names(void);
+
 #endif

@@ -44,6 +44,13 @@ static const mos_clock_backend_t *const backends[] = {
 	&mos__clock_realtime,
 };
 
+static const char *const names[] = {"virtual", "realtime", NULL};
+
+const char *const *mos__clock_backend_names(void)
+{
+	return names;
+}
+
 const mos_clock_backend_t *mos__clock_backend_find(const char *name)
 {
 	if (!name)
