@@ -37,6 +37,7 @@
 #endif
 
 #define MAX_PROCESSES_LIMIT 1048576u
+#define STRIDE_MAX_QUANTUM ((mos_time_t)1 << 43)
 #define MIN_HOST_STACK_SIZE (16u * 1024u)
 #define MAX_HOST_STACK_SIZE (1024u * 1024u * 1024u)
 
@@ -307,6 +308,12 @@ static int check_times(const mos_sched_params_t *p,
 	if (p->time_slice < MOS_USEC)
 		return mos__error_path(err, MOS_ECONFIG, src, k->time_slice,
 				       "must be at least 1 us");
+	/* stride's exact pass arithmetic needs quantum x 2^20 to fit 64 bits
+	 * (src/sched/stride.c). */
+	if (!strcmp(p->policy, "stride") && p->time_slice >= STRIDE_MAX_QUANTUM)
+		return mos__error_path(err, MOS_ECONFIG, src, k->time_slice,
+				       "must be below 2^43 ns (2.4 hours) "
+				       "under stride");
 	if (p->min_granularity == 0)
 		return mos__error_path(err, MOS_ECONFIG, src,
 				       k->min_granularity, "must be above 0");
