@@ -63,8 +63,8 @@ static int ref_min(const ref_t *r, const mos_proc_t *p, uint32_t n)
  * minimum must be the reference's.  Keys come from small ranges so that
  * ties on key and key2 are common, and pushes are mostly "later in their
  * class" (the runs' fast path) with some out of order (front of a run,
- * middle of a run); `classes` beyond MOS_PHEAP_RUNS force loners and the
- * reclaiming of idle runs.
+ * middle of a run, key2 0 as a preempted process's); `classes` beyond
+ * MOS_PHEAP_RUNS force loners and the reclaiming of idle runs.
  */
 static void heap_differential(uint32_t n, uint32_t classes, uint64_t seed)
 {
@@ -87,6 +87,10 @@ static void heap_differential(uint32_t n, uint32_t classes, uint64_t seed)
 			now += lcg(&s) % 3;
 			r[i].key = cls * 10 + (lcg(&s) % 8 == 0 ? lcg(&s) % 3 : 0);
 			r[i].key2 = lcg(&s) % 5 == 0 ? now - lcg(&s) % 4 : now;
+			/* A preempted process of a POSIX policy heads its
+			 * key with key2 0 (sched_common.c). */
+			if (lcg(&s) % 16 == 0)
+				r[i].key2 = 0;
 			r[i].queued = true;
 			mos__pheap_push(h, &p[i], r[i].key, r[i].key2, cls);
 		} else if (r[i].queued && op < 3) {

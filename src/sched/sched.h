@@ -63,8 +63,12 @@ typedef struct mos_sched_ent {
 	uint64_t vruntime;    /* cfs; stride's pass */
 	mos_time_t slice;     /* remaining slice; 0 when none is running */
 	mos_time_t burst;     /* rest of the declared CPU burst (sjf, stcf) */
-	mos_time_t ready_since; /* when it last became runnable */
-	mos_time_t ran_since; /* when it was last picked */
+	mos_time_t ready_since; /* when it last became runnable (set by the
+				   kernel; a preempted_first heap policy
+				   backdates it by the credit a preempted
+				   process keeps) */
+	mos_time_t waited;    /* heap policies: how long it had waited when
+				 last picked */
 	uint32_t index;       /* heap member id (mos_pheap_t) */
 	bool queued;          /* in the policy's ready structure */
 	/* second line */
@@ -215,11 +219,18 @@ bool mos__pheap_min_key(const mos_pheap_t *h, uint64_t *key);
  * has waited since `since` (smaller runs first), and key(q, p, 0) its class
  * in the heap (the key itself unless key_ages, set by a policy whose key
  * depends on since); ties go to the process Ready longest, then the lower
- * pid.  The running process's key is the key
- * it was picked with, its wait extended by the time it has run (so a policy
- * that ages waiting processes keeps the credit of the running one).  A
- * preemptive policy preempts when the best waiting key is strictly smaller.
- * They run a process until it leaves (no slice).
+ * pid.  The running process's key is the key it was picked with, its wait
+ * extended by the time it has run (so a policy that ages waiting processes
+ * keeps the credit of the running one).  A preemptive policy preempts when
+ * the best waiting key is strictly smaller.  They run a process until it
+ * leaves (no slice).
+ *
+ * With `preempted_first` (priority, edf, rm: POSIX SCHED_FIFO, where a
+ * preempted thread "shall become the head of the thread list for its
+ * priority"), a preempted process goes back with the key it ran with and
+ * ahead of every waiting process with an equal key; a yield still goes
+ * behind them.  Without it (stcf), a preempted process is Ready again from
+ * the preemption instant, like one that yielded.
  */
 typedef struct mos_heapq mos_heapq_t;
 typedef uint64_t (*mos_heapq_key_fn)(const mos_heapq_t *q, const mos_proc_t *p,
@@ -229,12 +240,16 @@ struct mos_heapq {
 	mos_pheap_t heap;
 	bool preemptive;
 	bool key_ages;         /* key depends on since (else it is the class) */
+	bool preempted_first;  /* a preempted process heads its equals */
 	mos_heapq_key_fn key;
 	mos_sched_params_t params;
 };
 
 int mos__heapq_init(const mos_sched_params_t *params, mos_heapq_key_fn key,
 		    bool preemptive, void **rq);
+/* The same with preempted_first set: for priority, edf and rm. */
+int mos__heapq_init_posix(const mos_sched_params_t *params,
+			  mos_heapq_key_fn key, bool preemptive, void **rq);
 void mos__heapq_fini(void *rq);
 int mos__heapq_attach(void *rq, mos_proc_t *p);
 void mos__heapq_detach(void *rq, mos_proc_t *p);
@@ -257,6 +272,14 @@ bool mos__heapq_preempts(void *rq, const mos_proc_t *curr, mos_time_t now);
 /* The key of sjf and stcf: the rest of p's declared CPU burst. */
 uint64_t mos__heapq_key_burst(const mos_heapq_t *q, const mos_proc_t *p,
 			      mos_time_t since);
+
+/* a + b saturated at MOS_TIME_NEVER: the keys policies build from times
+ * (a deadline, an aged priority) must not wrap around. */
+static inline uint64_t mos__sat_add(uint64_t a, uint64_t b)
+{
+	uint64_t s;
+	return __builtin_add_overflow(a, b, &s) ? MOS_TIME_NEVER : s;
+}
 
 /* When p was admitted (edf deadlines count from there). */
 mos_time_t mos__sched_admitted(const mos_proc_t *p);

@@ -173,6 +173,16 @@ int mos__heapq_init(const mos_sched_params_t *params, mos_heapq_key_fn key,
 	return 0;
 }
 
+int mos__heapq_init_posix(const mos_sched_params_t *params,
+			  mos_heapq_key_fn key, bool preemptive, void **rq)
+{
+	int err = mos__heapq_init(params, key, preemptive, rq);
+
+	if (!err)
+		((mos_heapq_t *)*rq)->preempted_first = true;
+	return err;
+}
+
 void mos__heapq_fini(void *rq)
 {
 	mos_heapq_t *q = rq;
@@ -190,13 +200,22 @@ void mos__heapq_detach(void *rq, mos_proc_t *p)
 	mos__pheap_detach(&((mos_heapq_t *)rq)->heap, p);
 }
 
-static void heapq_push(mos_heapq_t *q, mos_proc_t *p)
+/*
+ * key2 is the time p became Ready plus one, so that 0 is free for a
+ * preempted process of a preempted_first policy: it then sorts before
+ * every process with its key.  Two such processes cannot share a key
+ * unless the key ages (a static key's head would have run before the
+ * other could), and then the lower pid goes first.
+ */
+#define KEY2_HEAD 0
+
+static void heapq_push(mos_heapq_t *q, mos_proc_t *p, bool head)
 {
 	mos_time_t since = p->se.ready_since;
 	uint64_t cls = q->key(q, p, 0);
 
 	mos__pheap_push(&q->heap, p, q->key_ages ? q->key(q, p, since) : cls,
-			since, cls);
+			head ? KEY2_HEAD : mos__sat_add(since, 1), cls);
 }
 
 void mos__heapq_enqueue(void *rq, mos_proc_t *p, mos_enq_reason_t why,
@@ -204,7 +223,7 @@ void mos__heapq_enqueue(void *rq, mos_proc_t *p, mos_enq_reason_t why,
 {
 	(void)why;
 	(void)now;
-	heapq_push(rq, p);
+	heapq_push(rq, p, false);
 }
 
 void mos__heapq_dequeue(void *rq, mos_proc_t *p)
@@ -217,26 +236,33 @@ mos_proc_t *mos__heapq_pick(void *rq, mos_time_t now)
 	mos_proc_t *p = mos__pheap_pop(&((mos_heapq_t *)rq)->heap);
 
 	if (p)
-		p->se.ran_since = now;
+		p->se.waited = now - p->se.ready_since;
 	return p;
 }
 
 void mos__heapq_put_prev(void *rq, mos_proc_t *p, mos_put_reason_t why,
 			 mos_time_t now)
 {
-	(void)now;
-	if (why <= MOS_PUT_YIELD)
-		heapq_push(rq, p);
+	mos_heapq_t *q = rq;
+
+	if (why == MOS_PUT_PREEMPT && q->preempted_first) {
+		/* The key it ran with: the kernel made it Ready from now,
+		 * which would throw an aged key's credit away. */
+		p->se.ready_since = now - p->se.waited;
+		heapq_push(q, p, true);
+	} else if (why <= MOS_PUT_YIELD) {
+		heapq_push(q, p, false);
+	}
 }
 
+/* The running process's key: that of a wait of `waited` ending now. */
 bool mos__heapq_preempts(void *rq, const mos_proc_t *curr, mos_time_t now)
 {
 	mos_heapq_t *q = rq;
-	const mos_sched_ent_t *e = &curr->se;
 	uint64_t top;
 
 	return q->preemptive && mos__pheap_min_key(&q->heap, &top) &&
-	       top < q->key(q, curr, e->ready_since + (now - e->ran_since));
+	       top < q->key(q, curr, now - curr->se.waited);
 }
 
 mos_time_t mos__sched_admitted(const mos_proc_t *p) { return p->t.admitted; }
