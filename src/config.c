@@ -378,8 +378,8 @@ static const char *const top_keys[] = {
 static const char *const scheduler_keys[] = {
 	"policy", "time_slice_ms", "tick_ms", "context_switch_cost_ms",
 	"preemptive", "aging_ms", "queues", "quanta_ms", "allotments",
-	"boost_ms", "io_bump", "stay", "seed", "min_granularity_ms",
-	"target_latency_ms", NULL,
+	"boost_ms", "io_bump", "stay", "legacy_boost", "seed",
+	"min_granularity_ms", "target_latency_ms", NULL,
 };
 static const char *const clock_keys[] = {"backend", "speed", NULL};
 
@@ -518,6 +518,9 @@ static int read_scheduler(mos_jload_t *ld, json_t *o, mos_config_t *c)
 		rc = mos__json_get_bool(ld, o, "io_bump", &s->io_bump);
 	if (!rc)
 		rc = mos__json_get_bool(ld, o, "stay", &s->stay);
+	if (!rc)
+		rc = mos__json_get_bool(ld, o, "legacy_boost",
+					&s->legacy_boost);
 	if (!rc)
 		rc = u32(ld, o, "queues", &s->queues);
 	if (!rc)

@@ -40,8 +40,8 @@ static const char *const top_keys[] = {
 };
 static const char *const policy_keys[] = {
 	"name", "quantum", "preemptive", "aging", "queues", "quanta",
-	"allotments", "boost", "io_bump", "stay", "seed", "min_granularity",
-	"target_latency", NULL,
+	"allotments", "boost", "io_bump", "stay", "legacy_boost", "seed",
+	"min_granularity", "target_latency", NULL,
 };
 static const char *const process_keys[] = {
 	"name", "arrival", "cpu", "bursts", "period", "wcet", "deadline",
@@ -237,6 +237,9 @@ static int read_policy_keys(mos_jload_t *ld, json_t *o, mos_sched_params_t *s)
 		rc = mos__json_get_bool(ld, o, "io_bump", &s->io_bump);
 	if (!rc)
 		rc = mos__json_get_bool(ld, o, "stay", &s->stay);
+	if (!rc)
+		rc = mos__json_get_bool(ld, o, "legacy_boost",
+					&s->legacy_boost);
 	if (!rc)
 		rc = mos__json_get_u32(ld, o, "queues", 0, UINT32_MAX,
 				       &s->queues);

@@ -1,7 +1,10 @@
 /*
  * tests/test_sched_mlfq.c - the mlfq policy, tick-exact against OSTEP's
- * homework simulator mlfq.py (ostep-homework cpu-sched-mlfq, commit
- * 4b15aadb85041e466064c8b31a0f59d549dde68c).
+ * homework simulator mlfq.py (ostep-homework cpu-sched-mlfq): the current
+ * one (6c6cfc7e, whose boost dates from ee2e0678, September 2023) and,
+ * for the cases marked .legacy (the policy's legacy_boost), the 2020 one
+ * (4b15aadb85041e466064c8b31a0f59d549dde68c).  The two differ only in the
+ * boost; expected times of boost-free cases hold for both.
  *
  * Each case is an mlfq.py command line: one tick is 1 ms, and job
  * "start,run,ioFreq" is a `script` process admitted at start that repeats
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "expect.h"
 #include "helpers.h"
 
 #define MAX_JOBS 8
@@ -24,6 +28,7 @@
 typedef struct opts {
 	unsigned n, q, a, boost, io;
 	bool stay, bump;
+	bool legacy;   /* legacy_boost: the 2020 mlfq.py */
 	unsigned quanta[MOS_MLFQ_MAX_QUEUES + 1];
 	unsigned allot[MOS_MLFQ_MAX_QUEUES + 1];
 } opts_t;
@@ -68,6 +73,7 @@ static mos_kernel_t *mlfq_kernel(const opts_t *o)
 	cfg.sched.boost = MS(o->boost);
 	cfg.sched.io_bump = o->bump;
 	cfg.sched.stay = o->stay;
+	cfg.sched.legacy_boost = o->legacy;
 	return t_kernel(&cfg);
 }
 
@@ -166,73 +172,126 @@ Test(sched_mlfq, per_queue_quanta_and_allotments)
 }
 
 /* mlfq.py -n 2 -q 10 -B 5 -l 0,8,0:0,3,0 -c
- * At the boost (5) A is running at the top with 5 ticks of its quantum
- * left; the boost sets its ticksLeft to the top allotment, 1 (mlfq.py's
- * quirk), so A drops at 6 and B first runs at 6, not 10.  B, boosted while
- * waiting, also gets a 1-tick slice (6-7); then A 7-9 and B 9-11. */
-Test(sched_mlfq, boost_sets_the_slice_to_the_top_allotment)
+ * The boost at 5 gives A, running at the top, a fresh 10-tick quantum:
+ * it finishes at 8, and B runs 8-11. */
+Test(sched_mlfq, boost_gives_a_fresh_quantum)
 {
 	check((opts_t){.n = 2, .q = 10, .boost = 5},
+	      JOBS({0, 8, 0}, {0, 3, 0}), WANT({0, 8}, {8, 11}), 2);
+	/* mlfq.py -n 2 -q 6 -A 2,1 -B 4 -l 0,10,0:0,10,0 -c
+	 * Every boost (4, 8, 12, 16) comes before a 6-tick quantum can end
+	 * and renews it: A runs 0-10 and B 10-20.  Without -B: A 0-6, B
+	 * 6-12, A 12-16, B 16-20. */
+	check((opts_t){.n = 2, .q = 6, .allot = {2, 1}, .boost = 4},
+	      JOBS({0, 10, 0}, {0, 10, 0}), WANT({0, 10}, {10, 20}), 2);
+	check((opts_t){.n = 2, .q = 6, .allot = {2, 1}},
+	      JOBS({0, 10, 0}, {0, 10, 0}), WANT({0, 16}, {6, 20}), 2);
+}
+
+/* The same two command lines through the 2020 mlfq.py, whose boost sets
+ * ticksLeft to the top queue's allotment and leaves allotLeft alone.
+ * -n 2 -q 10 -B 5: A's ticksLeft becomes 1 at 5, so A drops at 6 and B
+ * first runs at 6; B, boosted while waiting, also has a 1-tick slice
+ * (6-7); then A 7-9 and B 9-11. */
+Test(sched_mlfq, legacy_boost_sets_the_slice_to_the_top_allotment)
+{
+	check((opts_t){.n = 2, .q = 10, .boost = 5, .legacy = true},
 	      JOBS({0, 8, 0}, {0, 3, 0}), WANT({0, 9}, {6, 11}), 2);
+	/* -n 2 -q 6 -A 2,1 -B 4: at 4 A gets a 2-tick slice, keeping
+	 * allotLeft 2; it expires at 6 (allotLeft 1) and queues behind B,
+	 * whose boosted slice is 2 ticks too (6-8).  At 8: A 8-10 and B
+	 * 10-12 spend their allotments and drop; the boost at 12 lifts A,
+	 * then B, and A ends its last 2 ticks at 14.  B runs 14-16 (it drops
+	 * at 16 just before that instant's boost lifts it), 16-18 and 18-20. */
+	check((opts_t){.n = 2, .q = 6, .allot = {2, 1}, .boost = 4,
+			.legacy = true},
+	      JOBS({0, 10, 0}, {0, 10, 0}), WANT({0, 14}, {6, 20}), 2);
+}
+
+/* mlfq.py -n 2 -q 10 -A 3,1 -B 50 -l 0,100,0:53,2,0 -c
+ * A spends 0-30 at the top and 30-50 at the bottom.  The boost at 50
+ * lifts it with a fresh quantum and allotment (10 ticks, 3 quanta), so
+ * B, arriving at 53, queues behind it and first runs when A's quantum
+ * ends, at 60. */
+Test(sched_mlfq, boost_resets_the_allotment)
+{
+	check((opts_t){.n = 2, .q = 10, .allot = {3, 1}, .boost = 50},
+	      JOBS({0, 100, 0}, {53, 2, 0}), WANT({0, 102}, {60, 62}), 2);
+}
+
+/* The same through the 2020 mlfq.py: the boost at 50 lifts A with
+ * ticksLeft 3 (the top allotment) but leaves allotLeft at the bottom's
+ * 1, so its first top quantum (50-53) spends the allotment and it drops
+ * again: B, arriving at 53, finds the top empty and runs at once. */
+Test(sched_mlfq, legacy_boost_keeps_allotment_left)
+{
+	check((opts_t){.n = 2, .q = 10, .allot = {3, 1}, .boost = 50,
+			.legacy = true},
+	      JOBS({0, 100, 0}, {53, 2, 0}), WANT({0, 102}, {53, 55}), 2);
 }
 
 /* mlfq.py -n 3 -q 2 -B 10 -l 0,12,0:0,12,0:5,12,0 -c
  * At 10, A and B are in the bottom queue (in that order) and C in the
  * middle one.  The boost empties the lowest queue first: the top queue
- * becomes A, B, C (each with a 1-tick slice), so A, B, C run 10, 11, 12. */
+ * becomes A, B, C, each with a full 2-tick quantum, so A, B, C run 10-12,
+ * 12-14, 14-16.  (The 2020 mlfq.py, 1-tick slices: 10, 11, 12.) */
 Test(sched_mlfq, boost_moves_the_lowest_queue_first)
 {
 	check((opts_t){.n = 3, .q = 2, .boost = 10},
 	      JOBS({0, 12, 0}, {0, 12, 0}, {5, 12, 0}),
+	      WANT({0, 28}, {2, 30}, {5, 36}), 3);
+	check((opts_t){.n = 3, .q = 2, .boost = 10, .legacy = true},
+	      JOBS({0, 12, 0}, {0, 12, 0}, {5, 12, 0}),
 	      WANT({0, 30}, {2, 33}, {5, 36}), 3);
 }
 
-/* mlfq.py -n 2 -q 10 -A 3,1 -B 50 -l 0,100,0:53,2,0 -c
- * A spends 0-30 at the top and reaches the bottom, where its allotLeft is
- * 1.  The boost at 50 lifts it with ticksLeft 3 but leaves allotLeft at 1,
- * so its first top quantum (50-53) spends the allotment and it drops again:
- * B, arriving at 53, finds the top empty and runs at once.  Had the boost
- * reset allotLeft to 3 (by hand: A would stay on top with a fresh 10-tick
- * quantum), B would first run at 63. */
-Test(sched_mlfq, boost_keeps_allotment_left)
+/* mlfq.py -n 2 -q 10 -B 10 -l 0,40,0:15,5,0 -c, 2020 version: the boost
+ * at 10 also sets ticksLeft = 1 for B, which has not arrived yet: B
+ * arrives at 15 with a 1-tick slice and drops behind A instead of
+ * finishing at 20.  The current boost gives B the quantum and allotment
+ * it has anyway, so only the 2020 version shows it: there the boost at 10
+ * lifts A for a fresh top quantum (10-20) and B, arriving at 15, waits
+ * for its end.  Without -B, B preempts A (at the bottom since 10) at 15. */
+Test(sched_mlfq, legacy_boost_reaches_jobs_not_yet_arrived)
 {
-	check((opts_t){.n = 2, .q = 10, .allot = {3, 1}, .boost = 50},
-	      JOBS({0, 100, 0}, {53, 2, 0}), WANT({0, 102}, {53, 55}), 2);
-}
-
-/* mlfq.py -n 2 -q 10 -B 10 -l 0,40,0:15,5,0 -c
- * The boost at 10 also sets ticksLeft = 1 for B, which has not arrived
- * yet: B arrives at 15 with a 1-tick slice and drops behind A instead of
- * finishing at 20 (mlfq.py -n 2 -q 10 -l 0,40,0:15,5,0 -c: 15, 20). */
-Test(sched_mlfq, boost_reaches_jobs_not_yet_arrived)
-{
-	check((opts_t){.n = 2, .q = 10, .boost = 10},
+	check((opts_t){.n = 2, .q = 10, .boost = 10, .legacy = true},
 	      JOBS({0, 40, 0}, {15, 5, 0}), WANT({0, 44}, {15, 45}), 2);
+	check((opts_t){.n = 2, .q = 10, .boost = 10},
+	      JOBS({0, 40, 0}, {15, 5, 0}), WANT({0, 45}, {20, 25}), 2);
 	check((opts_t){.n = 2, .q = 10},
 	      JOBS({0, 40, 0}, {15, 5, 0}), WANT({0, 45}, {15, 20}), 2);
 }
 
 /* mlfq.py -n 2 -q 5 -i 10 -B 20 -l 0,60,0:0,14,7 -c
- * B is at the bottom when it starts an I/O at 17; the boost at 20 lifts it
- * while blocked, so at 27 it comes back to the top and preempts A.
- * Without the boost (mlfq.py -n 2 -q 5 -i 10 -l 0,60,0:0,14,7 -c) B comes
- * back behind A at the bottom and finishes at 44. */
+ * B is at the bottom when it starts an I/O at 17; the boost at 20 lifts
+ * it while blocked.  A, lifted too, uses its top quantum 20-25 and is
+ * back at the bottom when B comes back at 27, to the top: B preempts A,
+ * runs a top quantum 27-32, A the rest of its own 32-35, B its last 2
+ * ticks 35-37.  (2020 mlfq.py: 42.)  Without the boost (mlfq.py -n 2 -q 5
+ * -i 10 -l 0,60,0:0,14,7 -c) B comes back behind A at the bottom and
+ * finishes at 44. */
 Test(sched_mlfq, boost_lifts_a_job_doing_io)
 {
 	check((opts_t){.n = 2, .q = 5, .io = 10, .boost = 20},
+	      JOBS({0, 60, 0}, {0, 14, 7}), WANT({0, 74}, {5, 37}), 2);
+	check((opts_t){.n = 2, .q = 5, .io = 10, .boost = 20, .legacy = true},
 	      JOBS({0, 60, 0}, {0, 14, 7}), WANT({0, 74}, {5, 42}), 2);
 	check((opts_t){.n = 2, .q = 5, .io = 10},
 	      JOBS({0, 60, 0}, {0, 14, 7}), WANT({0, 74}, {5, 44}), 2);
 }
 
 /* mlfq.py -n 2 -q 5 -i 8 -B 10 -l 0,14,7:12,20,0 -c
- * A blocks at 7 with the CPU then idle; the boost at 10 fires anyway and
- * lifts A (and B, not arrived yet: 1-tick slice at 12).  A comes back at
- * 15 to the top and preempts B.  Without the boost A finishes at 29
+ * A blocks at 7 at the bottom, with the CPU then idle; the boost at 10
+ * fires anyway and lifts A.  B arrives at 12; A, back at 15, queues
+ * behind B at the top and runs from 17, when B's quantum ends; the boost
+ * at 20 renews A's quantum and A finishes at 24.  (2020 mlfq.py: 26.)
+ * Without the boost A comes back at the bottom and finishes at 29
  * (mlfq.py -n 2 -q 5 -i 8 -l 0,14,7:12,20,0 -c). */
 Test(sched_mlfq, boost_fires_while_the_cpu_idles)
 {
 	check((opts_t){.n = 2, .q = 5, .io = 8, .boost = 10},
+	      JOBS({0, 14, 7}, {12, 20, 0}), WANT({0, 24}, {12, 39}), 2);
+	check((opts_t){.n = 2, .q = 5, .io = 8, .boost = 10, .legacy = true},
 	      JOBS({0, 14, 7}, {12, 20, 0}), WANT({0, 26}, {12, 39}), 2);
 	check((opts_t){.n = 2, .q = 5, .io = 8},
 	      JOBS({0, 14, 7}, {12, 20, 0}), WANT({0, 29}, {12, 39}), 2);
@@ -373,11 +432,15 @@ Test(sched_mlfq, ostep_long_and_interactive_job)
 
 /* The chapter's boost: a long job and two I/O-bound jobs.
  * mlfq.py -n 3 -q 10 -i 2 -B 50 -l 0,150,0:100,50,2:100,50,2 -c
- * and without the boost:
+ * (the boost at 100 gives A a fresh top quantum ahead of B and C, which
+ * arrive then), the same through the 2020 mlfq.py, and without the boost:
  * mlfq.py -n 3 -q 10 -i 2 -l 0,150,0:100,50,2:100,50,2 -c */
 Test(sched_mlfq, ostep_boost)
 {
 	check((opts_t){.n = 3, .q = 10, .io = 2, .boost = 50},
+	      JOBS({0, 150, 0}, {100, 50, 2}, {100, 50, 2}),
+	      WANT({0, 210}, {110, 248}, {112, 250}), 3);
+	check((opts_t){.n = 3, .q = 10, .io = 2, .boost = 50, .legacy = true},
 	      JOBS({0, 150, 0}, {100, 50, 2}, {100, 50, 2}),
 	      WANT({0, 198}, {101, 248}, {102, 250}), 3);
 	check((opts_t){.n = 3, .q = 10, .io = 2},
@@ -398,11 +461,15 @@ Test(sched_mlfq, ostep_gaming)
 }
 
 /* Everything at once.
- * mlfq.py -l 0,30,5:0,20,0 -q 10 -n 3 -i 5 -B 20 -I -S -c */
+ * mlfq.py -l 0,30,5:0,20,0 -q 10 -n 3 -i 5 -B 20 -I -S -c, then the same
+ * through the 2020 mlfq.py. */
 Test(sched_mlfq, ostep_all_options)
 {
 	check((opts_t){.n = 3, .q = 10, .io = 5, .boost = 20, .bump = true,
 			.stay = true},
+	      JOBS({0, 30, 5}, {0, 20, 0}), WANT({0, 55}, {5, 40}), 2);
+	check((opts_t){.n = 3, .q = 10, .io = 5, .boost = 20, .bump = true,
+			.stay = true, .legacy = true},
 	      JOBS({0, 30, 5}, {0, 20, 0}), WANT({0, 56}, {5, 40}), 2);
 }
 
@@ -425,11 +492,16 @@ Test(sched_mlfq, ostep_homework_seed_2)
 }
 
 /* mlfq.py -s 5 -n 2 -j 4 -m 60 -M 5 -B 30 -i 3 -S -I -c
- * (jobs 0,37,3:0,47,4:0,44,4:0,2,2) */
+ * (jobs 0,37,3:0,47,4:0,44,4:0,2,2), then the same through the 2020
+ * mlfq.py. */
 Test(sched_mlfq, ostep_homework_seed_5)
 {
 	check((opts_t){.n = 2, .q = 10, .io = 3, .boost = 30, .stay = true,
 			.bump = true},
+	      JOBS({0, 37, 3}, {0, 47, 4}, {0, 44, 4}, {0, 2, 2}),
+	      WANT({0, 117}, {3, 129}, {10, 130}, {47, 114}), 4);
+	check((opts_t){.n = 2, .q = 10, .io = 3, .boost = 30, .stay = true,
+			.bump = true, .legacy = true},
 	      JOBS({0, 37, 3}, {0, 47, 4}, {0, 44, 4}, {0, 2, 2}),
 	      WANT({0, 109}, {3, 122}, {10, 137}, {33, 64}), 4);
 }
@@ -447,4 +519,47 @@ Test(sched_mlfq, ostep_zero_io_time)
 	mos_kernel_run(k, MOS_TIME_NEVER);
 	expect_times(k, pid, WANT({0, 12}, {2, 9}), 2);
 	mos_kernel_destroy(k);
+}
+
+/* Both loaders read legacy_boost.  The workload is the second command
+ * line of legacy_boost_sets_the_slice_to_the_top_allotment (mlfq.py -n 2
+ * -q 6 -A 2,1 -B 4 -l 0,10,0:0,10,0): 2020 times as loaded, the current
+ * ones with the key cleared. */
+Test(sched_mlfq, legacy_boost_from_the_loaders)
+{
+	static const mos_time_t legacy[2][2] = {{0, 14}, {6, 20}};
+	static const mos_time_t current[2][2] = {{0, 10}, {10, 20}};
+	mos_workload_t *w = NULL;
+	mos_sched_report_t *r = NULL;
+	mos_sched_params_t p;
+	mos_config_t cfg;
+
+	cr_assert_eq(mos_workload_load_json(TEST_DATA_DIR
+					    "/mlfq-legacy-boost.json",
+					    &w, NULL), 0);
+	cr_assert_eq(w->policy.legacy_boost, true);
+	p = w->policy;
+	for (int run = 0; run < 2; run++) {
+		const mos_time_t(*want)[2] = run ? current : legacy;
+
+		p.legacy_boost = run == 0;
+		cr_assert_eq(mos_sched_run_workload(w, &p, &r, NULL), 0);
+		cr_assert_eq(r->nprocs, 2);
+		for (size_t i = 0; i < 2; i++) {
+			cr_expect_eq(r->procs[i].first_run, MS(want[i][0]),
+				     "run %d job %zu", run, i);
+			cr_expect_eq(r->procs[i].finish, MS(want[i][1]),
+				     "run %d job %zu", run, i);
+		}
+		mos_sched_report_free(r);
+	}
+	mos_workload_free(w);
+
+	mos_config_default(&cfg);
+	cr_expect_eq(cfg.sched.legacy_boost, false);
+	cr_assert_eq(mos_config_load_json(TEST_DATA_DIR
+					  "/config-mlfq-legacy-boost.json",
+					  &cfg, NULL), 0);
+	cr_expect_eq(cfg.sched.legacy_boost, true);
+	cr_expect_eq(cfg.sched.boost, MS(4));
 }

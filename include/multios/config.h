@@ -29,7 +29,8 @@
  *                    "context_switch_cost_ms": 0, "preemptive": true,
  *                    "aging_ms": 0, "queues": 3, "quanta_ms": [10, 20, 40],
  *                    "allotments": [1, 1, 1], "boost_ms": 0,
- *                    "io_bump": false, "stay": false, "seed": 0,
+ *                    "io_bump": false, "stay": false,
+ *                    "legacy_boost": false, "seed": 0,
  *                    "min_granularity_ms": 0.75, "target_latency_ms": 6,
  *                    "tick_ms": 1 },
  *     "clock": { "backend": "virtual", "speed": 1.0 }
@@ -71,6 +72,9 @@ typedef struct mos_sched_params {
 				    0 = never */
 	bool io_bump;            /* mlfq: back from I/O to the front */
 	bool stay;               /* mlfq: I/O resets the allotment */
+	bool legacy_boost;       /* mlfq: boost as the 2020 mlfq.py did (slice
+				    allotments[0] x tick, allotment kept);
+				    false */
 	uint64_t seed;           /* lottery's draws; 0: the kernel's seed */
 	mos_time_t min_granularity; /* cfs; 0.75 ms */
 	mos_time_t target_latency;  /* cfs; 6 ms */

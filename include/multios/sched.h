@@ -23,9 +23,10 @@
  *     ]
  *   }
  * Policy keys: name, quantum, preemptive, aging, queues, quanta,
- * allotments, boost, io_bump, stay, seed, min_granularity, target_latency
- * (times in ticks).  Unknown keys are errors.  docs/SCHEDULERS.md has the
- * conventions (tie-breaking, same-instant ordering) and each policy's rules.
+ * allotments, boost, io_bump, stay, legacy_boost, seed, min_granularity,
+ * target_latency (times in ticks).  Unknown keys are errors.
+ * docs/SCHEDULERS.md has the conventions (tie-breaking, same-instant
+ * ordering) and each policy's rules.
  */
 #ifndef MULTIOS_SCHED_H
 #define MULTIOS_SCHED_H

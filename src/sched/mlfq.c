@@ -1,6 +1,7 @@
 /*
  * src/sched/mlfq.c - multi-level feedback queue, tick-exact with OSTEP's
- * homework simulator mlfq.py (cpu-sched-mlfq), quirks included.
+ * homework simulator mlfq.py (cpu-sched-mlfq, the current version, and
+ * with legacy_boost the 2020 one), quirks included.
  * docs/SCHEDULERS.md (mlfq) has the rules with the simulator's names.
  *
  * `queues` FIFO levels, level 0 the top (mos_sched_params_t's order; OSTEP
@@ -33,11 +34,13 @@
  * Boost, every `boost` ns (0: never), at instants k x boost > 0: the jobs
  * of every lower queue, the lowest queue first, each in queue order, go to
  * the tail of the top queue; then every attached process (queued, running,
- * blocked or not admitted yet) gets level 0 and slice = allotments[0] x
- * tick.  Setting the slice to the top allotment, not the quantum, and
- * leaving allot alone are mlfq.py's, kept on purpose.  The kernel calls
- * event() for a boost before the admissions and wake-ups of that instant,
- * even when the CPU idles, as long as any process is attached.
+ * blocked or not admitted yet) gets level 0, slice = quanta[0] and
+ * allot = allotments[0], as mlfq.py does since ee2e067 (2023).  With
+ * legacy_boost it gets slice = allotments[0] x tick and keeps its allot,
+ * the 2020 mlfq.py's bug, kept so that old answers can be checked.  The
+ * kernel calls event() for a boost before the admissions and wake-ups of
+ * that instant, even when the CPU idles, as long as any process is
+ * attached.
  *
  * Everything is O(1) (a bitmap of non-empty levels) except the boost,
  * which walks the attach list: O(live processes), once per period.
@@ -53,8 +56,9 @@ typedef struct rq {
 	mos_time_t quantum[MOS_MLFQ_MAX_QUEUES];
 	uint32_t allotment[MOS_MLFQ_MAX_QUEUES];
 	mos_time_t boost;      /* period; 0 = never */
-	mos_time_t boost_slice; /* allotment[0] x tick */
+	mos_time_t boost_slice; /* quantum[0]; legacy: allotment[0] x tick */
 	mos_time_t next_boost; /* first boost instant not handled yet */
+	bool legacy_boost;     /* mlfq.py before ee2e067: allot kept */
 	bool io_bump, stay;
 	mos_list_t all;        /* attached processes, in attach (pid) order */
 } rq_t;
@@ -75,7 +79,9 @@ static int init(const mos_sched_params_t *params, uint64_t seed, void **out)
 						       : 1;
 	}
 	rq->boost = params->boost;
-	rq->boost_slice = rq->allotment[0] * params->tick;
+	rq->legacy_boost = params->legacy_boost;
+	rq->boost_slice = rq->legacy_boost ? rq->allotment[0] * params->tick
+					   : rq->quantum[0];
 	rq->next_boost = params->boost;
 	rq->io_bump = params->io_bump;
 	rq->stay = params->stay;
@@ -271,6 +277,8 @@ static void boost(rq_t *rq)
 		mos_sched_ent_t *e = mos_container_of(pos, mos_sched_ent_t, all);
 		e->level = 0;
 		e->slice = rq->boost_slice;
+		if (!rq->legacy_boost)
+			e->allot = rq->allotment[0];
 	}
 }
 
