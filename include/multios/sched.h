@@ -125,6 +125,7 @@ typedef struct mos_sched_report {
 	double fairness;       /* Jain's index over cpu / turnaround */
 	size_t nslices;
 	mos_sched_slice_t *slices;
+	bool slices_truncated;     /* the slice log hit its bound: slices (and --gantt, --trace) cover only the start */
 	uint64_t trace_hash;   /* of the kernel run behind the report */
 } mos_sched_report_t;
 
