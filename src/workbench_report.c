@@ -5,8 +5,11 @@
  * Times are written in ticks: an integer when the time is a whole number of
  * ticks (always, except under policies that slice finer, such as cfs), a
  * real otherwise.  Averages and ratios are reals rounded to 6 decimals, so
- * 11/3 prints as 3.666667 and 17 as 17.0.
+ * 11/3 prints as 3.666667 and 17 as 17.0.  The tick itself is given in
+ * nanoseconds ("tick_ns"), and the trace hash as 16 hex digits in a
+ * string: a JSON number cannot hold every uint64_t exactly.
  */
+#include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
 
@@ -29,6 +32,16 @@ static int set(json_t *o, const char *key, json_t *v)
 	return v ? json_object_set_new(o, key, v) : -1;
 }
 
+/* o, or NULL (o freed) when one of its members could not be made. */
+static json_t *built(json_t *o, int bad)
+{
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 static json_t *proc_json(const mos_sched_proc_result_t *p, mos_time_t tick)
 {
 	json_t *o = json_object();
@@ -47,11 +60,29 @@ static json_t *proc_json(const mos_sched_proc_result_t *p, mos_time_t tick)
 		bad |= set(o, "deadline_misses",
 			   json_integer((json_int_t)p->deadline_misses));
 	}
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return built(o, bad);
+}
+
+static json_t *hash_string(uint64_t h)
+{
+	char buf[17];
+
+	snprintf(buf, sizeof(buf), "%016" PRIx64, h);
+	return json_string(buf);
+}
+
+/* What a report is of, first in the JSON report and the trace's
+ * otherData alike. */
+static int identify(json_t *o, const mos_sched_report_t *r)
+{
+	int bad = 0;
+
+	bad |= set(o, "workload", json_string(r->workload));
+	bad |= set(o, "policy", json_string(r->policy));
+	bad |= set(o, "tick_ns", json_integer((json_int_t)r->tick));
+	bad |= set(o, "trace_hash", hash_string(r->trace_hash));
+	bad |= set(o, "slices_truncated", json_boolean(r->slices_truncated));
+	return bad;
 }
 
 static json_t *report_json(const mos_sched_report_t *r)
@@ -61,7 +92,7 @@ static json_t *report_json(const mos_sched_report_t *r)
 
 	for (size_t i = 0; !bad && i < r->nprocs; i++)
 		bad |= json_array_append_new(procs, proc_json(&r->procs[i], r->tick));
-	bad |= set(o, "policy", json_string(r->policy));
+	bad |= identify(o, r);
 	bad |= set(o, "processes", procs);
 	bad |= set(o, "avg_response", ratio(r->avg_response));
 	bad |= set(o, "avg_turnaround", ratio(r->avg_turnaround));
@@ -70,11 +101,9 @@ static json_t *report_json(const mos_sched_report_t *r)
 	bad |= set(o, "cpu_utilization", ratio(r->cpu_utilization));
 	bad |= set(o, "throughput", ratio(r->throughput));
 	bad |= set(o, "deadline_misses", json_integer((json_int_t)r->deadline_misses));
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	bad |= set(o, "makespan", tick_value(r->makespan, r->tick));
+	bad |= set(o, "fairness", ratio(r->fairness));
+	return built(o, bad);
 }
 
 static int dump(json_t *o, FILE *out, size_t flags)
@@ -98,7 +127,8 @@ int mos_sched_report_write_json(const mos_sched_report_t *r, FILE *out)
 }
 
 /* Chrome Trace Event format: "X" complete events, ts/dur in microseconds;
- * "M" metadata events name each process's track. */
+ * "M" metadata events name each process's track; an "i" instant event
+ * (global: every track) marks a point in time. */
 static json_t *event(const char *ph, const char *name, int tid, double ts,
 		     double dur)
 {
@@ -109,16 +139,15 @@ static json_t *event(const char *ph, const char *name, int tid, double ts,
 	bad |= set(e, "ph", json_string(ph));
 	bad |= set(e, "pid", json_integer(1));
 	bad |= set(e, "tid", json_integer(tid));
-	if (ph[0] == 'X') {
+	if (ph[0] != 'M')
 		bad |= set(e, "ts", json_real(ts));
+	if (ph[0] == 'X') {
 		bad |= set(e, "dur", json_real(dur));
 		bad |= set(e, "cat", json_string("cpu"));
+	} else if (ph[0] == 'i') {
+		bad |= set(e, "s", json_string("g"));
 	}
-	if (bad) {
-		json_decref(e);
-		return NULL;
-	}
-	return e;
+	return built(e, bad);
 }
 
 static json_t *thread_name(const char *name, int tid)
@@ -131,6 +160,24 @@ static json_t *thread_name(const char *name, int tid)
 		return NULL;
 	}
 	return e;
+}
+
+/* Where the slice log stopped: at the end of the last slice kept, so the
+ * viewer shows that what follows is missing. */
+static json_t *truncated_mark(const mos_sched_report_t *r)
+{
+	mos_time_t end = r->nslices ? r->slices[r->nslices - 1].end : 0;
+
+	return event("i", "slice log truncated: nothing after this point is "
+		     "shown", 0, (double)end / 1e3, 0);
+}
+
+/* The format's free-form "otherData": what the trace is of. */
+static json_t *other_data(const mos_sched_report_t *r)
+{
+	json_t *o = json_object();
+
+	return built(o, !o || identify(o, r));
 }
 
 int mos_sched_report_write_trace(const mos_sched_report_t *r, FILE *out)
@@ -153,8 +200,11 @@ int mos_sched_report_write_trace(const mos_sched_report_t *r, FILE *out)
 				   (double)s->start / 1e3,
 				   (double)(s->end - s->start) / 1e3));
 	}
+	if (!bad && r->slices_truncated)
+		bad |= json_array_append_new(evs, truncated_mark(r));
 	bad |= set(root, "traceEvents", evs);
 	bad |= set(root, "displayTimeUnit", json_string("ms"));
+	bad |= set(root, "otherData", other_data(r));
 	if (bad) {
 		json_decref(root);
 		return MOS_ENOMEM;

@@ -21,4 +21,21 @@ int cli_sched(int argc, char **argv);
 /* Format t as "12.500 ms" into buf. */
 const char *cli_ms(mos_time_t t, char *buf, size_t len);
 
+/* ---- sched_out.c: what `multios sched` prints ---- */
+
+/* One report: the per-process table and the summary lines. */
+void cli_sched_table(const mos_sched_report_t *r, FILE *out);
+
+/* One row per report (same workload, one policy each). */
+void cli_sched_compare_table(const mos_workload_t *w,
+			     mos_sched_report_t *const *r, size_t n, FILE *out);
+
+/* One JSON document holding every report under "results".  Returns 0, or
+ * MOS_ENOMEM / MOS_EIO. */
+int cli_sched_compare_json(const mos_workload_t *w,
+			   mos_sched_report_t *const *r, size_t n, FILE *out);
+
+/* The schedule as a text Gantt chart, at most about 100 columns wide. */
+void cli_sched_gantt(const mos_sched_report_t *r, FILE *out);
+
 #endif

@@ -1,6 +1,7 @@
 /*
  * src/cli/main.c - the multios command: subcommand dispatch, help, version.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,14 +14,14 @@ static const char usage[] =
 	"Run experiments on libmultios, a deterministic simulated kernel.\n"
 	"\n"
 	"Commands:\n"
-	"  run [--seed N] [--quiet]\n"
+	"  run [--quiet]\n"
 	"        Run the built-in demo scenario: a parent spawning children,\n"
 	"        CPU-bound and sleeping work, a high-priority watchdog, an\n"
 	"        orphan, a zombie and a crash.  Prints the timeline of every\n"
 	"        state change and a ps-like table; the output depends only on\n"
 	"        virtual time, so every run prints the same bytes.\n"
-	"  sched WORKLOAD.json [--policy NAME] [--quantum N] [--json]\n"
-	"        [--gantt] [--trace FILE] [--compare NAME,NAME,...]\n"
+	"  sched WORKLOAD.json [--policy NAME | --compare LIST] [--quantum N]\n"
+	"        [--seed N] [--json | --gantt] [--trace FILE]\n"
 	"        Run a workload under a scheduler policy and report the\n"
 	"        standard metrics ('multios sched --help' for more).\n"
 	"  help  Show this text.\n"
@@ -29,9 +30,10 @@ static const char usage[] =
 	"  -h, --help      show this text and exit\n"
 	"  -V, --version   print the version and exit\n"
 	"\n"
-	"Exit status: 0 on success, 1 when a run fails, 2 on a usage error.\n";
+	"Exit status: 0 on success, 1 when a run or a write fails (a full\n"
+	"disk under stdout included), 2 on a usage error.\n";
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
@@ -51,4 +53,21 @@ int main(int argc, char **argv)
 	fprintf(stderr, "multios: unknown command '%s' (try 'multios --help')\n",
 		cmd);
 	return 2;
+}
+
+/* Output that did not reach stdout (a full disk, a closed descriptor) is
+ * a failure, not a success with nothing to show: buffered writes only fail
+ * here, at the flush. */
+int main(int argc, char **argv)
+{
+	int rc = dispatch(argc, argv);
+
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "multios: standard output: %s\n",
+			errno ? strerror(errno) : "write error");
+		if (rc == 0)
+			rc = 1;
+	}
+	return rc;
 }

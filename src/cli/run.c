@@ -79,18 +79,32 @@ static int create_all(mos_kernel_t *k, mos_pid_t *daemon_pid)
 	return 0;
 }
 
-static int parse_opts(int argc, char **argv, mos_config_t *cfg, int *quiet)
+static const char usage[] =
+	"Usage: multios run [--quiet]\n"
+	"\n"
+	"Run the built-in demo scenario and print the timeline of every state\n"
+	"change (not with --quiet), a ps-like table at 20 ms and at the end,\n"
+	"and a summary with the trace hash.  The demo draws no random numbers,\n"
+	"so there is no --seed: every run prints the same bytes.\n";
+
+/* 0 to run, 1 for --help (done), 2 for a usage error. */
+static int parse_opts(int argc, char **argv, int *quiet)
 {
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quiet") == 0) {
 			*quiet = 1;
-		} else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
-			char *end;
-			cfg->seed = strtoull(argv[++i], &end, 10);
-			if (*end)
-				return -1;
+		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(usage, stdout);
+			return 1;
+		} else if (strcmp(argv[i], "--seed") == 0) {
+			fputs("multios run: --seed means nothing here: the demo "
+			      "draws no random numbers, its output is the same "
+			      "for every seed\n", stderr);
+			return 2;
 		} else {
-			return -1;
+			fprintf(stderr, "multios run: unknown argument '%s'\n%s",
+				argv[i], usage);
+			return 2;
 		}
 	}
 	return 0;
@@ -104,12 +118,10 @@ int cli_run(int argc, char **argv)
 	mos_kernel_stats_t st;
 	int quiet = 0, err;
 
+	if ((err = parse_opts(argc, argv, &quiet)) != 0)
+		return err == 1 ? 0 : err;
 	mos_config_default(&cfg);
 	cfg.sched.time_slice = 4 * MOS_MSEC;
-	if (parse_opts(argc, argv, &cfg, &quiet) < 0) {
-		fputs("Usage: multios run [--seed N] [--quiet]\n", stderr);
-		return 2;
-	}
 	if ((err = mos_kernel_create(&cfg, &k)) < 0) {
 		fprintf(stderr, "multios run: %s\n", mos_strerror(err));
 		return 1;
