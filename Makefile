@@ -4,6 +4,11 @@
 #   make run        install missing packages, build, run the built-in demo
 #   make check      install missing packages, build, run the whole test suite
 #   make check SAN=1   the same with AddressSanitizer + UBSan (into build-san/)
+#   make check CC=clang BUILD=build-clang   the same built with clang (no LTO)
+#   make fuzz FUZZ_TIME=60 FUZZ_TARGETS="config workload run"
+#                   build the libFuzzer harnesses with clang (into
+#                   build-fuzz/) and run each for FUZZ_TIME seconds; see
+#                   docs/TESTING.md for the other FUZZ_* variables
 #   make bench      benchmark suite against the peers (SimGrid, Boost.Context,
 #                   GNU Pth, swapcontext, pthreads, pipes): JSON lines and a
 #                   summary with ratios on stdout; see docs/BENCHMARKS.md
@@ -15,6 +20,8 @@
 SAN ?=
 ifeq ($(SAN),1)
 BUILD ?= build-san
+else ifeq ($(SAN),fuzz)
+BUILD ?= build-fuzz
 else
 BUILD ?= build
 endif
@@ -22,6 +29,10 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
+
+# clang and gcc differ in the LTO they can do (below).
+CC_IS_CLANG := $(shell $(CC) -dM -E -x c /dev/null 2>/dev/null | \
+	grep -q __clang__ && echo 1)
 
 SONAME_MAJOR := 0
 VERSION := 0.1.0
@@ -32,6 +43,17 @@ ifeq ($(SAN),1)
 OPT := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=undefined -DMOS_SANITIZE=1
 SAN_LDFLAGS := -fsanitize=address,undefined
+else ifeq ($(SAN),fuzz)
+# `make fuzz`: clang, the sanitizers, and libFuzzer's coverage hooks in
+# every object; only the harness binaries link libFuzzer itself.
+OPT := -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -DMOS_SANITIZE=1
+SAN_LDFLAGS := -fsanitize=address,undefined
+else ifeq ($(CC_IS_CLANG),1)
+# clang 14 cannot write fat LTO objects: its archive would hold bitcode
+# only, which links with nothing but an LTO-aware linker.  So no LTO.
+OPT := -O2
+SAN_LDFLAGS :=
 else
 # Link-time optimization: the kernel's hot path crosses many small
 # functions in several files (policy hooks, transitions, the trace); LTO
@@ -40,7 +62,11 @@ else
 OPT := -O2 -flto=auto -ffat-lto-objects
 SAN_LDFLAGS := -flto=auto
 endif
+ifeq ($(CC_IS_CLANG),1)
+AR := ar
+else
 AR := gcc-ar
+endif
 
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv jansson 2>/dev/null)
 DEP_LIBS := $(shell $(PKG_CONFIG) --libs libuv jansson 2>/dev/null)
@@ -58,6 +84,10 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 
+# The fuzz harnesses (tests/fuzz/HARNESS.c); common.c is shared.
+FUZZ_ALL := config workload run
+FUZZ_COMMON_OBJ := $(BUILD)/obj/tests/fuzz/common.o
+
 LIB_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(LIB_SRC)))
 CLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC))
 TEST_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(TEST_SRC))
@@ -68,8 +98,11 @@ CLI := $(BUILD)/bin/multios
 TESTS := $(BUILD)/tests/multios_tests
 BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EXAMPLE_SRC))
+REPLAYS := $(patsubst %,$(BUILD)/fuzz/replay-%,$(FUZZ_ALL))
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all lib run check check-run bench bench-run examples install clean deps
+.PHONY: all lib run check check-run bench bench-run examples install clean deps \
+	fuzz fuzz-run replays
 
 all: lib $(CLI) examples $(BENCHES)
 lib: $(STATIC) $(SHARED)
@@ -84,16 +117,29 @@ run: deps
 	@$(MAKE) --no-print-directory $(CLI)
 	$(CLI) run
 
-check: deps
-	@$(MAKE) --no-print-directory check-run
+# The build runs on every CPU unless make was given -j already (MAKEFLAGS
+# has it only in recipes, hence the deferred =).
+PARALLEL = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
 
-check-run: all $(TESTS)
-	MOS_CLI=$(CLI) $(TESTS) --jobs 2
-	sh tests/check_globals.sh --selftest
-	sh tests/check_globals.sh $(STATIC) $(SAN)
-	sh tests/check_symbols.sh $(BUILD)/lib/libmultios.so
-	CC="$(CC)" sh tests/check_install.sh $(BUILD) $(SAN)
-	sh tests/check_cli.sh $(CLI)
+check: deps
+	@$(MAKE) --no-print-directory $(PARALLEL) check-run
+
+# Every check runs even when an earlier one fails; a summary at the end
+# names the failures, and the target fails if any did.
+CHECKS := \
+	'MOS_CLI=$(CLI) $(TESTS) --jobs 2' \
+	'sh tests/check_make.sh' \
+	'sh tests/check_globals.sh --selftest' \
+	'sh tests/check_globals.sh $(STATIC) $(SAN)' \
+	'sh tests/check_symbols.sh $(BUILD)/lib/libmultios.so' \
+	'CC="$(CC)" sh tests/check_install.sh $(BUILD) $(SAN)' \
+	'sh tests/check_cli.sh $(CLI)' \
+	$(foreach h,$(FUZZ_ALL),'$(BUILD)/fuzz/replay-$(h) tests/fuzz/corpus/$(h)')
+
+check-run: all $(TESTS) $(REPLAYS)
+	@sh tests/run_checks.sh $(CHECKS)
+
+replays: $(REPLAYS)
 
 bench:
 	@sh scripts/install-deps.sh --bench
@@ -111,6 +157,12 @@ $(BUILD)/obj/%.o: %.S
 	$(CC) $(CFLAGS_LIB) -c $< -o $@
 
 $(BUILD)/obj/src/cli/%.o: src/cli/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_APP) -c $< -o $@
+
+# Harnesses are strict C11 like the library; the rule above is for
+# Criterion's tests.
+$(BUILD)/obj/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_APP) -c $< -o $@
 
@@ -147,6 +199,44 @@ $(BUILD)/examples/%: examples/%.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_APP) -o $@ $< $(STATIC) $(SAN_LDFLAGS) $(LDLIBS_ALL)
 
+# ---- fuzzing (docs/TESTING.md) ---------------------------------------------
+#
+# The replay binaries feed a corpus to a harness with any compiler (make
+# check); the fuzz binaries link it with libFuzzer (SAN=fuzz, clang).
+$(BUILD)/fuzz/replay-%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/replay.o \
+		$(FUZZ_COMMON_OBJ) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $^ $(SAN_LDFLAGS) $(LDLIBS_ALL)
+
+$(BUILD)/fuzz/fuzz-%: $(BUILD)/obj/tests/fuzz/%.o $(FUZZ_COMMON_OBJ) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS_ALL)
+
+# Make would delete these as intermediates of the pattern rules above.
+.SECONDARY: $(patsubst %,$(BUILD)/obj/tests/fuzz/%.o,$(FUZZ_ALL) common replay)
+
+FUZZ_TIME ?= 60
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_CC ?= clang
+FUZZ_BUILD ?= build-fuzz
+# New inputs go here, one directory per harness, not into the repository;
+# FUZZ_SAVE=1 writes them to tests/fuzz/corpus/HARNESS instead (minimise
+# with -merge=1 before committing).
+FUZZ_SCRATCH ?= $(FUZZ_BUILD)/corpus
+FUZZ_SAVE ?=
+# More libFuzzer options, e.g. FUZZ_FLAGS=-jobs=2 or -only_ascii=1.
+FUZZ_FLAGS ?=
+
+fuzz:
+	@sh scripts/install-deps.sh --fuzz
+	@$(MAKE) --no-print-directory $(PARALLEL) SAN=fuzz CC=$(FUZZ_CC) \
+		BUILD=$(FUZZ_BUILD) fuzz-run
+
+fuzz-run: $(patsubst %,$(BUILD)/fuzz/fuzz-%,$(FUZZ_TARGETS))
+	@FUZZ_BIN=$(BUILD)/fuzz FUZZ_TIME=$(FUZZ_TIME) \
+		FUZZ_SCRATCH=$(FUZZ_SCRATCH) FUZZ_SAVE=$(FUZZ_SAVE) \
+		FUZZ_FLAGS="$(FUZZ_FLAGS)" sh tests/fuzz/run_fuzz.sh $(FUZZ_TARGETS)
+
 # The .pc is written at install time: it records PREFIX, which may differ
 # from one install to the next.
 install: lib $(CLI)
@@ -164,6 +254,6 @@ install: lib $(CLI)
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-clang build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

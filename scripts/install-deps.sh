@@ -5,19 +5,30 @@
 # Otherwise installs them with apt-get (through sudo when not root).  On other
 # distributions it prints the package names to install by hand and fails.
 #
-# Usage: scripts/install-deps.sh [--bench]
+# Usage: scripts/install-deps.sh [--bench] [--clang] [--fuzz]
 #   --bench   also install the peers `make bench` compares against
 #             (SimGrid, Boost.Context, GNU Pth).
+#   --clang   also install clang (`make check CC=clang`).
+#   --fuzz    also install clang and its libFuzzer and sanitizer runtimes
+#             (`make fuzz`).
 set -eu
 
 PKGS="build-essential pkg-config libuv1-dev libjansson-dev libcriterion-dev"
 BENCH_PKGS="libsimgrid-dev libboost-context-dev libpth-dev"
+# libclang-rt-dev holds libFuzzer and the sanitizer runtimes; clang only
+# recommends it, and recommends are not installed below.
+CLANG_PKGS="clang"
+FUZZ_PKGS="clang libclang-rt-dev"
 
 want_bench=0
+want_clang=0
+want_fuzz=0
 for arg in "$@"; do
 	case "$arg" in
 	--bench) want_bench=1 ;;
-	-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--clang) want_clang=1 ;;
+	--fuzz) want_fuzz=1 ;;
+	-h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
 	esac
 done
@@ -32,6 +43,18 @@ if [ "$want_bench" = 1 ] &&
        [ -e /usr/include/boost/context/detail/fcontext.hpp ] &&
        [ -e /usr/include/pth.h ]; }; then
 	need="$need $BENCH_PKGS"
+fi
+if [ "$want_fuzz" = 1 ]; then
+	# The one sure test: link a fuzz target, as `make fuzz` will.
+	tmp=$(mktemp -d)
+	printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+		'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)' \
+		'{ (void)d; (void)n; return 0; }' >"$tmp/t.c"
+	clang -fsanitize=fuzzer,address,undefined -o "$tmp/t" "$tmp/t.c" \
+		>/dev/null 2>&1 || need="$need $FUZZ_PKGS"
+	rm -rf "$tmp"
+elif [ "$want_clang" = 1 ] && ! command -v clang >/dev/null 2>&1; then
+	need="$need $CLANG_PKGS"
 fi
 [ -n "$need" ] || exit 0
 
@@ -52,7 +75,7 @@ if [ "$(id -u)" != 0 ]; then
 	SUDO=sudo
 fi
 
-echo "install-deps.sh: installing$need" | tr -s ' '
+echo "install-deps.sh: installing $need" | tr -s ' '
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 # shellcheck disable=SC2086  # word splitting of the package list is intended
