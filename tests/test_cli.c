@@ -14,32 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "helpers.h"
+#include "helpers_json.h"
 
 #define WL "examples/workloads/"
-
-static const char *cli(void)
-{
-	const char *p = getenv("MOS_CLI");
-	return p ? p : "build/bin/multios";
-}
-
-/* `multios sched ARGS` must exit 0 and print one JSON document. */
-static json_t *sched_json(const char *args)
-{
-	char cmd[1024];
-	json_error_t jerr;
-	json_t *out;
-	FILE *f;
-
-	snprintf(cmd, sizeof(cmd), "%s sched %s", cli(), args);
-	f = popen(cmd, "r");
-	cr_assert_not_null(f, "popen %s", cmd);
-	out = json_loadf(f, 0, &jerr);
-	cr_assert_eq(pclose(f), 0, "%s failed", cmd);
-	cr_assert_not_null(out, "%s: not JSON: %s", cmd, jerr.text);
-	return out;
-}
 
 static mos_sched_report_t *lib_run(const char *file, const char *policy)
 {
@@ -91,7 +68,7 @@ static void expect_report_fields(json_t *o, const mos_sched_report_t *lib)
 
 Test(cli, json_report_carries_workload_tick_makespan_fairness_hash)
 {
-	json_t *o = sched_json(WL "silberschatz-fcfs.json --json");
+	json_t *o = t_sched_json(WL "silberschatz-fcfs.json --json");
 	mos_sched_report_t *lib = lib_run(WL "silberschatz-fcfs.json", NULL);
 
 	cr_assert_str_eq(lib->workload, "silberschatz-fcfs");
@@ -109,7 +86,7 @@ Test(cli, compare_json_is_one_document_with_a_report_per_policy)
 {
 	static const char *const pol[] = {"fifo", "sjf", "rr"};
 	static const double waiting[] = {17, 3, 29.0 / 3};
-	json_t *o = sched_json(WL "silberschatz-fcfs.json --compare fifo,sjf,rr --json");
+	json_t *o = t_sched_json(WL "silberschatz-fcfs.json --compare fifo,sjf,rr --json");
 	json_t *res = json_object_get(o, "results"), *v;
 	size_t i;
 
@@ -158,7 +135,7 @@ Test(cli, compare_trace_writes_one_file_per_policy_named_after_it)
 	snprintf(args, sizeof(args),
 		 WL "silberschatz-fcfs.json --compare fifo,rr --json --trace %s/out.json",
 		 dir);
-	json_decref(sched_json(args));
+	json_decref(t_sched_json(args));
 	snprintf(path, sizeof(path), "%s/out.json", dir);
 	cr_expect_neq(access(path, F_OK), 0, "out.json itself was written");
 	for (size_t i = 0; i < 2; i++) {
@@ -215,7 +192,7 @@ Test(cli, example_workloads_give_the_numbers_their_readme_quotes)
 
 		snprintf(args, sizeof(args), WL "%s.json --json%s%s", h->file,
 			 h->policy ? " --policy " : "", h->policy ? h->policy : "");
-		o = sched_json(args);
+		o = t_sched_json(args);
 		cr_expect_float_eq(num_at(o, "avg_response"), h->response, 1e-6,
 				   "%s avg_response", args);
 		cr_expect_float_eq(num_at(o, "avg_turnaround"), h->turnaround, 1e-6,
@@ -231,7 +208,7 @@ Test(cli, example_workloads_give_the_numbers_their_readme_quotes)
  * its arrival, where FIFO makes it wait for all of A (finish 220). */
 Test(cli, mlfq_example_lets_the_short_job_through)
 {
-	json_t *o = sched_json(WL "mlfq-short-job.json --json");
+	json_t *o = t_sched_json(WL "mlfq-short-job.json --json");
 	json_t *b = json_array_get(json_object_get(o, "processes"), 1);
 
 	cr_assert_str_eq(str_at(b, "name"), "B");
@@ -244,35 +221,17 @@ Test(cli, mlfq_example_lets_the_short_job_through)
 
 /* ---- a truncated slice log, through the library's writers -------------- */
 
-static json_t *written(int (*write)(const mos_sched_report_t *, FILE *),
-		       const mos_sched_report_t *r)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	json_error_t jerr;
-	json_t *o;
-
-	cr_assert_not_null(f);
-	cr_assert_eq(write(r, f), 0);
-	cr_assert_eq(fclose(f), 0);
-	o = json_loadb(buf, len, 0, &jerr);
-	free(buf);
-	cr_assert_not_null(o, "not JSON: %s", jerr.text);
-	return o;
-}
-
 Test(report, truncated_slice_log_is_said_once_in_json_and_trace)
 {
 	mos_sched_report_t *r = lib_run(WL "silberschatz-rr-q4.json", NULL);
 	json_t *o, *t, *evs, *mark;
 
 	r->slices_truncated = true;
-	o = written(mos_sched_report_write_json, r);
+	o = t_written(mos_sched_report_write_json, r);
 	cr_expect(json_is_true(json_object_get(o, "slices_truncated")));
 	json_decref(o);
 
-	t = written(mos_sched_report_write_trace, r);
+	t = t_written(mos_sched_report_write_trace, r);
 	cr_expect(json_is_true(json_object_get(json_object_get(t, "otherData"),
 					       "slices_truncated")));
 	cr_assert_eq(count_ph(t, "i"), 1);
@@ -289,7 +248,7 @@ Test(report, truncated_slice_log_is_said_once_in_json_and_trace)
 Test(report, trace_names_what_it_is_of)
 {
 	mos_sched_report_t *r = lib_run(WL "silberschatz-rr-q4.json", "fifo");
-	json_t *t = written(mos_sched_report_write_trace, r), *other;
+	json_t *t = t_written(mos_sched_report_write_trace, r), *other;
 	char hash[17];
 
 	snprintf(hash, sizeof(hash), "%016" PRIx64, r->trace_hash);

@@ -27,16 +27,7 @@ static const mos_time_t want_cpu[] = {17, 12, 2, 3, 8};
 
 static mos_workload_t *load(void)
 {
-	char path[] = "/tmp/mos-mixed-XXXXXX";
-	int fd = mkstemp(path);
-	mos_workload_t *w;
-	mos_error_t err;
-
-	cr_assert_eq(write(fd, mixed, sizeof(mixed) - 1), (ssize_t)sizeof(mixed) - 1);
-	close(fd);
-	cr_assert_eq(mos_workload_load_json(path, &w, &err), 0, "%s", err.message);
-	unlink(path);
-	return w;
+	return t_workload(mixed);
 }
 
 static int by_start(const void *a, const void *b)

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "helpers.h"
+#include "helpers_json.h"
 
 /* The textbook cases in tests/data/cases/; MOS_CASES_DIR points the same
  * test at another folder of cases in that format. */
@@ -23,28 +23,6 @@ static const char *cases_dir(void)
 }
 
 /* ---- the textbook cases, through `multios sched CASE --json` ------------- */
-
-static const char *cli_path(void)
-{
-	const char *p = getenv("MOS_CLI");
-	return p ? p : "build/bin/multios";
-}
-
-static json_t *run_cli(const char *args)
-{
-	char cmd[1024];
-	json_error_t jerr;
-	json_t *out;
-	FILE *f;
-
-	snprintf(cmd, sizeof(cmd), "%s sched %s", cli_path(), args);
-	f = popen(cmd, "r");
-	cr_assert_not_null(f, "popen %s", cmd);
-	out = json_loadf(f, 0, &jerr);
-	cr_assert_eq(pclose(f), 0, "%s failed", cmd);
-	cr_assert_not_null(out, "%s: not JSON: %s", cmd, jerr.text);
-	return out;
-}
 
 /* Every key of `want` is in `got` with an equal value (numbers to 1e-6). */
 static void expect_subset(json_t *got, json_t *want, const char *path)
@@ -94,7 +72,7 @@ Test(workbench, cases_through_the_cli)
 		strcpy(cut, ".json");
 		want = json_load_file(g.gl_pathv[i], 0, &jerr);
 		cr_assert_not_null(want, "%s: %s", g.gl_pathv[i], jerr.text);
-		got = run_cli(wl[0] ? strcat(wl, " --json") : wl);
+		got = t_sched_json(wl[0] ? strcat(wl, " --json") : wl);
 		expect_subset(got, want, wl);
 		json_decref(want);
 		json_decref(got);
@@ -379,7 +357,7 @@ Test(workbench, chrome_trace_has_one_event_per_slice)
 	close(fd);
 	snprintf(args, sizeof(args), "tests/data/cases/silberschatz-rr-q4.json --json --trace %s",
 		 path);
-	got = run_cli(args);
+	got = t_sched_json(args);
 	json_decref(got);
 	tr = json_load_file(path, 0, &jerr);
 	unlink(path);

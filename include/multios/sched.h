@@ -153,11 +153,16 @@ MOS_API int mos_sched_run_workload(const mos_workload_t *w,
 
 MOS_API void mos_sched_report_free(mos_sched_report_t *r);
 
-/* Write r as one JSON object (the `multios sched --json` form). */
+/* Write r as one JSON object (the `multios sched --json` form) and a
+ * newline, then flush.
+ * Errors: MOS_EINVAL (r or out NULL), MOS_ENOMEM (building the document),
+ * MOS_EIO (writing or flushing out failed, e.g. a full disk; part of the
+ * document may have been written). */
 MOS_API int mos_sched_report_write_json(const mos_sched_report_t *r, FILE *out);
 
 /* Write r as Chrome Trace Event JSON: one complete event per run slice,
- * one track per process (opens in ui.perfetto.dev, chrome://tracing). */
+ * one track per process (opens in ui.perfetto.dev, chrome://tracing).
+ * Errors: as mos_sched_report_write_json. */
 MOS_API int mos_sched_report_write_trace(const mos_sched_report_t *r,
 					 FILE *out);
 

@@ -231,12 +231,18 @@ void mos__heapq_dequeue(void *rq, mos_proc_t *p)
 	mos__pheap_remove(&((mos_heapq_t *)rq)->heap, p);
 }
 
+/* The wait comes from the heap's slot (key2 is Ready time + 1), which the
+ * pop has in cache, rather than from the process; only a preempted head
+ * (key2 0) reads its backdated ready_since. */
 mos_proc_t *mos__heapq_pick(void *rq, mos_time_t now)
 {
-	mos_proc_t *p = mos__pheap_pop(&((mos_heapq_t *)rq)->heap);
+	mos_pheap_t *h = &((mos_heapq_t *)rq)->heap;
+	uint64_t key2 = h->n ? h->v[0].key2 : KEY2_HEAD;
+	mos_proc_t *p = mos__pheap_pop(h);
 
 	if (p)
-		p->se.waited = now - p->se.ready_since;
+		p->se.waited = now - (key2 != KEY2_HEAD ? key2 - 1
+							: p->se.ready_since);
 	return p;
 }
 
