@@ -12,6 +12,10 @@
 #   make bench      benchmark suite against the peers (SimGrid, Boost.Context,
 #                   GNU Pth, swapcontext, pthreads, pipes): JSON lines and a
 #                   summary with ratios on stdout; see docs/BENCHMARKS.md
+#   make mutation   mutation testing of the kernel and the policies: each
+#                   single-line fault built and run against the suite;
+#                   MUTANTS=250 MUT_SEED=1 MUT_JOBS=2 MUT_FILES=...
+#                   MUT_FLAGS=... (scripts/mutation.py --help, docs/TESTING.md)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -102,7 +106,7 @@ REPLAYS := $(patsubst %,$(BUILD)/fuzz/replay-%,$(FUZZ_ALL))
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 
 .PHONY: all lib run check check-run bench bench-run examples install clean deps \
-	fuzz fuzz-run replays
+	fuzz fuzz-run replays mutation
 
 all: lib $(CLI) examples $(BENCHES)
 lib: $(STATIC) $(SHARED)
@@ -237,6 +241,18 @@ fuzz-run: $(patsubst %,$(BUILD)/fuzz/fuzz-%,$(FUZZ_TARGETS))
 		FUZZ_SCRATCH=$(FUZZ_SCRATCH) FUZZ_SAVE=$(FUZZ_SAVE) \
 		FUZZ_FLAGS="$(FUZZ_FLAGS)" sh tests/fuzz/run_fuzz.sh $(FUZZ_TARGETS)
 
+# ---- mutation testing (docs/TESTING.md) -----------------------------------
+MUTANTS ?= 250
+MUT_SEED ?= 1
+MUT_JOBS ?= $(NPROC)
+MUT_FILES ?=
+MUT_FLAGS ?=
+
+mutation:
+	@sh scripts/install-deps.sh --mutation
+	python3 scripts/mutation.py --count $(MUTANTS) --seed $(MUT_SEED) \
+		--jobs $(MUT_JOBS) $(MUT_FLAGS) $(MUT_FILES)
+
 # The .pc is written at install time: it records PREFIX, which may differ
 # from one install to the next.
 install: lib $(CLI)
@@ -254,6 +270,6 @@ install: lib $(CLI)
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 
 clean:
-	rm -rf build build-san build-clang build-fuzz
+	rm -rf build build-san build-clang build-fuzz build-mutation
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -5,12 +5,13 @@
 # Otherwise installs them with apt-get (through sudo when not root).  On other
 # distributions it prints the package names to install by hand and fails.
 #
-# Usage: scripts/install-deps.sh [--bench] [--clang] [--fuzz]
+# Usage: scripts/install-deps.sh [--bench] [--clang] [--fuzz] [--mutation]
 #   --bench   also install the peers `make bench` compares against
 #             (SimGrid, Boost.Context, GNU Pth).
 #   --clang   also install clang (`make check CC=clang`).
 #   --fuzz    also install clang and its libFuzzer and sanitizer runtimes
 #             (`make fuzz`).
+#   --mutation  also install python3 (`make mutation` is a Python script).
 set -eu
 
 PKGS="build-essential pkg-config libuv1-dev libjansson-dev libcriterion-dev"
@@ -19,15 +20,18 @@ BENCH_PKGS="libsimgrid-dev libboost-context-dev libpth-dev"
 # recommends it, and recommends are not installed below.
 CLANG_PKGS="clang"
 FUZZ_PKGS="clang libclang-rt-dev"
+MUTATION_PKGS="python3 git"
 
 want_bench=0
 want_clang=0
 want_fuzz=0
+want_mutation=0
 for arg in "$@"; do
 	case "$arg" in
 	--bench) want_bench=1 ;;
 	--clang) want_clang=1 ;;
 	--fuzz) want_fuzz=1 ;;
+	--mutation) want_mutation=1 ;;
 	-h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) echo "install-deps.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
 	esac
@@ -55,6 +59,10 @@ if [ "$want_fuzz" = 1 ]; then
 	rm -rf "$tmp"
 elif [ "$want_clang" = 1 ] && ! command -v clang >/dev/null 2>&1; then
 	need="$need $CLANG_PKGS"
+fi
+if [ "$want_mutation" = 1 ] && ! { command -v python3 >/dev/null 2>&1 &&
+				    command -v git >/dev/null 2>&1; }; then
+	need="$need $MUTATION_PKGS"
 fi
 [ -n "$need" ] || exit 0
 
