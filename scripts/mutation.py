@@ -29,6 +29,10 @@ give the same sample).  Results: one JSON object per mutant on
 build-mutation/results.jsonl (and stdout with --json), progress on
 stderr, and a summary with every survivor's file:line at the end.
 
+The survivors of the plain build are then built again with SAN=1 and
+run once more, as `make check SAN=1` would: a mutant that only leaks or
+reads out of bounds is killed there (--no-san skips this).
+
 Equivalent mutants (ones no test can kill, because the program behaves
 the same) are listed once in tests/mutation-equivalent.jsonl, one JSON
 object per line: {"file", "op", "orig", "mutant", "reason"}, where orig
@@ -246,13 +250,17 @@ def load_equivalents(path):
 
 class Tree:
     """One copy of the project, built once; mutants are applied in place
-    and undone."""
+    and undone.  `san` builds it with the sanitizers (SAN=1)."""
 
-    def __init__(self, src, dst, make_args, test_args, timeout):
-        self.dst, self.make_args = dst, make_args
-        self.test_args, self.timeout = test_args, timeout
-        if os.path.exists(dst):
-            shutil.rmtree(dst)
+    def __init__(self, src, dst, san):
+        self.dst, self.san = dst, san
+        self.out = "build-mut-san" if san else "build-mut"
+        self.make_args = [f"BUILD={self.out}", "-j1", f"{self.out}/tests/multios_tests",
+                          f"{self.out}/bin/multios"]
+        self.make_args += ["SAN=1"] if san else ["OPT=-O1"]
+        self.timeout = 600.0
+        if os.path.exists(os.path.join(dst, "Makefile")):
+            return  # the other kind of build already copied it
         listed = subprocess.run(["git", "ls-files", "-z"], cwd=src, check=True,
                                 capture_output=True).stdout.decode().split("\0")
         for f in filter(None, listed):
@@ -267,11 +275,11 @@ class Tree:
         return r.returncode == 0, r.stdout + r.stderr
 
     def test(self):
-        env = dict(os.environ, MOS_CLI="build-mut/bin/multios")
+        env = dict(os.environ, MOS_CLI=f"{self.out}/bin/multios")
         try:
-            r = subprocess.run(["build-mut/tests/multios_tests"] + self.test_args,
-                               cwd=self.dst, env=env, capture_output=True,
-                               text=True, timeout=self.timeout)
+            r = subprocess.run([f"{self.out}/tests/multios_tests", "--jobs", "1",
+                                "--fail-fast"], cwd=self.dst, env=env,
+                               capture_output=True, text=True, timeout=self.timeout)
         except subprocess.TimeoutExpired:
             return "timeout", ""
         if r.returncode == 0:
@@ -299,6 +307,47 @@ class Tree:
                 fh.write(text)
 
 
+def make_trees(root, out, jobs, san):
+    """jobs built trees whose suite passes unmutated, in a queue; None
+    after printing why when the unmutated tree fails."""
+    trees, baseline = queue.Queue(), None
+    for j in range(jobs):
+        t = Tree(root, os.path.join(root, out, f"tree-{j}"), san)
+        ok, log = t.build()
+        if not ok:
+            print(log, file=sys.stderr)
+            print("mutation: the unmutated tree does not build", file=sys.stderr)
+            return None
+        if baseline is None:
+            t0 = time.monotonic()
+            status, test = t.test()
+            baseline = time.monotonic() - t0
+            if status != "survived":
+                print(f"mutation: the suite fails on the unmutated tree ({status} {test})",
+                      file=sys.stderr)
+                return None
+            print(f"mutation: unmutated suite{' (SAN=1)' if san else ''} passes "
+                  f"in {baseline:.1f}s", file=sys.stderr)
+        # A mutant that makes the suite take four times as long as it
+        # should is as good as hung: the per-test bounds catch a loop in
+        # one test, this catches many slow ones.
+        t.timeout = max(20.0, 4 * baseline)
+        trees.put(t)
+    return trees
+
+
+def campaign(trees, mutants, jobs, report):
+    """Run every mutant on a tree from the queue; report(m, result)."""
+    def one(m):
+        t = trees.get()
+        try:
+            report(m, t.run(m))
+        finally:
+            trees.put(t)
+    with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
+        list(ex.map(one, mutants))
+
+
 def main():
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     ap = argparse.ArgumentParser(
@@ -318,6 +367,8 @@ def main():
                     help="print the sampled mutants as JSON lines and stop")
     ap.add_argument("--json", action="store_true",
                     help="also print each result as a JSON line on stdout")
+    ap.add_argument("--no-san", action="store_true",
+                    help="do not rebuild the survivors under SAN=1")
     ap.add_argument("--min-score", type=float, default=None,
                     help="exit 1 if the score (percent) is below this")
     ap.add_argument("--out", default=OUT_DIR, help=f"work directory (default {OUT_DIR})")
@@ -354,65 +405,55 @@ def main():
         return 0
 
     os.makedirs(os.path.join(root, args.out), exist_ok=True)
+    for old in glob.glob(os.path.join(root, args.out, "tree-*")):
+        shutil.rmtree(old)
     print(f"mutation: {len(chosen)} of {len(every)} mutants in {len(files)} files, "
           f"{args.jobs} at a time", file=sys.stderr)
-    make_args = ["BUILD=build-mut", "OPT=-O1", "-j1",
-                 "build-mut/tests/multios_tests", "build-mut/bin/multios"]
-    test_args = ["--jobs", "1", "--fail-fast"]
-    trees = queue.Queue()
-    baseline = None
-    for j in range(args.jobs):
-        t = Tree(root, os.path.join(root, args.out, f"tree-{j}"), make_args,
-                 test_args, timeout=600)
-        ok, log = t.build()
-        if not ok:
-            print(log, file=sys.stderr)
-            print("mutation: the unmutated tree does not build", file=sys.stderr)
-            return 2
-        if baseline is None:
-            t0 = time.monotonic()
-            status, test = t.test()
-            baseline = time.monotonic() - t0
-            if status != "survived":
-                print(f"mutation: the suite fails on the unmutated tree ({status} {test})",
-                      file=sys.stderr)
-                return 2
-        # A mutant that makes the suite take three times as long as it
-        # should is as good as hung: the per-test bounds catch a loop in
-        # one test, this catches many slow ones.
-        t.timeout = max(60.0, 3 * baseline)
-        trees.put(t)
-    print(f"mutation: unmutated suite passes in {baseline:.1f}s", file=sys.stderr)
+    trees = make_trees(root, args.out, args.jobs, san=False)
+    if trees is None:
+        return 2
 
-    results, lock, done = [], threading.Lock(), [0]
+    results, lock, done = {}, threading.Lock(), [0]
     out_path = os.path.join(root, args.out, "results.jsonl")
     out = open(out_path, "w")
 
-    def one(m):
-        if "equivalent" in m:
-            r = dict(status="equivalent", seconds=0.0, reason=m["equivalent"])
-        else:
-            t = trees.get()
-            try:
-                r = t.run(m)
-            finally:
-                trees.put(t)
+    def report(m, r, total, stage=""):
         rec = {k: v for k, v in m.items() if not k.startswith("_") and k != "equivalent"}
         rec.update(r)
         rec["seconds"] = round(rec["seconds"], 2)
         with lock:
             done[0] += 1
-            results.append(rec)
+            results[m["id"] + m["mutant"]] = rec
+            if stage:
+                rec["stage"] = stage
             out.write(json.dumps(rec) + "\n")
             out.flush()
             if args.json:
                 print(json.dumps(rec), flush=True)
-            print(f"[{done[0]}/{len(chosen)}] {m['id']} {rec['status']}"
+            print(f"[{done[0]}/{total}]{stage and ' ' + stage} {m['id']} {rec['status']}"
                   f" ({rec['seconds']}s) {rec.get('test', '')}", file=sys.stderr)
 
-    with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
-        list(ex.map(one, chosen))
+    for m in chosen:
+        if "equivalent" in m:
+            report(m, dict(status="equivalent", seconds=0.0, reason=m["equivalent"]),
+                   len(chosen))
+    campaign(trees, [m for m in chosen if "equivalent" not in m], args.jobs,
+             lambda m, r: report(m, r, len(chosen)))
+
+    # What the plain build's suite misses may still be caught under the
+    # sanitizers, as `make check SAN=1` runs it: a leak, a read past an
+    # array, a use after free.  Only the survivors are rebuilt that way.
+    alive = [m for m in chosen if results[m["id"] + m["mutant"]]["status"] == "survived"]
+    if alive and not args.no_san:
+        print(f"mutation: {len(alive)} survivors again under SAN=1", file=sys.stderr)
+        trees = make_trees(root, args.out, args.jobs, san=True)
+        if trees is None:
+            return 2
+        done[0] = 0
+        campaign(trees, alive, args.jobs,
+                 lambda m, r: report(m, r, len(alive), "san"))
     out.close()
+    results = list(results.values())
 
     results.sort(key=lambda r: (r["file"], r["line"], r["col"], r["op"], r["mutant"]))
     count = {s: sum(r["status"] == s for r in results)
@@ -420,11 +461,13 @@ def main():
     killed = count["killed"] + count["timeout"]
     live = killed + count["survived"]
     score = 100.0 * killed / live if live else 100.0
+    by_san = sum(r.get("stage") == "san" and r["status"] != "survived" for r in results)
     summary = dict(summary="mutation", mutants=len(results), score=round(score, 1),
-                   files=files, seed=args.seed, **count)
+                   files=files, seed=args.seed, killed_under_san=by_san, **count)
     print(json.dumps(summary))
     print(f"\nmutation score {score:.1f}% ({killed} killed of {live}; "
-          f"{count['timeout']} of the kills by timeout; {count['stillborn']} "
+          f"{count['timeout']} of the kills by timeout, {by_san} only under "
+          f"SAN=1; {count['stillborn']} "
           f"stillborn, {count['equivalent']} equivalent)", file=sys.stderr)
     for r in results:
         if r["status"] == "survived":

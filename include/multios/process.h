@@ -7,7 +7,8 @@
  *   New -> Ready <-> Running -> Terminated -> Zombie -> Defunct
  *            ^          |
  *            +- Blocked +   (waiting for time, a child, an event)
- *   Ready/Blocked <-> Suspended  (mos_process_suspend / mos_process_resume)
+ *   Ready/Running/Blocked -> Suspended -> Ready/Blocked
+ *                          (mos_process_suspend / mos_process_resume)
  *
  * Terminated is the instant of death (resources are released); Zombie holds
  * the exit status until the parent reaps it with wait; Defunct means reaped:
@@ -176,8 +177,12 @@ MOS_API int mos_process_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 MOS_API int mos_process_terminate(mos_kernel_t *k, mos_pid_t pid, bool force);
 
 /*
- * Suspend a Ready or Blocked process (it keeps any pending wake-up), or
- * resume a Suspended one.  Errors: MOS_EINVALPID, MOS_EPROCNOTFOUND,
+ * Suspend a Ready, Running or Blocked process, or resume a Suspended one.
+ * A Running process is one the host stopped between two runs, perhaps in
+ * the middle of a compute burst: suspending it counts an involuntary
+ * switch, and it resumes Ready with the rest of its burst still to do.  A
+ * Blocked one resumes Blocked and keeps its pending wake-up (if the wake-up
+ * came while it was suspended it resumes Ready).  Errors: MOS_EINVALPID, MOS_EPROCNOTFOUND,
  * MOS_EPERM (pid 1), MOS_EINVALSTATE.
  */
 MOS_API int mos_process_suspend(mos_kernel_t *k, mos_pid_t pid);

@@ -38,7 +38,12 @@ MOS_API _Noreturn void mos_sys_exit(mos_proc_t *self, int status);
 
 /*
  * Start a child running command (NULL-terminated), inheriting the caller's
- * priority, class and working directory.  *pid receives its pid.
+ * priority, class, working directory and environment.  Its scheduling
+ * attributes (rank or nice, tickets, period, deadline, burst: sched_attr)
+ * are not inherited: they start at 0, the policy's default, so under a
+ * policy that reads them the child may be more urgent than its parent,
+ * and then it runs at once (a spawn is a preemption point).  *pid
+ * receives its pid.
  * Errors: as mos_process_create.
  */
 MOS_API int mos_sys_spawn(mos_proc_t *self, const char *const *command,
