@@ -467,6 +467,39 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The largest of a max-heap of n pids moves down to its place once top was
+ * replaced. */
+static void pid_sift_down(mos_pid_t *h, size_t n)
+{
+	size_t i = 0;
+
+	for (;;) {
+		size_t l = 2 * i + 1, big = i;
+		mos_pid_t t;
+
+		if (l < n && h[l] > h[big])
+			big = l;
+		if (l + 1 < n && h[l + 1] > h[big])
+			big = l + 1;
+		if (big == i)
+			return;
+		t = h[i];
+		h[i] = h[big];
+		h[big] = t;
+		i = big;
+	}
+}
+
+static void pid_sift_up(mos_pid_t *h, size_t i)
+{
+	while (i > 0 && h[(i - 1) / 2] < h[i]) {
+		mos_pid_t t = h[i];
+		h[i] = h[(i - 1) / 2];
+		h[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
 int mos_process_list(mos_kernel_t *k, mos_pid_t *pids, size_t cap,
 		     size_t *count)
 {
@@ -474,14 +507,20 @@ int mos_process_list(mos_kernel_t *k, mos_pid_t *pids, size_t cap,
 
 	if (!k || !count || (cap && !pids))
 		return MOS_EINVAL;
-	/* Slots are in pid order until pids wrap past the table size; a
-	 * final sort keeps the contract in every case. */
+	/* Slots are in pid order only until pids wrap past the table size.
+	 * A short buffer must still get the cap smallest pids, so it is a
+	 * max-heap of the smallest seen so far, sorted at the end. */
 	for (uint32_t i = 0; i < k->pids.cap; i++) {
 		const mos_proc_t *p = k->pids.slot[i];
 		if (!p)
 			continue;
-		if (n < cap)
+		if (n < cap) {
 			pids[n] = p->pid;
+			pid_sift_up(pids, n);
+		} else if (cap && p->pid < pids[0]) {
+			pids[0] = p->pid;
+			pid_sift_down(pids, cap);
+		}
 		n++;
 	}
 	if (pids)

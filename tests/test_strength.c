@@ -216,6 +216,18 @@ static void expect_list(mos_kernel_t *k, const mos_pid_t *want, size_t n)
 	for (size_t i = 0; i < n; i++)
 		cr_assert_eq(got[i], want[i], "pids[%zu] = %d, want %d", i,
 			     got[i], want[i]);
+	/* A short buffer gets the smallest pids, whatever the slot order. */
+	for (size_t cap = 1; cap < n; cap++) {
+		mos_pid_t shortbuf[8] = {0};
+
+		cr_assert_eq(mos_process_list(k, shortbuf, cap, &count), 0);
+		cr_assert_eq(count, n);
+		for (size_t i = 0; i < cap; i++)
+			cr_assert_eq(shortbuf[i], want[i],
+				     "cap %zu: pids[%zu] = %d, want %d", cap, i,
+				     shortbuf[i], want[i]);
+		cr_assert_eq(shortbuf[cap], 0, "cap %zu: wrote past it", cap);
+	}
 }
 
 /*
@@ -287,6 +299,13 @@ Test(strength, list_sorted_after_pid_counter_wrap)
 	cr_assert_eq(t_info(k, INT32_MAX - 1).state, MOS_STATE_DEFUNCT);
 	cr_assert_eq(t_spawn(k, T_ARGV("idle")), 6);
 	expect_list(k, (const mos_pid_t[]){1, 4, 6, INT32_MAX}, 4);
+	/* Slots 4, 1, 6, 3: the slot order's first two are not the two
+	 * smallest (fault: the short buffer filled in slot order). */
+	cr_assert_eq(mos_process_terminate(k, INT32_MAX, false), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	k->pids.next = 3;
+	cr_assert_eq(t_spawn(k, T_ARGV("idle")), 3);
+	expect_list(k, (const mos_pid_t[]){1, 3, 4, 6}, 4);
 	mos_kernel_destroy(k);
 }
 

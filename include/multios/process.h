@@ -197,8 +197,9 @@ MOS_API int mos_process_get_info(mos_kernel_t *k, mos_pid_t pid,
 
 /*
  * Pids of the processes in the table (every state but Defunct), ascending.
- * Writes at most cap pids to pids (which may be NULL when cap is 0) and the
- * total to *count, so a caller can size a buffer with a first call.
+ * Writes at most cap pids to pids (which may be NULL when cap is 0): the cap
+ * smallest, also after pid numbers wrapped around.  *count receives the
+ * total, so a caller can size a buffer with a first call.
  * Errors: MOS_EINVAL.
  */
 MOS_API int mos_process_list(mos_kernel_t *k, mos_pid_t *pids, size_t cap,
