@@ -10,6 +10,9 @@
 
 #include "helpers.h"
 #include "kernel_int.h"
+#include "timeout.h"
+
+TestSuite(direct_yield, .timeout = T_TIMEOUT);
 
 /* Yielders, computers, sleepers, spawners and waiters at two levels, so
  * that yields meet due timers, preemptions, slices and other requests. */

@@ -9,6 +9,9 @@
 
 #include "error_int.h"
 #include "multios/error.h"
+#include "timeout.h"
+
+TestSuite(error, .timeout = T_TIMEOUT);
 
 static const struct row {
 	int code;

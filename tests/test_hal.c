@@ -20,6 +20,13 @@
 #include "sim/hal/ctx.h"
 #include "sim/hal/stack.h"
 #include "sim/hal/timer.h"
+#include "timeout.h"
+
+TestSuite(hal_stack, .timeout = T_TIMEOUT);
+TestSuite(hal_fiber, .timeout = T_TIMEOUT);
+TestSuite(hal_ctx, .timeout = T_TIMEOUT);
+TestSuite(hal_timer, .timeout = T_TIMEOUT);
+TestSuite(hal_clock, .timeout = T_TIMEOUT);
 
 /* ------------------------------------------------------------------ stacks */
 

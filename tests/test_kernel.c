@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(kernel, .timeout = T_TIMEOUT);
 
 Test(kernel, create_has_init_and_defaults)
 {

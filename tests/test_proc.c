@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(proc, .timeout = T_TIMEOUT);
 
 /* Acceptance 3a: a parent that exits before its children. */
 Test(proc, orphans_go_to_init_and_end_defunct)

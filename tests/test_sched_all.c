@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(sched_all, .timeout = T_TIMEOUT);
 
 static const char mixed[] =
 	"{\"policy\":{\"name\":\"fifo\",\"quantum\":3,\"aging\":4,"

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(syscall, .timeout = T_TIMEOUT);
 
 typedef struct probe {
 	mos_pid_t pid, ppid, child;
