@@ -132,6 +132,8 @@ check: deps
 # names the failures, and the target fails if any did.
 CHECKS := \
 	'MOS_CLI=$(CLI) $(TESTS) --jobs 2' \
+	'sh tests/check_timeouts.sh --selftest' \
+	'sh tests/check_timeouts.sh' \
 	'sh tests/check_make.sh' \
 	'sh tests/check_globals.sh --selftest' \
 	'sh tests/check_globals.sh $(STATIC) $(SAN)' \

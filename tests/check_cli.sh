@@ -26,7 +26,8 @@ run() {
 	name=$1
 	shift
 	rc=0
-	"$cli" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || rc=$?
+	timeout 60 "$cli" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || rc=$?
+	[ "$rc" != 124 ] || die "'multios $*' ran for more than 60 s"
 }
 
 # expect_rc NAME WANT: the last run exited WANT.
@@ -72,6 +73,13 @@ expect_rc version 0
 grep -Eq "^multios $(echo "$version" | sed 's/\./\\./g')([^0-9.]|\$)" "$tmp/version.out" ||
 	die "'multios --version' printed '$(cat "$tmp/version.out")', expected 'multios $version'"
 
+grep -qw 'sched' "$tmp/help.out" || die "'multios --help' does not mention 'sched'"
+run schedhelp sched --help
+for p in multios fifo sjf stcf rr priority mlfq cfs edf rm lottery stride \
+	 --policy --compare --quantum --seed --json --gantt --trace; do
+	grep -q -- "$p" "$tmp/schedhelp.out" || die "'multios sched --help' does not mention $p"
+done
+
 usage_error bogus bogus-command
 usage_error runbogus run bogus
 
@@ -84,6 +92,20 @@ done
 grep -q 'PID' "$tmp/run1.out" || die "'multios run' printed no ps table (no 'PID' header)"
 grep -Eq 'Defunct|Zombie' "$tmp/run1.out" || die "'multios run' shows no Defunct or Zombie process"
 cmp "$tmp/run1.out" "$tmp/run2.out" >&2 || die "two runs of 'multios run' printed different output"
+# The demo's numbers (docs/PROGRAMS.md): what it ran, and a crash row.
+grep -q '^end 100\.000 ms: 11 processes, 44 dispatches, 36 context switches, 20 preemptions, trace hash [0-9a-f]\{16\}$' "$tmp/run1.out" ||
+	die "'multios run' summary line: $(tail -1 "$tmp/run1.out")"
+grep -q '^  PID  PPID STATE      PRIO     CLASS         CPU(ms)     START       END STATUS  F COMMAND$' "$tmp/run1.out" ||
+	die "'multios run' has no exact ps header"
+grep -q '^    9     2 Defunct    Normal   Interactive     5\.000     3\.000    19\.000 exit 3    crash 3 5ms $' "$tmp/run1.out" ||
+	die "'multios run' has no exact row for the crashed pid 9"
+[ "$(grep -c ' ms  pid ' "$tmp/run1.out")" = 133 ] ||
+	die "'multios run' printed $(grep -c ' ms  pid ' "$tmp/run1.out") timeline lines, expected 133"
+run quiet run --quiet
+expect_rc quiet 0
+! grep -q ' ms  pid ' "$tmp/quiet.out" || die "'multios run --quiet' printed the timeline"
+[ "$(tail -1 "$tmp/quiet.out")" = "$(tail -1 "$tmp/run1.out")" ] ||
+	die "'multios run --quiet' ends differently from 'multios run'"
 # The demo draws no random number: a seed would change nothing.
 usage_error runseed run --seed 7
 
@@ -195,6 +217,21 @@ EOF
 run compare sched "$wl/silberschatz-fcfs.json" --compare fifo,sjf,rr
 expect_rc compare 0
 same compare "$tmp/compare.want"
+
+# The textbook averages of the other Silberschatz examples (Operating
+# System Concepts, ch. 5): waiting 5.667 (RR, q = 4), 7 (SJF), 8.2
+# (priority), one table row a process.
+textbook() {
+	run "$1" sched "$wl/$1.json"
+	expect_rc "$1" 0
+	grep -qx "$2" "$tmp/$1.out" || die "'multios sched $1.json' averages:
+$(cat "$tmp/$1.out")
+expected: $2"
+	[ "$(grep -c '^P[0-9] ' "$tmp/$1.out")" = "$3" ] || die "'$1' has not $3 process rows"
+}
+textbook silberschatz-rr-q4 'average response 3.667, turnaround 15.667, waiting 5.667' 3
+textbook silberschatz-sjf 'average response 7, turnaround 13, waiting 7' 4
+textbook silberschatz-priority 'average response 8.200, turnaround 12, waiting 8.200' 5
 
 # Every shipped workload loads and runs.
 for f in "$wl"/*.json; do

@@ -6,7 +6,8 @@
 # Drives tests/run_checks.sh (the runner of `make check`) with a failing
 # check first, a passing one, and another failing one: all three must run,
 # the summary must name both failures with their exit status, and the
-# exit status must be 1; with only passing checks it must be 0.
+# exit status must be 1; with only passing checks it must be 0.  A check
+# that outlives CHECK_TIMEOUT is killed and counted as failed.
 set -eu
 
 me=check_make
@@ -29,4 +30,11 @@ rc=0
 sh "$runner" 'true' 'echo fine' >"$tmp/out" 2>&1 || rc=$?
 [ "$rc" = 0 ] || fail "exit status $rc with no failure, expected 0"
 expect 'check: all 2 checks passed'
+
+rc=0
+CHECK_TIMEOUT=1 sh "$runner" 'sleep 60' 'echo after' >"$tmp/out" 2>&1 || rc=$?
+[ "$rc" = 1 ] || fail "exit status $rc after a hung check, expected 1"
+expect 'check: timed out after 1s: sleep 60'
+expect 'after'
+expect 'FAILED (exit 124): sleep 60'
 echo "$me: ok"

@@ -28,7 +28,9 @@ static inline json_t *t_sched_json(const char *args)
 	json_t *out;
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), "%s sched %s", t_cli_path(), args);
+	/* A hung command would outlive the test's own timeout (Criterion
+	 * kills the test, not what it started): coreutils' timeout bounds it. */
+	snprintf(cmd, sizeof(cmd), "timeout 30 %s sched %s", t_cli_path(), args);
 	f = popen(cmd, "r");
 	cr_assert_not_null(f, "popen %s", cmd);
 	out = json_loadf(f, 0, &jerr);

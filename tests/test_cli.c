@@ -15,6 +15,10 @@
 #include <unistd.h>
 
 #include "helpers_json.h"
+#include "timeout.h"
+
+TestSuite(cli, .timeout = T_TIMEOUT);
+TestSuite(report, .timeout = T_TIMEOUT);
 
 #define WL "examples/workloads/"
 

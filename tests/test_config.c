@@ -13,6 +13,9 @@
 
 #include "expect.h"
 #include "multios/config.h"
+#include "timeout.h"
+
+TestSuite(config, .timeout = T_TIMEOUT);
 
 /* Same rule as src/config.c: more host stack under AddressSanitizer. */
 #if defined(__has_feature)

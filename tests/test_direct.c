@@ -10,6 +10,9 @@
 
 #include "helpers.h"
 #include "kernel_int.h"
+#include "timeout.h"
+
+TestSuite(direct_yield, .timeout = T_TIMEOUT);
 
 /* Yielders, computers, sleepers, spawners and waiters at two levels, so
  * that yields meet due timers, preemptions, slices and other requests. */
@@ -76,8 +79,11 @@ static void same_run(const char *policy, mos_time_t switch_cost)
 
 Test(direct_yield, same_trace_as_the_run_loop_under_every_policy)
 {
-	for (const char *const *name = mos_sched_policies(); *name; name++)
+	size_t n = 0;
+
+	for (const char *const *name = mos_sched_policies(); *name; name++, n++)
 		same_run(*name, 0);
+	cr_assert_eq(n, 12);
 }
 
 /* With a switch cost every switch needs the run loop: none is direct. */
@@ -110,10 +116,16 @@ Test(direct_yield, one_host_switch_per_switch)
 
 /*
  * A direct yield runs kernel code on the yielder's stack.  Processes that
- * yield with little stack left (1 to 4 KiB above the canary), under a
- * trace observer that formats every event, must run exactly as through
- * the loop: no canary hit, no neighbour's saved context clobbered.
+ * yield with little stack left (1 to 6 KiB above the canary) must run
+ * exactly as through the loop: no canary hit, no neighbour's saved context
+ * clobbered.  Within CANARY_NEAR (kernel.c) of the canary every yield goes
+ * through the loop; well above it they go direct, next to the canary.  A
+ * trace observer (which formats every event, and may need more stack than
+ * the direct path allows) turns direct yields off: with one, no yield goes
+ * direct at any depth, and the observer runs on the kernel's stack.
  */
+#define CANARY_NEAR 4096
+
 static size_t headroom;
 
 static void observer(void *ud, const mos_trace_event_t *ev)
@@ -148,8 +160,10 @@ static int deep_main(mos_proc_t *self, int argc, char **argv)
 	return 0;
 }
 
-static uint64_t deep_run(bool by_steps, bool observe, uint32_t *signaled)
+static uint64_t deep_run(bool by_steps, bool observe, uint32_t *signaled,
+			 uint64_t *host_switches)
 {
+	mos_kernel_stats_t st;
 	mos_config_t cfg;
 	mos_kernel_t *k;
 	mos_pid_t pid[40];
@@ -173,22 +187,35 @@ static uint64_t deep_run(bool by_steps, bool observe, uint32_t *signaled)
 	for (int i = 0; i < 40; i++)
 		*signaled += MOS_WIFSIGNALED(t_info(k, pid[i]).exit_status);
 	hash = mos_trace_hash(k);
+	cr_assert_eq(mos_kernel_stats(k, &st), 0);
+	*host_switches = st.host_switches;
 	mos_kernel_destroy(k);
 	return hash;
 }
 
 Test(direct_yield, deep_stacks_and_an_observer)
 {
-	for (headroom = 1024; headroom <= 4608; headroom += 512) {
+	size_t n = 0;
+
+	for (headroom = 1024; headroom <= 6144; headroom += 512, n++) {
 		for (int observe = 0; observe < 2; observe++) {
 			uint32_t sa, sb;
-			uint64_t a = deep_run(false, observe, &sa);
-			uint64_t b = deep_run(true, observe, &sb);
+			uint64_t ha, hb;
+			uint64_t a = deep_run(false, observe, &sa, &ha);
+			uint64_t b = deep_run(true, observe, &sb, &hb);
 
 			cr_assert_eq(sa, 0, "headroom %zu: %u died", headroom, sa);
 			cr_assert_eq(sb, 0);
 			cr_assert_eq(a, b, "headroom %zu, observer %d", headroom,
 				     observe);
+			/* Fewer host switches: some yields went direct. */
+			if (observe || headroom <= CANARY_NEAR)
+				cr_assert_eq(ha, hb, "headroom %zu, observer %d: "
+					     "a direct switch", headroom, observe);
+			else if (headroom >= CANARY_NEAR + 1536)
+				cr_assert_lt(ha, hb, "headroom %zu: no direct "
+					     "switch", headroom);
 		}
 	}
+	cr_assert_eq(n, 11);
 }

@@ -4,7 +4,8 @@
  *
  * Each Criterion test runs in its own process.  Fiber tests loop over every
  * compiled-in backend (mos__ctx_backend_names), so a new backend is tested
- * by being listed.  Nothing here waits on wall time.
+ * by being listed.  Nothing here waits on wall time but the realtime
+ * clock's pacing test (100 ms).
  */
 #include <criterion/criterion.h>
 #include <fenv.h>
@@ -16,10 +17,19 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <uv.h>
+
 #include "sim/hal/clock.h"
 #include "sim/hal/ctx.h"
 #include "sim/hal/stack.h"
 #include "sim/hal/timer.h"
+#include "timeout.h"
+
+TestSuite(hal_stack, .timeout = T_TIMEOUT);
+TestSuite(hal_fiber, .timeout = T_TIMEOUT);
+TestSuite(hal_ctx, .timeout = T_TIMEOUT);
+TestSuite(hal_timer, .timeout = T_TIMEOUT);
+TestSuite(hal_clock, .timeout = T_TIMEOUT);
 
 /* ------------------------------------------------------------------ stacks */
 
@@ -499,10 +509,22 @@ Test(hal_fiber, create_rejects_bad_arguments)
 	rig_close(&r);
 }
 
+/* What "auto" must resolve to when MOS_CTX does not name a backend: the
+ * first compiled in, asm on x86-64 Linux. */
+static const char *best_backend(void)
+{
+#if defined(__x86_64__) && defined(__linux__)
+	return "asm";
+#else
+	return "ucontext";
+#endif
+}
+
 Test(hal_ctx, backend_lookup)
 {
 	const char *const *names = mos__ctx_backend_names();
 	const mos_ctx_backend_t *u = mos__ctx_backend_find("ucontext");
+	const char *env = getenv("MOS_CTX");
 	size_t n = 0;
 
 	cr_assert_not_null(u);
@@ -510,23 +532,44 @@ Test(hal_ctx, backend_lookup)
 	cr_assert_not_null(u->make);
 	cr_assert_not_null(u->swap);
 	cr_assert_null(mos__ctx_backend_find("nope"));
+	cr_assert_null(mos__ctx_backend_find("bogus"));
+	cr_assert_null(mos__ctx_backend_find(""));
 	cr_assert_null(mos__ctx_backend_find(NULL));
-	cr_assert_not_null(mos__ctx_backend_find("auto"));
+	/* The suite runs under MOS_CTX=asm, =ucontext or none: "auto" is
+	 * what the environment asks for, else the best. */
+	cr_assert_str_eq(mos__ctx_backend_find("auto")->name,
+			 env && mos__ctx_backend_find(env) &&
+				 strcmp(env, "auto") != 0
+			 ? env : best_backend());
 	for (; names[n]; n++)
 		cr_assert_str_eq(mos__ctx_backend_find(names[n])->name, names[n]);
-	cr_assert_geq(n, 1);
+	cr_assert_str_eq(names[0], best_backend());
+#if defined(__x86_64__) && defined(__linux__)
+	cr_assert_eq(n, 2);
+	cr_assert_str_eq(names[1], "ucontext");
+#else
+	cr_assert_eq(n, 1);
+#endif
 }
 
 Test(hal_ctx, auto_honours_mos_ctx)
 {
 	cr_assert_eq(setenv("MOS_CTX", "ucontext", 1), 0);
-	cr_assert_eq(mos__ctx_backend_find("auto"),
-		     mos__ctx_backend_find("ucontext"));
+	cr_assert_str_eq(mos__ctx_backend_find("auto")->name, "ucontext");
+	cr_assert_eq(setenv("MOS_CTX", best_backend(), 1), 0);
+	cr_assert_str_eq(mos__ctx_backend_find("auto")->name, best_backend());
+	/* An unknown MOS_CTX falls back to the best, as does "auto". */
 	cr_assert_eq(setenv("MOS_CTX", "bogus", 1), 0);
-	cr_assert_not_null(mos__ctx_backend_find("auto"),
-			   "an unknown MOS_CTX falls back to the best");
+	cr_assert_str_eq(mos__ctx_backend_find("auto")->name, best_backend());
 	cr_assert_eq(setenv("MOS_CTX", "auto", 1), 0);
-	cr_assert_not_null(mos__ctx_backend_find("auto"));
+	cr_assert_str_eq(mos__ctx_backend_find("auto")->name, best_backend());
+	cr_assert_eq(setenv("MOS_CTX", "", 1), 0);
+	cr_assert_str_eq(mos__ctx_backend_find("auto")->name, best_backend());
+	/* MOS_CTX only steers "auto". */
+	cr_assert_eq(setenv("MOS_CTX", "ucontext", 1), 0);
+	cr_assert_str_eq(mos__ctx_backend_find(best_backend())->name,
+			 best_backend());
+	cr_assert_null(mos__ctx_backend_find("bogus"));
 }
 
 /* ------------------------------------------------------------------ timers */
@@ -750,5 +793,44 @@ Test(hal_clock, virtual_never_waits)
 
 Test(hal_clock, realtime_paces_fast_speed_promptly, .timeout = 10)
 {
+	uint64_t t0 = uv_hrtime();
+
 	clock_run("realtime");
+	/* 3 virtual s at 1e9: 3 ns of wall time, however busy the host. */
+	cr_assert_lt(uv_hrtime() - t0, 2 * MOS_SEC);
+}
+
+/*
+ * Pacing, measured with the clock the backend paces against: 1 virtual
+ * second at speed 10 must take at least 100 ms of wall time (advance never
+ * returns early, and the wall anchor is taken at the first advance, after
+ * t0), in two steps the second of which is paced from the same anchor.
+ * The upper bound only catches pacing gone wild (a speed ignored, a lag
+ * made up twice): a loaded host may be late, by far less than seconds.
+ * The virtual clock, given the same jumps, does not wait.
+ */
+static uint64_t paced_ns(const char *name, double speed)
+{
+	const mos_clock_backend_t *c = mos__clock_backend_find(name);
+	uint64_t t0;
+	void *st;
+
+	cr_assert_eq(c->open(&st, speed), 0);
+	t0 = uv_hrtime();
+	cr_assert_eq(c->advance(st, 0, 0), 0);
+	cr_assert_eq(c->advance(st, 0, 500 * MOS_MSEC), 0);
+	cr_assert_eq(c->advance(st, 500 * MOS_MSEC, MOS_SEC), 0);
+	t0 = uv_hrtime() - t0;
+	c->close(st);
+	return t0;
+}
+
+Test(hal_clock, realtime_paces_against_wall_time)
+{
+	uint64_t rt = paced_ns("realtime", 10.0);
+	uint64_t v = paced_ns("virtual", 10.0);
+
+	cr_assert_geq(rt, 100 * MOS_MSEC, "%llu ns", (unsigned long long)rt);
+	cr_assert_lt(rt, 5 * MOS_SEC, "%llu ns", (unsigned long long)rt);
+	cr_assert_lt(v, 50 * MOS_MSEC, "%llu ns", (unsigned long long)v);
 }

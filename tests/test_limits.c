@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(limits, .timeout = T_TIMEOUT);
 
 /* Acceptance (performance issue) 3: max_processes = 65 536, init included,
  * with the default configuration on a stock kernel (vm.max_map_count

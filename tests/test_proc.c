@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(proc, .timeout = T_TIMEOUT);
 
 /* Acceptance 3a: a parent that exits before its children. */
 Test(proc, orphans_go_to_init_and_end_defunct)
@@ -215,9 +218,24 @@ Test(proc, list_is_ascending_and_sized)
 		t_spawn(k, T_ARGV("idle"));
 	cr_assert_eq(mos_process_list(k, NULL, 0, &n), 0);
 	cr_assert_eq(n, 6);
+	for (size_t i = 0; i < 8; i++)
+		pids[i] = -1;
+	n = 0;
 	cr_assert_eq(mos_process_list(k, pids, 8, &n), 0);
-	for (size_t i = 0; i < n; i++)
+	cr_assert_eq(n, 6);
+	for (size_t i = 0; i < 6; i++)
 		cr_assert_eq(pids[i], (mos_pid_t)i + 1);
+	cr_assert_eq(pids[6], -1, "wrote past the count");
+	/* A short buffer: the first cap pids, and the whole count. */
+	for (size_t i = 0; i < 8; i++)
+		pids[i] = -1;
+	n = 0;
+	cr_assert_eq(mos_process_list(k, pids, 3, &n), 0);
+	cr_assert_eq(n, 6);
+	cr_assert_eq(pids[0], 1);
+	cr_assert_eq(pids[1], 2);
+	cr_assert_eq(pids[2], 3);
+	cr_assert_eq(pids[3], -1, "wrote past cap");
 	cr_assert_eq(mos_process_list(k, NULL, 3, &n), MOS_EINVAL);
 	mos_kernel_destroy(k);
 }

@@ -2,6 +2,9 @@
  * tests/test_programs.c - the built-in programs, scripts and durations.
  */
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(programs, .timeout = T_TIMEOUT);
 
 Test(programs, durations)
 {

@@ -8,6 +8,12 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(sched_cfs, .timeout = T_TIMEOUT);
+TestSuite(sched_lottery, .timeout = T_TIMEOUT);
+TestSuite(sched_stride, .timeout = T_TIMEOUT);
+TestSuite(sched_fair, .timeout = T_TIMEOUT);
 
 #define US(x) ((mos_time_t)(x) * MOS_USEC)
 

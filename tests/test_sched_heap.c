@@ -9,6 +9,10 @@
 #include <string.h>
 
 #include "kernel_int.h"
+#include "timeout.h"
+
+TestSuite(sched_heap, .timeout = T_TIMEOUT);
+TestSuite(sched_likely_next, .timeout = T_TIMEOUT);
 
 /* A deterministic generator for the random operations (not the library's). */
 static uint64_t lcg(uint64_t *s)

@@ -19,6 +19,9 @@
 
 #include "expect.h"
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(sched_mlfq, .timeout = T_TIMEOUT);
 
 #define MAX_JOBS 8
 

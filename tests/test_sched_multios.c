@@ -2,6 +2,9 @@
  * tests/test_sched_multios.c - the default policy's rules at exact times.
  */
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(sched_multios, .timeout = T_TIMEOUT);
 
 static mos_pid_t spawn_at(mos_kernel_t *k, mos_priority_t prio,
 			  mos_prio_class_t cls, const char *const *argv)

@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(posix, .timeout = T_TIMEOUT);
 
 #ifndef TEST_DATA_DIR
 #define TEST_DATA_DIR "tests/data"

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(syscall, .timeout = T_TIMEOUT);
 
 typedef struct probe {
 	mos_pid_t pid, ppid, child;
@@ -101,26 +104,51 @@ static int spawner_main(mos_proc_t *self, int argc, char **argv)
 	mos_pid_t *order = mos_sys_state(self);
 	(void)argc;
 	(void)argv;
-	/* A High child preempts this Normal parent as soon as it exists. */
+	/* A Normal child: it preempts a parent of lower priority as soon as
+	 * it exists, not a parent of higher priority. */
 	mos_sys_create_process(self, MOS_PRIO_NORMAL, T_ARGV("cpu", "1ms"), NULL);
 	order[0] = (mos_pid_t)(mos_sys_now(self) / MOS_MSEC);
 	return 0;
+}
+
+/* Events 3 and 4 of the trace (after init's wait, the parent's create
+ * and dispatch): the child's creation, then what the parent did next. */
+static void expect_after_spawn(mos_kernel_t *k, mos_pid_t parent,
+			       mos_proc_state_t parent_to, mos_cause_t why,
+			       size_t total)
+{
+	mos_trace_event_t ev;
+	size_t n = 0;
+
+	cr_assert_eq(mos_trace_get(k, 3, &ev, &n), 0);
+	cr_assert_eq(n, total);
+	cr_assert_eq(ev.time, 0);
+	cr_assert_eq(ev.pid, parent + 1);
+	cr_assert_eq(ev.from, MOS_STATE_NEW);
+	cr_assert_eq(ev.to, MOS_STATE_READY);
+	cr_assert_eq(ev.cause, MOS_CAUSE_CREATE);
+	cr_assert_eq(mos_trace_get(k, 4, &ev, NULL), 0);
+	cr_assert_eq(ev.time, 0);
+	cr_assert_eq(ev.pid, parent);
+	cr_assert_eq(ev.from, MOS_STATE_RUNNING);
+	cr_assert_eq(ev.to, parent_to, "%s", mos_state_name(ev.to));
+	cr_assert_eq(ev.cause, why, "%s", mos_cause_name(ev.cause));
 }
 
 Test(syscall, spawn_is_a_preemption_point)
 {
 	mos_kernel_t *k = t_kernel(NULL);
 	mos_pid_t order[1] = {-1}, pid;
-	mos_trace_event_t ev;
-	size_t n;
 
 	cr_assert_eq(mos_program_register(k, "spawner", spawner_main), 0);
 	cr_assert_eq(t_spawn_ex(k, 0, MOS_PRIO_HIGH, MOS_CLASS_SYSTEM,
 				T_ARGV("spawner"), order, &pid), 0);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
-	/* Same priority child: no preemption, parent goes on at t=0. */
+	/* High parent, Normal child: no preemption, the parent goes on and
+	 * exits at 0. */
 	cr_assert_eq(order[0], 0);
-	cr_assert_eq(mos_trace_get(k, 0, &ev, &n), 0);
+	expect_after_spawn(k, pid, MOS_STATE_TERMINATED, MOS_CAUSE_EXIT, 11);
+	cr_assert_eq(t_info(k, pid).times.involuntary_switches, 0);
 	mos_kernel_destroy(k);
 
 	k = t_kernel(NULL);
@@ -131,15 +159,102 @@ Test(syscall, spawn_is_a_preemption_point)
 	/* System-class Low parent makes a Normal child: it runs first, and
 	 * the parent only resumes at 1 ms. */
 	cr_assert_eq(order[0], 1);
+	expect_after_spawn(k, pid, MOS_STATE_READY, MOS_CAUSE_PREEMPT, 13);
 	cr_assert_eq(t_info(k, pid).times.involuntary_switches, 1);
 	mos_kernel_destroy(k);
 }
 
+/*
+ * The host API is for the host: called from inside a running program (on
+ * the program's own kernel) every call that would move time or change the
+ * process table is refused with MOS_EINVAL and changes nothing.
+ */
+typedef struct host_calls {
+	mos_kernel_t *k;
+	mos_pid_t victim;      /* a live process the calls aim at */
+	bool call;             /* make the calls (false: the control run) */
+	int rc_run, rc_step, rc_create, rc_term, rc_kill, rc_susp, rc_resume;
+	int progressed;        /* left alone by the refused step */
+	mos_pid_t created;     /* left alone by the refused create */
+} host_calls_t;
+
+static int host_caller_main(mos_proc_t *self, int argc, char **argv)
+{
+	host_calls_t *h = mos_sys_state(self);
+	mos_process_spec_t spec;
+
+	(void)argc;
+	(void)argv;
+	mos_sys_compute(self, MS(1));
+	if (h->call) {
+		mos_process_spec_init(&spec);
+		spec.command = T_ARGV("cpu", "1ms");
+		h->rc_run = mos_kernel_run(h->k, MOS_TIME_NEVER);
+		h->rc_step = mos_kernel_step(h->k, &h->progressed);
+		h->rc_create = mos_process_create(h->k, &spec, &h->created);
+		h->rc_term = mos_process_terminate(h->k, h->victim, false);
+		h->rc_kill = mos_process_terminate(h->k, h->victim, true);
+		h->rc_susp = mos_process_suspend(h->k, h->victim);
+		h->rc_resume = mos_process_resume(h->k, h->victim);
+	}
+	mos_sys_compute(self, MS(1));
+	return 0;
+}
+
+/* Run the caller beside a 3 ms victim, by mos_kernel_run or by steps. */
+static uint64_t host_calls_run(host_calls_t *h, bool by_steps)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_process_info_t in;
+	mos_pid_t caller;
+	int progressed = 1;
+	size_t n;
+	uint64_t hash;
+
+	h->k = k;
+	h->progressed = 42;
+	h->created = -7;
+	cr_assert_eq(mos_program_register(k, "caller", host_caller_main), 0);
+	cr_assert_eq(t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_USER,
+				T_ARGV("caller"), h, &caller), 0);
+	h->victim = t_spawn(k, T_ARGV("cpu", "3ms"));
+	if (by_steps)
+		while (progressed)
+			cr_assert_eq(mos_kernel_step(k, &progressed), 0);
+	else
+		cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	/* Both ran to the end, no third process was made. */
+	cr_assert_eq(mos_kernel_now(k), MS(5));
+	cr_assert_eq(MOS_WEXITSTATUS(t_info(k, caller).exit_status), 0);
+	cr_assert(MOS_WIFEXITED(t_info(k, h->victim).exit_status));
+	cr_assert_eq(t_info(k, h->victim).times.cpu_user, MS(3));
+	cr_assert_eq(mos_process_get_info(k, h->victim + 1, &in),
+		     MOS_EPROCNOTFOUND);
+	cr_assert_eq(mos_process_history(k, NULL, 0, &n), 0);
+	cr_assert_eq(n, 2);
+	hash = mos_trace_hash(k);
+	mos_kernel_destroy(k);
+	return hash;
+}
+
 Test(syscall, host_calls_refused_inside_run)
 {
-	/* mos_kernel_run from inside a program is refused. */
-	mos_kernel_t *k = t_kernel(NULL);
+	for (int by_steps = 0; by_steps < 2; by_steps++) {
+		host_calls_t quiet = {.call = false}, h = {.call = true};
+		uint64_t want = host_calls_run(&quiet, by_steps);
+
+		cr_assert_eq(host_calls_run(&h, by_steps), want,
+			     "the refused calls changed the run");
+		cr_assert_eq(h.rc_run, MOS_EINVAL);
+		cr_assert_eq(h.rc_step, MOS_EINVAL);
+		cr_assert_eq(h.progressed, 42);
+		cr_assert_eq(h.rc_create, MOS_EINVAL);
+		cr_assert_eq(h.created, -7);
+		cr_assert_eq(h.rc_term, MOS_EINVAL);
+		cr_assert_eq(h.rc_kill, MOS_EINVAL);
+		cr_assert_eq(h.rc_susp, MOS_EINVAL);
+		cr_assert_eq(h.rc_resume, MOS_EINVAL);
+	}
 	cr_assert_eq(mos_kernel_run(NULL, 0), MOS_EINVAL);
 	cr_assert_eq(mos_kernel_step(NULL, NULL), MOS_EINVAL);
-	mos_kernel_destroy(k);
 }

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(trace, .timeout = T_TIMEOUT);
 
 static const struct { mos_proc_state_t from, to; mos_cause_t cause; mos_time_t t; }
 cpu_then_exit[] = {

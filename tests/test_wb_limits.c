@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "timeout.h"
+
+TestSuite(wb_limits, .timeout = T_TIMEOUT);
 
 #define P(name, extra) "{\"name\":\"" name "\"," extra "}"
 #define WL(policy, procs) \

@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "helpers_json.h"
+#include "timeout.h"
+
+TestSuite(workbench, .timeout = T_TIMEOUT);
 
 /* The textbook cases in tests/data/cases/; MOS_CASES_DIR points the same
  * test at another folder of cases in that format. */

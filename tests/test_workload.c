@@ -12,6 +12,9 @@
 
 #include "expect.h"
 #include "multios/sched.h"
+#include "timeout.h"
+
+TestSuite(workload, .timeout = T_TIMEOUT);
 
 #ifndef TEST_CASES_DIR
 #define TEST_CASES_DIR "tests/data/cases"
