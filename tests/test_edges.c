@@ -4,8 +4,9 @@
  * mutant that changed one of them left the rest of the suite green.
  */
 #include "strength.h"
+#include "timeout.h"
 
-TestSuite(edges, .timeout = 30);
+TestSuite(edges, .timeout = T_TIMEOUT);
 
 /* Linux's sched_prio_to_weight (kernel/sched/core.c), nice -20 first:
  * the source, copied independently of src/sched/cfs.c. */

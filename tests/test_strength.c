@@ -10,8 +10,9 @@
  */
 #include "kernel_int.h"
 #include "strength.h"
+#include "timeout.h"
 
-TestSuite(strength, .timeout = 30);
+TestSuite(strength, .timeout = T_TIMEOUT);
 
 /* ---- yield ---------------------------------------------------------------- */
 

@@ -8,8 +8,9 @@
  * each test fails under the single-line fault its comment names.
  */
 #include "strength.h"
+#include "timeout.h"
 
-TestSuite(strength_sched, .timeout = 30);
+TestSuite(strength_sched, .timeout = T_TIMEOUT);
 
 /* ---- multios: a preempted process keeps the head of its level ----------------- */
 
