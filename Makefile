@@ -131,7 +131,7 @@ check: deps
 # Every check runs even when an earlier one fails; a summary at the end
 # names the failures, and the target fails if any did.
 CHECKS := \
-	'MOS_CLI=$(CLI) $(TESTS) --jobs 2' \
+	'MOS_CLI=$(CLI) sh tests/run_suite.sh $(TESTS) --jobs 2' \
 	'sh tests/check_timeouts.sh --selftest' \
 	'sh tests/check_timeouts.sh' \
 	'sh tests/check_make.sh' \
