@@ -35,8 +35,9 @@ reads out of bounds is killed there (--no-san skips this).
 
 Equivalent mutants (ones no test can kill, because the program behaves
 the same) are listed once in tests/mutation-equivalent.jsonl, one JSON
-object per line: {"file", "op", "orig", "mutant", "reason"}, where orig
-and mutant are the whole line before and after, stripped of surrounding
+object per line: {"file", "op", "orig", "mutant", "reason"} and, for a
+line that occurs more than once, "prev": the nearest non-blank line
+above it; orig, mutant and prev are whole lines stripped of surrounding
 blanks.  Matching by text, not line number, keeps the list valid while
 the file around the line changes; an entry that no longer matches any
 mutant is reported as stale.
@@ -210,8 +211,10 @@ def enumerate_mutants(root, files):
                 ident = f"{f}:{no}:{col + 1}:{op}"
                 if mutants and mutants[-1]["id"].split("#")[0] == ident:
                     ident += "#2"  # n + 1 and n - 1 of one literal
+                prev = next((raw[i].strip() for i in range(no - 2, -1, -1)
+                             if raw[i].strip()), "")
                 mutants.append({
-                    "id": ident, "file": f, "line": no,
+                    "id": ident, "_prev": prev, "file": f, "line": no,
                     "col": col + 1, "op": op, "orig": orig.strip(),
                     "mutant": new_line.strip(), "_new": new_line,
                 })
@@ -223,6 +226,15 @@ def sample(mutants, count, seed):
         return hashlib.sha256(f"{seed}:{m['id']}:{m['mutant']}".encode()).hexdigest()
     chosen = sorted(mutants, key=rank)[:count]
     return sorted(chosen, key=lambda m: (m["file"], m["line"], m["col"], m["op"], m["mutant"]))
+
+
+def matches(e, m):
+    """Whether equivalent-list entry e names mutant m: same file, operator
+    and line before and after, and the same line above it when e gives
+    one ("prev": for lines such as "return 0;" that occur many times)."""
+    return (e["file"], e["op"], e["orig"], e["mutant"]) == \
+        (m["file"], m["op"], m["orig"], m["mutant"]) and \
+        e.get("prev", m["_prev"]) == m["_prev"]
 
 
 def load_equivalents(path):
@@ -397,8 +409,7 @@ def main():
     used = set()
     for m in chosen:
         for e in equivs:
-            if (e["file"], e["op"], e["orig"], e["mutant"]) == \
-               (m["file"], m["op"], m["orig"], m["mutant"]):
+            if matches(e, m):
                 m["equivalent"] = e["reason"]
                 used.add(e["_line"])
     if args.list:
@@ -477,8 +488,7 @@ def main():
                   f"{r['orig']}  ->  {r['mutant']}", file=sys.stderr)
     stale = [e for e in equivs if e["_line"] not in used and
              any(m["file"] == e["file"] for m in every) and
-             not any((m["file"], m["op"], m["orig"], m["mutant"]) ==
-                     (e["file"], e["op"], e["orig"], e["mutant"]) for m in every)]
+             not any(matches(e, m) for m in every)]
     for e in stale:
         print(f"  stale: {EQUIV_FILE}:{e['_line']} matches no mutant of {e['file']}",
               file=sys.stderr)

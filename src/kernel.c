@@ -404,17 +404,10 @@ int mos_kernel_run(mos_kernel_t *k, mos_time_t until)
 	while (step(k, until))
 		;
 	k->direct = false;
-	if (k->out_of_time) {
-		k->in_run = false;
-		return MOS_ERANGE;
-	}
-	if (until != MOS_TIME_NEVER && k->now < until) {
-		k->stats.idle += until - k->now;
-		k->last_ran_pid = 0;
-		advance(k, until);
-	}
+	/* step() ends a run only at `until` (its idle branch advances there),
+	 * out of time, or, for a run to MOS_TIME_NEVER, with nothing left. */
 	k->in_run = false;
-	return 0;
+	return k->out_of_time ? MOS_ERANGE : 0;
 }
 
 int mos_kernel_step(mos_kernel_t *k, int *progressed)

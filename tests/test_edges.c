@@ -6,6 +6,8 @@
 #include "strength.h"
 #include "timeout.h"
 
+#include <string.h>
+
 TestSuite(edges, .timeout = T_TIMEOUT);
 
 /* Linux's sched_prio_to_weight (kernel/sched/core.c), nice -20 first:
@@ -78,4 +80,27 @@ Test(edges, cfs_nice_clamps_to_its_range)
 	cr_expect_eq(first_slice(-1000), top);
 	cr_expect_eq(first_slice(20), bottom);
 	cr_expect_eq(first_slice(1000), bottom);
+}
+
+/* The kernel's accessors refuse what they cannot use, and change nothing. */
+Test(edges, kernel_accessors_with_null)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_kernel_stats_t st;
+	int progressed = 7;
+
+	memset(&st, 0xa5, sizeof(st));
+	cr_expect_eq(mos_kernel_now(NULL), 0);
+	cr_expect_null(mos_kernel_config(NULL));
+	cr_expect_eq(mos_kernel_stats(NULL, &st), MOS_EINVAL);
+	cr_expect_eq(st.live_processes, 0xa5a5a5a5u,
+		     "a refused call wrote *st");
+	cr_expect_eq(mos_kernel_stats(k, NULL), MOS_EINVAL);
+	cr_expect_eq(mos_kernel_run(NULL, MOS_TIME_NEVER), MOS_EINVAL);
+	cr_expect_eq(mos_kernel_step(NULL, &progressed), MOS_EINVAL);
+	cr_expect_eq(progressed, 7);
+	cr_assert_eq(mos_kernel_stats(k, &st), 0);
+	cr_expect_eq(st.live_processes, 1); /* init */
+	cr_expect_eq(mos_kernel_now(k), 0);
+	mos_kernel_destroy(k);
 }

@@ -503,3 +503,101 @@ Test(strength, terminate_is_a_preemption_point_at_that_instant)
 	cr_assert_eq(iv.times.reaped, MS(1));
 	mos_kernel_destroy(k);
 }
+
+/*
+ * The same scene, one mos_kernel_step at a time: the step in which S
+ * creates H ends with S already preempted (Ready, "preempt@1"), not
+ * Running with a preemption pending for the next step.
+ * Fault: the requeue of a process that stopped at a preemption point
+ * deleted (the next step would do it, so a whole run looks the same).
+ */
+Test(strength, preemption_point_requeues_within_its_step)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	scene_t sc = {0};
+	mos_pid_t s = t_start(k, "spawner", spawner_main, MOS_PRIO_LOW,
+			      MOS_CLASS_SYSTEM, &sc);
+	mos_process_info_t in;
+	char buf[512];
+	int progressed = 1, steps = 0;
+
+	while (mos_process_get_info(k, 4, &in) == MOS_EPROCNOTFOUND) {
+		cr_assert(progressed && ++steps < 100, "H never created");
+		cr_assert_eq(mos_kernel_step(k, &progressed), 0);
+	}
+	cr_assert_eq(mos_kernel_now(k), MS(1));
+	cr_assert_eq(t_info(k, s).state, MOS_STATE_READY);
+	cr_assert_str_eq(T_HISTORY(k, s, buf), "create@0 dispatch@0 preempt@1");
+	mos_kernel_destroy(k);
+}
+
+/* A script that yields three times, then exits. */
+#define YIELDER "[{\"repeat\":3,\"steps\":[{\"yield\":true}]}]"
+
+/*
+ * A step does one event, even after a run: two yielders created after
+ * mos_kernel_run returned take one dispatch per step, as on a kernel
+ * that never ran.  Fault: the run leaves direct yields on (a step would
+ * then pass the CPU from yielder to yielder on their own stacks).
+ */
+Test(strength, step_after_run_does_one_event)
+{
+	mos_kernel_t *ran = t_kernel(NULL), *fresh = t_kernel(NULL);
+	int p1 = 1, p2 = 1;
+
+	cr_assert_eq(mos_kernel_run(ran, MOS_TIME_NEVER), 0);
+	for (int i = 0; i < 2; i++) {
+		t_spawn(ran, T_ARGV("script", YIELDER));
+		t_spawn(fresh, T_ARGV("script", YIELDER));
+	}
+	for (int i = 0; p1 || p2; i++) {
+		cr_assert_lt(i, 100);
+		cr_assert_eq(mos_kernel_step(ran, &p1), 0);
+		cr_assert_eq(mos_kernel_step(fresh, &p2), 0);
+		cr_assert_eq(p1, p2, "step %d", i);
+		cr_assert_eq(mos_trace_total(ran), mos_trace_total(fresh),
+			     "step %d: %llu events after a run, %llu without", i,
+			     (unsigned long long)mos_trace_total(ran),
+			     (unsigned long long)mos_trace_total(fresh));
+	}
+	cr_assert_eq(mos_trace_hash(ran), mos_trace_hash(fresh));
+	mos_kernel_destroy(ran);
+	mos_kernel_destroy(fresh);
+}
+
+/* Up to 4096 arguments and 4096 environment entries; one more is
+ * refused, and uses up no pid. */
+Test(strength, argument_and_environment_counts)
+{
+	enum { MAX = 4096 };
+	static char envbuf[MAX + 1][16];
+	static const char *argv[MAX + 2], *envp[MAX + 2];
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_process_spec_t spec;
+	mos_pid_t pid = 0;
+
+	argv[0] = "idle";
+	for (int i = 1; i <= MAX; i++)
+		argv[i] = "x";
+	for (int i = 0; i <= MAX; i++) {
+		snprintf(envbuf[i], sizeof(envbuf[i]), "K%d=1", i);
+		envp[i] = envbuf[i];
+	}
+	mos_process_spec_init(&spec);
+	spec.command = argv;
+	argv[MAX + 1] = NULL; /* 4097 arguments: idle takes none, but the
+				 count is checked first */
+	cr_assert_eq(mos_process_create(k, &spec, &pid), MOS_EINVAL);
+	argv[1] = NULL;
+	spec.environment = envp;
+	envp[MAX] = NULL; /* 4096 entries */
+	cr_assert_eq(mos_process_create(k, &spec, &pid), 0);
+	cr_assert_eq(pid, 2);
+	envp[MAX] = envbuf[MAX]; /* 4097 */
+	envp[MAX + 1] = NULL;
+	cr_assert_eq(mos_process_create(k, &spec, &pid), MOS_EINVAL);
+	spec.environment = NULL;
+	cr_assert_eq(mos_process_create(k, &spec, &pid), 0);
+	cr_assert_eq(pid, 3);
+	mos_kernel_destroy(k);
+}
