@@ -601,3 +601,73 @@ Test(strength, argument_and_environment_counts)
 	cr_assert_eq(pid, 3);
 	mos_kernel_destroy(k);
 }
+
+static int cmp_pid_asc(const void *a, const void *b)
+{
+	mos_pid_t x = *(const mos_pid_t *)a, y = *(const mos_pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * A table of 64 slots filled with pids in scrambled order (the counter
+ * set before each create, white box, as after many wrap-arounds): every
+ * short buffer gets exactly the smallest pids, ascending.
+ * Faults: any slip in the selection of the smallest (the max-heap's
+ * sifts).
+ */
+Test(strength, list_short_buffers_get_the_smallest)
+{
+	enum { N = 60 };
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	mos_pid_t want[N + 1], got[N + 2];
+	size_t n = 0, count = 0;
+
+	mos_config_default(&cfg);
+	cfg.max_processes = 64;
+	cfg.max_service_processes = 1;
+	k = t_kernel(&cfg);
+	want[n++] = 1;
+	for (int i = 0; n < N; i++) {
+		k->pids.next = 2 + (mos_pid_t)((i * 7919) % 100000);
+		want[n++] = t_spawn(k, T_ARGV("idle"));
+	}
+	qsort(want, n, sizeof(*want), cmp_pid_asc);
+	for (size_t cap = 0; cap <= n + 1; cap++) {
+		for (size_t i = 0; i < N + 2; i++)
+			got[i] = -7;
+		cr_assert_eq(mos_process_list(k, cap ? got : NULL, cap, &count), 0);
+		cr_assert_eq(count, n);
+		for (size_t i = 0; i < cap && i < n; i++)
+			cr_assert_eq(got[i], want[i], "cap %zu: [%zu] = %d, want %d",
+				     cap, i, got[i], want[i]);
+		for (size_t i = cap < n ? cap : n; i < N + 2; i++)
+			cr_assert_eq(got[i], -7, "cap %zu: wrote [%zu]", cap, i);
+	}
+	mos_kernel_destroy(k);
+}
+
+/* get_info reports the scheduling attributes a process was created with;
+ * tickets 0 means the default, 100. */
+Test(strength, info_reports_sched_attributes)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_sched_attr_t attr = {0};
+	mos_process_info_t in;
+
+	in = t_info(k, t_spawn_attr(k, &attr, 0, T_ARGV("idle")));
+	cr_expect_eq(in.sched.tickets, 100);
+	cr_expect_eq(in.sched.rank, 0);
+	attr.rank = -3;
+	attr.tickets = 7;
+	attr.period = MS(10);
+	attr.deadline = MS(8);
+	attr.burst = MS(2);
+	in = t_info(k, t_spawn_attr(k, &attr, 0, T_ARGV("idle")));
+	cr_expect_eq(in.sched.rank, -3);
+	cr_expect_eq(in.sched.tickets, 7);
+	cr_expect_eq(in.sched.period, MS(10));
+	cr_expect_eq(in.sched.deadline, MS(8));
+	cr_expect_eq(in.sched.burst, MS(2));
+	mos_kernel_destroy(k);
+}
