@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "bench.h"
-#include "kernel_int.h"
+#include "kernel/kernel_int.h"
 
 #define MAX_RUNS 64
 #define WARMUP 1000

@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "kernel_int.h"
+#include "kernel/kernel_int.h"
 
 #define MAX_RUNS 64
 

@@ -27,7 +27,7 @@
 #include <stdio.h>
 
 #include "bench.h"
-#include "kernel_int.h"
+#include "kernel/kernel_int.h"
 
 #define MAX_RUNS 64
 

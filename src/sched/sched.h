@@ -32,7 +32,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "list.h"
+#include "util/list.h"
 #include "multios/config.h"
 #include "multios/process.h"
 #include "multios/types.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel_int.h"
+#include "kernel/kernel_int.h"
 
 static const mos_sched_class_t *const policies[] = {
 	&mos__sched_multios, &mos__sched_fifo, &mos__sched_sjf,

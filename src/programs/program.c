@@ -1,5 +1,5 @@
 /*
- * src/program.c - the program registry and duration parsing.
+ * src/programs/program.c - the program registry and duration parsing.
  *
  * Programs are kept in a list sorted by name, so listing them is
  * deterministic; lookups are linear, which is fine for the few dozen
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel_int.h"
+#include "kernel/kernel_int.h"
 
 const mos_prog_entry_t *mos__program_find(const mos_kernel_t *k, const char *name)
 {

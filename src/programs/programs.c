@@ -1,5 +1,5 @@
 /*
- * src/programs.c - the built-in programs: idle, cpu, sleep, io, crash.
+ * src/programs/programs.c - the built-in programs: idle, cpu, sleep, io, crash.
  *
  * Each checks its arguments in a prepare hook, so a bad command fails at
  * create time with MOS_ECONFIG.  cpu and sleep keep their one duration in
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel_int.h"
+#include "kernel/kernel_int.h"
 
 int mos__program_script_register(mos_kernel_t *k);
 

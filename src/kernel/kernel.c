@@ -1,5 +1,5 @@
 /*
- * src/kernel.c - kernel creation and the run loop.
+ * src/kernel/kernel.c - kernel creation and the run loop.
  *
  * The run loop (DESIGN.md, "The run loop"): fire the timers due now, in
  * (time, band, sequence) order; preempt the running process if something
@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error_int.h"
+#include "util/error_int.h"
 #include "kernel_int.h"
-#include "timemath.h"
+#include "util/timemath.h"
 
 static mos_time_t tmin(mos_time_t a, mos_time_t b) { return a < b ? a : b; }
 

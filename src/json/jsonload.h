@@ -1,5 +1,5 @@
 /*
- * jsonload.h - shared walker for the library's JSON loaders.
+ * src/json/jsonload.h - shared walker for the library's JSON loaders.
  *
  * Every loader (configuration, workloads, service descriptors, scenarios)
  * reads its file with mos__json_load_file() and then walks the tree with one

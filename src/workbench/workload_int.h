@@ -1,5 +1,6 @@
 /*
- * src/workload_int.h - what the workload loader and the workbench share.
+ * src/workbench/workload_int.h - what the workload loader and the workbench
+ * share.
  *
  * A mos_workload_t may come from mos_workload_load_json or be filled in by
  * hand; both paths go through mos__workload_check before anything runs, so

@@ -1,5 +1,5 @@
 /*
- * src/kernel_int.h - the kernel object and the process control block.
+ * src/kernel/kernel_int.h - the kernel object and the process control block.
  *
  * Everything a kernel owns is reachable from struct mos_kernel: no globals.
  * Only src/ includes this file.  Fields are commented with who changes them.
@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "list.h"
-#include "rng.h"
+#include "util/list.h"
+#include "util/rng.h"
 #include "multios/multios.h"
 #include "sched/sched.h"
 #include "sim/hal/clock.h"

@@ -1,5 +1,5 @@
 /*
- * src/proc.c - the process table: pids, creation, queries.
+ * src/kernel/proc.c - the process table: pids, creation, queries.
  *
  * Pids are handed out in increasing order and looked up in O(1) through a
  * slot table indexed by pid modulo a power of two at least max_processes;

@@ -1,5 +1,6 @@
 /*
- * src/workbench.c - mos_sched_run_workload: a workload on a real kernel.
+ * src/workbench/workbench.c - mos_sched_run_workload: a workload on a real
+ * kernel.
  *
  * The workbench is not a second simulator.  It creates a kernel with the
  * chosen policy, makes each workload process a kernel process (admitted at
@@ -18,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error_int.h"
-#include "kernel_int.h"
+#include "util/error_int.h"
+#include "kernel/kernel_int.h"
 #include "workload_int.h"
 
 /* What one kernel process runs: a slice of a workload process's bursts. */
