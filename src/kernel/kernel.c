@@ -511,7 +511,7 @@ void mos_kernel_destroy(mos_kernel_t *k)
 	mos__timer_heap_fini(&k->timers);
 	mos__proc_table_fini(k);
 	mos__pcb_pool_fini(&k->pcbs);
-	mos__programs_fini(k);
+	mos__programs_free(&k->programs);
 	mos__trace_fini(&k->trace);
 	if (k->rq)
 		k->sched->fini(k->rq);

@@ -13,6 +13,7 @@
 #include "util/list.h"
 #include "util/rng.h"
 #include "multios/multios.h"
+#include "programs/programs.h"
 #include "sched/sched.h"
 #include "sim/hal/clock.h"
 #include "sim/hal/ctx.h"
@@ -39,12 +40,6 @@ typedef enum mos_wait_kind {
  * come first (not timers), then admissions, then wake-ups. */
 enum { MOS_TIMER_WAKE = 1, MOS_TIMER_ADMIT = 2 };
 enum { MOS_BAND_ADMIT = 1, MOS_BAND_WAKE = 2 };
-
-typedef struct mos_prog_entry {
-	mos_program_t def;
-	char name[64];
-	struct mos_prog_entry *next;
-} mos_prog_entry_t;
 
 struct mos_proc {
 	/* First two cache lines: what every scheduling decision touches. */
@@ -207,11 +202,6 @@ void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info);
 int mos__proc_table_init(mos_kernel_t *k);
 void mos__proc_table_fini(mos_kernel_t *k);
 int mos__proc_terminate(mos_kernel_t *k, mos_proc_t *p, int sig);
-
-/* program.c */
-const mos_prog_entry_t *mos__program_find(const mos_kernel_t *k, const char *name);
-int mos__programs_builtin(mos_kernel_t *k);
-void mos__programs_fini(mos_kernel_t *k);
 
 /* trace.c */
 int mos__trace_init(mos_trace_t *t, uint32_t cap);

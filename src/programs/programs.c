@@ -11,9 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/kernel_int.h"
-
-int mos__program_script_register(mos_kernel_t *k);
+#include "multios/multios.h"
+#include "programs.h"
 
 typedef struct args {
 	mos_time_t d[2];

@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "multios/multios.h"
 #include "util/error_int.h"
-#include "kernel/kernel_int.h"
 #include "workload_int.h"
 
 /* What one kernel process runs: a slice of a workload process's bursts. */

@@ -13,7 +13,7 @@
 #include <jansson.h>
 #include <math.h>
 
-#include "kernel/kernel_int.h"
+#include "multios/multios.h"
 
 static json_t *tick_value(mos_time_t t, mos_time_t tick)
 {
