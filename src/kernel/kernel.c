@@ -438,6 +438,11 @@ const mos_config_t *mos_kernel_config(const mos_kernel_t *k)
 	return k ? &k->cfg : NULL;
 }
 
+const char *mos_kernel_context_backend(const mos_kernel_t *k)
+{
+	return k ? k->ctx->name : NULL;
+}
+
 int mos_kernel_stats(const mos_kernel_t *k, mos_kernel_stats_t *st)
 {
 	if (!k || !st)
