@@ -139,6 +139,8 @@ CHECKS := \
 	'sh tests/check_globals.sh --selftest' \
 	'sh tests/check_globals.sh $(STATIC) $(SAN)' \
 	'sh tests/check_symbols.sh $(BUILD)/lib/libmultios.so' \
+	'sh tests/check_includes.sh --selftest' \
+	'sh tests/check_includes.sh' \
 	'CC="$(CC)" sh tests/check_install.sh $(BUILD) $(SAN)' \
 	'sh tests/check_cli.sh $(CLI)' \
 	$(foreach h,$(FUZZ_ALL),'$(BUILD)/fuzz/replay-$(h) tests/fuzz/corpus/$(h)')
