@@ -1,8 +1,17 @@
 /*
  * src/kernel/kernel_int.h - the kernel object and the process control block.
  *
+ * src/kernel/ owns the kernel object, the run loop, the process table and
+ * control blocks, process lifecycle, the system calls, the timers and the
+ * trace, and the accessors through which policies see a process
+ * (sched_access.c).  It may include the policy interface
+ * (src/sched/sched.h), the program table (src/programs/programs.h), the
+ * HAL (sim/hal/), src/util/ and the public headers.  Only src/kernel/
+ * includes this file (tests/check_includes.sh enforces it; the tests and
+ * bench/sched_policies.c are white-box).
+ *
  * Everything a kernel owns is reachable from struct mos_kernel: no globals.
- * Only src/ includes this file.  Fields are commented with who changes them.
+ * Fields are commented with who changes them.
  */
 #ifndef MOS_KERNEL_INT_H
 #define MOS_KERNEL_INT_H

@@ -1,6 +1,12 @@
 /*
  * src/sched/sched.h - the scheduler policy interface (a sched_class).
  *
+ * src/sched/ owns the twelve policies, the policy table and what they
+ * share (FIFO queues, class maps, the process heap, the single-heap
+ * hooks).  A file here includes this header, fair.h, src/util/ and the
+ * public headers, nothing else: a policy sees a process only through the
+ * accessors below, which the kernel implements.
+ *
  * The kernel core owns process state and the CPU; a policy only decides
  * who runs and for how long.  A policy is a const table of hooks, one file
  * per policy under src/sched/, chosen by name (config sched.policy).  Hooks
