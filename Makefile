@@ -82,7 +82,8 @@ CFLAGS_LIB := $(BASE_CFLAGS) $(OPT) -fvisibility=hidden $(CPPFLAGS_LIB) $(DEP_CF
 CFLAGS_APP := $(BASE_CFLAGS) $(OPT) -Iinclude -I. -Isrc $(DEP_CFLAGS) $(CFLAGS)
 LDLIBS_ALL := $(DEP_LIBS) -lm $(LDLIBS)
 
-LIB_SRC := $(sort $(wildcard src/*.c src/sched/*.c sim/hal/*.c sim/hal/*.S))
+LIB_SRC := $(sort $(wildcard src/*/*.c sim/hal/*.c sim/hal/*.S))
+LIB_SRC := $(filter-out src/cli/%,$(LIB_SRC))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 BENCH_SRC := $(sort $(wildcard bench/*.c))
@@ -138,6 +139,8 @@ CHECKS := \
 	'sh tests/check_globals.sh --selftest' \
 	'sh tests/check_globals.sh $(STATIC) $(SAN)' \
 	'sh tests/check_symbols.sh $(BUILD)/lib/libmultios.so' \
+	'sh tests/check_includes.sh --selftest' \
+	'sh tests/check_includes.sh' \
 	'CC="$(CC)" sh tests/check_install.sh $(BUILD) $(SAN)' \
 	'sh tests/check_cli.sh $(CLI)' \
 	$(foreach h,$(FUZZ_ALL),'$(BUILD)/fuzz/replay-$(h) tests/fuzz/corpus/$(h)')

@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "bench.h"
-#include "kernel_int.h"
+#include "multios/multios.h"
 
 #define MAX_RUNS 64
 #define WARMUP 1000
@@ -106,7 +106,7 @@ static double spawn_wait(unsigned long long iters, char *backend, int *err)
 
 	if ((*err = make_kernel(&k)) < 0)
 		return 0;
-	snprintf(backend, MOS_BACKEND_NAME_LEN, "%s", k->ctx->name);
+	snprintf(backend, MOS_BACKEND_NAME_LEN, "%s", mos_kernel_context_backend(k));
 	mos_process_spec_init(&spec);
 	spec.command = cmd;
 	spec.arg = &s;
@@ -140,7 +140,7 @@ static double host_batch(unsigned long long iters, char *backend, int *err)
 
 	if ((*err = make_kernel(&k)) < 0)
 		return 0;
-	snprintf(backend, MOS_BACKEND_NAME_LEN, "%s", k->ctx->name);
+	snprintf(backend, MOS_BACKEND_NAME_LEN, "%s", mos_kernel_context_backend(k));
 	if ((*err = batch(k)) < 0)
 		goto out;
 	t0 = bench_now_ns();

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kernel_int.h"
+#include "kernel/kernel_int.h"
 
 #define RUNS 5
 

@@ -34,7 +34,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "kernel_int.h"
+#include "multios/multios.h"
 
 #define MAX_RUNS 64
 
@@ -111,7 +111,7 @@ static int run(uint32_t n, struct sample *s)
 	s->rss_peak_mib = peak_rss_mib();
 	/* live_processes counts init; all others must be asleep. */
 	s->sleeping = st.live_processes - 1;
-	snprintf(s->backend, sizeof(s->backend), "%s", k->ctx->name);
+	snprintf(s->backend, sizeof(s->backend), "%s", mos_kernel_context_backend(k));
 out:
 	mos_kernel_destroy(k);
 	return err;

@@ -27,7 +27,7 @@
 #include <stdio.h>
 
 #include "bench.h"
-#include "kernel_int.h"
+#include "multios/multios.h"
 
 #define MAX_RUNS 64
 
@@ -97,7 +97,7 @@ static int run(uint32_t n, uint64_t rounds, struct sample *out)
 	out->ns = (s.t1 - s.t0) / ((double)n * (double)rounds);
 	out->host_switches = st.host_switches;
 	out->syscalls = st.syscalls;
-	snprintf(out->backend, sizeof(out->backend), "%s", k->ctx->name);
+	snprintf(out->backend, sizeof(out->backend), "%s", mos_kernel_context_backend(k));
 out:
 	mos_kernel_destroy(k);
 	return err;

@@ -62,10 +62,7 @@ import sys
 import threading
 import time
 
-DEFAULT_FILES = [
-    "src/kernel.c", "src/lifecycle.c", "src/proc.c", "src/syscall.c",
-    "src/pcb_pool.c", "src/sched/*.c",
-]
+DEFAULT_FILES = ["src/kernel/*.c", "src/sched/*.c"]
 EQUIV_FILE = "tests/mutation-equivalent.jsonl"
 OUT_DIR = "build-mutation"
 

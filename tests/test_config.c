@@ -17,7 +17,7 @@
 
 TestSuite(config, .timeout = T_TIMEOUT);
 
-/* Same rule as src/config.c: more host stack under AddressSanitizer. */
+/* Same rule as src/json/config.c: more host stack under AddressSanitizer. */
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define TEST_ASAN 1

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kernel_int.h"
+#include "kernel/kernel_int.h"
 #include "timeout.h"
 
 TestSuite(direct_yield, .timeout = T_TIMEOUT);

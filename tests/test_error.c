@@ -7,7 +7,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "error_int.h"
+#include "util/error_int.h"
 #include "multios/error.h"
 #include "timeout.h"
 

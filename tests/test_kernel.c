@@ -43,6 +43,30 @@ Test(kernel, create_has_init_and_defaults)
 	mos_kernel_destroy(k);
 }
 
+/* A kernel names the context backend it resolved "auto" to: MOS_CTX when
+ * that names a backend, else the first compiled in (asm on x86-64 Linux). */
+Test(kernel, context_backend_is_resolved)
+{
+	const char *env = getenv("MOS_CTX"), *want = "ucontext";
+	mos_config_t cfg;
+	mos_kernel_t *k;
+
+#if defined(__x86_64__) && defined(__linux__)
+	want = "asm";
+#endif
+	if (env && (strcmp(env, "asm") == 0 || strcmp(env, "ucontext") == 0))
+		want = env;
+	k = t_kernel(NULL);
+	cr_assert_str_eq(mos_kernel_context_backend(k), want);
+	mos_kernel_destroy(k);
+	mos_config_default(&cfg);
+	strcpy(cfg.context_backend, "ucontext");
+	k = t_kernel(&cfg);
+	cr_assert_str_eq(mos_kernel_context_backend(k), "ucontext");
+	mos_kernel_destroy(k);
+	cr_assert_null(mos_kernel_context_backend(NULL));
+}
+
 /* Unknown context and clock backends: the kernel fails half-way. */
 static void unknown_backends_rejected(void)
 {

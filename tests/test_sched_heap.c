@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel_int.h"
+#include "kernel/kernel_int.h"
 #include "timeout.h"
 
 TestSuite(sched_heap, .timeout = T_TIMEOUT);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "kernel_int.h"
+#include "kernel/kernel_int.h"
 #include "timeout.h"
 
 TestSuite(stack_guard, .timeout = T_TIMEOUT);

@@ -8,7 +8,7 @@
  * single-line fault its comment names.  The policies' side is in
  * test_strength_sched.c.
  */
-#include "kernel_int.h"
+#include "kernel/kernel_int.h"
 #include "strength.h"
 #include "timeout.h"
 

@@ -1,5 +1,5 @@
 /*
- * test_workload.c - loading scheduler workloads (src/workload.c).
+ * test_workload.c - loading scheduler workloads (src/workbench/workload.c).
  *
  * Good files: the textbook cases in tests/data/cases/ and
  * tests/data/workload-*.json.  Bad files: tests/data/invalid/workload-*.json

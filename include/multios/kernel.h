@@ -75,6 +75,14 @@ MOS_API mos_time_t mos_kernel_now(const mos_kernel_t *k);
 /* The configuration the kernel runs with (a copy of what it was given). */
 MOS_API const mos_config_t *mos_kernel_config(const mos_kernel_t *k);
 
+/*
+ * The context backend the kernel switches processes with, as it resolved
+ * the configuration's context_backend: "asm" or "ucontext", never "auto"
+ * (a benchmark or a report says which one ran).  The string is constant
+ * and lives as long as the library.  Errors: NULL when k is NULL.
+ */
+MOS_API const char *mos_kernel_context_backend(const mos_kernel_t *k);
+
 /* Copy the kernel's counters to *st.  Errors: MOS_EINVAL. */
 MOS_API int mos_kernel_stats(const mos_kernel_t *k, mos_kernel_stats_t *st);
 

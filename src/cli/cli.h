@@ -1,5 +1,9 @@
 /*
  * src/cli/cli.h - pieces shared by the multios subcommands.
+ *
+ * src/cli/ is the multios command (run, ps, sched), a program built on
+ * the library like any other: it includes only the public headers and
+ * its own, and links libmultios.a.
  */
 #ifndef MOS_CLI_H
 #define MOS_CLI_H

@@ -38,7 +38,7 @@
 
 #include "fair.h"
 #include "multios/error.h"
-#include "rng.h"
+#include "util/rng.h"
 
 #define AHEAD 8 /* draws made early: a power of two */
 

@@ -47,7 +47,7 @@
  */
 #include <stdlib.h>
 
-#include "kernel_int.h"
+#include "sched.h"
 
 typedef struct rq {
 	mos_fifo_t q[MOS_MLFQ_MAX_QUEUES]; /* [0] is the top */

@@ -16,7 +16,7 @@
  */
 #include <stdlib.h>
 
-#include "kernel_int.h"
+#include "sched.h"
 
 typedef struct rq {
 	mos_fifo_t level[MOS_PRIO_COUNT];

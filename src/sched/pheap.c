@@ -23,7 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel_int.h"
+#include "multios/error.h"
+#include "sched.h"
 
 #define ARITY 4
 #define NIL UINT32_MAX
@@ -220,25 +221,26 @@ int mos__pheap_attach(mos_pheap_t *h, mos_proc_t *p)
 		}
 		id = h->nids++;
 	}
-	p->se.index = id;
-	h->m[id].ent = &p->se;
+	mos__sched_ent(p)->index = id;
+	h->m[id].ent = mos__sched_ent(p);
 	h->m[id].where = NIL;
 	return 0;
 }
 
 void mos__pheap_detach(mos_pheap_t *h, mos_proc_t *p)
 {
-	h->free[h->nfree++] = p->se.index;
+	h->free[h->nfree++] = mos__sched_ent(p)->index;
 }
 
 void mos__pheap_push(mos_pheap_t *h, mos_proc_t *p, uint64_t key,
 		     uint64_t key2, uint64_t cls)
 {
-	mos_pheap_slot_t s = {key, key2,
-			      (uint64_t)(uint32_t)p->pid << 32 | p->se.index};
+	mos_sched_ent_t *e = mos__sched_ent(p);
+	uint64_t pid = (uint32_t)mos__sched_pid(p);
+	mos_pheap_slot_t s = {key, key2, pid << 32 | e->index};
 	uint32_t id = slot_id(&s), r = mos__idmap_find(&h->map, cls);
 
-	p->se.queued = true;
+	e->queued = true;
 	h->m[id].slot = s;
 	if (r != NIL && h->run[r].head == NIL) {
 		idle_unlink(h, r);
@@ -318,8 +320,10 @@ static void take(mos_pheap_t *h, uint32_t id)
 
 void mos__pheap_remove(mos_pheap_t *h, mos_proc_t *p)
 {
-	p->se.queued = false;
-	take(h, p->se.index);
+	mos_sched_ent_t *e = mos__sched_ent(p);
+
+	e->queued = false;
+	take(h, e->index);
 }
 
 mos_proc_t *mos__pheap_peek(const mos_pheap_t *h)

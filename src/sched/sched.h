@@ -1,6 +1,12 @@
 /*
  * src/sched/sched.h - the scheduler policy interface (a sched_class).
  *
+ * src/sched/ owns the twelve policies, the policy table and what they
+ * share (FIFO queues, class maps, the process heap, the single-heap
+ * hooks).  A file here includes this header, fair.h, src/util/ and the
+ * public headers, nothing else: a policy sees a process only through the
+ * accessors below, which the kernel implements.
+ *
  * The kernel core owns process state and the CPU; a policy only decides
  * who runs and for how long.  A policy is a const table of hooks, one file
  * per policy under src/sched/, chosen by name (config sched.policy).  Hooks
@@ -32,7 +38,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "list.h"
+#include "util/list.h"
 #include "multios/config.h"
 #include "multios/process.h"
 #include "multios/types.h"
@@ -103,7 +109,11 @@ typedef struct mos_sched_class {
 /* The policy called name, or NULL. */
 const mos_sched_class_t *mos__sched_find(const char *name);
 
-/* ---- helpers for policies (sched_common.c) --------------------------- */
+/* ---- a process as a policy sees it ------------------------------------
+ *
+ * The kernel implements these (src/kernel/sched_access.c): a policy never
+ * sees the control block, only its own mos_sched_ent_t, the attributes
+ * and the few facts below. */
 
 mos_sched_ent_t *mos__sched_ent(mos_proc_t *p);
 const mos_sched_ent_t *mos__sched_ent_c(const mos_proc_t *p);
@@ -111,6 +121,11 @@ mos_proc_t *mos__sched_proc(mos_sched_ent_t *e);
 int mos__sched_level_of(const mos_proc_t *p);       /* mos_priority_t */
 int mos__sched_class_of(const mos_proc_t *p);       /* mos_prio_class_t */
 const mos_sched_attr_t *mos__sched_attr(const mos_proc_t *p);
+mos_pid_t mos__sched_pid(const mos_proc_t *p);     /* the last tie-break */
+/* When p was admitted (edf deadlines count from there). */
+mos_time_t mos__sched_admitted(const mos_proc_t *p);
+
+/* ---- helpers for policies (sched_common.c) --------------------------- */
 
 /* A FIFO of processes (fifo, rr, mlfq levels, multios levels). */
 typedef struct mos_fifo {
@@ -280,9 +295,6 @@ static inline uint64_t mos__sat_add(uint64_t a, uint64_t b)
 	uint64_t s;
 	return __builtin_add_overflow(a, b, &s) ? MOS_TIME_NEVER : s;
 }
-
-/* When p was admitted (edf deadlines count from there). */
-mos_time_t mos__sched_admitted(const mos_proc_t *p);
 
 /* Hooks for policies that run a process until it leaves (no slice). */
 mos_time_t mos__sched_no_slice(void *rq, const mos_proc_t *p);

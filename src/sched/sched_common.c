@@ -1,15 +1,16 @@
 /*
  * src/sched/sched_common.c - the policy table and what policies share:
- * access to a process's scheduling data, FIFO queues, and the hooks of
- * policies whose ready set is a single heap (the heap is in pheap.c).
+ * FIFO queues, class maps, and the hooks of policies whose ready set is a
+ * single heap (the heap is in pheap.c).
  *
- * Policies see a process only through these helpers, so none reaches into
- * the control block beyond its own mos_sched_ent_t and attributes.
+ * Like the policies, this file sees a process only through the accessors
+ * of sched.h, which the kernel implements (src/kernel/sched_access.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel_int.h"
+#include "multios/error.h"
+#include "sched.h"
 
 static const mos_sched_class_t *const policies[] = {
 	&mos__sched_multios, &mos__sched_fifo, &mos__sched_sjf,
@@ -33,18 +34,6 @@ const mos_sched_class_t *mos__sched_find(const char *name)
 
 const char *const *mos_sched_policies(void) { return policy_names; }
 
-/* ---- process access ---------------------------------------------------- */
-
-mos_sched_ent_t *mos__sched_ent(mos_proc_t *p) { return &p->se; }
-const mos_sched_ent_t *mos__sched_ent_c(const mos_proc_t *p) { return &p->se; }
-mos_proc_t *mos__sched_proc(mos_sched_ent_t *e)
-{
-	return mos_container_of(e, mos_proc_t, se);
-}
-int mos__sched_level_of(const mos_proc_t *p) { return (int)p->priority; }
-int mos__sched_class_of(const mos_proc_t *p) { return (int)p->prio_class; }
-const mos_sched_attr_t *mos__sched_attr(const mos_proc_t *p) { return &p->attr; }
-
 /* ---- FIFO queues ------------------------------------------------------ */
 
 void mos__fifo_init(mos_fifo_t *q)
@@ -55,19 +44,19 @@ void mos__fifo_init(mos_fifo_t *q)
 
 void mos__fifo_push(mos_fifo_t *q, mos_proc_t *p)
 {
-	mos_list_push_back(&q->head, &p->se.node);
+	mos_list_push_back(&q->head, &mos__sched_ent(p)->node);
 	q->n++;
 }
 
 void mos__fifo_push_front(mos_fifo_t *q, mos_proc_t *p)
 {
-	mos_list_push_front(&q->head, &p->se.node);
+	mos_list_push_front(&q->head, &mos__sched_ent(p)->node);
 	q->n++;
 }
 
 void mos__fifo_remove(mos_fifo_t *q, mos_proc_t *p)
 {
-	mos_list_remove(&p->se.node);
+	mos_list_remove(&mos__sched_ent(p)->node);
 	q->n--;
 }
 
@@ -88,11 +77,11 @@ mos_proc_t *mos__fifo_pop(mos_fifo_t *q)
 
 mos_proc_t *mos__fifo_likely(const mos_fifo_t *q, const mos_proc_t *p)
 {
-	const mos_list_t *n = p ? p->se.node.next : q->head.next;
+	const mos_list_t *n = p ? mos__sched_ent_c(p)->node.next : q->head.next;
 
 	if (q->n < MOS_LIKELY_MIN || n == &q->head)
 		return NULL;
-	return mos_container_of(n, mos_proc_t, se.node);
+	return mos__sched_proc(mos_container_of(n, mos_sched_ent_t, node));
 }
 
 /* ---- class maps ----------------------------------------------------------- */
@@ -211,7 +200,7 @@ void mos__heapq_detach(void *rq, mos_proc_t *p)
 
 static void heapq_push(mos_heapq_t *q, mos_proc_t *p, bool head)
 {
-	mos_time_t since = p->se.ready_since;
+	mos_time_t since = mos__sched_ent(p)->ready_since;
 	uint64_t cls = q->key(q, p, 0);
 
 	mos__pheap_push(&q->heap, p, q->key_ages ? q->key(q, p, since) : cls,
@@ -240,9 +229,11 @@ mos_proc_t *mos__heapq_pick(void *rq, mos_time_t now)
 	uint64_t key2 = h->n ? h->v[0].key2 : KEY2_HEAD;
 	mos_proc_t *p = mos__pheap_pop(h);
 
-	if (p)
-		p->se.waited = now - (key2 != KEY2_HEAD ? key2 - 1
-							: p->se.ready_since);
+	if (p) {
+		mos_sched_ent_t *e = mos__sched_ent(p);
+		e->waited = now - (key2 != KEY2_HEAD ? key2 - 1
+						     : e->ready_since);
+	}
 	return p;
 }
 
@@ -254,7 +245,8 @@ void mos__heapq_put_prev(void *rq, mos_proc_t *p, mos_put_reason_t why,
 	if (why == MOS_PUT_PREEMPT && q->preempted_first) {
 		/* The key it ran with: the kernel made it Ready from now,
 		 * which would throw an aged key's credit away. */
-		p->se.ready_since = now - p->se.waited;
+		mos_sched_ent_t *e = mos__sched_ent(p);
+		e->ready_since = now - e->waited;
 		heapq_push(q, p, true);
 	} else if (why <= MOS_PUT_YIELD) {
 		heapq_push(q, p, false);
@@ -268,17 +260,15 @@ bool mos__heapq_preempts(void *rq, const mos_proc_t *curr, mos_time_t now)
 	uint64_t top;
 
 	return q->preemptive && mos__pheap_min_key(&q->heap, &top) &&
-	       top < q->key(q, curr, now - curr->se.waited);
+	       top < q->key(q, curr, now - mos__sched_ent_c(curr)->waited);
 }
-
-mos_time_t mos__sched_admitted(const mos_proc_t *p) { return p->t.admitted; }
 
 uint64_t mos__heapq_key_burst(const mos_heapq_t *q, const mos_proc_t *p,
 			      mos_time_t since)
 {
 	(void)q;
 	(void)since;
-	return p->se.burst;
+	return mos__sched_ent_c(p)->burst;
 }
 
 mos_time_t mos__sched_no_slice(void *rq, const mos_proc_t *p)
@@ -290,7 +280,7 @@ mos_time_t mos__sched_no_slice(void *rq, const mos_proc_t *p)
 
 void mos__sched_charge_burst(void *rq, mos_proc_t *p, mos_time_t ran)
 {
-	mos_sched_ent_t *e = &p->se;
+	mos_sched_ent_t *e = mos__sched_ent(p);
 	(void)rq;
 	e->burst = e->burst > ran ? e->burst - ran : 0;
 }

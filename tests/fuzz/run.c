@@ -48,7 +48,7 @@
 #define MAX_PROCS 32
 #define MAX_JOBS 64
 #define MAX_EVENTS 20000
-/* src/config.c's MAX_PROCESSES_LIMIT, less init. */
+/* src/json/config.c's MAX_PROCESSES_LIMIT, less init. */
 #define KERNEL_MAX_JOBS (1048576u - 1)
 /* Times below this are far from wrapping: must_run. */
 #define SMALL_NS ((uint64_t)1 << 62)

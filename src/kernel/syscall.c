@@ -1,5 +1,5 @@
 /*
- * src/syscall.c - system calls for simulated programs.
+ * src/kernel/syscall.c - system calls for simulated programs.
  *
  * A syscall runs on the calling process's coroutine.  Calls that complete
  * at once (spawn, getpid, a wait that finds a zombie) just return.  Calls
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 
 #include "kernel_int.h"
-#include "timemath.h"
+#include "util/timemath.h"
 
 static void to_kernel(mos_proc_t *p)
 {

@@ -1,5 +1,6 @@
 /*
- * workload.c - loading scheduler workloads from JSON (multios/sched.h).
+ * src/workbench/workload.c - loading scheduler workloads from JSON
+ * (multios/sched.h).
  *
  * A workload file counts time in integer ticks; the loaded policy holds
  * nanoseconds (ticks x tick) so that it can be handed to the kernel as is.
@@ -20,12 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_int.h"
-#include "error_int.h"
-#include "jsonload.h"
+#include "json/config_int.h"
+#include "util/error_int.h"
+#include "json/jsonload.h"
 #include "multios/program.h"
 #include "multios/sched.h"
-#include "timemath.h"
+#include "util/timemath.h"
 #include "workload_int.h"
 
 #define DEFAULT_TICKETS 100

@@ -1,5 +1,5 @@
 /*
- * src/rng.h - xoshiro256** seeded through splitmix64: the only random
+ * src/util/rng.h - xoshiro256** seeded through splitmix64: the only random
  * numbers in the library (the kernel's, and each lottery run queue's).
  * The state lives with its owner, so a seed and an input give the same
  * numbers on every host.  Inline: a lottery draws one per dispatch.

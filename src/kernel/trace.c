@@ -1,6 +1,6 @@
 /*
- * src/trace.c - the state-transition trace: a bounded ring plus a running
- * hash over every event ever recorded.
+ * src/kernel/trace.c - the state-transition trace: a bounded ring plus a
+ * running hash over every event ever recorded.
  *
  * The hash folds two 64-bit words per event into the running value, in the
  * manner of FNV-1a but a word at a time (the byte-wise version cost a third

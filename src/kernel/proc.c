@@ -1,5 +1,5 @@
 /*
- * src/proc.c - the process table: pids, creation, queries.
+ * src/kernel/proc.c - the process table: pids, creation, queries.
  *
  * Pids are handed out in increasing order and looked up in O(1) through a
  * slot table indexed by pid modulo a power of two at least max_processes;
@@ -237,7 +237,7 @@ static int attach_program(mos_kernel_t *k, mos_proc_t *p, void *arg)
 {
 	int err;
 
-	if (!(p->prog = mos__program_find(k, p->argv[0])))
+	if (!(p->prog = mos__program_find(k->programs, p->argv[0])))
 		return MOS_ENOPROG;
 	p->prog_state = arg;
 	if (p->prog->def.prepare &&
@@ -345,6 +345,12 @@ void mos__proc_admit(mos_kernel_t *k, mos_proc_t *p)
 	p->timer.kind = MOS_TIMER_WAKE;
 	p->t.admitted = k->now;
 	mos__kernel_make_ready(k, p, MOS_ENQ_NEW, MOS_CAUSE_CREATE);
+}
+
+/* The table lives in the kernel object; src/programs/ keeps it. */
+int mos_program_register_ex(mos_kernel_t *k, const mos_program_t *prog)
+{
+	return k ? mos__program_add(&k->programs, prog) : MOS_EINVAL;
 }
 
 int mos_process_create(mos_kernel_t *k, const mos_process_spec_t *spec,

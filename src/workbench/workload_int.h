@@ -1,5 +1,14 @@
 /*
- * src/workload_int.h - what the workload loader and the workbench share.
+ * src/workbench/workload_int.h - what the workload loader and the workbench
+ * share.
+ *
+ * src/workbench/ owns the scheduler workbench (multios/sched.h): loading a
+ * workload file (workload.c), checking it (workload_check.c), running it
+ * on a fresh kernel through the public API and the trace observer
+ * (workbench.c), and writing the report (workbench_report.c).  It
+ * includes the public headers, src/util/, and from src/json/ the shared
+ * JSON reader and the scheduler-parameter rules (config_int.h); never
+ * the kernel's internals.
  *
  * A mos_workload_t may come from mos_workload_load_json or be filled in by
  * hand; both paths go through mos__workload_check before anything runs, so

@@ -1,5 +1,6 @@
 /*
- * src/workload_check.c - mos__workload_check: is a workload safe to run?
+ * src/workbench/workload_check.c - mos__workload_check: is a workload safe
+ * to run?
  *
  * The loader reads what a file says; this decides whether it can run.  All
  * arithmetic is in ticks with overflow checks, then multiplied by the tick,
@@ -9,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "error_int.h"
-#include "timemath.h"
+#include "util/error_int.h"
+#include "util/timemath.h"
 #include "workload_int.h"
 
 #define END_OF_TIME "the end of virtual time (2^64-1 ns)"

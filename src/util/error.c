@@ -1,5 +1,5 @@
 /*
- * error.c - error codes and loader diagnostics.
+ * src/util/error.c - error codes and loader diagnostics.
  *
  * mos_strerror() and mos_err_name() are generated from MOS_ERRNO_MAP in
  * multios/error.h, so adding a row there is the whole job of adding a code.

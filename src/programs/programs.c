@@ -1,5 +1,5 @@
 /*
- * src/programs.c - the built-in programs: idle, cpu, sleep, io, crash.
+ * src/programs/programs.c - the built-in programs: idle, cpu, sleep, io, crash.
  *
  * Each checks its arguments in a prepare hook, so a bad command fails at
  * create time with MOS_ECONFIG.  cpu and sleep keep their one duration in
@@ -11,9 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel_int.h"
-
-int mos__program_script_register(mos_kernel_t *k);
+#include "multios/multios.h"
+#include "programs.h"
 
 typedef struct args {
 	mos_time_t d[2];

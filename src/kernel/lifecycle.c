@@ -1,5 +1,6 @@
 /*
- * src/lifecycle.c - process state transitions, death, reaping, suspension.
+ * src/kernel/lifecycle.c - process state transitions, death, reaping,
+ * suspension.
  *
  * Every state change goes through mos__proc_set_state, which checks it
  * against the transition table below, keeps the time accounting, and

@@ -1,5 +1,5 @@
 /*
- * src/script.c - the `script` program: a JSON list of steps.
+ * src/programs/script.c - the `script` program: a JSON list of steps.
  *
  *   script '[{"compute":"5ms"},{"spawn":["cpu","2ms"]},{"wait":"all"},
  *            {"repeat":3,"steps":[{"sleep":"1ms"},{"yield":true}]},
@@ -17,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel_int.h"
+#include "multios/multios.h"
+#include "programs.h"
 
 typedef enum kind { COMPUTE, SLEEP, YIELD, SPAWN, WAIT_ANY, WAIT_ALL, EXIT,
 		    REPEAT } kind_t;

@@ -1,5 +1,5 @@
 /*
- * config_int.h - scheduler-parameter rules shared by the loaders.
+ * src/json/config_int.h - scheduler-parameter rules shared by the loaders.
  *
  * A mos_sched_params_t reaches the kernel from two files: the kernel
  * configuration ("scheduler": {...}, times in ms) and a workload ("policy":

@@ -1,5 +1,5 @@
 /*
- * config.c - kernel configuration: defaults, validation, JSON overlay.
+ * src/json/config.c - kernel configuration: defaults, validation, JSON overlay.
  *
  * mos_config_default() is the single place the documented defaults live.
  * mos_config_validate() holds every range rule, so a struct filled in code
@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "config_int.h"
-#include "error_int.h"
+#include "util/error_int.h"
 #include "jsonload.h"
 #include "multios/config.h"
 #include "sim/hal/clock.h"

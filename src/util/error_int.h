@@ -1,5 +1,5 @@
 /*
- * error_int.h - filling a mos_error_t from inside the library.
+ * src/util/error_int.h - filling a mos_error_t from inside the library.
  *
  * Loaders report through these helpers so every diagnostic has the same
  * shape: "SOURCE: PATH: TEXT" for a bad value (path is the JSON path of the

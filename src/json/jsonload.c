@@ -1,5 +1,5 @@
 /*
- * jsonload.c - shared walker for the library's JSON loaders.
+ * src/json/jsonload.c - shared walker for the library's JSON loaders.
  *
  * File reading with jansson, a JSON-path cursor and type- and range-checked
  * getters that report through mos__error_path().  See jsonload.h for the
@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "error_int.h"
+#include "util/error_int.h"
 #include "jsonload.h"
 #include "multios/types.h"
 

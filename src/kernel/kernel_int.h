@@ -1,8 +1,17 @@
 /*
- * src/kernel_int.h - the kernel object and the process control block.
+ * src/kernel/kernel_int.h - the kernel object and the process control block.
+ *
+ * src/kernel/ owns the kernel object, the run loop, the process table and
+ * control blocks, process lifecycle, the system calls, the timers and the
+ * trace, and the accessors through which policies see a process
+ * (sched_access.c).  It may include the policy interface
+ * (src/sched/sched.h), the program table (src/programs/programs.h), the
+ * HAL (sim/hal/), src/util/ and the public headers.  Only src/kernel/
+ * includes this file (tests/check_includes.sh enforces it; the tests and
+ * bench/sched_policies.c are white-box).
  *
  * Everything a kernel owns is reachable from struct mos_kernel: no globals.
- * Only src/ includes this file.  Fields are commented with who changes them.
+ * Fields are commented with who changes them.
  */
 #ifndef MOS_KERNEL_INT_H
 #define MOS_KERNEL_INT_H
@@ -10,9 +19,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "list.h"
-#include "rng.h"
+#include "util/list.h"
+#include "util/rng.h"
 #include "multios/multios.h"
+#include "programs/programs.h"
 #include "sched/sched.h"
 #include "sim/hal/clock.h"
 #include "sim/hal/ctx.h"
@@ -39,12 +49,6 @@ typedef enum mos_wait_kind {
  * come first (not timers), then admissions, then wake-ups. */
 enum { MOS_TIMER_WAKE = 1, MOS_TIMER_ADMIT = 2 };
 enum { MOS_BAND_ADMIT = 1, MOS_BAND_WAKE = 2 };
-
-typedef struct mos_prog_entry {
-	mos_program_t def;
-	char name[64];
-	struct mos_prog_entry *next;
-} mos_prog_entry_t;
 
 struct mos_proc {
 	/* First two cache lines: what every scheduling decision touches. */
@@ -207,11 +211,6 @@ void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info);
 int mos__proc_table_init(mos_kernel_t *k);
 void mos__proc_table_fini(mos_kernel_t *k);
 int mos__proc_terminate(mos_kernel_t *k, mos_proc_t *p, int sig);
-
-/* program.c */
-const mos_prog_entry_t *mos__program_find(const mos_kernel_t *k, const char *name);
-int mos__programs_builtin(mos_kernel_t *k);
-void mos__programs_fini(mos_kernel_t *k);
 
 /* trace.c */
 int mos__trace_init(mos_trace_t *t, uint32_t cap);

@@ -1,5 +1,5 @@
 /*
- * src/list.h - intrusive doubly linked lists (circular, with a head node).
+ * src/util/list.h - intrusive doubly linked lists (circular, with a head node).
  *
  * Nodes live inside the objects they link, so linking and unlinking never
  * allocate and cannot fail.  An unlinked node points at itself.

@@ -1,5 +1,5 @@
 /*
- * src/kernel.c - kernel creation and the run loop.
+ * src/kernel/kernel.c - kernel creation and the run loop.
  *
  * The run loop (DESIGN.md, "The run loop"): fire the timers due now, in
  * (time, band, sequence) order; preempt the running process if something
@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error_int.h"
+#include "util/error_int.h"
 #include "kernel_int.h"
-#include "timemath.h"
+#include "util/timemath.h"
 
 static mos_time_t tmin(mos_time_t a, mos_time_t b) { return a < b ? a : b; }
 
@@ -431,6 +431,11 @@ const mos_config_t *mos_kernel_config(const mos_kernel_t *k)
 	return k ? &k->cfg : NULL;
 }
 
+const char *mos_kernel_context_backend(const mos_kernel_t *k)
+{
+	return k ? k->ctx->name : NULL;
+}
+
 int mos_kernel_stats(const mos_kernel_t *k, mos_kernel_stats_t *st)
 {
 	if (!k || !st)
@@ -504,7 +509,7 @@ void mos_kernel_destroy(mos_kernel_t *k)
 	mos__timer_heap_fini(&k->timers);
 	mos__proc_table_fini(k);
 	mos__pcb_pool_fini(&k->pcbs);
-	mos__programs_fini(k);
+	mos__programs_free(&k->programs);
 	mos__trace_fini(&k->trace);
 	if (k->rq)
 		k->sched->fini(k->rq);

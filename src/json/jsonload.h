@@ -1,5 +1,12 @@
 /*
- * jsonload.h - shared walker for the library's JSON loaders.
+ * src/json/jsonload.h - shared walker for the library's JSON loaders.
+ *
+ * src/json/ owns the configuration (defaults, validation, the JSON
+ * overlay: config.c), the scheduler-parameter rules every loader applies
+ * (config_int.h), and this shared reader.  It includes the public
+ * headers, src/util/, and the HAL's backend registries (sim/hal/clock.h,
+ * ctx.h) to check backend names; other subsystems' loaders include this
+ * header and config_int.h.
  *
  * Every loader (configuration, workloads, service descriptors, scenarios)
  * reads its file with mos__json_load_file() and then walks the tree with one

@@ -1,6 +1,6 @@
 /*
- * src/workbench_report.c - writing a workbench report: the `--json` object
- * and Chrome Trace Event JSON, both through jansson.
+ * src/workbench/workbench_report.c - writing a workbench report: the
+ * `--json` object and Chrome Trace Event JSON, both through jansson.
  *
  * Times are written in ticks: an integer when the time is a whole number of
  * ticks (always, except under policies that slice finer, such as cfs), a
@@ -13,7 +13,7 @@
 #include <jansson.h>
 #include <math.h>
 
-#include "kernel_int.h"
+#include "multios/multios.h"
 
 static json_t *tick_value(mos_time_t t, mos_time_t tick)
 {

@@ -1,5 +1,5 @@
 /*
- * src/timemath.h - virtual-time arithmetic that cannot wrap.
+ * src/util/timemath.h - virtual-time arithmetic that cannot wrap.
  *
  * Virtual time is a uint64_t of nanoseconds and MOS_TIME_NEVER (UINT64_MAX)
  * means "never".  A sum that would pass it is not a time: the helpers below

@@ -1,5 +1,5 @@
 /*
- * src/pcb_pool.c - the pool of process control blocks.
+ * src/kernel/pcb_pool.c - the pool of process control blocks.
  *
  * Control blocks come from slabs of PCB_SLAB blocks, each one mmap with
  * MAP_POPULATE: the host kernel maps and zeroes a slab's pages in one call

@@ -1,5 +1,6 @@
 /*
- * src/workbench.c - mos_sched_run_workload: a workload on a real kernel.
+ * src/workbench/workbench.c - mos_sched_run_workload: a workload on a real
+ * kernel.
  *
  * The workbench is not a second simulator.  It creates a kernel with the
  * chosen policy, makes each workload process a kernel process (admitted at
@@ -18,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error_int.h"
-#include "kernel_int.h"
+#include "multios/multios.h"
+#include "util/error_int.h"
 #include "workload_int.h"
 
 /* What one kernel process runs: a slice of a workload process's bursts. */
@@ -41,7 +42,6 @@ typedef struct run {
 	const mos_workload_t *w;
 	job_t *jobs;
 	size_t njobs;
-	mos_pid_t first_pid;
 	mos_sched_slice_t *slices;
 	size_t nslices, cap;
 	size_t last_job;        /* job of slices[nslices - 1] */
@@ -84,10 +84,17 @@ static int job_main(mos_proc_t *self, int argc, char **argv)
 	return 0;
 }
 
+/* The job whose process is pid, or NULL.  A fresh kernel gives the jobs,
+ * created in order, consecutive pids from the first one's; the pid check
+ * keeps events of processes not (yet) jobs out, the first job's too while
+ * it is being created (a job's pid is 0 until then). */
 static job_t *job_of(run_t *r, mos_pid_t pid)
 {
-	size_t i = (size_t)(pid - r->first_pid);
-	return pid >= r->first_pid && i < r->njobs ? &r->jobs[i] : NULL;
+	size_t i = (size_t)pid - (size_t)r->jobs[0].pid;
+
+	if (pid <= 0 || i >= r->njobs || r->jobs[i].pid != pid)
+		return NULL;
+	return &r->jobs[i];
 }
 
 /* Log that job ran [a, b).  A job dispatched again at the instant its
@@ -251,7 +258,6 @@ int mos_sched_run_workload(const mos_workload_t *w,
 	if ((rc = start_kernel(w, pol, r.njobs, &k, err)) < 0)
 		goto out;
 	mos_trace_set_observer(k, observe, &r);
-	r.first_pid = 2; /* a fresh kernel: init is 1, then creation order */
 	for (size_t i = 0; i < r.njobs && rc == 0; i++)
 		rc = create_job(k, w, &r.jobs[i]);
 	if (rc == 0)

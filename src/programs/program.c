@@ -1,5 +1,5 @@
 /*
- * src/program.c - the program registry and duration parsing.
+ * src/programs/program.c - the program table and duration parsing.
  *
  * Programs are kept in a list sorted by name, so listing them is
  * deterministic; lookups are linear, which is fine for the few dozen
@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel_int.h"
+#include "multios/error.h"
+#include "programs.h"
 
-const mos_prog_entry_t *mos__program_find(const mos_kernel_t *k, const char *name)
+const mos_prog_entry_t *mos__program_find(const mos_prog_entry_t *head,
+					  const char *name)
 {
-	for (const mos_prog_entry_t *e = k->programs; e; e = e->next) {
+	for (const mos_prog_entry_t *e = head; e; e = e->next) {
 		int c = strcmp(e->name, name);
 		if (c == 0)
 			return e;
@@ -23,17 +25,17 @@ const mos_prog_entry_t *mos__program_find(const mos_kernel_t *k, const char *nam
 	return NULL;
 }
 
-int mos_program_register_ex(mos_kernel_t *k, const mos_program_t *prog)
+int mos__program_add(mos_prog_entry_t **head, const mos_program_t *prog)
 {
 	mos_prog_entry_t **pos, *e;
 	size_t len;
 
-	if (!k || !prog || !prog->name || !prog->main)
+	if (!prog || !prog->name || !prog->main)
 		return MOS_EINVAL;
 	len = strlen(prog->name);
 	if (len == 0 || len >= sizeof(e->name))
 		return MOS_EINVAL;
-	for (pos = &k->programs; *pos; pos = &(*pos)->next) {
+	for (pos = head; *pos; pos = &(*pos)->next) {
 		int c = strcmp((*pos)->name, prog->name);
 		if (c == 0)
 			return MOS_EPROCEXISTS;
@@ -56,11 +58,11 @@ int mos_program_register(mos_kernel_t *k, const char *name, mos_main_fn main)
 	return mos_program_register_ex(k, &prog);
 }
 
-void mos__programs_fini(mos_kernel_t *k)
+void mos__programs_free(mos_prog_entry_t **head)
 {
-	while (k->programs) {
-		mos_prog_entry_t *e = k->programs;
-		k->programs = e->next;
+	while (*head) {
+		mos_prog_entry_t *e = *head;
+		*head = e->next;
 		free(e);
 	}
 }
