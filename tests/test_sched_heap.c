@@ -286,11 +286,14 @@ Test(sched_lottery, classes_draw_in_proportion)
  * nothing changes in between; with fewer, no guess.  Lottery's guess is a
  * process that wins within the next few draws.
  */
+/* Under every priority: the level index differs (multios's top level is
+ * index 0, which an off-by-one in "no level" would miss). */
 Test(sched_likely_next, round_robin_guesses_the_next_pick)
 {
 	static const char *const names[] = {"multios", "fifo", "rr", "mlfq"};
 
-	for (size_t k = 0; k < sizeof(names) / sizeof(*names); k++) {
+	for (size_t k = 0; k < sizeof(names) / sizeof(*names); k++)
+	for (int prio = 0; prio < MOS_PRIO_COUNT; prio++) {
 		const mos_sched_class_t *c = mos__sched_find(names[k]);
 		mos_sched_params_t par;
 		mos_proc_t *p = procs_new(40);
@@ -300,7 +303,7 @@ Test(sched_likely_next, round_robin_guesses_the_next_pick)
 		mos_sched_params_default(&par);
 		cr_assert_eq(c->init(&par, 1, &rq), 0);
 		for (uint32_t i = 0; i < 40; i++) {
-			p[i].priority = MOS_PRIO_NORMAL;
+			p[i].priority = (mos_priority_t)prio;
 			cr_assert(!c->attach || c->attach(rq, &p[i]) == 0);
 			c->enqueue(rq, &p[i], MOS_ENQ_NEW, 0);
 		}
@@ -308,7 +311,7 @@ Test(sched_likely_next, round_robin_guesses_the_next_pick)
 			mos_proc_t *w = c->pick_next(rq, 0);
 			mos_proc_t *guess = c->likely_next(rq);
 
-			cr_assert_not_null(guess, "%s", names[k]);
+			cr_assert_not_null(guess, "%s, priority %d", names[k], prio);
 			c->put_prev(rq, w, MOS_PUT_YIELD, 0);
 			cr_assert_eq(c->pick_next(rq, 0), guess, "%s at %d", names[k], d);
 			c->put_prev(rq, guess, MOS_PUT_YIELD, 0);

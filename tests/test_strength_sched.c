@@ -299,3 +299,34 @@ Test(strength_sched, equal_key_never_preempts)
 		preempt_case(&cases[i], &cases[i].less, MS(2), MS(6));
 	}
 }
+
+/* ---- mlfq: a slice that ends with the burst, then a yield, is spent --------- */
+
+/*
+ * Two levels of 10 ms, allotment 1.  A computes exactly its 10 ms and
+ * yields at 10: its slice ended with the burst, so the yield counts as the
+ * expiry it is and A drops to level 1.  B (level 0) 10-20 drops too.  A
+ * runs at level 1 from 20; C arrives at level 0 at 25 and preempts it;
+ * A takes back the rest of its slice 30-35; then B 35-45, A 45-55, B 55-65.
+ * Fault: the expiry at a yield with the slice at 0 skipped (A would stay
+ * at level 0 and C would wait for it until 30).
+ */
+Test(strength_sched, mlfq_yield_at_slice_end_is_an_expiry)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	char buf[256];
+
+	mos_config_default(&cfg);
+	snprintf(cfg.sched.policy, sizeof(cfg.sched.policy), "mlfq");
+	cfg.sched.queues = 2;
+	cfg.sched.time_slice = MS(10);
+	k = t_kernel(&cfg);
+	t_spawn(k, T_ARGV("script", "[{\"compute\":\"10ms\"},{\"yield\":true},"
+				    "{\"compute\":\"20ms\"}]"));
+	t_spawn(k, T_ARGV("cpu", "30ms"));
+	t_spawn_attr(k, NULL, MS(25), T_ARGV("cpu", "5ms"));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_assert_str_eq(T_DISPATCHES(k, buf), "2:0 3:10 2:20 4:25 2:30 3:35 2:45 3:55");
+	mos_kernel_destroy(k);
+}
