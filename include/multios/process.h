@@ -19,6 +19,9 @@
  * These functions are for the host program driving the kernel (between or
  * around mos_kernel_run calls).  Simulated programs use syscall.h instead.
  * Every function validates its arguments; a failed call changes nothing.
+ * Called from inside a simulated program (on its coroutine), the control
+ * functions below (create, terminate, suspend, resume) refuse with
+ * MOS_EINVAL: a program uses the system calls instead.
  */
 #ifndef MULTIOS_PROCESS_H
 #define MULTIOS_PROCESS_H
@@ -162,7 +165,8 @@ MOS_API void mos_process_spec_init(mos_process_spec_t *spec);
  * MOS_EPROCNOTFOUND (no such parent), MOS_EINVALSTATE (parent is dead),
  * MOS_ENOPROG (command[0] is not a registered program), MOS_ECONFIG (the
  * program rejected its arguments), MOS_EEXHAUSTED (max_processes reached),
- * MOS_ERANGE (start_time is MOS_TIME_NEVER), MOS_ENOMEM.
+ * MOS_ERANGE (start_time is MOS_TIME_NEVER), MOS_ENOMEM; MOS_EINVAL also
+ * from inside a program.
  */
 MOS_API int mos_process_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 			       mos_pid_t *pid);
@@ -171,8 +175,8 @@ MOS_API int mos_process_create(mos_kernel_t *k, const mos_process_spec_t *spec,
  * Terminate a live process: it dies at once with wait status "killed by
  * SIGTERM", or by SIGKILL when force is set, and becomes a Zombie for its
  * parent.  (Until the signals subsystem exists both act immediately.)
- * Errors: MOS_EINVALPID, MOS_EPROCNOTFOUND, MOS_EPERM (pid 1),
- * MOS_EINVALSTATE (already dead).
+ * Errors: MOS_EINVAL (k NULL, or from inside a program), MOS_EINVALPID,
+ * MOS_EPROCNOTFOUND, MOS_EPERM (pid 1), MOS_EINVALSTATE (already dead).
  */
 MOS_API int mos_process_terminate(mos_kernel_t *k, mos_pid_t pid, bool force);
 
@@ -182,8 +186,9 @@ MOS_API int mos_process_terminate(mos_kernel_t *k, mos_pid_t pid, bool force);
  * the middle of a compute burst: suspending it counts an involuntary
  * switch, and it resumes Ready with the rest of its burst still to do.  A
  * Blocked one resumes Blocked and keeps its pending wake-up (if the wake-up
- * came while it was suspended it resumes Ready).  Errors: MOS_EINVALPID, MOS_EPROCNOTFOUND,
- * MOS_EPERM (pid 1), MOS_EINVALSTATE.
+ * came while it was suspended it resumes Ready).
+ * Errors: MOS_EINVAL (k NULL, or from inside a program), MOS_EINVALPID,
+ * MOS_EPROCNOTFOUND, MOS_EPERM (pid 1), MOS_EINVALSTATE.
  */
 MOS_API int mos_process_suspend(mos_kernel_t *k, mos_pid_t pid);
 MOS_API int mos_process_resume(mos_kernel_t *k, mos_pid_t pid);
