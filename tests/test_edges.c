@@ -104,3 +104,168 @@ Test(edges, kernel_accessors_with_null)
 	cr_expect_eq(mos_kernel_now(k), 0);
 	mos_kernel_destroy(k);
 }
+
+/* Every field of a spec gets its documented default, whatever was there. */
+Test(edges, spec_init_defaults)
+{
+	mos_process_spec_t s;
+
+	memset(&s, 0xa5, sizeof(s));
+	mos_process_spec_init(&s);
+	cr_expect_eq(s.parent, 0);
+	cr_expect_eq(s.priority, MOS_PRIO_NORMAL);
+	cr_expect_eq(s.prio_class, MOS_CLASS_USER);
+	cr_expect_eq(s.flags, 0);
+	cr_expect_null(s.command);
+	cr_expect_null(s.working_directory);
+	cr_expect_null(s.environment);
+	cr_expect_null(s.arg);
+	cr_expect_eq(s.sched.rank, 0);
+	cr_expect_eq(s.sched.tickets, 0);
+	cr_expect_eq(s.sched.period, 0);
+	cr_expect_eq(s.sched.deadline, 0);
+	cr_expect_eq(s.sched.burst, 0);
+	cr_expect_eq(s.start_time, 0);
+	mos_process_spec_init(NULL); /* no crash */
+}
+
+/* One past the last value of each enumeration is "?", not a read past
+ * the name table. */
+Test(edges, names_out_of_range)
+{
+	cr_expect_str_eq(mos_priority_name((mos_priority_t)MOS_PRIO_COUNT), "?");
+	cr_expect_str_eq(mos_priority_name((mos_priority_t)-1), "?");
+	cr_expect_str_eq(mos_class_name((mos_prio_class_t)MOS_CLASS_COUNT), "?");
+	cr_expect_str_eq(mos_priority_name(MOS_PRIO_NORMAL), "Normal");
+	cr_expect_str_eq(mos_class_name(MOS_CLASS_USER), "User");
+}
+
+/* A process created with an explicit parent: a live one is its parent; a
+ * dead one (a zombie) refuses, and no pid is used up. */
+Test(edges, create_with_a_parent)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_pid_t parent = t_spawn(k, T_ARGV("idle"));
+	mos_pid_t child = 0, dead;
+
+	cr_assert_eq(t_spawn_ex(k, parent, MOS_PRIO_NORMAL, MOS_CLASS_USER,
+				T_ARGV("idle"), NULL, &child), 0);
+	cr_expect_eq(child, 3);
+	cr_expect_eq(t_info(k, child).parent, parent);
+	/* dead: a child of `parent` (which never waits), killed: a zombie. */
+	dead = child;
+	cr_assert_eq(mos_process_terminate(k, dead, false), 0);
+	cr_assert_eq(t_info(k, dead).state, MOS_STATE_ZOMBIE);
+	cr_expect_eq(t_spawn_ex(k, dead, MOS_PRIO_NORMAL, MOS_CLASS_USER,
+				T_ARGV("idle"), NULL, &child), MOS_EINVALSTATE);
+	cr_expect_eq(t_spawn(k, T_ARGV("idle")), 4);
+	mos_kernel_destroy(k);
+}
+
+/* A switch whose end would pass MOS_TIME_NEVER stops the run with
+ * MOS_ERANGE, as a burst does, instead of spinning. */
+Test(edges, switch_past_never_is_out_of_range)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+
+	mos_config_default(&cfg);
+	cfg.sched.switch_cost = 100;
+	k = t_kernel(&cfg);
+	/* A runs from NEVER - 20 to NEVER - 19; the switch to B would end
+	 * 100 ns later. */
+	t_spawn_attr(k, NULL, MOS_TIME_NEVER - 20, T_ARGV("cpu", "1ns"));
+	t_spawn_attr(k, NULL, MOS_TIME_NEVER - 20, T_ARGV("cpu", "1ns"));
+	cr_expect_eq(mos_kernel_run(k, MOS_TIME_NEVER), MOS_ERANGE);
+	cr_expect_eq(mos_kernel_now(k), MOS_TIME_NEVER - 19);
+	mos_kernel_destroy(k);
+}
+
+/* The trace hash as docs/ARCHITECTURE.md gives it, recomputed from the
+ * events: h = offset basis; per event fold(fold(h, time), pid | from << 32
+ * | to << 40 | cause << 48), fold(h, w) = (h ^ w) * FNV prime, then
+ * h ^ (h >> 29). */
+static uint64_t fold(uint64_t h, uint64_t w)
+{
+	h ^= w;
+	h *= 0x100000001b3ull;
+	return h ^ (h >> 29);
+}
+
+Test(edges, trace_hash_is_the_documented_fold)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_trace_event_t ev;
+	uint64_t h = 0xcbf29ce484222325ull;
+	size_t count = 0;
+
+	t_spawn(k, T_ARGV("io", "1ms", "2ms", "2"));
+	t_spawn(k, T_ARGV("crash"));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_assert_eq(mos_trace_get(k, 0, NULL, &count), 0);
+	cr_assert_eq(count, mos_trace_total(k), "the ring wrapped");
+	cr_assert_gt(count, 10);
+	for (size_t i = 0; i < count; i++) {
+		cr_assert_eq(mos_trace_get(k, i, &ev, NULL), 0);
+		h = fold(fold(h, ev.time),
+			 (uint64_t)(uint32_t)ev.pid | (uint64_t)ev.from << 32 |
+				 (uint64_t)ev.to << 40 | (uint64_t)ev.cause << 48);
+	}
+	cr_expect_eq(mos_trace_hash(k), h, "hash %016llx, recomputed %016llx",
+		     (unsigned long long)mos_trace_hash(k), (unsigned long long)h);
+	mos_kernel_destroy(k);
+}
+
+/* The whole dump, line for line: the first event and the last included. */
+Test(edges, trace_dump_whole_text)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	char buf[2048] = "";
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	t_spawn(k, T_ARGV("cpu", "1500us"));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_assert_eq(mos_trace_dump(k, f), 0);
+	fclose(f);
+	cr_expect_str_eq(buf,
+		"         0.000000 ms  pid 1     New        -> Blocked    wait\n"
+		"         0.000000 ms  pid 2     New        -> Ready      create\n"
+		"         0.000000 ms  pid 2     Ready      -> Running    dispatch\n"
+		"         1.500000 ms  pid 2     Running    -> Terminated exit\n"
+		"         1.500000 ms  pid 2     Terminated -> Zombie     zombie\n"
+		"         1.500000 ms  pid 2     Zombie     -> Defunct    reap\n");
+	mos_kernel_destroy(k);
+}
+
+/* A direct yield returns 0, as one through the run loop does. */
+static int yield_rc_main(mos_proc_t *self, int argc, char **argv)
+{
+	int *rc = mos_sys_state(self);
+
+	(void)argc;
+	(void)argv;
+	for (int i = 0; i < 4; i++)
+		rc[i] = mos_sys_yield(self);
+	return 0;
+}
+
+Test(edges, yield_returns_zero_direct_or_not)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	int rc[2][4];
+	mos_kernel_stats_t st;
+
+	memset(rc, 0x55, sizeof(rc));
+	cr_assert_eq(mos_program_register(k, "yrc", yield_rc_main), 0);
+	for (int i = 0; i < 2; i++)
+		cr_assert_eq(t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_USER,
+					T_ARGV("yrc"), rc[i], NULL), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_assert_eq(mos_kernel_stats(k, &st), 0);
+	/* Some yields went straight from one process to the other. */
+	cr_assert_lt(st.host_switches, 2 * st.context_switches);
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 4; j++)
+			cr_expect_eq(rc[i][j], 0, "process %d, yield %d", i, j);
+	mos_kernel_destroy(k);
+}
