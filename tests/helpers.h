@@ -98,6 +98,25 @@ static inline mos_sched_report_t *t_run_workload(const char *json)
 	return r;
 }
 
+/* Create argv with sched attributes, admitted at start (0: now). */
+static inline mos_pid_t t_spawn_attr(mos_kernel_t *k,
+				     const mos_sched_attr_t *attr,
+				     mos_time_t start, const char *const *argv)
+{
+	mos_process_spec_t spec;
+	mos_pid_t pid = 0;
+	int err;
+
+	mos_process_spec_init(&spec);
+	spec.command = argv;
+	if (attr)
+		spec.sched = *attr;
+	spec.start_time = start;
+	err = mos_process_create(k, &spec, &pid);
+	cr_assert_eq(err, 0, "create %s: %s", argv[0], mos_strerror(err));
+	return pid;
+}
+
 #define T_ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 #endif

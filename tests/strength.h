@@ -68,23 +68,4 @@ static inline mos_kernel_t *t_policy_kernel(const char *policy)
 	return t_kernel(&cfg);
 }
 
-/* Create argv with sched attributes, admitted at start (0: now). */
-static inline mos_pid_t t_spawn_attr(mos_kernel_t *k,
-				     const mos_sched_attr_t *attr,
-				     mos_time_t start, const char *const *argv)
-{
-	mos_process_spec_t spec;
-	mos_pid_t pid = 0;
-	int err;
-
-	mos_process_spec_init(&spec);
-	spec.command = argv;
-	if (attr)
-		spec.sched = *attr;
-	spec.start_time = start;
-	err = mos_process_create(k, &spec, &pid);
-	cr_assert_eq(err, 0, "create %s: %s", argv[0], mos_strerror(err));
-	return pid;
-}
-
 #endif

@@ -216,27 +216,6 @@ Test(edges, trace_hash_is_the_documented_fold)
 	mos_kernel_destroy(k);
 }
 
-/* The whole dump, line for line: the first event and the last included. */
-Test(edges, trace_dump_whole_text)
-{
-	mos_kernel_t *k = t_kernel(NULL);
-	char buf[2048] = "";
-	FILE *f = fmemopen(buf, sizeof(buf), "w");
-
-	t_spawn(k, T_ARGV("cpu", "1500us"));
-	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
-	cr_assert_eq(mos_trace_dump(k, f), 0);
-	fclose(f);
-	cr_expect_str_eq(buf,
-		"         0.000000 ms  pid 1     New        -> Blocked    wait\n"
-		"         0.000000 ms  pid 2     New        -> Ready      create\n"
-		"         0.000000 ms  pid 2     Ready      -> Running    dispatch\n"
-		"         1.500000 ms  pid 2     Running    -> Terminated exit\n"
-		"         1.500000 ms  pid 2     Terminated -> Zombie     zombie\n"
-		"         1.500000 ms  pid 2     Zombie     -> Defunct    reap\n");
-	mos_kernel_destroy(k);
-}
-
 /* A direct yield returns 0, as one through the run loop does. */
 static int yield_rc_main(mos_proc_t *self, int argc, char **argv)
 {

@@ -36,18 +36,9 @@ static mos_kernel_t *fair_kernel(const char *policy, mos_time_t quantum,
 static mos_pid_t spawn_sched(mos_kernel_t *k, int32_t nice, uint32_t tickets,
 			     mos_time_t start, const char *const *argv)
 {
-	mos_process_spec_t spec;
-	mos_pid_t pid = 0;
-	int err;
+	mos_sched_attr_t attr = {.rank = nice, .tickets = tickets};
 
-	mos_process_spec_init(&spec);
-	spec.command = argv;
-	spec.sched.rank = nice;
-	spec.sched.tickets = tickets;
-	spec.start_time = start;
-	err = mos_process_create(k, &spec, &pid);
-	cr_assert_eq(err, 0, "create %s: %s", argv[0], mos_strerror(err));
-	return pid;
+	return t_spawn_attr(k, &attr, start, argv);
 }
 
 static mos_time_t cpu_of(mos_kernel_t *k, mos_pid_t pid)

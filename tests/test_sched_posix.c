@@ -186,20 +186,6 @@ Test(posix, stcf_preempted_process_waits_afresh)
 /* ---- keys at the end of the time range ------------------------------------------ */
 
 /* Create argv with sched attributes, admitted at start. */
-static mos_pid_t spawn_attr(mos_kernel_t *k, const mos_sched_attr_t *attr,
-			    mos_time_t start, const char *const *argv)
-{
-	mos_process_spec_t spec;
-	mos_pid_t pid = 0;
-
-	mos_process_spec_init(&spec);
-	spec.command = argv;
-	spec.sched = *attr;
-	spec.start_time = start;
-	cr_assert_eq(mos_process_create(k, &spec, &pid), 0);
-	return pid;
-}
-
 static mos_kernel_t *policy_kernel(const char *policy, mos_time_t aging)
 {
 	mos_config_t cfg;
@@ -222,9 +208,9 @@ Test(posix, edf_huge_deadline_saturates)
 	mos_sched_attr_t near = {.deadline = MS(100)};
 	mos_sched_attr_t huge = {.deadline = MOS_TIME_NEVER - 10};
 	mos_sched_attr_t none = {0};
-	mos_pid_t a = spawn_attr(k, &near, 0, T_ARGV("cpu", "5ms"));
-	mos_pid_t c = spawn_attr(k, &none, 0, T_ARGV("cpu", "3ms"));
-	mos_pid_t b = spawn_attr(k, &huge, MS(1), T_ARGV("cpu", "2ms"));
+	mos_pid_t a = t_spawn_attr(k, &near, 0, T_ARGV("cpu", "5ms"));
+	mos_pid_t c = t_spawn_attr(k, &none, 0, T_ARGV("cpu", "3ms"));
+	mos_pid_t b = t_spawn_attr(k, &huge, MS(1), T_ARGV("cpu", "2ms"));
 
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_assert_eq(t_info(k, a).times.finished, MS(5));
@@ -244,8 +230,8 @@ Test(posix, priority_huge_aging_keeps_ranks_apart)
 {
 	mos_kernel_t *k = policy_kernel("priority", MOS_TIME_NEVER);
 	mos_sched_attr_t r5 = {.rank = 5}, r1 = {.rank = 1};
-	mos_pid_t p1 = spawn_attr(k, &r5, 0, T_ARGV("cpu", "2ms"));
-	mos_pid_t p2 = spawn_attr(k, &r1, 0, T_ARGV("cpu", "2ms"));
+	mos_pid_t p1 = t_spawn_attr(k, &r5, 0, T_ARGV("cpu", "2ms"));
+	mos_pid_t p2 = t_spawn_attr(k, &r1, 0, T_ARGV("cpu", "2ms"));
 
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_assert_eq(t_info(k, p2).times.finished, MS(2));
@@ -265,8 +251,8 @@ Test(posix, priority_aged_keys_saturate_at_the_end_of_time)
 	mos_time_t t = MOS_TIME_NEVER - MOS_SEC;
 	mos_kernel_t *k = policy_kernel("priority", MS(1));
 	mos_sched_attr_t r5 = {.rank = 5}, r1 = {.rank = 1};
-	mos_pid_t p1 = spawn_attr(k, &r5, t, T_ARGV("cpu", "2ms"));
-	mos_pid_t p2 = spawn_attr(k, &r1, t, T_ARGV("cpu", "2ms"));
+	mos_pid_t p1 = t_spawn_attr(k, &r5, t, T_ARGV("cpu", "2ms"));
+	mos_pid_t p2 = t_spawn_attr(k, &r1, t, T_ARGV("cpu", "2ms"));
 
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_assert_eq(t_info(k, p1).times.finished, t + MS(2));
