@@ -11,17 +11,6 @@
 
 TestSuite(kernel, .timeout = T_TIMEOUT);
 
-#if defined(MOS_SANITIZE) && MOS_SANITIZE
-/* Criterion 2.4's runner leaks what it allocates for the suites declared
- * with TestSuite (tests/timeout.h), 48 bytes each, at exit; LeakSanitizer
- * calls this for its default suppressions.  Leaks of the library and of
- * the tests themselves are still reported. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libcriterion.so\n";
-}
-#endif
 
 Test(kernel, create_has_init_and_defaults)
 {
