@@ -46,6 +46,26 @@ typedef struct mos_fiber {
 } mos_fiber_t;
 
 /*
+ * Start loading what switching to f will touch of its saved context: the
+ * backend's state at the top of f's stack and, for the asm backend, the
+ * frame its saved stack pointer points at (the switch pops it).  For
+ * another backend that second word is some other value: prefetching it is
+ * harmless, a prefetch never faults.  Always inlined: GCC deletes calls to
+ * a function that only prefetches.
+ */
+static inline __attribute__((always_inline)) void
+mos__fiber_prefetch(const mos_fiber_t *f)
+{
+	const void *const *ctx = f->ctx;
+
+	if (ctx) {
+		__builtin_prefetch(ctx, 1);
+		__builtin_prefetch(*ctx, 1);
+		__builtin_prefetch((const char *)*ctx + 64, 1);
+	}
+}
+
+/*
  * The backend called name: "ucontext", "asm" (where compiled in), or "auto"
  * (the best available; honours the environment variable MOS_CTX when set).
  * NULL when unknown.

@@ -116,12 +116,6 @@ static void become_running(mos_kernel_t *k, mos_proc_t *p)
  */
 static inline __attribute__((always_inline)) void warm(const mos_proc_t *p)
 {
-	/* ctx is the backend's state at the top of the stack; for the asm
-	 * backend it holds the saved stack pointer, whose frame the switch
-	 * pops (for another backend *ctx is some other word: prefetching it
-	 * is harmless, a prefetch never faults). */
-	const void *const *ctx = p->fiber.ctx;
-
 	__builtin_prefetch(p, 1);
 	__builtin_prefetch(&p->se, 1);
 	__builtin_prefetch(&p->se.node, 1);
@@ -130,11 +124,7 @@ static inline __attribute__((always_inline)) void warm(const mos_proc_t *p)
 	__builtin_prefetch(&p->t, 1);
 	__builtin_prefetch(&p->t.dispatches, 1);
 	__builtin_prefetch(&p->state_since, 1);
-	if (ctx) {
-		__builtin_prefetch(ctx, 1);
-		__builtin_prefetch(*ctx, 1);
-		__builtin_prefetch((const char *)*ctx + 64, 1);
-	}
+	mos__fiber_prefetch(&p->fiber);
 }
 
 /* Pick the next process.  A switch to a different process than the last
@@ -248,9 +238,8 @@ static bool timer_due(const mos_kernel_t *k)
 static bool direct_canary_ok(const mos_proc_t *p)
 {
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
-	uintptr_t floor = (uintptr_t)p->stack->lo + MOS_STACK_CANARY_BYTES;
 
-	if (here < floor + CANARY_NEAR)
+	if (mos__stack_room(p->stack, here) < CANARY_NEAR)
 		return false;
 	return p->t.voluntary_switches % CANARY_EVERY != 0 ||
 	       mos__stack_canary_ok(p->stack);

@@ -1,0 +1,139 @@
+/*
+ * multios/config.h - kernel configuration.
+ *
+ * mos_config_t is a plain struct.  Start from mos_config_default(), which
+ * fills in the defaults the MultiOS documentation gives, then change fields or
+ * overlay a JSON file with mos_config_load_json().  The kernel copies the
+ * struct at creation; later changes to the caller's copy have no effect.
+ *
+ * JSON form (every key optional; unknown keys are errors):
+ *
+ *   {
+ *     "max_processes": 65536,
+ *     "max_service_processes": 1024,
+ *     "default_stack_size": 8388608,
+ *     "default_memory_limit": 268435456,
+ *     "default_file_descriptor_limit": 1024,
+ *     "enable_process_accounting": true,
+ *     "enable_resource_monitoring": true,
+ *     "service_timeout_ms": 30000,
+ *     "grace_period_ms": 5000,
+ *     "emergency_termination_timeout_ms": 10000,
+ *     "seed": 1,
+ *     "host_stack_size": 65536,
+ *     "stack_guard_pages": false,
+ *     "context_backend": "auto",
+ *     "history_size": 1024,
+ *     "trace_capacity": 4096,
+ *     "scheduler": { "policy": "multios", "time_slice_ms": 10,
+ *                    "context_switch_cost_ms": 0, "preemptive": true,
+ *                    "aging_ms": 0, "queues": 3, "quanta_ms": [10, 20, 40],
+ *                    "allotments": [1, 1, 1], "boost_ms": 0,
+ *                    "io_bump": false, "stay": false,
+ *                    "legacy_boost": false, "seed": 0,
+ *                    "min_granularity_ms": 0.75, "target_latency_ms": 6,
+ *                    "tick_ms": 1 },
+ *     "clock": { "backend": "virtual", "speed": 1.0 }
+ *   }
+ */
+#ifndef MULTIOS_CONFIG_H
+#define MULTIOS_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "types.h"
+
+#define MOS_POLICY_NAME_LEN 32
+#define MOS_BACKEND_NAME_LEN 16
+#define MOS_MLFQ_MAX_QUEUES 16
+
+/*
+ * The scheduler policy and its parameters (docs/SCHEDULERS.md has each
+ * policy's rules).  Times are nanoseconds; JSON gives them in ms.
+ */
+typedef struct mos_sched_params {
+	char policy[MOS_POLICY_NAME_LEN]; /* "multios" (see mos_sched_policies) */
+	mos_time_t time_slice;   /* multios's base slice; the quantum of rr,
+				    lottery and stride; mlfq's quantum when
+				    quanta is empty; 10 ms */
+	mos_time_t tick;         /* unit of mlfq's boost allotment; 1 ms */
+	mos_time_t switch_cost;  /* idle CPU per context switch; 0 */
+	bool preemptive;         /* priority: preempt on a more urgent arrival;
+				    true */
+	mos_time_t aging;        /* priority: a Ready process's number drops by
+				    one per `aging` waited; 0 = off */
+	uint32_t queues;         /* mlfq levels; 3 */
+	uint32_t nquanta;        /* entries in quanta (0: all time_slice) */
+	mos_time_t quanta[MOS_MLFQ_MAX_QUEUES];     /* [0] is the top queue */
+	uint32_t nallotments;    /* entries in allotments (0: all 1) */
+	uint32_t allotments[MOS_MLFQ_MAX_QUEUES];   /* in quanta; [0] = top */
+	mos_time_t boost;        /* mlfq: move every job to the top this often;
+				    0 = never */
+	bool io_bump;            /* mlfq: back from I/O to the front */
+	bool stay;               /* mlfq: I/O resets the allotment */
+	bool legacy_boost;       /* mlfq: boost as the 2020 mlfq.py did (slice
+				    allotments[0] x tick, allotment kept);
+				    false */
+	uint64_t seed;           /* lottery's draws; 0: the kernel's seed */
+	mos_time_t min_granularity; /* cfs; 0.75 ms */
+	mos_time_t target_latency;  /* cfs; 6 ms */
+} mos_sched_params_t;
+
+typedef struct mos_config {
+	/* The MultiOS documentation's ProcessManagerConfig, same defaults. */
+	uint32_t max_processes;                 /* 65536, init included */
+	uint32_t max_service_processes;         /* 1024 */
+	uint64_t default_stack_size;            /* 8 MiB (simulated limit) */
+	uint64_t default_memory_limit;          /* 256 MiB */
+	uint32_t default_file_descriptor_limit; /* 1024 */
+	bool enable_process_accounting;         /* true */
+	bool enable_resource_monitoring;        /* true */
+	uint32_t service_timeout_ms;            /* 30000 */
+	uint32_t grace_period_ms;               /* 5000 */
+	uint32_t emergency_termination_timeout_ms; /* 10000 */
+
+	/* Simulator settings. */
+	uint64_t seed;             /* kernel PRNG seed; 1 */
+	uint32_t host_stack_size;  /* bytes of host stack per coroutine; 64 KiB
+				      (256 KiB under AddressSanitizer) */
+	bool stack_guard_pages;    /* a PROT_NONE page below each stack; false
+				      (the canary check is always on) */
+	char context_backend[MOS_BACKEND_NAME_LEN]; /* "auto" (asm on x86-64
+				      Linux, else ucontext; the environment
+				      variable MOS_CTX overrides it), "asm",
+				      "ucontext" */
+	uint32_t history_size;     /* reaped processes kept for queries; 1024 */
+	uint32_t trace_capacity;   /* events kept in the trace ring; 4096 */
+	mos_sched_params_t sched;  /* policy "multios", 10 ms slice */
+	char clock_backend[MOS_BACKEND_NAME_LEN];   /* "virtual", "realtime" */
+	double clock_speed;        /* realtime only: virtual s per wall s; 1.0 */
+} mos_config_t;
+
+/* Fill *cfg with the defaults above.  Never fails. */
+MOS_API void mos_config_default(mos_config_t *cfg);
+
+/* Fill *p with the scheduler defaults above.  Never fails. */
+MOS_API void mos_sched_params_default(mos_sched_params_t *p);
+
+/* Names of the scheduler policies, NULL-terminated, in a fixed order. */
+MOS_API const char *const *mos_sched_policies(void);
+
+/*
+ * Check every field of *cfg for range and consistency.
+ * Errors: MOS_EINVAL (cfg NULL), MOS_ECONFIG (a field out of range; err, if
+ * not NULL, names the field by its JSON path).
+ */
+MOS_API int mos_config_validate(const mos_config_t *cfg, mos_error_t *err);
+
+/*
+ * Overlay the JSON file at path onto *cfg.  Keys absent from the file keep
+ * the value *cfg had.  On any error *cfg is left exactly as it was.
+ * Errors: MOS_EINVAL (NULL path or cfg), MOS_EIO (file unreadable),
+ * MOS_ECONFIG (syntax error: err names file:line:column; unknown key, wrong
+ * type or value out of range: err names the file and the key's JSON path).
+ */
+MOS_API int mos_config_load_json(const char *path, mos_config_t *cfg,
+				 mos_error_t *err);
+
+#endif

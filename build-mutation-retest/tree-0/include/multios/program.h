@@ -1,0 +1,67 @@
+/*
+ * multios/program.h - the programs simulated processes run.
+ *
+ * A process's command[0] names a program registered with the kernel.  A
+ * program is C code that runs on the process's coroutine and talks to the
+ * kernel only through syscall.h.  Host code between syscalls costs no
+ * virtual time; CPU work is modelled with mos_sys_compute().
+ *
+ * A program may have a prepare hook, called when a process is created, that
+ * parses and checks the arguments and returns private state; bad arguments
+ * then fail the create call (MOS_ECONFIG) instead of a run.  The release hook
+ * frees that state when the process dies, however it dies.  Programs should
+ * keep host resources in that state rather than on their stack: a killed
+ * process's stack is discarded without unwinding.
+ *
+ * Built-in programs (durations: "10ms", "250us", "2s", "1500ns"; a bare
+ * number is milliseconds):
+ *   idle                    block until killed
+ *   cpu DURATION            compute DURATION, exit 0
+ *   sleep DURATION          sleep DURATION, exit 0
+ *   io COMPUTE SLEEP COUNT  COUNT times: compute, then sleep; exit 0
+ *   crash [CODE [AFTER]]    compute AFTER (0), exit CODE (1)
+ *   script JSON             run a JSON list of steps, see below
+ *
+ * script steps, run in order ("script" in docs/PROGRAMS.md has the detail):
+ *   {"compute": DURATION}  {"sleep": DURATION}  {"yield": true}
+ *   {"spawn": ["cpu","5ms"]} or {"spawn": {"command": [...],
+ *                                "priority": "high", "class": "user"}}
+ *   {"wait": "any"} | {"wait": "all"}     {"exit": CODE}
+ *   {"repeat": N, "steps": [ ... ]}
+ * A script that runs off its end exits 0.
+ */
+#ifndef MULTIOS_PROGRAM_H
+#define MULTIOS_PROGRAM_H
+
+#include "types.h"
+
+/* A program's body; its return value is the exit code. */
+typedef int (*mos_main_fn)(mos_proc_t *self, int argc, char **argv);
+
+typedef struct mos_program {
+	const char *name;  /* copied at registration */
+	mos_main_fn main;
+	/* Optional: check argv at create time; *state is the program's own
+	 * (mos_sys_state returns it).  Return 0 or a MOS_E* code. */
+	int (*prepare)(int argc, char **argv, void **state);
+	/* Optional: free what prepare returned, when the process dies. */
+	void (*release)(void *state);
+} mos_program_t;
+
+/*
+ * Register main under name.  Errors: MOS_EINVAL (NULL or empty name, NULL
+ * entry, name over 63 bytes), MOS_EPROCEXISTS (name taken), MOS_ENOMEM.
+ */
+MOS_API int mos_program_register(mos_kernel_t *k, const char *name,
+				 mos_main_fn main);
+
+/* Register a program with hooks; *prog is copied.  Errors: as above. */
+MOS_API int mos_program_register_ex(mos_kernel_t *k, const mos_program_t *prog);
+
+/*
+ * Parse a duration: "10ms", "2.5s", "250us", "40ns", or a bare number of
+ * milliseconds.  Errors: MOS_EINVAL (malformed, negative or overflowing).
+ */
+MOS_API int mos_duration_parse(const char *s, mos_time_t *out);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * multios/sched.h - the scheduler workbench: workloads, runs, reports.
+ *
+ * A workload is a list of processes with arrival times and CPU/I/O bursts
+ * (or periodic tasks), all in integer ticks.  mos_sched_run_workload runs it
+ * on a real kernel under a chosen policy: each workload process becomes a
+ * kernel process that computes its CPU bursts and sleeps out its I/O, and
+ * every metric is computed from the kernel's own trace.  So what the
+ * workbench measures is exactly what the kernel's scheduler does.
+ *
+ * File format (JSON):
+ *   {
+ *     "name": "example",
+ *     "tick": "1ms",                      optional, default 1 ms
+ *     "policy": {"name": "rr", "quantum": 4},
+ *     "context_switch_cost": 0,
+ *     "processes": [
+ *       {"name": "P1", "arrival": 0, "cpu": 24},
+ *       {"name": "P2", "arrival": 2, "bursts": [{"cpu": 3}, {"io": 5},
+ *        {"cpu": 2}], "priority": 2, "tickets": 100},
+ *       {"name": "T1", "arrival": 0, "period": 5, "wcet": 2,
+ *        "deadline": 5, "jobs": 4}
+ *     ]
+ *   }
+ * Policy keys: name, quantum, preemptive, aging, queues, quanta,
+ * allotments, boost, io_bump, stay, legacy_boost, seed, min_granularity,
+ * target_latency (times in ticks).  Unknown keys are errors.
+ * docs/SCHEDULERS.md has the conventions (tie-breaking, same-instant
+ * ordering) and each policy's rules.
+ */
+#ifndef MULTIOS_SCHED_H
+#define MULTIOS_SCHED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "error.h"
+#include "types.h"
+
+#define MOS_WL_NAME_LEN 64
+
+typedef enum mos_wl_kind {
+	MOS_WL_CPU, /* a CPU burst */
+	MOS_WL_IO   /* an I/O burst: no CPU, any number at once */
+} mos_wl_kind_t;
+
+typedef struct mos_wl_burst {
+	mos_wl_kind_t kind;
+	uint64_t ticks;        /* > 0 */
+} mos_wl_burst_t;
+
+typedef struct mos_wl_process {
+	char name[MOS_WL_NAME_LEN];
+	uint64_t arrival;      /* ticks; for a periodic task, its first release */
+	size_t nbursts;        /* aperiodic: alternating, starting with CPU */
+	mos_wl_burst_t *bursts;
+	int32_t priority;      /* smaller is more urgent; 0 */
+	uint32_t tickets;      /* 100 */
+	/* Periodic task (period > 0): job j is released at
+	 * arrival + j * period, needs wcet, is due deadline after release. */
+	uint64_t period, wcet, deadline, jobs;
+} mos_wl_process_t;
+
+typedef struct mos_workload {
+	char name[128];
+	char source[256];      /* file it was loaded from, or "" */
+	mos_time_t tick;       /* nanoseconds per tick */
+	mos_sched_params_t policy; /* in nanoseconds (ticks x tick) */
+	size_t nprocs;
+	mos_wl_process_t *procs;
+} mos_workload_t;
+
+/*
+ * Load a workload file.  *out receives a new workload (mos_workload_free).
+ * Errors: MOS_EINVAL (NULL argument), MOS_EIO (unreadable), MOS_ECONFIG
+ * (syntax: err has file:line:column; anything else: err names the file and
+ * the JSON path, e.g. "processes[3].bursts[1].io"), MOS_ENOMEM.
+ */
+MOS_API int mos_workload_load_json(const char *path, mos_workload_t **out,
+				   mos_error_t *err);
+
+/* Free a workload from mos_workload_load_json.  NULL is fine. */
+MOS_API void mos_workload_free(mos_workload_t *w);
+
+/*
+ * One workload process's results.  Times are virtual nanoseconds (divide
+ * by the report's tick for ticks; they are whole ticks except under
+ * policies that slice time finer, such as cfs).
+ */
+typedef struct mos_sched_proc_result {
+	char name[MOS_WL_NAME_LEN];
+	bool periodic;
+	mos_time_t arrival, first_run, finish;
+	mos_time_t response;   /* first_run - arrival; periodic: worst job's
+				  finish - release */
+	mos_time_t turnaround; /* finish - arrival; periodic: as response */
+	mos_time_t waiting;    /* turnaround - cpu - io; periodic: worst job's
+				  response - wcet */
+	mos_time_t cpu, io;    /* totals asked for (periodic: all jobs) */
+	uint64_t jobs;         /* periodic: jobs released */
+	uint64_t deadline_misses;
+} mos_sched_proc_result_t;
+
+/* One stretch of CPU given to one process: [start, end).  A process that
+ * runs on at the instant its own slice ended (alone, its quantum expired)
+ * continues the same stretch.  A report holds at most MOS_SCHED_MAX_SLICES
+ * stretches (24 MiB); past that it keeps the first ones and sets
+ * slices_truncated. */
+#define MOS_SCHED_MAX_SLICES ((size_t)1 << 20)
+
+typedef struct mos_sched_slice {
+	uint32_t proc;         /* index into procs */
+	mos_time_t start, end;
+} mos_sched_slice_t;
+
+typedef struct mos_sched_report {
+	char policy[MOS_POLICY_NAME_LEN];
+	char workload[128];
+	mos_time_t tick;       /* ns per tick, from the workload */
+	size_t nprocs;
+	mos_sched_proc_result_t *procs;
+	double avg_response, avg_turnaround, avg_waiting; /* in ticks */
+	uint64_t context_switches;
+	uint64_t deadline_misses;
+	mos_time_t makespan;   /* from 0 to the last completion */
+	mos_time_t busy;       /* the CPU computed */
+	double cpu_utilization;/* busy / makespan */
+	double throughput;     /* completions (jobs) per tick */
+	double fairness;       /* Jain's index over cpu / turnaround */
+	size_t nslices;
+	mos_sched_slice_t *slices;
+	bool slices_truncated;     /* the slice log hit its bound: slices (and --gantt, --trace) cover only the start */
+	uint64_t trace_hash;   /* of the kernel run behind the report */
+} mos_sched_report_t;
+
+/*
+ * Run w under policy (NULL: the workload's own) on a fresh kernel and
+ * report.  *out receives a new report (mos_sched_report_free).
+ * w may be loaded or filled in by hand: it is checked as the loader checks
+ * a file (names, bursts, and every time, alone and added up, below
+ * MOS_TIME_NEVER once multiplied by the tick).
+ * Errors: MOS_EINVAL, MOS_ECONFIG (unknown policy or bad parameters, bad
+ * names or bursts; err says which), MOS_ERANGE (a time, or the sum of the
+ * workload's times, would pass MOS_TIME_NEVER; err names the field),
+ * MOS_ENOMEM, MOS_EEXHAUSTED (more processes than a kernel holds).
+ */
+MOS_API int mos_sched_run_workload(const mos_workload_t *w,
+				   const mos_sched_params_t *policy,
+				   mos_sched_report_t **out, mos_error_t *err);
+
+MOS_API void mos_sched_report_free(mos_sched_report_t *r);
+
+/* Write r as one JSON object (the `multios sched --json` form) and a
+ * newline, then flush.
+ * Errors: MOS_EINVAL (r or out NULL), MOS_ENOMEM (building the document),
+ * MOS_EIO (writing or flushing out failed, e.g. a full disk; part of the
+ * document may have been written). */
+MOS_API int mos_sched_report_write_json(const mos_sched_report_t *r, FILE *out);
+
+/* Write r as Chrome Trace Event JSON: one complete event per run slice,
+ * one track per process (opens in ui.perfetto.dev, chrome://tracing).
+ * Errors: as mos_sched_report_write_json. */
+MOS_API int mos_sched_report_write_trace(const mos_sched_report_t *r,
+					 FILE *out);
+
+#endif

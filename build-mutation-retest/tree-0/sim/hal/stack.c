@@ -1,0 +1,280 @@
+/*
+ * sim/hal/stack.c - the coroutine stack pool.
+ *
+ * Layout of a slab (one mmap, MAP_NORESERVE so untouched stacks cost no
+ * memory or commit charge):
+ *
+ *   [guard][stack 0][guard][stack 1] ... [guard][stack n-1]
+ *
+ * The guard pages exist only when the pool was made with guards; each stack
+ * is stack_size bytes starting at its descriptor's lo.  The first
+ * MOS_STACK_CANARY_BYTES of a stack hold the canary: the fiber layer
+ * (mos__fiber_create) runs coroutines on [lo + MOS_STACK_CANARY_BYTES,
+ * lo + size), so a frame that writes into the canary has overflowed.
+ *
+ * The canary is all zero bytes.  A fresh anonymous mapping already reads as
+ * zero, so handing out a stack writes nothing and faults in no page: 65 536
+ * stacks cost no memory until their processes run, and reading an untouched
+ * canary maps the shared zero page, which is not counted as resident.  An
+ * overflow that writes only zeros into the canary goes unseen; anything
+ * else is caught.  A stack whose canary was found dirty is zeroed again when
+ * it goes back to the pool.
+ *
+ * Slabs hold up to SLAB_STACKS stacks but never much more than SLAB_BYTES,
+ * and at least one stack, so huge stacks do not need huge mappings.  The
+ * descriptors of a slab live in one malloc'd block with the slab header.
+ */
+#include "stack.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "multios/error.h"
+
+#define SLAB_STACKS 64
+#define SLAB_BYTES ((size_t)64 << 20)
+
+struct mos_stack_slab {
+	mos_stack_slab_t *next;
+	void *map;
+	size_t map_len;
+	size_t count;
+	bool warm;             /* top pages faulted in (mos__stack_prefault) */
+	mos_stack_t stacks[];
+};
+
+static size_t page_size(void)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+
+	return ps > 0 ? (size_t)ps : 4096;
+}
+
+static size_t guard_bytes(const mos_stack_pool_t *p)
+{
+	return p->guard ? page_size() : 0;
+}
+
+/*
+ * The canary is touched outside AddressSanitizer: the region may still
+ * carry poison from the frames of a coroutine that died on this stack.  The
+ * store goes through a volatile pointer so the compiler cannot turn it into
+ * a memset that ASan would intercept and check.
+ */
+__attribute__((no_sanitize_address)) static void canary_clear(mos_stack_t *s)
+{
+	volatile uint64_t *w = s->lo;
+
+	for (size_t i = 0; i < MOS_STACK_CANARY_BYTES / sizeof(*w); i++)
+		w[i] = 0;
+}
+
+/*
+ * Checked at every switch, so it reads two cache lines, not the whole
+ * canary: the top line (just below the usable area: the first an overflow
+ * reaches, with the return address of the call that crosses the line) and
+ * the bottom one (a deep overflow's last stop before the next stack).
+ */
+__attribute__((no_sanitize_address)) bool
+mos__stack_canary_ok(const mos_stack_t *s)
+{
+	const uint64_t *lo = s->lo;
+	const uint64_t *hi = lo + (MOS_STACK_CANARY_BYTES - 64) / sizeof(*lo);
+	uint64_t any = 0;
+
+	for (size_t i = 0; i < 64 / sizeof(*lo); i++)
+		any |= lo[i] | hi[i];
+	return any == 0;
+}
+
+/* Smaller sizes (0 included) are raised to MOS_STACK_MIN rather than
+ * refused; MOS_EINVAL is for a NULL pool or a size too big to round. */
+int mos__stack_pool_init(mos_stack_pool_t *p, size_t stack_size, bool guard)
+{
+	size_t ps = page_size();
+
+	if (!p || stack_size > SIZE_MAX / 2)
+		return MOS_EINVAL;
+	if (stack_size < MOS_STACK_MIN)
+		stack_size = MOS_STACK_MIN;
+	*p = (mos_stack_pool_t){
+		.stack_size = (stack_size + ps - 1) / ps * ps,
+		.guard = guard,
+		.pidfd = -1,
+	};
+	return 0;
+}
+
+void mos__stack_pool_fini(mos_stack_pool_t *p)
+{
+	mos_stack_slab_t *slab, *next;
+
+	for (slab = p->slabs; slab; slab = next) {
+		next = slab->next;
+		munmap(slab->map, slab->map_len);
+		free(slab);
+	}
+	p->slabs = NULL;
+	p->free = NULL;
+	p->total = p->in_use = 0;
+	/* A pool that was never set up (a kernel whose creation failed
+	 * early) is all zeros: its pidfd 0 is not ours to close. */
+	if (p->stack_size && p->pidfd >= 0)
+		close(p->pidfd);
+	p->pidfd = -1;
+}
+
+/* Make every guard page of a fresh mapping inaccessible. */
+static int protect_guards(char *map, size_t count, size_t stride, size_t guard)
+{
+	for (size_t i = 0; guard && i < count; i++)
+		if (mprotect(map + i * stride, guard, PROT_NONE) != 0)
+			return MOS_ENOMEM;
+	return 0;
+}
+
+/* Map one more slab and push its stacks on the free list, lowest first out. */
+static int add_slab(mos_stack_pool_t *p)
+{
+	size_t guard = guard_bytes(p), stride = p->stack_size + guard;
+	size_t count = SLAB_BYTES / stride;
+	mos_stack_slab_t *slab;
+
+	count = count < 1 ? 1 : count > SLAB_STACKS ? SLAB_STACKS : count;
+	slab = malloc(sizeof(*slab) + count * sizeof(slab->stacks[0]));
+	if (!slab)
+		return MOS_ENOMEM;
+	slab->count = count;
+	slab->warm = false;
+	slab->map_len = count * stride;
+	slab->map = mmap(NULL, slab->map_len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (slab->map == MAP_FAILED) {
+		free(slab);
+		return MOS_ENOMEM;
+	}
+	if (protect_guards(slab->map, count, stride, guard) < 0) {
+		munmap(slab->map, slab->map_len);
+		free(slab);
+		return MOS_ENOMEM;
+	}
+	for (size_t i = count; i-- > 0;) {
+		mos_stack_t *s = &slab->stacks[i];
+
+		s->lo = (char *)slab->map + i * stride + guard;
+		s->size = p->stack_size;
+		s->slab = slab;
+		s->next = p->free;
+		p->free = s;
+	}
+	slab->next = p->slabs;
+	p->slabs = slab;
+	p->total += count;
+	return 0;
+}
+
+int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out)
+{
+	mos_stack_t *s;
+	int err;
+
+	if (!p->free && (err = add_slab(p)) < 0)
+		return err;
+	s = p->free;
+	p->free = s->next;
+	s->next = NULL;
+	p->in_use++;
+	*out = s;
+	return 0;
+}
+
+/*
+ * A process's first run touches the top page of its stack, and only that
+ * page as a rule, so the first touch of each stack is a page fault: about
+ * 12 us each on the benchmark machine, most of the time it takes 65 536
+ * processes to start.  The host kernel populates pages for a fraction of
+ * that when asked in one call: process_madvise(MADV_POPULATE_WRITE) over
+ * the slab's top pages (recent kernels accept that advice there: 1.1 us a
+ * stack on 6.18), else madvise per stack (Linux 5.14 and later; 2.4 us),
+ * else nothing and the faults happen as before.  A kernel that refuses
+ * the batch is not asked again.
+ * The pages were going to be touched anyway; a slab with fewer processes
+ * than stacks gets at most SLAB_STACKS - 1 pages it did not need.
+ */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define UNDER_VALGRIND() RUNNING_ON_VALGRIND
+#endif
+#endif
+#ifndef UNDER_VALGRIND
+#define UNDER_VALGRIND() 0
+#endif
+
+static bool populate_batch(mos_stack_pool_t *p, const struct iovec *iov,
+			   size_t n, size_t bytes)
+{
+#if defined(SYS_pidfd_open) && defined(SYS_process_madvise)
+	/* Valgrind does not know pidfd_open and says so on every run. */
+	if (p->pidfd == -1 && UNDER_VALGRIND())
+		p->pidfd = -2;
+	if (p->pidfd == -1) {
+		long fd = syscall(SYS_pidfd_open, (long)getpid(), 0L);
+		p->pidfd = fd >= 0 ? (int)fd : -2;
+	}
+	if (p->pidfd < 0)
+		return false;
+	if (syscall(SYS_process_madvise, (long)p->pidfd, iov, (long)n,
+		    (long)MADV_POPULATE_WRITE, 0L) == (long)bytes)
+		return true;
+	close(p->pidfd);
+	p->pidfd = -2;
+	return false;
+#else
+	(void)p;
+	(void)iov;
+	(void)n;
+	(void)bytes;
+	return false;
+#endif
+}
+
+void mos__stack_prefault(mos_stack_pool_t *p, mos_stack_t *s)
+{
+	mos_stack_slab_t *slab = s->slab;
+	struct iovec iov[SLAB_STACKS];
+	size_t ps, n = slab->count;
+
+	if (slab->warm)
+		return;
+	slab->warm = true;
+	ps = page_size();
+	for (size_t i = 0; i < n; i++) {
+		const mos_stack_t *t = &slab->stacks[i];
+
+		iov[i].iov_base = (char *)t->lo + t->size - ps;
+		iov[i].iov_len = ps;
+	}
+	if (populate_batch(p, iov, n, n * ps))
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (madvise(iov[i].iov_base, ps, MADV_POPULATE_WRITE) != 0)
+			return; /* not supported here: leave it to the faults */
+}
+
+void mos__stack_put(mos_stack_pool_t *p, mos_stack_t *s)
+{
+	if (!mos__stack_canary_ok(s))
+		canary_clear(s);
+	s->next = p->free;
+	p->free = s;
+	p->in_use--;
+}

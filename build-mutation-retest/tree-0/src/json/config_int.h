@@ -1,0 +1,51 @@
+/*
+ * src/json/config_int.h - scheduler-parameter rules shared by the loaders.
+ *
+ * A mos_sched_params_t reaches the kernel from two files: the kernel
+ * configuration ("scheduler": {...}, times in ms) and a workload ("policy":
+ * {...}, times in ticks).  The two spell their keys differently but obey the
+ * same rules, so there is one checker and each loader passes its spelling.
+ * The checker lives in config.c with the defaults.
+ */
+#ifndef MOS_CONFIG_INT_H
+#define MOS_CONFIG_INT_H
+
+#include <stddef.h>
+
+#include "jsonload.h"
+#include "multios/config.h"
+
+/*
+ * How a loader spells each checked field, as a full JSON path
+ * ("scheduler.quanta_ms", "policy.quantum").  Errors about one array entry
+ * append "[i]" to quanta or allotments.  Borrowed, usually a static const.
+ */
+typedef struct mos_sched_keys {
+	const char *policy;
+	const char *time_slice;
+	const char *tick;
+	const char *queues;
+	const char *quanta;
+	const char *allotments;
+	const char *min_granularity;
+	const char *target_latency;
+} mos_sched_keys_t;
+
+/*
+ * Check every rule on *p: a known, NUL-terminated policy name, time_slice
+ * >= 1 us, tick >= 1 ns, 1 <= queues <= 16, quanta and allotments either
+ * absent (count 0) or one positive entry per queue, and target_latency >=
+ * min_granularity > 0.  Reports the first broken rule as MOS_ECONFIG at
+ * keys' path for the field, with source as the file name.  err may be NULL.
+ * Never allocates.
+ */
+int mos__sched_params_check(const mos_sched_params_t *p,
+			    const mos_sched_keys_t *keys, const char *source,
+			    mos_error_t *err);
+
+
+
+/* One entry of an allotments list (a mos_jeach_fn; ctx: the params). */
+int mos__sched_allotment(mos_jload_t *ld, json_t *v, size_t i, void *ctx);
+
+#endif

@@ -1,0 +1,288 @@
+/*
+ * src/kernel/lifecycle.c - process state transitions, death, reaping,
+ * suspension.
+ *
+ * Every state change goes through mos__proc_set_state, which checks it
+ * against the transition table below, keeps the time accounting, and
+ * records it in the trace.  A transition outside the table is a broken
+ * kernel invariant and panics; the public calls check states first and
+ * return MOS_EINVALSTATE instead.
+ *
+ * Death (as xv6's exit): the process becomes Terminated, its children go to
+ * init, it becomes a Zombie and its parent is woken if it waits.  A zombie
+ * whose parent is init is reaped at once.  A process cannot free the stack it
+ * runs on, so when it dies on its own coroutine the kernel finishes the job
+ * after switching back (mos__proc_after_switch).
+ */
+#include <stdlib.h>
+
+#include "kernel_int.h"
+
+#define B(s) (1u << MOS_STATE_##s)
+static const uint16_t allowed[MOS_STATE_COUNT] = {
+	[MOS_STATE_NEW] = B(READY) | B(TERMINATED),
+	[MOS_STATE_READY] = B(RUNNING) | B(SUSPENDED) | B(TERMINATED),
+	[MOS_STATE_RUNNING] = B(READY) | B(BLOCKED) | B(SUSPENDED) |
+			      B(TERMINATED),
+	[MOS_STATE_BLOCKED] = B(READY) | B(SUSPENDED) | B(TERMINATED),
+	[MOS_STATE_SUSPENDED] = B(READY) | B(BLOCKED) | B(TERMINATED),
+	[MOS_STATE_TERMINATED] = B(ZOMBIE),
+	[MOS_STATE_ZOMBIE] = B(DEFUNCT),
+	[MOS_STATE_DEFUNCT] = 0,
+};
+#undef B
+
+void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,
+			 mos_cause_t cause)
+{
+	mos_proc_state_t from = p->state;
+	mos_time_t spent = k->now - p->state_since;
+
+	if (!(allowed[from] & (1u << to)))
+		mos__panic(k, "pid %d: invalid transition %s -> %s", p->pid,
+			   mos_state_name(from), mos_state_name(to));
+	if (from == MOS_STATE_READY)
+		p->t.ready_wait += spent;
+	else if (from == MOS_STATE_BLOCKED)
+		p->t.blocked += spent;
+	p->state = to;
+	p->state_since = k->now;
+	mos__trace_record(&k->trace, k->now, p->pid, from, to, cause);
+}
+
+/* ---- reaping and the history ------------------------------------------- */
+
+static void history_add(mos_kernel_t *k, mos_proc_t *p)
+{
+	mos_list_push_back(&k->history, &p->hist);
+	k->history_len++;
+	while (k->history_len > k->cfg.history_size) {
+		mos_list_t *old = mos_list_pop_front(&k->history);
+		k->history_len--;
+		mos__proc_free(k, mos_container_of(old, mos_proc_t, hist));
+	}
+}
+
+/* Zombie -> Defunct: out of the table and the tree, into the history. */
+int mos__proc_reap(mos_kernel_t *k, mos_proc_t *p, int *status)
+{
+	mos_pid_t pid = p->pid;
+
+	if (status)
+		*status = p->exit_status;
+	p->t.reaped = k->now;
+	mos__proc_set_state(k, p, MOS_STATE_DEFUNCT, MOS_CAUSE_REAP);
+	mos_list_remove(&p->sibling);
+	mos__pid_remove(k, p);
+	k->stats.processes_reaped++;
+	history_add(k, p);
+	return pid;
+}
+
+mos_proc_t *mos__proc_zombie_child(mos_proc_t *parent, mos_pid_t pid,
+				   bool *has_child)
+{
+	mos_list_t *n;
+
+	*has_child = false;
+	mos_list_for_each(n, &parent->children) {
+		mos_proc_t *c = mos_container_of(n, mos_proc_t, sibling);
+		if (pid != -1 && c->pid != pid)
+			continue;
+		*has_child = true;
+		if (c->state == MOS_STATE_ZOMBIE)
+			return c;
+	}
+	return NULL;
+}
+
+/* ---- blocking and waking ------------------------------------------------ */
+
+/* The running p blocks (called on its own coroutine). */
+void mos__proc_block(mos_kernel_t *k, mos_proc_t *p, mos_wait_kind_t kind,
+		     mos_cause_t cause)
+{
+	p->wait_kind = kind;
+	p->t.voluntary_switches++;
+	mos__proc_set_state(k, p, MOS_STATE_BLOCKED, cause);
+	mos__kernel_put_current(k, MOS_PUT_SLEEP);
+}
+
+void mos__proc_wake(mos_kernel_t *k, mos_proc_t *p)
+{
+	mos__timer_cancel(&k->timers, &p->timer);
+	p->wait_kind = MOS_WAIT_NONE;
+	if (p->state == MOS_STATE_SUSPENDED)
+		p->wake_pending = true;
+	else if (p->state == MOS_STATE_BLOCKED)
+		mos__kernel_make_ready(k, p, MOS_ENQ_WAKE, MOS_CAUSE_WAKE);
+}
+
+static bool waits_for(const mos_proc_t *parent, const mos_proc_t *child)
+{
+	return parent->wait_kind == MOS_WAIT_CHILD &&
+	       (parent->wait_pid == -1 || parent->wait_pid == child->pid);
+}
+
+/* ---- death ------------------------------------------------------------- */
+
+static void reparent_children(mos_kernel_t *k, mos_proc_t *p)
+{
+	mos_list_t *n, *tmp;
+
+	mos_list_for_each_safe(n, tmp, &p->children) {
+		mos_proc_t *c = mos_container_of(n, mos_proc_t, sibling);
+		mos_list_remove(&c->sibling);
+		mos_list_push_back(&k->init->children, &c->sibling);
+		c->ppid = MOS_PID_INIT;
+		if (c->state == MOS_STATE_ZOMBIE)
+			mos__proc_reap(k, c, NULL);
+		else
+			c->reap_by_init = true;
+	}
+}
+
+/* Release what a dead process holds; its stack only when not running on it. */
+static void release(mos_kernel_t *k, mos_proc_t *p)
+{
+	if (p->prog && p->prog->def.release && p->prog_state)
+		p->prog->def.release(p->prog_state);
+	p->prog_state = NULL;
+	if (p->stack && k->on_cpu != p) {
+		mos__fiber_destroy(&p->fiber);
+		mos__stack_put(&k->stacks, p->stack);
+		p->stack = NULL;
+	}
+}
+
+void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause)
+{
+	mos_proc_t *parent;
+
+	bool was_current = k->current == p;
+
+	if (!was_current && p->state == MOS_STATE_READY)
+		k->sched->dequeue(k->rq, p);
+	mos__timer_cancel(&k->timers, &p->timer);
+	p->wait_kind = MOS_WAIT_NONE;
+	p->req = MOS_REQ_NONE;
+	p->exit_status = status;
+	p->t.finished = k->now;
+	mos__proc_set_state(k, p, MOS_STATE_TERMINATED, cause);
+	if (was_current)
+		mos__kernel_put_current(k, MOS_PUT_EXIT);
+	if (k->sched->detach)
+		k->sched->detach(k->rq, p);
+	k->stats.processes_exited++;
+	release(k, p);
+	reparent_children(k, p);
+	mos__proc_set_state(k, p, MOS_STATE_ZOMBIE, MOS_CAUSE_ZOMBIE);
+
+	parent = mos__proc_lookup(k, p->ppid);
+	if (parent == k->init || p->reap_by_init) {
+		p->reap_by_init = true;
+		if (k->on_cpu != p)
+			mos__proc_reap(k, p, NULL);
+	} else if (waits_for(parent, p)) {
+		mos__proc_wake(k, parent);
+	}
+}
+
+void mos__proc_after_switch(mos_kernel_t *k, mos_proc_t *p)
+{
+	if (p->state < MOS_STATE_TERMINATED)
+		return;
+	release(k, p);
+	if (p->state == MOS_STATE_ZOMBIE && p->reap_by_init)
+		mos__proc_reap(k, p, NULL);
+}
+
+int mos__proc_terminate(mos_kernel_t *k, mos_proc_t *p, int sig)
+{
+	if (p == k->init)
+		return MOS_EPERM;
+	if (p->state >= MOS_STATE_TERMINATED)
+		return MOS_EINVALSTATE;
+	mos__proc_die(k, p, MOS_W_EXITCODE(0, sig), MOS_CAUSE_KILL);
+	return 0;
+}
+
+/* ---- public control ------------------------------------------------------ */
+
+int mos__proc_find_live(const mos_kernel_t *k, mos_pid_t pid, mos_proc_t **out)
+{
+	if (pid <= 0)
+		return MOS_EINVALPID;
+	if (!(*out = mos__proc_lookup(k, pid)))
+		return MOS_EPROCNOTFOUND;
+	return 0;
+}
+
+/* The target of a host control call: live, and not init. */
+static int control_target(mos_kernel_t *k, mos_pid_t pid, mos_proc_t **p)
+{
+	int err;
+
+	if (!k || k->on_cpu)
+		return MOS_EINVAL;
+	if ((err = mos__proc_find_live(k, pid, p)) < 0)
+		return err;
+	return *p == k->init ? MOS_EPERM : 0;
+}
+
+int mos_process_terminate(mos_kernel_t *k, mos_pid_t pid, bool force)
+{
+	mos_proc_t *p;
+	int err = control_target(k, pid, &p);
+
+	if (err < 0)
+		return err;
+	return mos__proc_terminate(k, p, force ? MOS_SIGKILL : MOS_SIGTERM);
+}
+
+int mos_process_suspend(mos_kernel_t *k, mos_pid_t pid)
+{
+	mos_proc_t *p;
+	int err = control_target(k, pid, &p);
+
+	if (err < 0)
+		return err;
+	switch (p->state) {
+	case MOS_STATE_READY:
+	case MOS_STATE_RUNNING: /* stopped between two runs, mid-burst */
+	case MOS_STATE_BLOCKED:
+		break;
+	default:
+		return MOS_EINVALSTATE;
+	}
+	p->suspended_from = p->state == MOS_STATE_BLOCKED ? MOS_STATE_BLOCKED
+							  : MOS_STATE_READY;
+	p->wake_pending = false;
+	if (p->state == MOS_STATE_RUNNING)
+		p->t.involuntary_switches++;
+	mos__proc_set_state(k, p, MOS_STATE_SUSPENDED, MOS_CAUSE_SUSPEND);
+	/* Picked (running or being switched to) or merely queued. */
+	if (k->current == p)
+		mos__kernel_put_current(k, MOS_PUT_SLEEP);
+	else if (p->suspended_from == MOS_STATE_READY)
+		k->sched->dequeue(k->rq, p);
+	return 0;
+}
+
+int mos_process_resume(mos_kernel_t *k, mos_pid_t pid)
+{
+	mos_proc_t *p;
+	int err = control_target(k, pid, &p);
+
+	if (err < 0)
+		return err;
+	if (p->state != MOS_STATE_SUSPENDED)
+		return MOS_EINVALSTATE;
+	if (p->suspended_from == MOS_STATE_BLOCKED && !p->wake_pending) {
+		mos__proc_set_state(k, p, MOS_STATE_BLOCKED, MOS_CAUSE_RESUME);
+		return 0;
+	}
+	p->wake_pending = false;
+	mos__kernel_make_ready(k, p, MOS_ENQ_RESUME, MOS_CAUSE_RESUME);
+	return 0;
+}

@@ -1,0 +1,553 @@
+/*
+ * src/kernel/proc.c - the process table: pids, creation, queries.
+ *
+ * Pids are handed out in increasing order and looked up in O(1) through a
+ * slot table indexed by pid modulo a power of two at least max_processes;
+ * a pid whose slot is taken is skipped, as Linux's pid allocator skips pids
+ * in use.  Reaped control blocks leave the table for a bounded history
+ * (lifecycle.c) where queries still find them.
+ *
+ * Creation validates everything before it touches the kernel, and undoes
+ * its own allocations on failure: a failed create changes nothing.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kernel_int.h"
+
+static const char *const state_names[MOS_STATE_COUNT] = {
+	"New", "Ready", "Running", "Blocked", "Suspended",
+	"Terminated", "Zombie", "Defunct",
+};
+static const char *const prio_names[MOS_PRIO_COUNT] = {
+	"Idle", "Low", "Normal", "High", "RealTime", "Critical",
+};
+static const char *const class_names[MOS_CLASS_COUNT] = {
+	"System", "User", "Service", "Background", "Interactive",
+};
+
+const char *mos_state_name(mos_proc_state_t s)
+{
+	return (unsigned)s < MOS_STATE_COUNT ? state_names[s] : "?";
+}
+
+const char *mos_priority_name(mos_priority_t p)
+{
+	return (unsigned)p < MOS_PRIO_COUNT ? prio_names[p] : "?";
+}
+
+const char *mos_class_name(mos_prio_class_t c)
+{
+	return (unsigned)c < MOS_CLASS_COUNT ? class_names[c] : "?";
+}
+
+static int parse_name(const char *const *names, int n, const char *s, int *out)
+{
+	if (!s || !out)
+		return MOS_EINVAL;
+	for (int i = 0; i < n; i++) {
+		if (strcasecmp(s, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	return MOS_EINVAL;
+}
+
+int mos_priority_parse(const char *name, mos_priority_t *out)
+{
+	int v, err = parse_name(prio_names, MOS_PRIO_COUNT, name, &v);
+	if (err == 0)
+		*out = (mos_priority_t)v;
+	return err;
+}
+
+int mos_class_parse(const char *name, mos_prio_class_t *out)
+{
+	int v, err = parse_name(class_names, MOS_CLASS_COUNT, name, &v);
+	if (err == 0)
+		*out = (mos_prio_class_t)v;
+	return err;
+}
+
+void mos_process_spec_init(mos_process_spec_t *spec)
+{
+	if (!spec)
+		return;
+	memset(spec, 0, sizeof(*spec));
+	spec->priority = MOS_PRIO_NORMAL;
+	spec->prio_class = MOS_CLASS_USER;
+}
+
+/* ---- pid table ------------------------------------------------------- */
+
+mos_proc_t *mos__proc_lookup(const mos_kernel_t *k, mos_pid_t pid)
+{
+	mos_proc_t *p;
+
+	if (pid <= 0)
+		return NULL;
+	p = k->pids.slot[(uint32_t)pid & (k->pids.cap - 1)];
+	return p && p->pid == pid ? p : NULL;
+}
+
+static mos_pid_t pid_alloc(mos_kernel_t *k)
+{
+	mos_pidtab_t *t = &k->pids;
+
+	for (;;) {
+		mos_pid_t pid = t->next;
+		t->next = t->next == INT32_MAX ? 2 : t->next + 1;
+		if (!t->slot[(uint32_t)pid & (t->cap - 1)])
+			return pid;
+	}
+}
+
+static void pid_insert(mos_kernel_t *k, mos_proc_t *p)
+{
+	k->pids.slot[(uint32_t)p->pid & (k->pids.cap - 1)] = p;
+	k->pids.used++;
+}
+
+void mos__pid_remove(mos_kernel_t *k, mos_proc_t *p)
+{
+	k->pids.slot[(uint32_t)p->pid & (k->pids.cap - 1)] = NULL;
+	k->pids.used--;
+}
+
+/* ---- creation ---------------------------------------------------------- */
+
+static int count_strv(const char *const *v, int max, int *n)
+{
+	int i = 0;
+
+	if (!v) {
+		*n = 0;
+		return 0;
+	}
+	while (v[i]) {
+		if (++i > max)
+			return MOS_EINVAL;
+	}
+	*n = i;
+	return 0;
+}
+
+static int check_env(const char *const *env, int envc)
+{
+	for (int i = 0; i < envc; i++) {
+		const char *eq = strchr(env[i], '=');
+		if (!eq || eq == env[i])
+			return MOS_EINVAL;
+		for (int j = 0; j < i; j++) {
+			size_t n = (size_t)(eq - env[i]);
+			if (strncmp(env[j], env[i], n + 1) == 0)
+				return MOS_EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int check_spec(const mos_process_spec_t *spec, int *argc, int *envc)
+{
+	int err;
+
+	if (!spec->command || !spec->command[0] || !spec->command[0][0])
+		return MOS_EINVAL;
+	if ((unsigned)spec->priority >= MOS_PRIO_COUNT)
+		return MOS_EINVALPRIO;
+	if ((unsigned)spec->prio_class >= MOS_CLASS_COUNT ||
+	    (spec->flags & ~(uint32_t)MOS_PROC_FLAGS_ALL))
+		return MOS_EINVAL;
+	if (spec->parent < 0)
+		return MOS_EINVALPID;
+	if ((err = count_strv(spec->command, 4096, argc)) < 0 ||
+	    (err = count_strv(spec->environment, 4096, envc)) < 0)
+		return err;
+	return check_env(spec->environment, *envc);
+}
+
+static size_t strv_bytes(const char *const *v, int n)
+{
+	size_t sz = 0;
+	for (int i = 0; i < n; i++)
+		sz += strlen(v[i]) + 1;
+	return sz;
+}
+
+static char *copy_strv(char **dst, const char *const *src, int n, char *s)
+{
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(src[i]) + 1;
+		dst[i] = memcpy(s, src[i], len);
+		s += len;
+	}
+	dst[n] = NULL;
+	return s;
+}
+
+/* Copy command, cwd and environment into one allocation owned by p. */
+static int copy_strings(mos_proc_t *p, const mos_process_spec_t *spec,
+			int argc, int envc)
+{
+	const char *cwd = spec->working_directory ? spec->working_directory : "/";
+	size_t ptrs = (size_t)(argc + 1 + envc + 1) * sizeof(char *);
+	size_t bytes = strv_bytes(spec->command, argc) +
+		       strv_bytes(spec->environment, envc) + strlen(cwd) + 1;
+	char *s;
+
+	if (ptrs + bytes <= sizeof(p->inline_strings))
+		p->strings = p->inline_strings;
+	else if (!(p->strings = malloc(ptrs + bytes)))
+		return MOS_ENOMEM;
+	p->argv = (char **)(void *)p->strings;
+	p->envp = p->argv + argc + 1;
+	p->argc = argc;
+	p->envc = envc;
+	s = p->strings + ptrs;
+	s = copy_strv(p->argv, spec->command, argc, s);
+	s = copy_strv(p->envp, spec->environment, envc, s);
+	p->cwd = strcpy(s, cwd);
+	return 0;
+}
+
+static int find_parent(mos_kernel_t *k, const mos_process_spec_t *spec,
+		       mos_proc_t **parent)
+{
+	if (spec->parent == 0) {
+		*parent = k->init;
+		return 0;
+	}
+	if (!(*parent = mos__proc_lookup(k, spec->parent)))
+		return MOS_EPROCNOTFOUND;
+	return (*parent)->state >= MOS_STATE_TERMINATED ? MOS_EINVALSTATE : 0;
+}
+
+static void proc_entry(void *arg)
+{
+	mos_proc_t *p = arg;
+	int code = p->prog->def.main(p, p->argc, p->argv);
+	mos_sys_exit(p, code);
+}
+
+/* Give p a program state, a stack and a coroutine.  Undone by the caller
+ * through mos__proc_free on failure. */
+static int attach_program(mos_kernel_t *k, mos_proc_t *p, void *arg)
+{
+	int err;
+
+	if (!(p->prog = mos__program_find(k->programs, p->argv[0])))
+		return MOS_ENOPROG;
+	p->prog_state = arg;
+	if (p->prog->def.prepare &&
+	    (err = p->prog->def.prepare(p->argc, p->argv, &p->prog_state)) < 0) {
+		p->prog_state = NULL;
+		return err == MOS_ENOMEM ? err : MOS_ECONFIG;
+	}
+	/* The coroutine itself is made at the first dispatch: creating a
+	 * process touches no page of its stack. */
+	return mos__stack_get(&k->stacks, &p->stack);
+}
+
+void mos__proc_start_fiber(mos_kernel_t *k, mos_proc_t *p)
+{
+	mos__stack_prefault(&k->stacks, p->stack);
+	if (mos__fiber_create(&p->fiber, k->ctx, p->stack, proc_entry, p) < 0)
+		mos__panic(k, "pid %d: cannot make its coroutine", p->pid);
+}
+
+static mos_proc_t *proc_alloc(mos_kernel_t *k, const mos_process_spec_t *spec)
+{
+	mos_proc_t *p = mos__pcb_get(&k->pcbs);
+
+	if (!p)
+		return NULL;
+	p->k = k;
+	p->priority = spec->priority;
+	p->prio_class = spec->prio_class;
+	p->flags = spec->flags;
+	p->attr = spec->sched;
+	if (p->attr.tickets == 0)
+		p->attr.tickets = 100;
+	p->se.burst = p->attr.burst;
+	mos_list_init(&p->children);
+	mos_list_init(&p->sibling);
+	mos_list_init(&p->se.node);
+	mos_list_init(&p->hist);
+	mos__timer_init(&p->timer, MOS_TIMER_WAKE);
+	p->t.created = k->now;
+	p->t.admitted = p->t.first_run = MOS_TIME_NEVER;
+	p->t.finished = p->t.reaped = MOS_TIME_NEVER;
+	p->state_since = k->now;
+	p->state = MOS_STATE_NEW;
+	return p;
+}
+
+/* Free a control block that is in no table, queue or list. */
+void mos__proc_free(mos_kernel_t *k, mos_proc_t *p)
+{
+	if (p->stack) {
+		mos__fiber_destroy(&p->fiber);
+		mos__stack_put(&k->stacks, p->stack);
+	}
+	if (p->prog && p->prog->def.release && p->prog_state)
+		p->prog->def.release(p->prog_state);
+	if (p->strings != p->inline_strings)
+		free(p->strings);
+	mos__pcb_put(&k->pcbs, p);
+}
+
+int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
+		     mos_proc_t *parent, mos_pid_t *pid)
+{
+	int argc, envc, err;
+	mos_proc_t *p;
+
+	if ((err = check_spec(spec, &argc, &envc)) < 0)
+		return err;
+	if (!parent && (err = find_parent(k, spec, &parent)) < 0)
+		return err;
+	if (k->pids.used >= k->cfg.max_processes)
+		return MOS_EEXHAUSTED;
+	if (!(p = proc_alloc(k, spec)))
+		return MOS_ENOMEM;
+	if ((err = copy_strings(p, spec, argc, envc)) < 0 ||
+	    (err = attach_program(k, p, spec->arg)) < 0 ||
+	    (err = mos__timer_heap_reserve(&k->timers, k->pids.used + 1)) < 0) {
+		mos__proc_free(k, p);
+		return err;
+	}
+	p->pid = pid_alloc(k);
+	if (k->sched->attach && (err = k->sched->attach(k->rq, p)) < 0) {
+		mos__proc_free(k, p);
+		return err;
+	}
+	p->ppid = parent->pid;
+	pid_insert(k, p);
+	mos_list_push_back(&parent->children, &p->sibling);
+	k->stats.processes_created++;
+	if (pid)
+		*pid = p->pid;
+	if (spec->start_time > k->now) {
+		p->timer.kind = MOS_TIMER_ADMIT;
+		mos__timer_arm(&k->timers, &p->timer, spec->start_time,
+			       MOS_BAND_ADMIT);
+		return 0;
+	}
+	mos__proc_admit(k, p);
+	return 0;
+}
+
+/* New -> Ready: the long-term scheduler lets p in. */
+void mos__proc_admit(mos_kernel_t *k, mos_proc_t *p)
+{
+	p->timer.kind = MOS_TIMER_WAKE;
+	p->t.admitted = k->now;
+	mos__kernel_make_ready(k, p, MOS_ENQ_NEW, MOS_CAUSE_CREATE);
+}
+
+/* The table lives in the kernel object; src/programs/ keeps it. */
+int mos_program_register_ex(mos_kernel_t *k, const mos_program_t *prog)
+{
+	return k ? mos__program_add(&k->programs, prog) : MOS_EINVAL;
+}
+
+int mos_process_create(mos_kernel_t *k, const mos_process_spec_t *spec,
+		       mos_pid_t *pid)
+{
+	if (!k || !spec || k->on_cpu)
+		return MOS_EINVAL;
+	/* An admission timer at "never" would be no time at all. */
+	if (spec->start_time == MOS_TIME_NEVER)
+		return MOS_ERANGE;
+	return mos__proc_create(k, spec, NULL, pid);
+}
+
+/* ---- init ------------------------------------------------------------ */
+
+int mos__proc_table_init(mos_kernel_t *k)
+{
+	static const char *const init_cmd[] = {"init", NULL};
+	mos_process_spec_t spec;
+	uint32_t cap = 1;
+	mos_proc_t *p;
+
+	while (cap < k->cfg.max_processes)
+		cap <<= 1;
+	if (!(k->pids.slot = calloc(cap, sizeof(*k->pids.slot))))
+		return MOS_ENOMEM;
+	k->pids.cap = cap;
+	k->pids.next = MOS_PID_INIT;
+
+	/* init is the kernel's own: it runs no coroutine, sleeps in wait()
+	 * from birth and reaps every orphan the moment it dies. */
+	mos_process_spec_init(&spec);
+	spec.priority = MOS_PRIO_CRITICAL;
+	spec.prio_class = MOS_CLASS_SYSTEM;
+	spec.flags = MOS_PROC_SYSTEM;
+	spec.command = init_cmd;
+	if (!(p = proc_alloc(k, &spec)))
+		return MOS_ENOMEM;
+	if (copy_strings(p, &spec, 1, 0) < 0) {
+		mos__proc_free(k, p);
+		return MOS_ENOMEM;
+	}
+	p->pid = pid_alloc(k);
+	pid_insert(k, p);
+	k->init = p;
+	k->stats.processes_created++;
+	p->wait_kind = MOS_WAIT_CHILD;
+	p->wait_pid = -1;
+	p->state = MOS_STATE_BLOCKED;
+	mos__trace_record(&k->trace, k->now, p->pid, MOS_STATE_NEW,
+			  MOS_STATE_BLOCKED, MOS_CAUSE_WAIT);
+	return 0;
+}
+
+void mos__proc_table_fini(mos_kernel_t *k)
+{
+	mos_list_t *n, *tmp;
+
+	for (uint32_t i = 0; k->pids.slot && i < k->pids.cap; i++) {
+		if (k->pids.slot[i])
+			mos__proc_free(k, k->pids.slot[i]);
+	}
+	free(k->pids.slot);
+	mos_list_for_each_safe(n, tmp, &k->history)
+		mos__proc_free(k, mos_container_of(n, mos_proc_t, hist));
+}
+
+/* ---- queries ----------------------------------------------------------- */
+
+void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->pid = p->pid;
+	info->parent = p->ppid;
+	info->state = p->state;
+	info->priority = p->priority;
+	info->prio_class = p->prio_class;
+	info->flags = p->flags;
+	info->exit_status = p->exit_status;
+	info->argc = p->argc;
+	info->command = (const char *const *)p->argv;
+	info->working_directory = p->cwd;
+	info->envc = p->envc;
+	info->environment = (const char *const *)p->envp;
+	info->sched = p->attr;
+	info->times = p->t;
+}
+
+static const mos_proc_t *history_find(const mos_kernel_t *k, mos_pid_t pid)
+{
+	const mos_list_t *n;
+
+	/* Newest first: after pid wrap-around the latest holder wins. */
+	for (n = k->history.prev; n != &k->history; n = n->prev) {
+		const mos_proc_t *p = mos_container_of(n, mos_proc_t, hist);
+		if (p->pid == pid)
+			return p;
+	}
+	return NULL;
+}
+
+int mos_process_get_info(mos_kernel_t *k, mos_pid_t pid,
+			 mos_process_info_t *info)
+{
+	const mos_proc_t *p;
+
+	if (!k || !info)
+		return MOS_EINVAL;
+	if (pid <= 0)
+		return MOS_EINVALPID;
+	if (!(p = mos__proc_lookup(k, pid)) && !(p = history_find(k, pid)))
+		return MOS_EPROCNOTFOUND;
+	mos__proc_fill_info(p, info);
+	return 0;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	mos_pid_t x = *(const mos_pid_t *)a, y = *(const mos_pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The largest of a max-heap of n pids moves down to its place once top was
+ * replaced. */
+static void pid_sift_down(mos_pid_t *h, size_t n)
+{
+	size_t i = 0;
+
+	for (;;) {
+		size_t l = 2 * i + 1, big = i;
+		mos_pid_t t;
+
+		if (l < n && h[l] > h[big])
+			big = l;
+		if (l + 1 < n && h[l + 1] > h[big])
+			big = l + 1;
+		if (big == i)
+			return;
+		t = h[i];
+		h[i] = h[big];
+		h[big] = t;
+		i = big;
+	}
+}
+
+static void pid_sift_up(mos_pid_t *h, size_t i)
+{
+	while (i > 0 && h[(i - 1) / 2] < h[i]) {
+		mos_pid_t t = h[i];
+		h[i] = h[(i - 1) / 2];
+		h[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+int mos_process_list(mos_kernel_t *k, mos_pid_t *pids, size_t cap,
+		     size_t *count)
+{
+	size_t n = 0;
+
+	if (!k || !count || (cap && !pids))
+		return MOS_EINVAL;
+	/* Slots are in pid order only until pids wrap past the table size.
+	 * A short buffer must still get the cap smallest pids, so it is a
+	 * max-heap of the smallest seen so far, sorted at the end. */
+	for (uint32_t i = 0; i < k->pids.cap; i++) {
+		const mos_proc_t *p = k->pids.slot[i];
+		if (!p)
+			continue;
+		if (n < cap) {
+			pids[n] = p->pid;
+			pid_sift_up(pids, n);
+		} else if (cap && p->pid < pids[0]) {
+			pids[0] = p->pid;
+			pid_sift_down(pids, cap);
+		}
+		n++;
+	}
+	if (pids)
+		qsort(pids, n < cap ? n : cap, sizeof(*pids), cmp_pid);
+	*count = n;
+	return 0;
+}
+
+int mos_process_history(mos_kernel_t *k, mos_pid_t *pids, size_t cap,
+			size_t *count)
+{
+	const mos_list_t *n;
+	size_t i = 0;
+
+	if (!k || !count || (cap && !pids))
+		return MOS_EINVAL;
+	mos_list_for_each(n, &k->history) {
+		if (i < cap)
+			pids[i] = mos_container_of(n, mos_proc_t, hist)->pid;
+		i++;
+	}
+	*count = i;
+	return 0;
+}

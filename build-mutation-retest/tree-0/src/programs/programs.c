@@ -1,0 +1,157 @@
+/*
+ * src/programs/programs.c - the built-in programs: idle, cpu, sleep, io, crash.
+ *
+ * Each checks its arguments in a prepare hook, so a bad command fails at
+ * create time with MOS_ECONFIG.  cpu and sleep keep their one duration in
+ * the state pointer itself, so creating them allocates nothing; io and
+ * crash keep a small malloc'd struct that the kernel releases however the
+ * process dies.  (script lives in script.c.)
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "multios/multios.h"
+#include "programs.h"
+
+typedef struct args {
+	mos_time_t d[2];
+	long n;
+} args_t;
+
+/* Parse argv[1..] as durations (or a count where `counts` marks it). */
+static int parse_args(int argc, char **argv, int min, int max,
+		      const char *counts, void **state)
+{
+	args_t *a;
+
+	if (argc - 1 < min || argc - 1 > max)
+		return MOS_EINVAL;
+	if (!(a = calloc(1, sizeof(*a))))
+		return MOS_ENOMEM;
+	for (int i = 1, di = 0; i < argc; i++) {
+		char *end;
+		if (counts[i - 1] == 'n') {
+			a->n = strtol(argv[i], &end, 10);
+			if (*end || end == argv[i] || a->n < 0) {
+				free(a);
+				return MOS_EINVAL;
+			}
+		} else if (mos_duration_parse(argv[i], &a->d[di++]) < 0) {
+			free(a);
+			return MOS_EINVAL;
+		}
+	}
+	*state = a;
+	return 0;
+}
+
+static int prep_none(int argc, char **argv, void **state)
+{
+	(void)argv;
+	*state = NULL;
+	return argc == 1 ? 0 : MOS_EINVAL;
+}
+
+/* One duration, carried in the pointer: no allocation. */
+_Static_assert(sizeof(uintptr_t) >= sizeof(mos_time_t),
+	       "a duration must fit in the state pointer");
+
+static int prep_one(int argc, char **argv, void **state)
+{
+	mos_time_t d;
+
+	if (argc != 2 || mos_duration_parse(argv[1], &d) < 0)
+		return MOS_EINVAL;
+	*state = (void *)(uintptr_t)d;
+	return 0;
+}
+
+static mos_time_t one_duration(mos_proc_t *self)
+{
+	return (mos_time_t)(uintptr_t)mos_sys_state(self);
+}
+
+static int prep_io(int argc, char **argv, void **state)
+{
+	return parse_args(argc, argv, 3, 3, "ddn", state);
+}
+
+/* crash [CODE [AFTER]]: CODE is a count, AFTER a duration. */
+static int prep_crash(int argc, char **argv, void **state)
+{
+	int err = parse_args(argc, argv, 0, 2, "nd", state);
+	args_t *a = *state;
+
+	if (err == 0 && argc < 2)
+		a->n = 1;
+	if (err == 0 && a->n > 255) {
+		free(a);
+		return MOS_EINVAL;
+	}
+	return err;
+}
+
+static int idle_main(mos_proc_t *self, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	while (mos_sys_sleep(self, MOS_TIME_NEVER) == 0)
+		;
+	return 0;
+}
+
+static int cpu_main(mos_proc_t *self, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	mos_sys_compute(self, one_duration(self));
+	return 0;
+}
+
+static int sleep_main(mos_proc_t *self, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	mos_sys_sleep(self, one_duration(self));
+	return 0;
+}
+
+static int io_main(mos_proc_t *self, int argc, char **argv)
+{
+	const args_t *a = mos_sys_state(self);
+	(void)argc;
+	(void)argv;
+	for (long i = 0; i < a->n; i++) {
+		mos_sys_compute(self, a->d[0]);
+		mos_sys_sleep(self, a->d[1]);
+	}
+	return 0;
+}
+
+static int crash_main(mos_proc_t *self, int argc, char **argv)
+{
+	const args_t *a = mos_sys_state(self);
+	(void)argc;
+	(void)argv;
+	mos_sys_compute(self, a->d[0]);
+	return (int)a->n;
+}
+
+static const mos_program_t builtins[] = {
+	{"idle", idle_main, prep_none, NULL},
+	{"cpu", cpu_main, prep_one, NULL},
+	{"sleep", sleep_main, prep_one, NULL},
+	{"io", io_main, prep_io, free},
+	{"crash", crash_main, prep_crash, free},
+};
+
+int mos__programs_builtin(mos_kernel_t *k)
+{
+	int err;
+
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(*builtins); i++)
+		if ((err = mos_program_register_ex(k, &builtins[i])) < 0)
+			return err;
+	return mos__program_script_register(k);
+}

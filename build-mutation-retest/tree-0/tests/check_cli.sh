@@ -1,0 +1,335 @@
+#!/bin/sh
+# check_cli.sh - the multios command as a user sees it: exact output,
+# exit codes, write errors, and a regression case for each bug fixed in it.
+#
+# Usage: tests/check_cli.sh PATH/TO/multios
+#
+# Uses only POSIX tools and coreutils' timeout; JSON is compared byte for
+# byte here, and parsed field by field in tests/test_cli.c.
+set -eu
+
+me=check_cli
+[ $# -eq 1 ] || { echo "usage: $0 PATH/TO/multios" >&2; exit 2; }
+cli=$1
+root=$(cd "$(dirname "$0")/.." && pwd)
+wl=$root/examples/workloads
+[ -x "$cli" ] || { echo "$me: $cli: not an executable" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+die() { echo "$me: $*" >&2; exit 1; }
+
+# run NAME ARGS...: run the command, stdout/stderr to $tmp/NAME.{out,err},
+# exit status to $rc.
+run() {
+	name=$1
+	shift
+	rc=0
+	timeout 60 "$cli" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || rc=$?
+	[ "$rc" != 124 ] || die "'multios $*' ran for more than 60 s"
+}
+
+# expect_rc NAME WANT: the last run exited WANT.
+expect_rc() {
+	[ "$rc" = "$2" ] || die "'$1' exited $rc, expected $2; stderr:
+$(cat "$tmp/$1.err")"
+}
+
+# usage_error NAME ARGS...: exit 2, nothing on stdout, a message on stderr.
+usage_error() {
+	run "$@"
+	expect_rc "$1" 2
+	[ ! -s "$tmp/$1.out" ] || die "'$1' (usage error) printed on stdout: $(cat "$tmp/$1.out")"
+	[ -s "$tmp/$1.err" ] || die "'$1' (usage error) printed nothing on stderr"
+}
+
+# same NAME EXPECTED-FILE: stdout of NAME is exactly the file.
+same() {
+	cmp "$tmp/$1.out" "$2" >/dev/null 2>&1 ||
+		die "'$1' printed:
+$(cat "$tmp/$1.out")
+expected:
+$(cat "$2")"
+}
+
+# ---- help, version, unknown command -------------------------------------
+
+run help --help
+expect_rc help 0
+grep -q 'Usage:' "$tmp/help.out" || die "'multios --help' printed no 'Usage:' on stdout"
+grep -qw 'run' "$tmp/help.out" || die "'multios --help' does not mention 'run'"
+for sub in "run --help" "sched --help" "help" "run -h" "sched -h"; do
+	# shellcheck disable=SC2086 # split on purpose
+	run subhelp $sub
+	expect_rc subhelp 0
+	grep -q 'Usage:' "$tmp/subhelp.out" || die "'multios $sub' printed no 'Usage:' on stdout"
+done
+
+version=$(sed -n 's/^#define MOS_VERSION_STRING "\(.*\)"$/\1/p' "$root/include/multios/kernel.h")
+[ -n "$version" ] || die "no MOS_VERSION_STRING in include/multios/kernel.h"
+run version --version
+expect_rc version 0
+grep -Eq "^multios $(echo "$version" | sed 's/\./\\./g')([^0-9.]|\$)" "$tmp/version.out" ||
+	die "'multios --version' printed '$(cat "$tmp/version.out")', expected 'multios $version'"
+
+grep -qw 'sched' "$tmp/help.out" || die "'multios --help' does not mention 'sched'"
+run schedhelp sched --help
+for p in multios fifo sjf stcf rr priority mlfq cfs edf rm lottery stride \
+	 --policy --compare --quantum --seed --json --gantt --trace; do
+	grep -q -- "$p" "$tmp/schedhelp.out" || die "'multios sched --help' does not mention $p"
+done
+
+usage_error bogus bogus-command
+usage_error runbogus run bogus
+
+# ---- run ----------------------------------------------------------------
+
+for i in 1 2; do
+	run "run$i" run
+	expect_rc "run$i" 0
+done
+grep -q 'PID' "$tmp/run1.out" || die "'multios run' printed no ps table (no 'PID' header)"
+grep -Eq 'Defunct|Zombie' "$tmp/run1.out" || die "'multios run' shows no Defunct or Zombie process"
+cmp "$tmp/run1.out" "$tmp/run2.out" >&2 || die "two runs of 'multios run' printed different output"
+# The demo's numbers (docs/PROGRAMS.md): what it ran, and a crash row.
+grep -q '^end 100\.000 ms: 11 processes, 44 dispatches, 36 context switches, 20 preemptions, trace hash [0-9a-f]\{16\}$' "$tmp/run1.out" ||
+	die "'multios run' summary line: $(tail -1 "$tmp/run1.out")"
+grep -q '^  PID  PPID STATE      PRIO     CLASS         CPU(ms)     START       END STATUS  F COMMAND$' "$tmp/run1.out" ||
+	die "'multios run' has no exact ps header"
+grep -q '^    9     2 Defunct    Normal   Interactive     5\.000     3\.000    19\.000 exit 3    crash 3 5ms $' "$tmp/run1.out" ||
+	die "'multios run' has no exact row for the crashed pid 9"
+[ "$(grep -c ' ms  pid ' "$tmp/run1.out")" = 133 ] ||
+	die "'multios run' printed $(grep -c ' ms  pid ' "$tmp/run1.out") timeline lines, expected 133"
+run quiet run --quiet
+expect_rc quiet 0
+! grep -q ' ms  pid ' "$tmp/quiet.out" || die "'multios run --quiet' printed the timeline"
+[ "$(tail -1 "$tmp/quiet.out")" = "$(tail -1 "$tmp/run1.out")" ] ||
+	die "'multios run --quiet' ends differently from 'multios run'"
+# The demo draws no random number: a seed would change nothing.
+usage_error runseed run --seed 7
+
+# ---- sched: exact output ------------------------------------------------
+
+# Silberschatz's FCFS example: waiting 0, 24, 27, average 17.  The trace
+# hash is checked against --json below, not pinned here.
+cat >"$tmp/fcfs.want" <<'EOF'
+workload silberschatz-fcfs, policy fifo (1 tick = 1 ms; times in ticks)
+
+NAME  ARRIVAL  FIRST_RUN  FINISH  RESPONSE  TURNAROUND  WAITING  MISSES
+P1          0          0      24         0          24        0       0
+P2          0         24      27        24          27       24       0
+P3          0         27      30        27          30       27       0
+
+average response 17, turnaround 27, waiting 17
+makespan 30, 3 completions, throughput 0.100000 per tick
+CPU utilization 100.0%, context switches 2, deadline misses 0
+fairness (Jain) 0.478, trace hash HASH
+EOF
+run fcfs sched "$wl/silberschatz-fcfs.json"
+expect_rc fcfs 0
+hash=$(sed -n 's/^fairness .*, trace hash \([0-9a-f]\{16\}\)$/\1/p' "$tmp/fcfs.out")
+[ -n "$hash" ] || die "the FCFS table has no 16-digit trace hash"
+sed "s/trace hash $hash\$/trace hash HASH/" "$tmp/fcfs.out" >"$tmp/fcfs.masked"
+cmp "$tmp/fcfs.masked" "$tmp/fcfs.want" >/dev/null ||
+	die "FCFS table:
+$(cat "$tmp/fcfs.out")
+expected:
+$(cat "$tmp/fcfs.want")"
+
+cat >"$tmp/fcfs-json.want" <<EOF
+{
+  "workload": "silberschatz-fcfs",
+  "policy": "fifo",
+  "tick_ns": 1000000,
+  "trace_hash": "$hash",
+  "slices_truncated": false,
+  "processes": [
+    {
+      "name": "P1",
+      "arrival": 0,
+      "first_run": 0,
+      "finish": 24,
+      "response": 0,
+      "turnaround": 24,
+      "waiting": 0
+    },
+    {
+      "name": "P2",
+      "arrival": 0,
+      "first_run": 24,
+      "finish": 27,
+      "response": 24,
+      "turnaround": 27,
+      "waiting": 24
+    },
+    {
+      "name": "P3",
+      "arrival": 0,
+      "first_run": 27,
+      "finish": 30,
+      "response": 27,
+      "turnaround": 30,
+      "waiting": 27
+    }
+  ],
+  "avg_response": 17.0,
+  "avg_turnaround": 27.0,
+  "avg_waiting": 17.0,
+  "context_switches": 2,
+  "cpu_utilization": 1.0,
+  "throughput": 0.1,
+  "deadline_misses": 0,
+  "makespan": 30,
+  "fairness": 0.478243
+}
+EOF
+run fcfsjson sched "$wl/silberschatz-fcfs.json" --json
+expect_rc fcfsjson 0
+same fcfsjson "$tmp/fcfs-json.want"
+
+cat >"$tmp/gantt.want" <<'EOF'
+
+Gantt chart, policy fifo: 30 ticks, 1 column = 1 tick
+     0                             30
+P1  |########################      |
+P2  |........................###   |
+P3  |...........................###|
+('#' running, '.' waiting or in I/O)
+EOF
+run gantt sched "$wl/silberschatz-fcfs.json" --gantt
+expect_rc gantt 0
+sed 1,11d "$tmp/gantt.out" >"$tmp/gantt.chart"
+cmp "$tmp/gantt.chart" "$tmp/gantt.want" >/dev/null ||
+	die "FCFS Gantt chart:
+$(cat "$tmp/gantt.chart")
+expected:
+$(cat "$tmp/gantt.want")"
+
+cat >"$tmp/compare.want" <<'EOF'
+workload silberschatz-fcfs (1 tick = 1 ms; times in ticks)
+
+POLICY  AVG_RESPONSE  AVG_TURNAROUND  AVG_WAITING  MAKESPAN  SWITCHES  MISSES  FAIRNESS
+fifo              17              27           17        30         2       0     0.478
+sjf                3              13            3        30         2       0     0.933
+rr             7.667          19.667        9.667        30         3       0     0.679
+EOF
+run compare sched "$wl/silberschatz-fcfs.json" --compare fifo,sjf,rr
+expect_rc compare 0
+same compare "$tmp/compare.want"
+
+# The textbook averages of the other Silberschatz examples (Operating
+# System Concepts, ch. 5): waiting 5.667 (RR, q = 4), 7 (SJF), 8.2
+# (priority), one table row a process.
+textbook() {
+	run "$1" sched "$wl/$1.json"
+	expect_rc "$1" 0
+	grep -qx "$2" "$tmp/$1.out" || die "'multios sched $1.json' averages:
+$(cat "$tmp/$1.out")
+expected: $2"
+	[ "$(grep -c '^P[0-9] ' "$tmp/$1.out")" = "$3" ] || die "'$1' has not $3 process rows"
+}
+textbook silberschatz-rr-q4 'average response 3.667, turnaround 15.667, waiting 5.667' 3
+textbook silberschatz-sjf 'average response 7, turnaround 13, waiting 7' 4
+textbook silberschatz-priority 'average response 8.200, turnaround 12, waiting 8.200' 5
+
+# Every shipped workload loads and runs.
+for f in "$wl"/*.json; do
+	run example sched "$f"
+	expect_rc example 0
+done
+
+# ---- sched: usage errors, before any output -----------------------------
+
+usage_error badpolicy sched "$wl/silberschatz-fcfs.json" --policy bogus
+grep -q "unknown policy 'bogus'" "$tmp/badpolicy.err" || die "--policy bogus: no 'unknown policy' message"
+# Checked before the file is even read.
+usage_error badpolicy2 sched "$tmp/no-such-file.json" --policy bogus
+usage_error badcompare sched "$wl/silberschatz-fcfs.json" --compare fifo,bogus
+usage_error badcompare2 sched "$wl/silberschatz-fcfs.json" --compare bogus,fifo --json
+usage_error emptycompare sched "$wl/silberschatz-fcfs.json" --compare ''
+usage_error commas sched "$wl/silberschatz-fcfs.json" --compare ,,,
+usage_error twice sched "$wl/silberschatz-fcfs.json" --compare rr,rr
+usage_error policycompare sched "$wl/silberschatz-fcfs.json" --policy rr --compare fifo
+usage_error jsongantt sched "$wl/silberschatz-fcfs.json" --json --gantt
+usage_error seedfifo sched "$wl/silberschatz-fcfs.json" --seed 3
+usage_error seedbad sched "$wl/silberschatz-fcfs.json" --policy lottery --seed -3
+usage_error quantumfifo sched "$wl/silberschatz-fcfs.json" --quantum 2
+usage_error quantumzero sched "$wl/silberschatz-fcfs.json" --policy rr --quantum 0
+usage_error nofile sched
+run missing sched "$tmp/no-such-file.json"
+expect_rc missing 1
+
+# ---- sched: --seed sets lottery's seed -----------------------------------
+
+seed_hash() {
+	run seed sched "$wl/silberschatz-rr-q4.json" --policy lottery --quantum 1 "$@"
+	expect_rc seed 0
+	sed -n 's/.*trace hash \([0-9a-f]*\)$/\1/p' "$tmp/seed.out"
+}
+h_default=$(seed_hash)
+h0=$(seed_hash --seed 0)
+h1=$(seed_hash --seed 1)
+h3=$(seed_hash --seed 3)
+[ "$h0" = "$h_default" ] || die "--seed 0 is not the kernel's seed: $h0, want $h_default"
+[ "$h1" = "$h_default" ] || die "--seed 1 is not the kernel's seed: $h1, want $h_default"
+[ "$h3" != "$h_default" ] || die "--seed 3 changed nothing in lottery's schedule"
+
+# ---- sched: --compare with --gantt and --trace ---------------------------
+
+run cmpgantt sched "$wl/silberschatz-fcfs.json" --compare fifo,rr --gantt
+expect_rc cmpgantt 0
+[ "$(grep -c '^Gantt chart, policy' "$tmp/cmpgantt.out")" = 2 ] ||
+	die "--compare fifo,rr --gantt did not draw two charts"
+run cmptrace sched "$wl/silberschatz-fcfs.json" --compare fifo,rr --trace "$tmp/out.json"
+expect_rc cmptrace 0
+for p in fifo rr; do
+	grep -q '"traceEvents"' "$tmp/out.$p.json" || die "--compare --trace wrote no $tmp/out.$p.json"
+	grep -q "\"policy\": *\"$p\"" "$tmp/out.$p.json" || die "out.$p.json is not $p's trace"
+done
+[ ! -e "$tmp/out.json" ] || die "--compare --trace wrote out.json too"
+
+# ---- write errors on stdout ----------------------------------------------
+
+for args in "run" "sched $wl/silberschatz-fcfs.json" \
+	    "sched $wl/silberschatz-fcfs.json --json" \
+	    "sched $wl/silberschatz-fcfs.json --compare fifo,rr --json" \
+	    "--help"; do
+	rc=0
+	# shellcheck disable=SC2086 # split on purpose
+	"$cli" $args >/dev/full 2>"$tmp/full.err" || rc=$?
+	[ "$rc" = 1 ] || die "'multios $args > /dev/full' exited $rc, expected 1"
+	grep -q 'standard output' "$tmp/full.err" || die "'multios $args > /dev/full' did not say why"
+done
+
+# ---- regressions -----------------------------------------------------------
+
+# A periodic task whose wcet exceeds its period: its slices end after the
+# reported finish; the Gantt chart wrote past its rows (a heap overflow,
+# caught here when the command is built with SAN=1).
+cat >"$tmp/lottery.json" <<'EOF'
+{"policy":{"name":"lottery","quantum":1},"processes":[{"name":"T","period":1,"wcet":3,"jobs":2}]}
+EOF
+run lottery sched "$tmp/lottery.json" --gantt
+expect_rc lottery 0
+row=$(grep '^T *|' "$tmp/lottery.out") || die "no Gantt row for T"
+span=$(sed -n 's/^Gantt chart, policy lottery: \([0-9]*\) ticks, 1 column = 1 tick$/\1/p' "$tmp/lottery.out")
+[ -n "$span" ] || die "no Gantt header for the lottery case"
+[ "${#row}" = $((4 + 1 + span + 1)) ] || die "Gantt row '$row' is not $span columns wide"
+
+# 10^10 ticks of CPU: the chart used to walk every tick (16 s); it costs
+# its columns now.  Tables print the integers, not 1e+10.
+cat >"$tmp/long.json" <<'EOF'
+{"policy":{"name":"fifo"},"processes":[{"name":"A","cpu":10000000000}]}
+EOF
+rc=0
+timeout 10 "$cli" sched "$tmp/long.json" --gantt >"$tmp/long.out" 2>"$tmp/long.err" || rc=$?
+expect_rc long 0
+grep -q '^A  *0  *0  *10000000000  *0  *10000000000  *0  *0$' "$tmp/long.out" ||
+	die "the table does not print 10000000000 exactly:
+$(cat "$tmp/long.out")"
+! grep -q 'e+' "$tmp/long.out" || die "a number in exponent form:
+$(cat "$tmp/long.out")"
+grep -q '^A   |#\{100\}|$' "$tmp/long.out" || die "the chart is not 100 columns of '#'"
+
+echo "$me: ok"

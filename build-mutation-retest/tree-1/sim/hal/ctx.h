@@ -1,0 +1,80 @@
+/*
+ * sim/hal/ctx.h - coroutine contexts: backends and the shared fiber layer.
+ *
+ * A context backend implements only two things (as SimGrid's context
+ * factories do): make a context that will run entry(arg) on a given stack,
+ * and swap from one context to another.  Everything else lives once, in the
+ * shared layer (ctx.c): placing the backend's state, the trampoline that
+ * starts a fiber, AddressSanitizer fiber annotations on every switch, and
+ * Valgrind stack registration.
+ *
+ * A fiber is either the host fiber (the thread's own stack, where the kernel
+ * runs) or a coroutine on a pooled stack.  Switches always go host <-> fiber.
+ */
+#ifndef MOS_HAL_CTX_H
+#define MOS_HAL_CTX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "stack.h"
+
+typedef struct mos_ctx_backend {
+	const char *name;
+	size_t ctx_size;  /* bytes of backend state per context */
+	size_t ctx_align;
+	/* Prepare ctx so that the first swap to it runs entry(arg) on
+	 * [stack, stack + size).  Returns 0 or MOS_ENOMEM/MOS_EINVAL. */
+	int (*make)(void *ctx, void *stack, size_t size,
+		    void (*entry)(void *), void *arg);
+	/* Save the running context into from and resume to. */
+	void (*swap)(void *from, void *to);
+} mos_ctx_backend_t;
+
+typedef struct mos_fiber {
+	const mos_ctx_backend_t *backend;
+	void *ctx;              /* backend state */
+	void *stack_lo;         /* NULL for the host until first learned */
+	size_t stack_size;
+	void (*entry)(void *);
+	void *arg;
+	void *asan_fake_stack;  /* AddressSanitizer bookkeeping */
+	unsigned valgrind_id;
+	bool owns_ctx;          /* host fiber: ctx was malloc'd */
+	struct mos_fiber *peer; /* who switched to this fiber last (ctx.c only:
+				 * ASan learns the host's stack through it) */
+} mos_fiber_t;
+
+/*
+ * The backend called name: "ucontext", "asm" (where compiled in), or "auto"
+ * (the best available; honours the environment variable MOS_CTX when set).
+ * NULL when unknown.
+ */
+const mos_ctx_backend_t *mos__ctx_backend_find(const char *name);
+
+/* Names of the compiled-in backends, NULL-terminated. */
+const char *const *mos__ctx_backend_names(void);
+
+/* Make host the fiber for the calling thread's own stack.  MOS_ENOMEM. */
+int mos__fiber_host_init(mos_fiber_t *host, const mos_ctx_backend_t *b);
+void mos__fiber_host_fini(mos_fiber_t *host);
+
+/*
+ * Make f a coroutine that runs entry(arg) on stack when first switched to.
+ * The backend state is carved from the top of the stack, so this does not
+ * allocate.  entry must never return: a finished fiber leaves with
+ * mos__fiber_exit_to.  Errors: MOS_EINVAL.
+ */
+int mos__fiber_create(mos_fiber_t *f, const mos_ctx_backend_t *b,
+		      mos_stack_t *stack, void (*entry)(void *), void *arg);
+
+/* Switch from the running fiber `from` to `to`; returns when switched back. */
+void mos__fiber_switch(mos_fiber_t *from, mos_fiber_t *to);
+
+/* Last switch away from a finished fiber (its stack may be reused after). */
+_Noreturn void mos__fiber_exit_to(mos_fiber_t *from, mos_fiber_t *to);
+
+/* Release Valgrind registration for a coroutine that will never run again. */
+void mos__fiber_destroy(mos_fiber_t *f);
+
+#endif

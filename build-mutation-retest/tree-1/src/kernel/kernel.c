@@ -1,0 +1,548 @@
+/*
+ * src/kernel/kernel.c - kernel creation and the run loop.
+ *
+ * The run loop (DESIGN.md, "The run loop"): fire the timers due now, in
+ * (time, band, sequence) order; preempt the running process if something
+ * more urgent became Ready; otherwise let the policy pick a process; if none
+ * is Ready, jump the clock to the next timer.  A process in the middle of a
+ * compute burst is not switched to at all: the kernel charges it CPU time up
+ * to the earliest of the end of the burst, the end of its slice, the next
+ * timer and `until`, and resumes its coroutine only when the burst is done.
+ * So preemption is exact to the nanosecond and independent of host speed.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/error_int.h"
+#include "kernel_int.h"
+#include "util/timemath.h"
+
+static mos_time_t tmin(mos_time_t a, mos_time_t b) { return a < b ? a : b; }
+
+/* Move virtual time forward, letting the clock backend pace it. */
+static void advance(mos_kernel_t *k, mos_time_t to)
+{
+	if (to == k->now)
+		return;
+	/* A realtime pacing failure only loses pacing, never simulated
+	 * events, so it is not an error of the run. */
+	(void)k->clock->advance(k->clock_state, k->now, to);
+	k->now = to;
+}
+
+void mos__kernel_check_preempt(mos_kernel_t *k)
+{
+	mos_proc_t *c = k->current;
+
+	if (c && c->state == MOS_STATE_RUNNING && k->sched->preempts &&
+	    k->sched->preempts(k->rq, c, k->now))
+		k->need_resched = true;
+}
+
+void mos__kernel_make_ready(mos_kernel_t *k, mos_proc_t *p,
+			    mos_enq_reason_t why, mos_cause_t cause)
+{
+	mos__proc_set_state(k, p, MOS_STATE_READY, cause);
+	p->se.ready_since = k->now;
+	k->sched->enqueue(k->rq, p, why, k->now);
+	mos__kernel_check_preempt(k);
+}
+
+/* The current process stops running (or being switched to). */
+void mos__kernel_put_current(mos_kernel_t *k, mos_put_reason_t why)
+{
+	mos_proc_t *p = k->current;
+
+	k->current = NULL;
+	k->need_resched = false;
+	k->switch_end = 0;
+	if (why <= MOS_PUT_YIELD)
+		p->se.ready_since = k->now;
+	k->sched->put_prev(k->rq, p, why, k->now);
+}
+
+/* Running -> Ready, still runnable. */
+static void requeue(mos_kernel_t *k, mos_put_reason_t why, mos_cause_t cause)
+{
+	mos_proc_t *p = k->current;
+
+	if (why == MOS_PUT_YIELD) {
+		p->t.voluntary_switches++;
+	} else {
+		p->t.involuntary_switches++;
+		k->stats.preemptions++;
+	}
+	mos__proc_set_state(k, p, MOS_STATE_READY, cause);
+	mos__kernel_put_current(k, why);
+}
+
+static mos_time_t policy_event(const mos_kernel_t *k)
+{
+	const mos_proc_t *c = k->current;
+
+	if (!k->sched->next_event)
+		return MOS_TIME_NEVER;
+	return k->sched->next_event(k->rq, c && c->state == MOS_STATE_RUNNING
+						   ? c : NULL);
+}
+
+static mos_time_t next_due(const mos_kernel_t *k)
+{
+	mos_timer_t *t = mos__timer_peek(&k->timers);
+
+	return tmin(t ? t->due : MOS_TIME_NEVER, policy_event(k));
+}
+
+static void become_running(mos_kernel_t *k, mos_proc_t *p)
+{
+	mos__proc_set_state(k, p, MOS_STATE_RUNNING, MOS_CAUSE_DISPATCH);
+	k->stats.dispatches++;
+	p->t.dispatches++;
+	if (p->t.first_run == MOS_TIME_NEVER)
+		p->t.first_run = k->now;
+	mos__kernel_check_preempt(k);
+}
+
+/*
+ * Start loading what dispatching p and running it up to its next syscall
+ * touch: the control block's hot lines and the saved context at the top
+ * of its stack.  With thousands of processes these are cache and TLB
+ * misses; a policy's likely_next names p a dispatch or more ahead, so the
+ * misses overlap with the work in between.  Always inlined: GCC takes a
+ * function that only prefetches for one without effect and deletes the
+ * calls to it.
+ */
+static inline __attribute__((always_inline)) void warm(const mos_proc_t *p)
+{
+	/* ctx is the backend's state at the top of the stack; for the asm
+	 * backend it holds the saved stack pointer, whose frame the switch
+	 * pops (for another backend *ctx is some other word: prefetching it
+	 * is harmless, a prefetch never faults). */
+	const void *const *ctx = p->fiber.ctx;
+
+	__builtin_prefetch(p, 1);
+	__builtin_prefetch(&p->se, 1);
+	__builtin_prefetch(&p->se.node, 1);
+	__builtin_prefetch(&p->req, 1);
+	__builtin_prefetch(&p->fiber, 1);
+	__builtin_prefetch(&p->t, 1);
+	__builtin_prefetch(&p->t.dispatches, 1);
+	__builtin_prefetch(&p->state_since, 1);
+	if (ctx) {
+		__builtin_prefetch(ctx, 1);
+		__builtin_prefetch(*ctx, 1);
+		__builtin_prefetch((const char *)*ctx + 64, 1);
+	}
+}
+
+/* Pick the next process.  A switch to a different process than the last
+ * one to run costs switch_cost of idle CPU first (current is then the
+ * process being switched to, still Ready). */
+static bool dispatch(mos_kernel_t *k)
+{
+	mos_proc_t *p = k->sched->pick_next(k->rq, k->now), *soon;
+	bool is_switch;
+
+	if (!p)
+		return false;
+	/* With few processes their blocks stay in the cache: no guess. */
+	if (k->sched->likely_next && k->pids.used > MOS_LIKELY_MIN &&
+	    (soon = k->sched->likely_next(k->rq)))
+		warm(soon);
+	k->need_resched = false;
+	k->current = p;
+	is_switch = k->last_ran_pid != 0 && k->last_ran_pid != p->pid;
+	k->last_ran_pid = p->pid;
+	if (is_switch)
+		k->stats.context_switches++;
+	if (is_switch && k->cfg.sched.switch_cost) {
+		k->switch_end = mos__time_add_sat(k->now, k->cfg.sched.switch_cost);
+		return true;
+	}
+	become_running(k, p);
+	return true;
+}
+
+static void switching(mos_kernel_t *k, mos_time_t until)
+{
+	mos_time_t horizon = tmin(tmin(k->switch_end, next_due(k)), until);
+
+	if (horizon == MOS_TIME_NEVER) {
+		k->out_of_time = true;
+		return;
+	}
+	k->stats.idle += horizon - k->now;
+	k->stats.switching += horizon - k->now;
+	advance(k, horizon);
+	if (k->now == k->switch_end) {
+		k->switch_end = 0;
+		become_running(k, k->current);
+	}
+}
+
+/* Switch to p's coroutine and handle what was asked when the kernel's
+ * stack runs again: by p, or by the process p's yields passed the CPU to
+ * directly (mos__kernel_yield_direct), the one on_cpu names. */
+static void resume(mos_kernel_t *k, mos_proc_t *p)
+{
+	k->stats.host_switches += 2;
+	if (!p->fiber.ctx)
+		mos__proc_start_fiber(k, p);
+	k->on_cpu = p;
+	mos__fiber_switch(&k->host, &p->fiber);
+	p = k->on_cpu;
+	k->on_cpu = NULL;
+
+	if (p->state == MOS_STATE_RUNNING && !mos__stack_canary_ok(p->stack))
+		mos__proc_die(k, p, MOS_W_EXITCODE(0, MOS_SIGSEGV),
+			      MOS_CAUSE_CRASH);
+	if (p->state != MOS_STATE_RUNNING) {
+		/* Blocked or dead (put_prev was called on the way), or Ready
+		 * from a yield that did the requeue itself. */
+		mos__proc_after_switch(k, p);
+		return;
+	}
+	switch (p->req) {
+	case MOS_REQ_COMPUTE:
+		return; /* stays current; the loop charges the burst */
+	case MOS_REQ_YIELD:
+		p->req = MOS_REQ_NONE;
+		requeue(k, MOS_PUT_YIELD, MOS_CAUSE_YIELD);
+		return;
+	case MOS_REQ_PREEMPT:
+		p->req = MOS_REQ_NONE;
+		requeue(k, MOS_PUT_PREEMPT, MOS_CAUSE_PREEMPT);
+		return;
+	case MOS_REQ_NONE:
+		break;
+	}
+	mos__panic(k, "pid %d returned to the kernel without a request", p->pid);
+}
+
+static bool timer_due(const mos_kernel_t *k)
+{
+	const mos_timer_t *t = mos__timer_peek(&k->timers);
+
+	return t && t->due <= k->now;
+}
+
+/*
+ * The stack canary on a direct yield.  Reading it touches the one page of
+ * the process that nothing else on the way touches, the lowest of its
+ * stack: among 10 000 processes a TLB and cache miss that cost more than
+ * the rest of the switch.  So a yield whose stack comes within
+ * CANARY_NEAR of the canary goes through the run loop, which checks it on
+ * every switch (deep recursion is caught at once, as before); any other
+ * yield checks it on every CANARY_EVERY-th yield of the process (a stray
+ * write into the canary by a process that only yields is caught within
+ * that many yields).  CANARY_NEAR is also the room the direct path's own
+ * frames may take on the yielder's stack (requeue, dispatch, the policy's
+ * hooks, the switch: well under 1 KiB); what may need more — starting a
+ * coroutine, a trace observer — goes through the loop.
+ */
+#define CANARY_NEAR 4096
+#define CANARY_EVERY 64
+
+static bool direct_canary_ok(const mos_proc_t *p)
+{
+	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+	uintptr_t floor = (uintptr_t)p->stack->lo + MOS_STACK_CANARY_BYTES;
+
+	if (here < floor + CANARY_NEAR)
+		return false;
+	return p->t.voluntary_switches % CANARY_EVERY != 0 ||
+	       mos__stack_canary_ok(p->stack);
+}
+
+/*
+ * A yield handled on the yielder's own stack, as Linux's schedule() runs
+ * in the context of the task that gives up the CPU: when all the run loop
+ * would do at this instant is requeue the yielder, dispatch the next
+ * process and resume it, do exactly that here and switch straight to it —
+ * one coroutine switch instead of two (process -> kernel -> process), with
+ * the same transitions, trace events and statistics.  Whatever else needs
+ * the loop (a time limit, a due timer or policy event, a preemption, a
+ * switch cost, a burst to charge, a failed stack canary, mos_kernel_step)
+ * sends the CPU back to it, before or after the requeue.  Returns false,
+ * having changed nothing, when the caller must take the ordinary way.
+ */
+bool mos__kernel_yield_direct(mos_kernel_t *k, mos_proc_t *p)
+{
+	mos_proc_t *next;
+
+	if (!k->direct || k->now >= k->run_until || k->cfg.sched.switch_cost ||
+	    k->trace.observer || !direct_canary_ok(p))
+		return false;
+	requeue(k, MOS_PUT_YIELD, MOS_CAUSE_YIELD);
+	if (policy_event(k) <= k->now || timer_due(k) || !dispatch(k))
+		goto loop;
+	next = k->current;
+	/* A first run starts a coroutine (and may fault in stacks): the
+	 * loop does that on its own stack. */
+	if (k->need_resched || policy_event(k) <= k->now ||
+	    next->req != MOS_REQ_NONE || (next != p && !next->fiber.ctx))
+		goto loop;
+	if (next == p)
+		return true; /* picked again: it just goes on */
+	k->stats.host_switches++;
+	k->on_cpu = next;
+	mos__fiber_switch(&p->fiber, &next->fiber);
+	return true; /* dispatched again, by the loop or by a yield */
+loop:
+	mos__fiber_switch(&p->fiber, &k->host);
+	return true;
+}
+
+/* Charge the current process's burst up to its next event. */
+static void charge(mos_kernel_t *k, mos_time_t until)
+{
+	mos_proc_t *p = k->current;
+	mos_time_t slice = k->sched->slice_left(k->rq, p);
+	mos_time_t horizon, d;
+
+	/* Sums that pass MOS_TIME_NEVER saturate: a slice that long never
+	 * expires.  If nothing at all is due before then, the burst cannot
+	 * end at a representable time, and the run stops with MOS_ERANGE
+	 * instead of letting time wrap. */
+	horizon = tmin(mos__time_add_sat(k->now, p->burst_left), next_due(k));
+	horizon = tmin(horizon, mos__time_add_sat(k->now, slice));
+	horizon = tmin(horizon, until);
+	if (horizon == MOS_TIME_NEVER) {
+		k->out_of_time = true;
+		return;
+	}
+	d = horizon - k->now;
+	advance(k, horizon);
+	p->burst_left -= d;
+	p->t.cpu_user += d;
+	k->stats.busy += d;
+	k->sched->charge(k->rq, p, d);
+
+	if (p->burst_left == 0) {
+		p->req = MOS_REQ_NONE;
+		resume(k, p);
+	}
+	/* Burst and slice may end together and the process compute again:
+	 * its expiry still comes before the other events of this instant. */
+	if (k->current == p && p->state == MOS_STATE_RUNNING &&
+	    p->req == MOS_REQ_COMPUTE && k->sched->slice_left(k->rq, p) == 0)
+		requeue(k, MOS_PUT_SLICE, MOS_CAUSE_SLICE);
+	/* Otherwise a timer is due or `until` was reached: the loop goes on. */
+}
+
+static void fire_timers(mos_kernel_t *k)
+{
+	mos_timer_t *t;
+
+	while ((t = mos__timer_pop_due(&k->timers, k->now))) {
+		mos_proc_t *p = mos_container_of(t, mos_proc_t, timer);
+
+		k->stats.timers_fired++;
+		if (t->kind == MOS_TIMER_WAKE)
+			mos__proc_wake(k, p);
+		else if (t->kind == MOS_TIMER_ADMIT)
+			mos__proc_admit(k, p);
+		else
+			mos__panic(k, "timer of unknown kind %u", t->kind);
+	}
+}
+
+/* One event.  Returns false when nothing is left before `until`. */
+static bool step(mos_kernel_t *k, mos_time_t until)
+{
+	mos_timer_t *t;
+	mos_time_t target;
+
+	if (k->now >= until || k->out_of_time)
+		return false;
+	/* Order at one instant: a pending preemption, policy events, then
+	 * timers (admissions before wake-ups), then the CPU. */
+	if (k->need_resched) {
+		requeue(k, MOS_PUT_PREEMPT, MOS_CAUSE_PREEMPT);
+		return true;
+	}
+	if (policy_event(k) <= k->now) {
+		k->sched->event(k->rq, k->now);
+		mos__kernel_check_preempt(k);
+		return true;
+	}
+	t = mos__timer_peek(&k->timers);
+	if (t && t->due <= k->now) {
+		fire_timers(k);
+		return true;
+	}
+	if (k->current || dispatch(k)) {
+		if (k->current->state == MOS_STATE_READY)
+			switching(k, until);
+		else if (k->current->req == MOS_REQ_COMPUTE)
+			charge(k, until);
+		else
+			resume(k, k->current);
+		return true;
+	}
+	/* Idle: jump to the next timer or policy event.  Policy events alone
+	 * (a periodic boost) do not keep a run going: with no timer armed and
+	 * nothing runnable, a run to MOS_TIME_NEVER is over. */
+	if (!t && until == MOS_TIME_NEVER)
+		return false;
+	target = tmin(next_due(k), until);
+	k->stats.idle += target - k->now;
+	k->last_ran_pid = 0;
+	advance(k, target);
+	return true;
+}
+
+int mos_kernel_run(mos_kernel_t *k, mos_time_t until)
+{
+	if (!k || k->in_run)
+		return MOS_EINVAL;
+	k->in_run = true;
+	k->direct = true;
+	k->run_until = until;
+	while (step(k, until))
+		;
+	k->direct = false;
+	/* step() ends a run only at `until` (its idle branch advances there),
+	 * out of time, or, for a run to MOS_TIME_NEVER, with nothing left. */
+	k->in_run = false;
+	return k->out_of_time ? MOS_ERANGE : 0;
+}
+
+int mos_kernel_step(mos_kernel_t *k, int *progressed)
+{
+	bool did;
+
+	if (!k || k->in_run)
+		return MOS_EINVAL;
+	k->in_run = true;
+	did = step(k, MOS_TIME_NEVER);
+	k->in_run = false;
+	if (progressed)
+		*progressed = did;
+	return k->out_of_time ? MOS_ERANGE : 0;
+}
+
+mos_time_t mos_kernel_now(const mos_kernel_t *k) { return k ? k->now : 0; }
+
+const mos_config_t *mos_kernel_config(const mos_kernel_t *k)
+{
+	return k ? &k->cfg : NULL;
+}
+
+const char *mos_kernel_context_backend(const mos_kernel_t *k)
+{
+	return k ? k->ctx->name : NULL;
+}
+
+int mos_kernel_stats(const mos_kernel_t *k, mos_kernel_stats_t *st)
+{
+	if (!k || !st)
+		return MOS_EINVAL;
+	*st = k->stats;
+	st->live_processes = k->pids.used;
+	return 0;
+}
+
+const char *mos_version(void) { return MOS_VERSION_STRING; }
+
+static int open_hal(mos_kernel_t *k)
+{
+	int err;
+
+	k->ctx = mos__ctx_backend_find(k->cfg.context_backend);
+	k->clock = mos__clock_backend_find(k->cfg.clock_backend);
+	k->sched = mos__sched_find(k->cfg.sched.policy);
+	if (!k->ctx || !k->clock || !k->sched)
+		return MOS_ECONFIG;
+	if ((err = mos__fiber_host_init(&k->host, k->ctx)) < 0)
+		return err;
+	if ((err = mos__stack_pool_init(&k->stacks, k->cfg.host_stack_size,
+					k->cfg.stack_guard_pages)) < 0)
+		return err;
+	if ((err = k->clock->open(&k->clock_state, k->cfg.clock_speed)) < 0) {
+		k->clock = NULL;
+		return err;
+	}
+	return k->sched->init(&k->cfg.sched, k->cfg.seed, &k->rq);
+}
+
+int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **out)
+{
+	mos_kernel_t *k;
+	mos_config_t def;
+	int err;
+
+	if (!out)
+		return MOS_EINVAL;
+	*out = NULL;
+	if (!cfg) {
+		mos_config_default(&def);
+		cfg = &def;
+	}
+	if (mos_config_validate(cfg, NULL) < 0)
+		return MOS_ECONFIG;
+	if (!(k = calloc(1, sizeof(*k))))
+		return MOS_ENOMEM;
+	k->cfg = *cfg;
+	mos__rng_seed(&k->rng, cfg->seed);
+	mos_list_init(&k->history);
+	mos__pcb_pool_init(&k->pcbs);
+	mos__timer_heap_init(&k->timers);
+	if ((err = open_hal(k)) < 0 ||
+	    (err = mos__trace_init(&k->trace, cfg->trace_capacity)) < 0 ||
+	    (err = mos__programs_builtin(k)) < 0 ||
+	    (err = mos__proc_table_init(k)) < 0) {
+		mos_kernel_destroy(k);
+		return err;
+	}
+	*out = k;
+	return 0;
+}
+
+void mos_kernel_destroy(mos_kernel_t *k)
+{
+	if (!k)
+		return;
+	/* The heap's fini disarms nodes that live inside control blocks. */
+	mos__timer_heap_fini(&k->timers);
+	mos__proc_table_fini(k);
+	mos__pcb_pool_fini(&k->pcbs);
+	mos__programs_free(&k->programs);
+	mos__trace_fini(&k->trace);
+	if (k->rq)
+		k->sched->fini(k->rq);
+	if (k->clock)
+		k->clock->close(k->clock_state);
+	mos__stack_pool_fini(&k->stacks);
+	if (k->ctx)
+		mos__fiber_host_fini(&k->host);
+	free(k);
+}
+
+static void dump_table(const mos_kernel_t *k)
+{
+	fprintf(stderr, "  now %llu ns, current pid %d\n",
+		(unsigned long long)k->now, k->current ? k->current->pid : 0);
+	for (uint32_t i = 0; i < k->pids.cap; i++) {
+		const mos_proc_t *p = k->pids.slot[i];
+		if (p)
+			fprintf(stderr, "  pid %-6d ppid %-6d %-10s %s\n", p->pid,
+				p->ppid, mos_state_name(p->state), p->argv[0]);
+	}
+}
+
+void mos__panic(const mos_kernel_t *k, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("multios: kernel panic: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (k && k->pids.slot)
+		dump_table(k);
+	abort();
+}

@@ -1,0 +1,226 @@
+/*
+ * src/kernel/kernel_int.h - the kernel object and the process control block.
+ *
+ * src/kernel/ owns the kernel object, the run loop, the process table and
+ * control blocks, process lifecycle, the system calls, the timers and the
+ * trace, and the accessors through which policies see a process
+ * (sched_access.c).  It may include the policy interface
+ * (src/sched/sched.h), the program table (src/programs/programs.h), the
+ * HAL (sim/hal/), src/util/ and the public headers.  Only src/kernel/
+ * includes this file (tests/check_includes.sh enforces it; the tests and
+ * bench/sched_policies.c are white-box).
+ *
+ * Everything a kernel owns is reachable from struct mos_kernel: no globals.
+ * Fields are commented with who changes them.
+ */
+#ifndef MOS_KERNEL_INT_H
+#define MOS_KERNEL_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/list.h"
+#include "util/rng.h"
+#include "multios/multios.h"
+#include "programs/programs.h"
+#include "sched/sched.h"
+#include "sim/hal/clock.h"
+#include "sim/hal/ctx.h"
+#include "sim/hal/stack.h"
+#include "sim/hal/timer.h"
+
+/* What a process asked the kernel for when it last switched to it. */
+typedef enum mos_req {
+	MOS_REQ_NONE,    /* nothing: it blocked or died (state says which) */
+	MOS_REQ_COMPUTE, /* burn burst_left of CPU */
+	MOS_REQ_YIELD,   /* go to the back of the queue */
+	MOS_REQ_PREEMPT  /* it made something more urgent Ready */
+} mos_req_t;
+
+/* What a Blocked process waits for. */
+typedef enum mos_wait_kind {
+	MOS_WAIT_NONE,
+	MOS_WAIT_TIMER,  /* sleep: its timer wakes it */
+	MOS_WAIT_CHILD,  /* wait: a child's death wakes it (wait_pid or any) */
+	MOS_WAIT_FOREVER /* idle: only death ends it */
+} mos_wait_kind_t;
+
+/* Timer kinds (mos_timer_t.kind) and bands: at one instant, policy events
+ * come first (not timers), then admissions, then wake-ups. */
+enum { MOS_TIMER_WAKE = 1, MOS_TIMER_ADMIT = 2 };
+enum { MOS_BAND_ADMIT = 1, MOS_BAND_WAKE = 2 };
+
+struct mos_proc {
+	/* First two cache lines: what every scheduling decision touches. */
+	mos_kernel_t *k;
+	mos_pid_t pid;
+	mos_pid_t ppid;                 /* changed by reparenting */
+	mos_proc_state_t state;         /* changed only by mos__proc_set_state */
+	mos_priority_t priority;
+	mos_prio_class_t prio_class;
+	uint32_t flags;
+	mos_sched_attr_t attr;
+	_Alignas(64) mos_sched_ent_t se;
+
+	/* Command, cwd, environment: one allocation, owned. */
+	int argc;
+	char **argv;                    /* argv[argc] == NULL */
+	char *cwd;
+	int envc;
+	char **envp;
+	char *strings;                  /* backing store for the above:
+					   inline_strings when they fit */
+	char inline_strings[64];
+
+	const mos_prog_entry_t *prog;
+	void *prog_state;               /* from prepare, or spec.arg */
+
+	/* Process tree. */
+	mos_list_t children;            /* of struct mos_proc.sibling */
+	mos_list_t sibling;
+
+	mos_time_t burst_left;          /* rest of the compute burst */
+	mos_req_t req;                  /* set by the coroutine, read by kernel */
+
+	/* Blocking. */
+	mos_timer_t timer;
+	mos_wait_kind_t wait_kind;
+	mos_pid_t wait_pid;             /* MOS_WAIT_CHILD: pid or -1 */
+	mos_proc_state_t suspended_from;/* Ready or Blocked */
+	bool wake_pending;              /* woken while Suspended */
+
+	/* Coroutine. */
+	mos_stack_t *stack;             /* NULL once released */
+	mos_fiber_t fiber;
+
+	/* Death. */
+	int exit_status;                /* wait status */
+	bool reap_by_init;              /* reap as soon as it is a zombie */
+
+	/* Accounting. */
+	mos_process_times_t t;
+	mos_time_t state_since;
+
+	mos_list_t hist;                /* history link once Defunct */
+};
+
+/* The control-block pool (pcb_pool.c). */
+typedef struct mos_pcb_slab mos_pcb_slab_t;
+typedef struct mos_pcb_pool {
+	mos_list_t free;                /* of struct mos_proc.hist */
+	mos_pcb_slab_t *slabs;
+} mos_pcb_pool_t;
+
+void mos__pcb_pool_init(mos_pcb_pool_t *pool);
+void mos__pcb_pool_fini(mos_pcb_pool_t *pool);
+mos_proc_t *mos__pcb_get(mos_pcb_pool_t *pool);  /* zeroed; NULL: ENOMEM */
+void mos__pcb_put(mos_pcb_pool_t *pool, mos_proc_t *p);
+
+/* Slot table mapping pids to control blocks: pid % cap, O(1). */
+typedef struct mos_pidtab {
+	mos_proc_t **slot;
+	uint32_t cap;                   /* power of two >= max_processes */
+	uint32_t used;
+	mos_pid_t next;                 /* next pid to try */
+} mos_pidtab_t;
+
+typedef struct mos_trace {
+	mos_trace_event_t *ring;
+	uint32_t cap;
+	uint32_t head;                  /* next slot: total % cap, kept without
+					   a division on every event */
+	uint64_t total;                 /* events ever recorded */
+	uint64_t hash;                  /* FNV-1a over every event */
+	mos_trace_fn observer;
+	void *observer_ud;
+} mos_trace_t;
+
+struct mos_kernel {
+	mos_config_t cfg;
+	mos_time_t now;
+	mos_rng_t rng;                  /* the kernel's random numbers */
+
+	/* HAL */
+	const mos_ctx_backend_t *ctx;
+	mos_fiber_t host;
+	mos_stack_pool_t stacks;
+	mos_timer_heap_t timers;
+	const mos_clock_backend_t *clock;
+	void *clock_state;
+
+	/* Scheduler */
+	const mos_sched_class_t *sched;
+	void *rq;
+	mos_proc_t *current;            /* Running, or Ready while the CPU
+					   switches to it; NULL: idle */
+	mos_time_t switch_end;          /* a context switch ends then */
+	mos_proc_t *on_cpu;             /* whose coroutine executes now, or
+					   NULL while on the host stack */
+	mos_pid_t last_ran_pid;         /* 0 after the CPU idled */
+	bool need_resched;              /* a more urgent process is Ready */
+	bool in_run;                    /* inside mos_kernel_run/step */
+	bool out_of_time;               /* the next event lies at or past
+					   MOS_TIME_NEVER: runs fail with
+					   MOS_ERANGE, time stands still */
+	bool direct;                    /* yields may switch directly: in
+					   mos_kernel_run, until run_until */
+	mos_time_t run_until;
+
+	/* Processes */
+	mos_pcb_pool_t pcbs;
+	mos_pidtab_t pids;
+	mos_proc_t *init;
+	mos_list_t history;             /* Defunct PCBs, oldest first */
+	uint32_t history_len;
+	mos_prog_entry_t *programs;     /* registry, sorted by name */
+
+	mos_trace_t trace;
+	mos_kernel_stats_t stats;
+};
+
+/* kernel.c */
+void mos__kernel_make_ready(mos_kernel_t *k, mos_proc_t *p, mos_enq_reason_t why,
+			    mos_cause_t cause);
+void mos__kernel_put_current(mos_kernel_t *k, mos_put_reason_t why);
+void mos__kernel_check_preempt(mos_kernel_t *k);
+/* A yield on the yielder's stack, switching straight to the next process
+ * when only that is to be done: false, nothing changed, when it is not. */
+bool mos__kernel_yield_direct(mos_kernel_t *k, mos_proc_t *p);
+
+/* proc.c */
+int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
+		     mos_proc_t *parent, mos_pid_t *pid);
+void mos__proc_admit(mos_kernel_t *k, mos_proc_t *p);
+void mos__proc_start_fiber(mos_kernel_t *k, mos_proc_t *p);
+/* Take p out of the pid table; free a block that is in no table or list. */
+void mos__pid_remove(mos_kernel_t *k, mos_proc_t *p);
+void mos__proc_free(mos_kernel_t *k, mos_proc_t *p);
+mos_proc_t *mos__proc_lookup(const mos_kernel_t *k, mos_pid_t pid);
+int mos__proc_find_live(const mos_kernel_t *k, mos_pid_t pid, mos_proc_t **out);
+void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,
+			 mos_cause_t cause);
+void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause);
+void mos__proc_after_switch(mos_kernel_t *k, mos_proc_t *p);
+void mos__proc_block(mos_kernel_t *k, mos_proc_t *p, mos_wait_kind_t kind,
+		     mos_cause_t cause);
+void mos__proc_wake(mos_kernel_t *k, mos_proc_t *p);
+int mos__proc_reap(mos_kernel_t *k, mos_proc_t *p, int *status);
+mos_proc_t *mos__proc_zombie_child(mos_proc_t *parent, mos_pid_t pid,
+				   bool *has_child);
+void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info);
+int mos__proc_table_init(mos_kernel_t *k);
+void mos__proc_table_fini(mos_kernel_t *k);
+int mos__proc_terminate(mos_kernel_t *k, mos_proc_t *p, int sig);
+
+/* trace.c */
+int mos__trace_init(mos_trace_t *t, uint32_t cap);
+void mos__trace_fini(mos_trace_t *t);
+void mos__trace_record(mos_trace_t *t, mos_time_t time, mos_pid_t pid,
+		       mos_proc_state_t from, mos_proc_state_t to,
+		       mos_cause_t cause);
+
+/* A broken invariant: dump the process table and abort (as xv6 panics). */
+_Noreturn void mos__panic(const mos_kernel_t *k, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

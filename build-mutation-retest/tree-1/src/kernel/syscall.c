@@ -1,0 +1,202 @@
+/*
+ * src/kernel/syscall.c - system calls for simulated programs.
+ *
+ * A syscall runs on the calling process's coroutine.  Calls that complete
+ * at once (spawn, getpid, a wait that finds a zombie) just return.  Calls
+ * that give up the CPU record what they want (p->req, or a Blocked state)
+ * and switch to the kernel on the host stack, which acts on it and switches
+ * back when the call completes.  A call that made a more urgent process
+ * Ready is a preemption point: the caller goes back to the head of its
+ * queue, as a Unix kernel reschedules on return from a system call.
+ */
+#include <stdlib.h>
+
+#include "kernel_int.h"
+#include "util/timemath.h"
+
+static void to_kernel(mos_proc_t *p)
+{
+	mos__fiber_switch(&p->fiber, &p->k->host);
+}
+
+/* The kernel must not be entered from outside a coroutine with these. */
+static mos_proc_t *enter(mos_proc_t *p)
+{
+	if (!p || p->k->on_cpu != p)
+		mos__panic(p ? p->k : NULL,
+			   "a syscall was made outside its process");
+	p->t.syscalls++;
+	p->k->stats.syscalls++;
+	return p;
+}
+
+static void preemption_point(mos_proc_t *p)
+{
+	if (p->k->need_resched) {
+		p->req = MOS_REQ_PREEMPT;
+		to_kernel(p);
+	}
+}
+
+int mos_sys_compute(mos_proc_t *self, mos_time_t d)
+{
+	mos_proc_t *p = enter(self);
+	mos_time_t end;
+
+	if (d == 0)
+		return 0;
+	if (!mos__time_add(p->k->now, d, &end))
+		return MOS_ERANGE;
+	p->burst_left = d;
+	p->req = MOS_REQ_COMPUTE;
+	to_kernel(p);
+	return 0;
+}
+
+int mos_sys_sleep(mos_proc_t *self, mos_time_t d)
+{
+	mos_proc_t *p = enter(self);
+	mos_kernel_t *k = p->k;
+
+	/* Forever arms no timer: it must not keep mos_kernel_run going. */
+	if (d == MOS_TIME_NEVER) {
+		mos__proc_block(k, p, MOS_WAIT_FOREVER, MOS_CAUSE_SLEEP);
+	} else {
+		mos_time_t due;
+
+		if (!mos__time_add(k->now, d, &due))
+			return MOS_ERANGE;
+		mos__timer_arm(&k->timers, &p->timer, due, MOS_BAND_WAKE);
+		mos__proc_block(k, p, MOS_WAIT_TIMER, MOS_CAUSE_SLEEP);
+	}
+	to_kernel(p);
+	return 0;
+}
+
+int mos_sys_yield(mos_proc_t *self)
+{
+	mos_proc_t *p = enter(self);
+
+	if (mos__kernel_yield_direct(p->k, p))
+		return 0;
+	p->req = MOS_REQ_YIELD;
+	to_kernel(p);
+	return 0;
+}
+
+static _Noreturn void die_here(mos_proc_t *p, int status, mos_cause_t cause)
+{
+	mos__proc_die(p->k, p, status, cause);
+	mos__fiber_exit_to(&p->fiber, &p->k->host);
+}
+
+void mos_sys_exit(mos_proc_t *self, int status)
+{
+	die_here(enter(self), MOS_W_EXITCODE(status, 0), MOS_CAUSE_EXIT);
+}
+
+static int spawn(mos_proc_t *p, mos_priority_t prio, const char *const *command,
+		 mos_pid_t *pid)
+{
+	mos_process_spec_t spec;
+	int err;
+
+	mos_process_spec_init(&spec);
+	spec.parent = p->pid;
+	spec.priority = prio;
+	spec.prio_class = p->prio_class;
+	spec.command = command;
+	spec.working_directory = p->cwd;
+	spec.environment = (const char *const *)p->envp;
+	if ((err = mos__proc_create(p->k, &spec, p, pid)) < 0)
+		return err;
+	preemption_point(p);
+	return 0;
+}
+
+int mos_sys_spawn(mos_proc_t *self, const char *const *command, mos_pid_t *pid)
+{
+	mos_proc_t *p = enter(self);
+	return spawn(p, p->priority, command, pid);
+}
+
+int mos_sys_waitpid(mos_proc_t *self, mos_pid_t pid, int *status, int options)
+{
+	mos_proc_t *p = enter(self);
+	mos_kernel_t *k = p->k;
+
+	if (pid == 0 || pid < -1 || (options & ~MOS_WNOHANG))
+		return MOS_EINVAL;
+	for (;;) {
+		bool has_child;
+		mos_proc_t *c = mos__proc_zombie_child(p, pid, &has_child);
+
+		if (c)
+			return mos__proc_reap(k, c, status);
+		if (!has_child)
+			return MOS_ECHILD;
+		if (options & MOS_WNOHANG)
+			return 0;
+		p->wait_pid = pid;
+		mos__proc_block(k, p, MOS_WAIT_CHILD, MOS_CAUSE_WAIT);
+		to_kernel(p);
+	}
+}
+
+int mos_sys_wait(mos_proc_t *self, int *status)
+{
+	return mos_sys_waitpid(self, -1, status, 0);
+}
+
+mos_pid_t mos_sys_getpid(mos_proc_t *self) { return enter(self)->pid; }
+mos_pid_t mos_sys_getppid(mos_proc_t *self) { return enter(self)->ppid; }
+mos_time_t mos_sys_now(mos_proc_t *self) { return enter(self)->k->now; }
+void *mos_sys_state(mos_proc_t *self) { return enter(self)->prog_state; }
+uint64_t mos_sys_random(mos_proc_t *self)
+{
+	return mos__rng_next(&enter(self)->k->rng);
+}
+
+int mos_sys_sched_hint(mos_proc_t *self, mos_time_t next_burst)
+{
+	mos_proc_t *p = enter(self);
+
+	/* Takes effect at the next scheduling decision: a hint is usually
+	 * given just before blocking, and must not cost a switch of its own. */
+	p->attr.burst = next_burst;
+	p->se.burst = next_burst;
+	return 0;
+}
+
+int mos_sys_create_process(mos_proc_t *self, mos_priority_t priority,
+			   const char *const *command, mos_pid_t *pid)
+{
+	mos_proc_t *p = enter(self);
+
+	if ((unsigned)priority >= MOS_PRIO_COUNT)
+		return MOS_EINVALPRIO;
+	if (priority > p->priority && p->prio_class != MOS_CLASS_SYSTEM)
+		return MOS_EPERM;
+	return spawn(p, priority, command, pid);
+}
+
+int mos_sys_terminate_process(mos_proc_t *self, mos_pid_t pid)
+{
+	mos_proc_t *p = enter(self), *target;
+	int err;
+
+	if ((err = mos__proc_find_live(p->k, pid, &target)) < 0)
+		return err;
+	if (target == p)
+		die_here(p, MOS_W_EXITCODE(0, MOS_SIGTERM), MOS_CAUSE_KILL);
+	if ((err = mos__proc_terminate(p->k, target, MOS_SIGTERM)) < 0)
+		return err;
+	preemption_point(p);
+	return 0;
+}
+
+int mos_sys_get_process_info(mos_proc_t *self, mos_pid_t pid,
+			     mos_process_info_t *info)
+{
+	return mos_process_get_info(enter(self)->k, pid, info);
+}

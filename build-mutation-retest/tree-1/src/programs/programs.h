@@ -1,0 +1,41 @@
+/*
+ * src/programs/programs.h - the programs subsystem: what a process runs.
+ *
+ * src/programs/ owns the program table (a list sorted by name, held in the
+ * kernel object but walked only here), duration parsing, the built-in
+ * programs (idle, cpu, sleep, io, crash) and the `script` program.  The
+ * built-ins are ordinary clients of the public API: they include only
+ * include/multios/ headers, this file and src/util/; they never see a
+ * control block.  The kernel includes this header to look a command up
+ * and to fill and empty its table.
+ */
+#ifndef MOS_PROGRAMS_H
+#define MOS_PROGRAMS_H
+
+#include "multios/program.h"
+
+/* One registered program; `name` is the owned copy def.name points to. */
+typedef struct mos_prog_entry {
+	mos_program_t def;
+	char name[64];
+	struct mos_prog_entry *next;
+} mos_prog_entry_t;
+
+/* The program called name in the table starting at head, or NULL. */
+const mos_prog_entry_t *mos__program_find(const mos_prog_entry_t *head,
+					  const char *name);
+
+/* Insert a copy of prog into the table *head, keeping it sorted.  Errors:
+ * MOS_EINVAL (no prog, name or main; an empty name or one of 64 bytes or
+ * more), MOS_EPROCEXISTS (the name is taken), MOS_ENOMEM. */
+int mos__program_add(mos_prog_entry_t **head, const mos_program_t *prog);
+
+/* Free every entry of the table *head and empty it. */
+void mos__programs_free(mos_prog_entry_t **head);
+
+/* Register the built-in programs and `script` with k (programs.c,
+ * script.c), through the public mos_program_register_ex. */
+int mos__programs_builtin(mos_kernel_t *k);
+int mos__program_script_register(mos_kernel_t *k);
+
+#endif

@@ -1,0 +1,239 @@
+/*
+ * src/programs/script.c - the `script` program: a JSON list of steps.
+ *
+ *   script '[{"compute":"5ms"},{"spawn":["cpu","2ms"]},{"wait":"all"},
+ *            {"repeat":3,"steps":[{"sleep":"1ms"},{"yield":true}]},
+ *            {"exit":3}]'
+ *
+ * Steps: compute / sleep DURATION; yield true; spawn COMMAND or
+ * {"command": COMMAND, "priority": NAME}; wait "any" | "all"; exit CODE;
+ * repeat N with "steps".  A spawned script may give its steps as a JSON array
+ * in place of the string: {"spawn": ["script", [ ...steps... ]]}.
+ * The whole script is parsed and checked when the process is created (the
+ * prepare hook), so a bad script fails mos_process_create with MOS_ECONFIG;
+ * running it touches no JSON.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "multios/multios.h"
+#include "programs.h"
+
+typedef enum kind { COMPUTE, SLEEP, YIELD, SPAWN, WAIT_ANY, WAIT_ALL, EXIT,
+		    REPEAT } kind_t;
+
+typedef struct step {
+	kind_t kind;
+	mos_time_t d;
+	long n;                 /* exit code, repeat count */
+	char **argv;            /* SPAWN, NULL-terminated */
+	int prio;               /* SPAWN: -1 inherit */
+	struct step *body;      /* REPEAT */
+	size_t nbody;
+} step_t;
+
+typedef struct script {
+	step_t *steps;
+	size_t n;
+} script_t;
+
+static void free_steps(step_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		for (char **a = s[i].argv; a && *a; a++)
+			free(*a);
+		free(s[i].argv);
+		free_steps(s[i].body, s[i].nbody);
+	}
+	free(s);
+}
+
+static void release(void *state)
+{
+	script_t *sc = state;
+	free_steps(sc->steps, sc->n);
+	free(sc);
+}
+
+static char *arg_string(json_t *v)
+{
+	if (json_is_string(v))
+		return strdup(json_string_value(v));
+	if (json_is_array(v)) /* inline steps of a nested script */
+		return json_dumps(v, JSON_COMPACT);
+	return NULL;
+}
+
+static int parse_command(json_t *cmd, step_t *st)
+{
+	size_t n = json_array_size(cmd), i;
+	json_t *v;
+
+	if (!json_is_array(cmd) || n == 0 || !json_is_string(json_array_get(cmd, 0)))
+		return MOS_EINVAL;
+	if (!(st->argv = calloc(n + 1, sizeof(char *))))
+		return MOS_ENOMEM;
+	json_array_foreach(cmd, i, v) {
+		if (!(st->argv[i] = arg_string(v)))
+			return MOS_EINVAL;
+	}
+	return 0;
+}
+
+static int parse_spawn(json_t *v, step_t *st)
+{
+	mos_priority_t prio;
+	json_t *p;
+
+	st->prio = -1;
+	if (json_is_array(v))
+		return parse_command(v, st);
+	if (!json_is_object(v))
+		return MOS_EINVAL;
+	if ((p = json_object_get(v, "priority"))) {
+		if (!json_is_string(p) ||
+		    mos_priority_parse(json_string_value(p), &prio) < 0)
+			return MOS_EINVAL;
+		st->prio = (int)prio;
+	}
+	return parse_command(json_object_get(v, "command"), st);
+}
+
+static int parse_list(json_t *arr, step_t **out, size_t *n);
+
+static int parse_duration(json_t *v, mos_time_t *d)
+{
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*d = (mos_time_t)json_integer_value(v) * MOS_MSEC;
+		return 0;
+	}
+	return json_is_string(v) ? mos_duration_parse(json_string_value(v), d)
+				 : MOS_EINVAL;
+}
+
+static int parse_step(json_t *o, step_t *st)
+{
+	json_t *v;
+
+	if (!json_is_object(o))
+		return MOS_EINVAL;
+	if ((v = json_object_get(o, "compute")) && json_object_size(o) == 1)
+		return st->kind = COMPUTE, parse_duration(v, &st->d);
+	if ((v = json_object_get(o, "sleep")) && json_object_size(o) == 1)
+		return st->kind = SLEEP, parse_duration(v, &st->d);
+	if ((v = json_object_get(o, "yield")) && json_object_size(o) == 1)
+		return st->kind = YIELD, json_is_true(v) ? 0 : MOS_EINVAL;
+	if ((v = json_object_get(o, "spawn")) && json_object_size(o) == 1)
+		return st->kind = SPAWN, parse_spawn(v, st);
+	if ((v = json_object_get(o, "wait")) && json_object_size(o) == 1 &&
+	    json_is_string(v)) {
+		const char *s = json_string_value(v);
+		st->kind = strcmp(s, "all") == 0 ? WAIT_ALL : WAIT_ANY;
+		return strcmp(s, "all") == 0 || strcmp(s, "any") == 0 ? 0 : MOS_EINVAL;
+	}
+	if ((v = json_object_get(o, "exit")) && json_object_size(o) == 1) {
+		st->kind = EXIT;
+		st->n = json_is_integer(v) ? (long)json_integer_value(v) : -1;
+		return st->n >= 0 && st->n <= 255 ? 0 : MOS_EINVAL;
+	}
+	if ((v = json_object_get(o, "repeat")) && json_object_size(o) == 2) {
+		st->kind = REPEAT;
+		st->n = json_is_integer(v) ? (long)json_integer_value(v) : -1;
+		if (st->n < 0)
+			return MOS_EINVAL;
+		return parse_list(json_object_get(o, "steps"), &st->body, &st->nbody);
+	}
+	return MOS_EINVAL;
+}
+
+static int parse_list(json_t *arr, step_t **out, size_t *n)
+{
+	size_t i;
+	json_t *v;
+	int err;
+
+	*out = NULL;
+	*n = 0;
+	if (!json_is_array(arr))
+		return MOS_EINVAL;
+	if (json_array_size(arr) &&
+	    !(*out = calloc(json_array_size(arr), sizeof(step_t))))
+		return MOS_ENOMEM;
+	json_array_foreach(arr, i, v) {
+		*n = i + 1; /* so a failure frees what was parsed */
+		if ((err = parse_step(v, &(*out)[i])) < 0)
+			return err;
+	}
+	return 0;
+}
+
+static int prepare(int argc, char **argv, void **state)
+{
+	script_t *sc;
+	json_t *root;
+	int err;
+
+	if (argc != 2)
+		return MOS_EINVAL;
+	if (!(root = json_loads(argv[1], JSON_REJECT_DUPLICATES, NULL)))
+		return MOS_EINVAL;
+	if (!(sc = calloc(1, sizeof(*sc)))) {
+		json_decref(root);
+		return MOS_ENOMEM;
+	}
+	err = parse_list(root, &sc->steps, &sc->n);
+	json_decref(root);
+	if (err < 0) {
+		release(sc);
+		return err;
+	}
+	*state = sc;
+	return 0;
+}
+
+static void run(mos_proc_t *self, const step_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++, s++) {
+		mos_pid_t pid;
+
+		switch (s->kind) {
+		case COMPUTE: mos_sys_compute(self, s->d); break;
+		case SLEEP: mos_sys_sleep(self, s->d); break;
+		case YIELD: mos_sys_yield(self); break;
+		case SPAWN:
+			if (s->prio < 0)
+				mos_sys_spawn(self, (const char *const *)s->argv, &pid);
+			else
+				mos_sys_create_process(self, (mos_priority_t)s->prio,
+						       (const char *const *)s->argv,
+						       &pid);
+			break;
+		case WAIT_ANY: mos_sys_wait(self, NULL); break;
+		case WAIT_ALL:
+			while (mos_sys_wait(self, NULL) > 0)
+				;
+			break;
+		case EXIT: mos_sys_exit(self, (int)s->n);
+		case REPEAT:
+			for (long r = 0; r < s->n; r++)
+				run(self, s->body, s->nbody);
+			break;
+		}
+	}
+}
+
+static int script_main(mos_proc_t *self, int argc, char **argv)
+{
+	const script_t *sc = mos_sys_state(self);
+	(void)argc;
+	(void)argv;
+	run(self, sc->steps, sc->n);
+	return 0;
+}
+
+int mos__program_script_register(mos_kernel_t *k)
+{
+	static const mos_program_t prog = {"script", script_main, prepare, release};
+	return mos_program_register_ex(k, &prog);
+}

@@ -1,0 +1,98 @@
+#!/bin/sh
+# check_install.sh - install into a temporary prefix and build a client
+# program against it using nothing but pkg-config.
+#
+# Usage: tests/check_install.sh BUILD [SAN]
+#   BUILD  the build directory (build, build-san), as in `make BUILD=...`
+#   SAN    1 when BUILD was built with sanitizers; the client is then built
+#          with -fsanitize=address,undefined too.
+set -eu
+
+me=check_install
+case $# in 1 | 2) ;; *) echo "usage: $0 BUILD [SAN]" >&2; exit 2 ;; esac
+build=$1
+san=${2:-}
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+tmp=$(mktemp -d)
+cleanup() { rm -rf "$tmp"; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+echo "$me: make install BUILD=$build SAN=$san PREFIX=$tmp"
+(cd "$root" && make --no-print-directory install BUILD="$build" SAN="$san" \
+	PREFIX="$tmp") >"$tmp/install.log" 2>&1 || {
+	echo "$me: make install failed:" >&2
+	cat "$tmp/install.log" >&2
+	exit 1
+}
+
+so="$tmp/lib/libmultios.so"
+[ -f "$so" ] || { echo "$me: $so was not installed" >&2; exit 1; }
+soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')
+[ "$soname" = libmultios.so.0 ] || {
+	echo "$me: $so has SONAME '$soname', expected libmultios.so.0" >&2
+	exit 1
+}
+
+cat >"$tmp/client.c" <<'EOF'
+#include <multios/multios.h>
+#include <stdio.h>
+
+int main(void)
+{
+	mos_kernel_t *k = NULL;
+	mos_process_spec_t spec;
+	mos_pid_t pid;
+	int err = mos_kernel_create(NULL, &k);
+
+	if (err) {
+		fprintf(stderr, "mos_kernel_create: %s\n", mos_strerror(err));
+		return 1;
+	}
+	mos_process_spec_init(&spec);
+	spec.command = (const char *[]){"cpu", "5ms", NULL};
+	if ((err = mos_process_create(k, &spec, &pid)) ||
+	    (err = mos_kernel_run(k, MOS_TIME_NEVER))) {
+		fprintf(stderr, "client: %s\n", mos_strerror(err));
+		mos_kernel_destroy(k);
+		return 1;
+	}
+	if (mos_kernel_now(k) != 5 * MOS_MSEC) {
+		fprintf(stderr, "client: now is %llu ns, expected 5000000\n",
+			(unsigned long long)mos_kernel_now(k));
+		mos_kernel_destroy(k);
+		return 1;
+	}
+	mos_kernel_destroy(k);
+	puts("install-ok");
+	return 0;
+}
+EOF
+
+flags=$(PKG_CONFIG_PATH="$tmp/lib/pkgconfig" pkg-config --cflags --libs multios) || {
+	echo "$me: pkg-config cannot use $tmp/lib/pkgconfig/multios.pc" >&2
+	exit 1
+}
+case "$flags" in
+*"-I$tmp/include"*) ;;
+*) echo "$me: pkg-config flags '$flags' do not point into $tmp" >&2; exit 1 ;;
+esac
+sanflags=
+[ "$san" != 1 ] || sanflags="-fsanitize=address,undefined"
+# shellcheck disable=SC2086  # word splitting of the flag lists is intended
+${CC:-cc} -std=c11 -Wall -Wextra -Wpedantic -Werror $sanflags \
+	-o "$tmp/client" "$tmp/client.c" $flags || {
+	echo "$me: cannot build a client with: $flags" >&2
+	exit 1
+}
+
+out=$(LD_LIBRARY_PATH="$tmp/lib" "$tmp/client") || {
+	echo "$me: the client failed (output: $out)" >&2
+	exit 1
+}
+[ "$out" = install-ok ] || {
+	echo "$me: the client printed '$out', expected install-ok" >&2
+	exit 1
+}
+echo "$me: ok"
