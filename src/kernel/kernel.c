@@ -518,7 +518,7 @@ static void dump_table(const mos_kernel_t *k)
 		const mos_proc_t *p = k->pids.slot[i];
 		if (p)
 			fprintf(stderr, "  pid %-6d ppid %-6d %-10s %s\n", p->pid,
-				p->ppid, mos_state_name(p->state), p->argv[0]);
+				p->ppid, mos_state_name(p->state), p->cold.argv[0]);
 	}
 }
 

@@ -50,18 +50,12 @@ typedef enum mos_wait_kind {
 enum { MOS_TIMER_WAKE = 1, MOS_TIMER_ADMIT = 2 };
 enum { MOS_BAND_ADMIT = 1, MOS_BAND_WAKE = 2 };
 
-struct mos_proc {
-	/* First two cache lines: what every scheduling decision touches. */
-	mos_kernel_t *k;
-	mos_pid_t pid;
-	mos_pid_t ppid;                 /* changed by reparenting */
-	mos_proc_state_t state;         /* changed only by mos__proc_set_state */
-	mos_priority_t priority;
-	mos_prio_class_t prio_class;
-	uint32_t flags;
-	mos_sched_attr_t attr;
-	_Alignas(64) mos_sched_ent_t se;
-
+/*
+ * The cold part of a control block: what no scheduling decision, switch
+ * or system call on the hot path reads.  It sits at the end of struct
+ * mos_proc (one allocation), after the lines the hot path touches.
+ */
+struct mos_proc_cold {
 	/* Command, cwd, environment: one allocation, owned. */
 	int argc;
 	char **argv;                    /* argv[argc] == NULL */
@@ -76,8 +70,24 @@ struct mos_proc {
 	void *prog_state;               /* from prepare, or spec.arg */
 
 	/* Process tree. */
-	mos_list_t children;            /* of struct mos_proc.sibling */
+	mos_list_t children;            /* of struct mos_proc_cold.sibling */
 	mos_list_t sibling;
+
+	mos_list_t hist;                /* history link once Defunct; the
+					   pool's free list while pooled */
+};
+
+struct mos_proc {
+	/* First two cache lines: what every scheduling decision touches. */
+	mos_kernel_t *k;
+	mos_pid_t pid;
+	mos_pid_t ppid;                 /* changed by reparenting */
+	mos_proc_state_t state;         /* changed only by mos__proc_set_state */
+	mos_priority_t priority;
+	mos_prio_class_t prio_class;
+	uint32_t flags;
+	mos_sched_attr_t attr;
+	_Alignas(64) mos_sched_ent_t se;
 
 	mos_time_t burst_left;          /* rest of the compute burst */
 	mos_req_t req;                  /* set by the coroutine, read by kernel */
@@ -101,13 +111,16 @@ struct mos_proc {
 	mos_process_times_t t;
 	mos_time_t state_since;
 
-	mos_list_t hist;                /* history link once Defunct */
+	/* Last, what only creation, queries and death touch: the later
+	 * subsystems add their fields here, so they never push the hot ones
+	 * apart. */
+	struct mos_proc_cold cold;
 };
 
 /* The control-block pool (pcb_pool.c). */
 typedef struct mos_pcb_slab mos_pcb_slab_t;
 typedef struct mos_pcb_pool {
-	mos_list_t free;                /* of struct mos_proc.hist */
+	mos_list_t free;                /* of struct mos_proc_cold.hist */
 	mos_pcb_slab_t *slabs;
 } mos_pcb_pool_t;
 

@@ -54,12 +54,12 @@ void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,
 
 static void history_add(mos_kernel_t *k, mos_proc_t *p)
 {
-	mos_list_push_back(&k->history, &p->hist);
+	mos_list_push_back(&k->history, &p->cold.hist);
 	k->history_len++;
 	while (k->history_len > k->cfg.history_size) {
 		mos_list_t *old = mos_list_pop_front(&k->history);
 		k->history_len--;
-		mos__proc_free(k, mos_container_of(old, mos_proc_t, hist));
+		mos__proc_free(k, mos_container_of(old, mos_proc_t, cold.hist));
 	}
 }
 
@@ -72,7 +72,7 @@ int mos__proc_reap(mos_kernel_t *k, mos_proc_t *p, int *status)
 		*status = p->exit_status;
 	p->t.reaped = k->now;
 	mos__proc_set_state(k, p, MOS_STATE_DEFUNCT, MOS_CAUSE_REAP);
-	mos_list_remove(&p->sibling);
+	mos_list_remove(&p->cold.sibling);
 	mos__pid_remove(k, p);
 	k->stats.processes_reaped++;
 	history_add(k, p);
@@ -85,8 +85,8 @@ mos_proc_t *mos__proc_zombie_child(mos_proc_t *parent, mos_pid_t pid,
 	mos_list_t *n;
 
 	*has_child = false;
-	mos_list_for_each(n, &parent->children) {
-		mos_proc_t *c = mos_container_of(n, mos_proc_t, sibling);
+	mos_list_for_each(n, &parent->cold.children) {
+		mos_proc_t *c = mos_container_of(n, mos_proc_t, cold.sibling);
 		if (pid != -1 && c->pid != pid)
 			continue;
 		*has_child = true;
@@ -130,10 +130,10 @@ static void reparent_children(mos_kernel_t *k, mos_proc_t *p)
 {
 	mos_list_t *n, *tmp;
 
-	mos_list_for_each_safe(n, tmp, &p->children) {
-		mos_proc_t *c = mos_container_of(n, mos_proc_t, sibling);
-		mos_list_remove(&c->sibling);
-		mos_list_push_back(&k->init->children, &c->sibling);
+	mos_list_for_each_safe(n, tmp, &p->cold.children) {
+		mos_proc_t *c = mos_container_of(n, mos_proc_t, cold.sibling);
+		mos_list_remove(&c->cold.sibling);
+		mos_list_push_back(&k->init->cold.children, &c->cold.sibling);
 		c->ppid = MOS_PID_INIT;
 		if (c->state == MOS_STATE_ZOMBIE)
 			mos__proc_reap(k, c, NULL);
@@ -145,9 +145,9 @@ static void reparent_children(mos_kernel_t *k, mos_proc_t *p)
 /* Release what a dead process holds; its stack only when not running on it. */
 static void release(mos_kernel_t *k, mos_proc_t *p)
 {
-	if (p->prog && p->prog->def.release && p->prog_state)
-		p->prog->def.release(p->prog_state);
-	p->prog_state = NULL;
+	if (p->cold.prog && p->cold.prog->def.release && p->cold.prog_state)
+		p->cold.prog->def.release(p->cold.prog_state);
+	p->cold.prog_state = NULL;
 	if (p->stack && k->on_cpu != p) {
 		mos__fiber_destroy(&p->fiber);
 		mos__stack_put(&k->stacks, p->stack);

@@ -47,7 +47,7 @@ static int add_slab(mos_pcb_pool_t *pool)
 	pool->slabs = slab;
 	/* Pushed in reverse so the lowest address is handed out first. */
 	for (size_t i = PCB_SLAB; i-- > 0;)
-		mos_list_push_front(&pool->free, &blocks[i].hist);
+		mos_list_push_front(&pool->free, &blocks[i].cold.hist);
 	return 0;
 }
 
@@ -59,14 +59,14 @@ mos_proc_t *mos__pcb_get(mos_pcb_pool_t *pool)
 	if (mos_list_empty(&pool->free) && add_slab(pool) < 0)
 		return NULL;
 	n = mos_list_pop_front(&pool->free);
-	p = mos_container_of(n, mos_proc_t, hist);
+	p = mos_container_of(n, mos_proc_t, cold.hist);
 	memset(p, 0, sizeof(*p));
 	return p;
 }
 
 void mos__pcb_put(mos_pcb_pool_t *pool, mos_proc_t *p)
 {
-	mos_list_push_front(&pool->free, &p->hist);
+	mos_list_push_front(&pool->free, &p->cold.hist);
 }
 
 void mos__pcb_pool_fini(mos_pcb_pool_t *pool)

@@ -197,18 +197,18 @@ static int copy_strings(mos_proc_t *p, const mos_process_spec_t *spec,
 		       strv_bytes(spec->environment, envc) + strlen(cwd) + 1;
 	char *s;
 
-	if (ptrs + bytes <= sizeof(p->inline_strings))
-		p->strings = p->inline_strings;
-	else if (!(p->strings = malloc(ptrs + bytes)))
+	if (ptrs + bytes <= sizeof(p->cold.inline_strings))
+		p->cold.strings = p->cold.inline_strings;
+	else if (!(p->cold.strings = malloc(ptrs + bytes)))
 		return MOS_ENOMEM;
-	p->argv = (char **)(void *)p->strings;
-	p->envp = p->argv + argc + 1;
-	p->argc = argc;
-	p->envc = envc;
-	s = p->strings + ptrs;
-	s = copy_strv(p->argv, spec->command, argc, s);
-	s = copy_strv(p->envp, spec->environment, envc, s);
-	p->cwd = strcpy(s, cwd);
+	p->cold.argv = (char **)(void *)p->cold.strings;
+	p->cold.envp = p->cold.argv + argc + 1;
+	p->cold.argc = argc;
+	p->cold.envc = envc;
+	s = p->cold.strings + ptrs;
+	s = copy_strv(p->cold.argv, spec->command, argc, s);
+	s = copy_strv(p->cold.envp, spec->environment, envc, s);
+	p->cold.cwd = strcpy(s, cwd);
 	return 0;
 }
 
@@ -227,7 +227,7 @@ static int find_parent(mos_kernel_t *k, const mos_process_spec_t *spec,
 static void proc_entry(void *arg)
 {
 	mos_proc_t *p = arg;
-	int code = p->prog->def.main(p, p->argc, p->argv);
+	int code = p->cold.prog->def.main(p, p->cold.argc, p->cold.argv);
 	mos_sys_exit(p, code);
 }
 
@@ -237,12 +237,12 @@ static int attach_program(mos_kernel_t *k, mos_proc_t *p, void *arg)
 {
 	int err;
 
-	if (!(p->prog = mos__program_find(k->programs, p->argv[0])))
+	if (!(p->cold.prog = mos__program_find(k->programs, p->cold.argv[0])))
 		return MOS_ENOPROG;
-	p->prog_state = arg;
-	if (p->prog->def.prepare &&
-	    (err = p->prog->def.prepare(p->argc, p->argv, &p->prog_state)) < 0) {
-		p->prog_state = NULL;
+	p->cold.prog_state = arg;
+	if (p->cold.prog->def.prepare &&
+	    (err = p->cold.prog->def.prepare(p->cold.argc, p->cold.argv, &p->cold.prog_state)) < 0) {
+		p->cold.prog_state = NULL;
 		return err == MOS_ENOMEM ? err : MOS_ECONFIG;
 	}
 	/* The coroutine itself is made at the first dispatch: creating a
@@ -271,10 +271,10 @@ static mos_proc_t *proc_alloc(mos_kernel_t *k, const mos_process_spec_t *spec)
 	if (p->attr.tickets == 0)
 		p->attr.tickets = 100;
 	p->se.burst = p->attr.burst;
-	mos_list_init(&p->children);
-	mos_list_init(&p->sibling);
+	mos_list_init(&p->cold.children);
+	mos_list_init(&p->cold.sibling);
 	mos_list_init(&p->se.node);
-	mos_list_init(&p->hist);
+	mos_list_init(&p->cold.hist);
 	mos__timer_init(&p->timer, MOS_TIMER_WAKE);
 	p->t.created = k->now;
 	p->t.admitted = p->t.first_run = MOS_TIME_NEVER;
@@ -291,10 +291,10 @@ void mos__proc_free(mos_kernel_t *k, mos_proc_t *p)
 		mos__fiber_destroy(&p->fiber);
 		mos__stack_put(&k->stacks, p->stack);
 	}
-	if (p->prog && p->prog->def.release && p->prog_state)
-		p->prog->def.release(p->prog_state);
-	if (p->strings != p->inline_strings)
-		free(p->strings);
+	if (p->cold.prog && p->cold.prog->def.release && p->cold.prog_state)
+		p->cold.prog->def.release(p->cold.prog_state);
+	if (p->cold.strings != p->cold.inline_strings)
+		free(p->cold.strings);
 	mos__pcb_put(&k->pcbs, p);
 }
 
@@ -325,7 +325,7 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 	}
 	p->ppid = parent->pid;
 	pid_insert(k, p);
-	mos_list_push_back(&parent->children, &p->sibling);
+	mos_list_push_back(&parent->cold.children, &p->cold.sibling);
 	k->stats.processes_created++;
 	if (pid)
 		*pid = p->pid;
@@ -415,7 +415,7 @@ void mos__proc_table_fini(mos_kernel_t *k)
 	}
 	free(k->pids.slot);
 	mos_list_for_each_safe(n, tmp, &k->history)
-		mos__proc_free(k, mos_container_of(n, mos_proc_t, hist));
+		mos__proc_free(k, mos_container_of(n, mos_proc_t, cold.hist));
 }
 
 /* ---- queries ----------------------------------------------------------- */
@@ -430,11 +430,11 @@ void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info)
 	info->prio_class = p->prio_class;
 	info->flags = p->flags;
 	info->exit_status = p->exit_status;
-	info->argc = p->argc;
-	info->command = (const char *const *)p->argv;
-	info->working_directory = p->cwd;
-	info->envc = p->envc;
-	info->environment = (const char *const *)p->envp;
+	info->argc = p->cold.argc;
+	info->command = (const char *const *)p->cold.argv;
+	info->working_directory = p->cold.cwd;
+	info->envc = p->cold.envc;
+	info->environment = (const char *const *)p->cold.envp;
 	info->sched = p->attr;
 	info->times = p->t;
 }
@@ -445,7 +445,7 @@ static const mos_proc_t *history_find(const mos_kernel_t *k, mos_pid_t pid)
 
 	/* Newest first: after pid wrap-around the latest holder wins. */
 	for (n = k->history.prev; n != &k->history; n = n->prev) {
-		const mos_proc_t *p = mos_container_of(n, mos_proc_t, hist);
+		const mos_proc_t *p = mos_container_of(n, mos_proc_t, cold.hist);
 		if (p->pid == pid)
 			return p;
 	}
@@ -545,7 +545,7 @@ int mos_process_history(mos_kernel_t *k, mos_pid_t *pids, size_t cap,
 		return MOS_EINVAL;
 	mos_list_for_each(n, &k->history) {
 		if (i < cap)
-			pids[i] = mos_container_of(n, mos_proc_t, hist)->pid;
+			pids[i] = mos_container_of(n, mos_proc_t, cold.hist)->pid;
 		i++;
 	}
 	*count = i;

@@ -106,8 +106,8 @@ static int spawn(mos_proc_t *p, mos_priority_t prio, const char *const *command,
 	spec.priority = prio;
 	spec.prio_class = p->prio_class;
 	spec.command = command;
-	spec.working_directory = p->cwd;
-	spec.environment = (const char *const *)p->envp;
+	spec.working_directory = p->cold.cwd;
+	spec.environment = (const char *const *)p->cold.envp;
 	if ((err = mos__proc_create(p->k, &spec, p, pid)) < 0)
 		return err;
 	preemption_point(p);
@@ -151,7 +151,7 @@ int mos_sys_wait(mos_proc_t *self, int *status)
 mos_pid_t mos_sys_getpid(mos_proc_t *self) { return enter(self)->pid; }
 mos_pid_t mos_sys_getppid(mos_proc_t *self) { return enter(self)->ppid; }
 mos_time_t mos_sys_now(mos_proc_t *self) { return enter(self)->k->now; }
-void *mos_sys_state(mos_proc_t *self) { return enter(self)->prog_state; }
+void *mos_sys_state(mos_proc_t *self) { return enter(self)->cold.prog_state; }
 uint64_t mos_sys_random(mos_proc_t *self)
 {
 	return mos__rng_next(&enter(self)->k->rng);
