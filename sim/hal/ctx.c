@@ -19,7 +19,8 @@
  * AddressSanitizer: every switch is bracketed by start/finish_switch_fiber.
  * The host's stack bounds are not known up front; they are learned from the
  * first finish_switch_fiber that runs in a coroutine (it reports the stack
- * it left, which is always the host's, since switches go host <-> fiber),
+ * it left, which is the host's: a coroutine's first run always starts from
+ * the host, even though later direct yields switch fiber -> fiber),
  * reached through mos_fiber_t.peer, which every switch sets on its target.
  * Creating a fiber clears stale poison left on the stack by a coroutine that
  * was abandoned mid-call.  exit_to drops the dying fiber's fake stack.

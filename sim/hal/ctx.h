@@ -9,7 +9,9 @@
  * Valgrind stack registration.
  *
  * A fiber is either the host fiber (the thread's own stack, where the kernel
- * runs) or a coroutine on a pooled stack.  Switches always go host <-> fiber.
+ * runs) or a coroutine on a pooled stack.  Most switches go host <-> fiber;
+ * a direct yield (src/kernel/kernel.c) switches from one coroutine straight
+ * to another.  A coroutine's first run always starts from the host.
  */
 #ifndef MOS_HAL_CTX_H
 #define MOS_HAL_CTX_H

@@ -4,9 +4,12 @@
  * Stacks come from mmap in slabs of several stacks (one mapping per slab, so
  * 65 536 stacks fit under the stock vm.max_map_count of 65 530) and go back
  * to a free list when their process dies; a recycled stack costs no system
- * call.  Overflow is detected by a canary: MOS_STACK_CANARY_BYTES of a known
- * pattern at the low end of each stack, re-armed when the stack is handed
- * out and checked by the kernel at every switch back from the coroutine.
+ * call.  Overflow is detected by a canary: MOS_STACK_CANARY_BYTES of zeros
+ * at the low end of each stack, re-armed when the stack is handed out and
+ * checked by the kernel at every switch back from the coroutine (its top
+ * and bottom cache lines: stack.c).  An overflow that writes only zeros
+ * there goes unseen; one that leaves a return address or a saved pointer
+ * (any frame does) is caught.
  * Guard pages (a PROT_NONE page below each stack) are optional: each splits
  * its slab's mapping in two, so with guards on the pool holds at most about
  * 32 700 stacks on a stock kernel.
