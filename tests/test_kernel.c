@@ -354,3 +354,74 @@ Test(kernel, policy_events_alone_end_a_run)
 	cr_assert_eq(t_info(k, idle).state, MOS_STATE_BLOCKED);
 	mos_kernel_destroy(k);
 }
+
+/*
+ * mos_kernel_next_event, driven by a host loop: now while a process can
+ * run, the wake-up of a sleeper while the CPU idles, an admission's
+ * start time, MOS_TIME_NEVER when nothing is left.  A host loop that
+ * always runs to the next event reaches the same end, at the same
+ * times, as one run to MOS_TIME_NEVER.
+ */
+Test(kernel, next_event_drives_a_host_loop)
+{
+	mos_kernel_t *k = t_kernel(NULL), *ref = t_kernel(NULL);
+	mos_process_spec_t spec;
+	mos_pid_t pid;
+	int rounds = 0;
+
+	cr_expect_eq(mos_kernel_next_event(NULL), MOS_TIME_NEVER);
+	cr_expect_eq(mos_kernel_next_event(k), MOS_TIME_NEVER); /* init only */
+	for (int i = 0; i < 2; i++) {
+		mos_kernel_t *kk = i ? ref : k;
+
+		t_spawn(kk, T_ARGV("sleep", "5ms"));
+		mos_process_spec_init(&spec);
+		spec.command = T_ARGV("cpu", "2ms");
+		spec.start_time = MS(20);
+		cr_assert_eq(mos_process_create(kk, &spec, &pid), 0);
+	}
+	cr_expect_eq(mos_kernel_next_event(k), 0); /* the sleeper is Ready */
+	cr_assert_eq(mos_kernel_run(k, 1), 0);      /* it now sleeps */
+	cr_expect_eq(mos_kernel_next_event(k), MS(5));
+	cr_assert_eq(mos_kernel_run(k, MS(5) + 1), 0); /* it woke and exited */
+	cr_expect_eq(mos_kernel_next_event(k), MS(20)); /* the admission */
+	cr_assert_eq(mos_kernel_run(k, MS(20)), 0);
+	cr_expect_eq(mos_kernel_next_event(k), MS(20)); /* due now */
+	/* The loop a host would write: sleep (here: run) until the next
+	 * event, and step while there is work now. */
+	while (mos_kernel_next_event(k) != MOS_TIME_NEVER) {
+		mos_time_t next = mos_kernel_next_event(k);
+
+		cr_assert_lt(++rounds, 100);
+		cr_assert_geq(next, mos_kernel_now(k));
+		if (next > mos_kernel_now(k))
+			cr_assert_eq(mos_kernel_run(k, next), 0);
+		else
+			cr_assert_eq(mos_kernel_step(k, NULL), 0);
+	}
+	cr_expect_eq(mos_kernel_now(k), MS(22));
+	cr_expect_eq(t_info(k, pid).times.finished, MS(22));
+	cr_assert_eq(mos_kernel_run(ref, MOS_TIME_NEVER), 0);
+	cr_expect_eq(mos_trace_hash(k), mos_trace_hash(ref));
+	mos_kernel_destroy(k);
+	mos_kernel_destroy(ref);
+}
+
+/* A policy event alone (mlfq's boost) is not a next event: a run to
+ * MOS_TIME_NEVER would not wait for it either. */
+Test(kernel, next_event_ignores_a_lone_policy_event)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+
+	mos_config_default(&cfg);
+	snprintf(cfg.sched.policy, sizeof(cfg.sched.policy), "mlfq");
+	cfg.sched.boost = MS(50);
+	k = t_kernel(&cfg);
+	t_spawn(k, T_ARGV("sleep", "120ms"));
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_expect_eq(mos_kernel_next_event(k), MS(50)); /* boost before wake */
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(mos_kernel_next_event(k), MOS_TIME_NEVER);
+	mos_kernel_destroy(k);
+}

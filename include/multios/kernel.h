@@ -72,6 +72,18 @@ MOS_API int mos_kernel_step(mos_kernel_t *k, int *progressed);
 /* Current virtual time in nanoseconds. */
 MOS_API mos_time_t mos_kernel_now(const mos_kernel_t *k);
 
+/*
+ * When the kernel next has something to do, so that any host loop (a
+ * test, a game loop, a libuv program) can drive it with mos_kernel_run(k,
+ * until) or mos_kernel_step: the current time when a process is running
+ * or ready, or something is due now; otherwise the earliest armed timer
+ * or policy event (an mlfq boost, say).  MOS_TIME_NEVER when nothing can
+ * happen any more: no process can run and no timer is armed (a policy
+ * event alone does not count, as it does not keep a run going), or the
+ * clock is out of range.  Returns MOS_TIME_NEVER for a NULL k.
+ */
+MOS_API mos_time_t mos_kernel_next_event(const mos_kernel_t *k);
+
 /* The configuration the kernel runs with (a copy of what it was given). */
 MOS_API const mos_config_t *mos_kernel_config(const mos_kernel_t *k);
 

@@ -415,6 +415,22 @@ int mos_kernel_step(mos_kernel_t *k, int *progressed)
 
 mos_time_t mos_kernel_now(const mos_kernel_t *k) { return k ? k->now : 0; }
 
+mos_time_t mos_kernel_next_event(const mos_kernel_t *k)
+{
+	mos_time_t due;
+
+	if (!k || k->out_of_time)
+		return MOS_TIME_NEVER;
+	if (k->current || k->need_resched || k->nready)
+		return k->now;
+	/* As step(): with nothing runnable and no timer armed, a run is over
+	 * whatever the policy still has planned. */
+	if (!mos__timer_peek(&k->timers))
+		return MOS_TIME_NEVER;
+	due = next_due(k);
+	return due > k->now ? due : k->now;
+}
+
 const mos_config_t *mos_kernel_config(const mos_kernel_t *k)
 {
 	return k ? &k->cfg : NULL;

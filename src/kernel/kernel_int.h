@@ -170,6 +170,7 @@ struct mos_kernel {
 	mos_proc_t *on_cpu;             /* whose coroutine executes now, or
 					   NULL while on the host stack */
 	mos_pid_t last_ran_pid;         /* 0 after the CPU idled */
+	uint32_t nready;                /* processes in state Ready */
 	bool need_resched;              /* a more urgent process is Ready */
 	bool in_run;                    /* inside mos_kernel_run/step */
 	bool out_of_time;               /* the next event lies at or past

@@ -45,6 +45,8 @@ void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,
 		p->t.ready_wait += spent;
 	else if (from == MOS_STATE_BLOCKED)
 		p->t.blocked += spent;
+	k->nready += (uint32_t)(to == MOS_STATE_READY) -
+		     (uint32_t)(from == MOS_STATE_READY);
 	p->state = to;
 	p->state_since = k->now;
 	mos__trace_record(&k->trace, k->now, p->pid, from, to, cause);
