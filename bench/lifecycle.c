@@ -85,7 +85,7 @@ static int make_kernel(mos_kernel_t **k)
 	mos_config_default(&cfg);
 	cfg.history_size = 0;
 	cfg.trace_capacity = 1;
-	if ((err = mos_kernel_create(&cfg, k)) < 0)
+	if ((err = mos_kernel_create(&cfg, k, NULL)) < 0)
 		return err;
 	if ((err = mos_program_register(*k, "nop", nop)) < 0 ||
 	    (err = mos_program_register(*k, "parent", parent)) < 0) {

@@ -89,7 +89,7 @@ static int run(uint32_t n, struct sample *s)
 	cfg.trace_capacity = 1;
 	f0 = minor_faults();
 	t0 = bench_now_ns();
-	if ((err = mos_kernel_create(&cfg, &k)) < 0)
+	if ((err = mos_kernel_create(&cfg, &k, NULL)) < 0)
 		return err;
 	if ((err = mos_program_register(k, "sleeper", sleeper)) < 0)
 		goto out;

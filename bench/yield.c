@@ -78,7 +78,7 @@ static int run(uint32_t n, uint64_t rounds, struct sample *out)
 		cfg.max_processes = n + 1;
 	cfg.history_size = 0;
 	cfg.trace_capacity = 1;
-	if ((err = mos_kernel_create(&cfg, &k)) < 0)
+	if ((err = mos_kernel_create(&cfg, &k, NULL)) < 0)
 		return err;
 	if ((err = mos_program_register(k, "yielder", yielder)) < 0)
 		goto out;

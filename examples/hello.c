@@ -91,7 +91,7 @@ int main(void)
 
 	/* A kernel with the default configuration (NULL), init (pid 1) in
 	 * place, on the virtual clock. */
-	check(mos_kernel_create(NULL, &k), "mos_kernel_create", NULL);
+	check(mos_kernel_create(NULL, &k, NULL), "mos_kernel_create", NULL);
 
 	/* Programs are registered per kernel, by the name command[0] uses. */
 	check(mos_program_register(k, "greeter", greeter_main),

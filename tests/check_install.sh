@@ -44,7 +44,7 @@ int main(void)
 	mos_kernel_t *k = NULL;
 	mos_process_spec_t spec;
 	mos_pid_t pid;
-	int err = mos_kernel_create(NULL, &k);
+	int err = mos_kernel_create(NULL, &k, NULL);
 
 	if (err) {
 		fprintf(stderr, "mos_kernel_create: %s\n", mos_strerror(err));

@@ -20,7 +20,7 @@
 static inline mos_kernel_t *t_kernel(const mos_config_t *cfg)
 {
 	mos_kernel_t *k = NULL;
-	int err = mos_kernel_create(cfg, &k);
+	int err = mos_kernel_create(cfg, &k, NULL);
 	cr_assert_eq(err, 0, "mos_kernel_create: %s", mos_strerror(err));
 	return k;
 }

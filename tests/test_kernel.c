@@ -64,11 +64,11 @@ static void unknown_backends_rejected(void)
 
 	mos_config_default(&cfg);
 	strcpy(cfg.context_backend, "nope");
-	cr_assert_eq(mos_kernel_create(&cfg, &k), MOS_ECONFIG);
+	cr_assert_eq(mos_kernel_create(&cfg, &k, NULL), MOS_ECONFIG);
 	cr_assert_null(k);
 	mos_config_default(&cfg);
 	strcpy(cfg.clock_backend, "sundial");
-	cr_assert_eq(mos_kernel_create(&cfg, &k), MOS_ECONFIG);
+	cr_assert_eq(mos_kernel_create(&cfg, &k, NULL), MOS_ECONFIG);
 	cr_assert_null(k);
 }
 
@@ -79,13 +79,13 @@ Test(kernel, create_rejects_bad_config)
 
 	mos_config_default(&cfg);
 	strcpy(cfg.sched.policy, "no-such-policy");
-	cr_assert_eq(mos_kernel_create(&cfg, &k), MOS_ECONFIG);
+	cr_assert_eq(mos_kernel_create(&cfg, &k, NULL), MOS_ECONFIG);
 	cr_assert_null(k);
 	unknown_backends_rejected();
 	mos_config_default(&cfg);
 	cfg.sched.time_slice = 0;
-	cr_assert_eq(mos_kernel_create(&cfg, &k), MOS_ECONFIG);
-	cr_assert_eq(mos_kernel_create(NULL, NULL), MOS_EINVAL);
+	cr_assert_eq(mos_kernel_create(&cfg, &k, NULL), MOS_ECONFIG);
+	cr_assert_eq(mos_kernel_create(NULL, NULL, NULL), MOS_EINVAL);
 	mos_kernel_destroy(NULL);
 }
 
@@ -423,5 +423,28 @@ Test(kernel, next_event_ignores_a_lone_policy_event)
 	cr_expect_eq(mos_kernel_next_event(k), MS(50)); /* boost before wake */
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_eq(mos_kernel_next_event(k), MOS_TIME_NEVER);
+	mos_kernel_destroy(k);
+}
+
+/* A refused create says why, in the caller's mos_error_t. */
+Test(kernel, create_reports_the_diagnostic)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k = NULL;
+	mos_error_t err;
+
+	mos_config_default(&cfg);
+	strcpy(cfg.sched.policy, "no-such-policy");
+	cr_assert_eq(mos_kernel_create(&cfg, &k, &err), MOS_ECONFIG);
+	cr_assert_null(k);
+	cr_expect_eq(err.code, MOS_ECONFIG);
+	cr_expect_str_eq(err.path, "scheduler.policy");
+	cr_expect(strstr(err.message, "no-such-policy"), "message: %s", err.message);
+	cr_assert_eq(mos_kernel_create(&cfg, NULL, &err), MOS_EINVAL);
+	cr_expect_eq(err.code, MOS_EINVAL);
+	/* Success clears it. */
+	cr_assert_eq(mos_kernel_create(NULL, &k, &err), 0);
+	cr_expect_eq(err.code, 0);
+	cr_expect_str_eq(err.message, "");
 	mos_kernel_destroy(k);
 }

@@ -41,10 +41,13 @@ typedef struct mos_kernel_stats {
 
 /*
  * Create a kernel from *cfg (NULL: defaults), with pid 1 (init) in place.
+ * err (may be NULL) receives the diagnostic of a failure: for
+ * MOS_ECONFIG, the field and why, as mos_config_validate gives it.
  * Errors: MOS_EINVAL (k NULL), MOS_ECONFIG (cfg invalid, an unknown
  * scheduler policy, context or clock backend), MOS_ENOMEM.
  */
-MOS_API int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **k);
+MOS_API int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **k,
+			      mos_error_t *err);
 
 /* Destroy the kernel and every process in it.  NULL is fine. */
 MOS_API void mos_kernel_destroy(mos_kernel_t *k);

@@ -113,6 +113,7 @@ static int parse_opts(int argc, char **argv, int *quiet)
 int cli_run(int argc, char **argv)
 {
 	mos_config_t cfg;
+	mos_error_t diag;
 	mos_kernel_t *k;
 	mos_pid_t daemon_pid = 0;
 	mos_kernel_stats_t st;
@@ -122,8 +123,8 @@ int cli_run(int argc, char **argv)
 		return err == 1 ? 0 : err;
 	mos_config_default(&cfg);
 	cfg.sched.time_slice = 4 * MOS_MSEC;
-	if ((err = mos_kernel_create(&cfg, &k)) < 0) {
-		fprintf(stderr, "multios run: %s\n", mos_strerror(err));
+	if ((err = mos_kernel_create(&cfg, &k, &diag)) < 0) {
+		fprintf(stderr, "multios run: %s\n", diag.message);
 		return 1;
 	}
 	puts("== libmultios demo: timeline (virtual time) ==");

@@ -473,23 +473,27 @@ static int open_hal(mos_kernel_t *k)
 	return k->sched->init(&k->cfg.sched, k->cfg.seed, &k->rq);
 }
 
-int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **out)
+int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **out,
+		      mos_error_t *diag)
 {
 	mos_kernel_t *k;
 	mos_config_t def;
 	int err;
 
+	mos__error_clear(diag);
 	if (!out)
-		return MOS_EINVAL;
+		return mos__error_path(diag, MOS_EINVAL, "kernel", NULL,
+				       "no place for the kernel (k is NULL)");
 	*out = NULL;
 	if (!cfg) {
 		mos_config_default(&def);
 		cfg = &def;
 	}
-	if (mos_config_validate(cfg, NULL) < 0)
+	if (mos_config_validate(cfg, diag) < 0)
 		return MOS_ECONFIG;
 	if (!(k = calloc(1, sizeof(*k))))
-		return MOS_ENOMEM;
+		return mos__error_path(diag, MOS_ENOMEM, "kernel", NULL,
+				       "out of memory for the kernel object");
 	k->cfg = *cfg;
 	mos__rng_seed(&k->rng, cfg->seed);
 	mos_list_init(&k->history);
@@ -500,7 +504,9 @@ int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **out)
 	    (err = mos__programs_builtin(k)) < 0 ||
 	    (err = mos__proc_table_init(k)) < 0) {
 		mos_kernel_destroy(k);
-		return err;
+		return mos__error_path(diag, err, "kernel", NULL,
+				       "setting up the kernel: %s",
+				       mos_strerror(err));
 	}
 	*out = k;
 	return 0;

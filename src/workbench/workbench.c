@@ -220,10 +220,12 @@ static int start_kernel(const mos_workload_t *w, const mos_sched_params_t *pol,
 	if (njobs + 1 > cfg.max_processes)
 		return mos__error_path(err, MOS_EEXHAUSTED, w->source, "processes",
 				       "%zu jobs: more than a kernel holds", njobs);
-	if ((rc = mos_kernel_create(&cfg, k)) < 0)
-		return mos__error_path(err, rc, w->source, "", "%s",
-				       mos_strerror(rc));
-	return mos_program_register(*k, "workload-job", job_main);
+	if ((rc = mos_kernel_create(&cfg, k, err)) < 0)
+		return rc;
+	if ((rc = mos_program_register(*k, "workload-job", job_main)) < 0)
+		return mos__error_path(err, rc, w->source, "", "registering the "
+				       "job program: %s", mos_strerror(rc));
+	return 0;
 }
 
 static int report(const run_t *r, const mos_kernel_t *k,
@@ -266,9 +268,11 @@ int mos_sched_run_workload(const mos_workload_t *w,
 		rc = r.jobs[i].error;
 	if (rc == 0)
 		rc = report(&r, k, pol, out);
+out:
+	/* Every failure says so in err; a more precise diagnostic recorded
+	 * on the way (start_kernel's) wins. */
 	if (rc < 0)
 		mos__error_path(err, rc, w->source, "", "%s", mos_strerror(rc));
-out:
 	mos_kernel_destroy(k);
 	free(r.jobs);
 	free(r.run_start);
