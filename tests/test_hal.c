@@ -585,10 +585,10 @@ static void heap_open(struct heap_rig *r)
 	cr_assert_eq(mos__timer_heap_reserve(&r->h, 16), 0);
 	cr_assert_geq(r->h.cap, 16);
 	for (int i = 0; i < 16; i++)
-		mos__timer_init(&r->t[i], (uint8_t)i);
+		mos__timer_init(&r->t[i], NULL, (void *)(intptr_t)i, false);
 }
 
-/* Pop everything due by `now`, return the kinds in pop order. */
+/* Pop everything due by `now`, return the timers' ids (arg) in pop order. */
 static size_t drain(struct heap_rig *r, mos_time_t now, int *kinds)
 {
 	size_t n = 0;
@@ -596,7 +596,7 @@ static size_t drain(struct heap_rig *r, mos_time_t now, int *kinds)
 
 	while ((t = mos__timer_pop_due(&r->h, now))) {
 		cr_assert_not(mos__timer_armed(t));
-		kinds[n++] = t->kind;
+		kinds[n++] = (int)(intptr_t)t->arg;
 	}
 	return n;
 }
@@ -726,7 +726,7 @@ Test(hal_timer, random_timers_pop_sorted)
 		/* Grow one owner at a time, as the kernel does. */
 		cr_assert_eq(mos__timer_heap_reserve(&h, i + 1), 0);
 		cr_assert_geq(h.cap, i + 1);
-		mos__timer_init(&t[i], 0);
+		mos__timer_init(&t[i], NULL, NULL, false);
 		/* Few distinct dues and bands: plenty of ties. */
 		mos__timer_arm(&h, &t[i], xorshift(&seed) % 500,
 			       (uint8_t)(xorshift(&seed) % 4));
@@ -833,4 +833,30 @@ Test(hal_clock, realtime_paces_against_wall_time)
 	cr_assert_geq(rt, 100 * MOS_MSEC, "%llu ns", (unsigned long long)rt);
 	cr_assert_lt(rt, 5 * MOS_SEC, "%llu ns", (unsigned long long)rt);
 	cr_assert_lt(v, 50 * MOS_MSEC, "%llu ns", (unsigned long long)v);
+}
+
+/* The heap counts its armed foreground timers: arming, re-arming,
+ * cancelling and popping keep the count, background timers never count. */
+Test(hal_timer, counts_armed_foreground_timers)
+{
+	mos_timer_heap_t h;
+	mos_timer_t fg, bg;
+
+	mos__timer_heap_init(&h);
+	cr_assert_eq(mos__timer_heap_reserve(&h, 2), 0);
+	mos__timer_init(&fg, NULL, NULL, false);
+	mos__timer_init(&bg, NULL, NULL, true);
+	mos__timer_arm(&h, &bg, 5, 1);
+	cr_expect_not(mos__timer_heap_foreground(&h));
+	mos__timer_arm(&h, &fg, 7, 1);
+	mos__timer_arm(&h, &fg, 3, 1); /* re-arm: still one */
+	cr_expect_eq(h.foreground, 1);
+	cr_expect_eq(mos__timer_pop_due(&h, 4), &fg);
+	cr_expect_eq(h.foreground, 0);
+	mos__timer_arm(&h, &fg, 9, 1);
+	mos__timer_cancel(&h, &fg);
+	mos__timer_cancel(&h, &fg); /* twice: no change */
+	cr_expect_eq(h.foreground, 0);
+	cr_expect_eq(h.n, 1);
+	mos__timer_heap_fini(&h);
 }

@@ -54,7 +54,7 @@ MOS_API void mos_kernel_destroy(mos_kernel_t *k);
 
 /*
  * Run until virtual time `until` (MOS_TIME_NEVER: until nothing is left to
- * do, i.e. no runnable process and no armed timer).  When it returns because
+ * do, i.e. no runnable process and no armed timer but background ones).  When it returns because
  * of `until`, now == until.  Blocked processes with no timer do not keep the
  * run going.
  * Errors: MOS_EINVAL (k NULL, or called from inside a simulated program),

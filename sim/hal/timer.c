@@ -102,9 +102,11 @@ int mos__timer_heap_reserve(mos_timer_heap_t *h, size_t total)
 	return 0;
 }
 
-void mos__timer_init(mos_timer_t *t, uint8_t kind)
+void mos__timer_init(mos_timer_t *t, mos_timer_fn fn, void *arg,
+		     bool background)
 {
-	*t = (mos_timer_t){ .index = MOS_TIMER_IDLE, .kind = kind };
+	*t = (mos_timer_t){ .index = MOS_TIMER_IDLE, .fn = fn, .arg = arg,
+			    .background = background };
 }
 
 void mos__timer_arm(mos_timer_heap_t *h, mos_timer_t *t, mos_time_t due,
@@ -125,6 +127,7 @@ void mos__timer_arm(mos_timer_heap_t *h, mos_timer_t *t, mos_time_t due,
 	}
 	place(h, t, h->n++);
 	sift_up(h, t->index);
+	h->foreground += !t->background;
 }
 
 void mos__timer_cancel(mos_timer_heap_t *h, mos_timer_t *t)
@@ -135,6 +138,7 @@ void mos__timer_cancel(mos_timer_heap_t *h, mos_timer_t *t)
 	if (!mos__timer_armed(t))
 		return;
 	t->index = MOS_TIMER_IDLE;
+	h->foreground -= !t->background;
 	last = h->v[--h->n];
 	if (last == t)
 		return;

@@ -326,16 +326,29 @@ static void fire_timers(mos_kernel_t *k)
 	mos_timer_t *t;
 
 	while ((t = mos__timer_pop_due(&k->timers, k->now))) {
-		mos_proc_t *p = mos_container_of(t, mos_proc_t, timer);
-
 		k->stats.timers_fired++;
-		if (t->kind == MOS_TIMER_WAKE)
-			mos__proc_wake(k, p);
-		else if (t->kind == MOS_TIMER_ADMIT)
-			mos__proc_admit(k, p);
-		else
-			mos__panic(k, "timer of unknown kind %u", t->kind);
+		t->fn(t->arg, t);
 	}
+}
+
+int mos__ktimer_init(mos_kernel_t *k, mos_timer_t *t, mos_timer_fn fn,
+		     void *arg, bool background)
+{
+	/* One place per process (its own timer) and per extra timer. */
+	int err = mos__timer_heap_reserve(&k->timers, k->pids.used +
+							   k->extra_timers + 1);
+
+	if (err < 0)
+		return err;
+	mos__timer_init(t, fn, arg, background);
+	k->extra_timers++;
+	return 0;
+}
+
+void mos__ktimer_fini(mos_kernel_t *k, mos_timer_t *t)
+{
+	mos__timer_cancel(&k->timers, t);
+	k->extra_timers--;
 }
 
 /* One event.  Returns false when nothing is left before `until`. */
@@ -374,7 +387,7 @@ static bool step(mos_kernel_t *k, mos_time_t until)
 	/* Idle: jump to the next timer or policy event.  Policy events alone
 	 * (a periodic boost) do not keep a run going: with no timer armed and
 	 * nothing runnable, a run to MOS_TIME_NEVER is over. */
-	if (!t && until == MOS_TIME_NEVER)
+	if (!mos__timer_heap_foreground(&k->timers) && until == MOS_TIME_NEVER)
 		return false;
 	target = tmin(next_due(k), until);
 	k->stats.idle += target - k->now;
@@ -425,7 +438,7 @@ mos_time_t mos_kernel_next_event(const mos_kernel_t *k)
 		return k->now;
 	/* As step(): with nothing runnable and no timer armed, a run is over
 	 * whatever the policy still has planned. */
-	if (!mos__timer_peek(&k->timers))
+	if (!mos__timer_heap_foreground(&k->timers))
 		return MOS_TIME_NEVER;
 	due = next_due(k);
 	return due > k->now ? due : k->now;

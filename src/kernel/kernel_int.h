@@ -45,10 +45,22 @@ typedef enum mos_wait_kind {
 	MOS_WAIT_FOREVER /* idle: only death ends it */
 } mos_wait_kind_t;
 
-/* Timer kinds (mos_timer_t.kind) and bands: at one instant, policy events
- * come first (not timers), then admissions, then wake-ups. */
-enum { MOS_TIMER_WAKE = 1, MOS_TIMER_ADMIT = 2 };
-enum { MOS_BAND_ADMIT = 1, MOS_BAND_WAKE = 2 };
+/*
+ * Timer bands: the order of the timers due at one instant, lower first
+ * (then arming order).  The whole order of an instant is: a pending
+ * preemption, policy events (not timers), then the timers by band, then
+ * the CPU (docs/ARCHITECTURE.md).  Later subsystems take the gaps: signal
+ * delivery after wake-ups, service timers (restart back-off, health
+ * probes) after that, scenario actions last, samplers among them.
+ */
+enum {
+	MOS_BAND_ADMIT = 10,    /* a New process's start_time */
+	MOS_BAND_WAKE = 20,     /* a sleep or wait ends */
+	MOS_BAND_SIGNAL = 30,   /* reserved: signal delivery */
+	MOS_BAND_SERVICE = 40,  /* reserved: service timers */
+	MOS_BAND_SCENARIO = 50, /* reserved: scenario actions */
+	MOS_BAND_LAST = 255
+};
 
 /*
  * The cold part of a control block: what no scheduling decision, switch
@@ -171,6 +183,8 @@ struct mos_kernel {
 					   NULL while on the host stack */
 	mos_pid_t last_ran_pid;         /* 0 after the CPU idled */
 	uint32_t nready;                /* processes in state Ready */
+	size_t extra_timers;            /* mos__ktimer_init'ed, beyond the
+					   one each process has */
 	bool need_resched;              /* a more urgent process is Ready */
 	bool in_run;                    /* inside mos_kernel_run/step */
 	bool out_of_time;               /* the next event lies at or past
@@ -218,6 +232,28 @@ void mos__proc_after_switch(mos_kernel_t *k, mos_proc_t *p);
 void mos__proc_block(mos_kernel_t *k, mos_proc_t *p, mos_wait_kind_t kind,
 		     mos_cause_t cause);
 void mos__proc_wake(mos_kernel_t *k, mos_proc_t *p);
+
+/*
+ * General timers, for the kernel and the subsystems on it: any number per
+ * process and per kernel, each a mos_timer_t inside its owner.  init
+ * reserves the timer's place in the heap (MOS_ENOMEM), so arming never
+ * allocates or fails; fini cancels it and gives the place back.  A
+ * background timer fires like the others but does not keep a run to
+ * MOS_TIME_NEVER going (libuv's uv_unref): periodic probes and samplers.
+ * fn runs on the host stack, between steps, and may re-arm its timer.
+ */
+int mos__ktimer_init(mos_kernel_t *k, mos_timer_t *t, mos_timer_fn fn,
+		     void *arg, bool background);
+void mos__ktimer_fini(mos_kernel_t *k, mos_timer_t *t);
+static inline void mos__ktimer_arm(mos_kernel_t *k, mos_timer_t *t,
+				   mos_time_t due, uint8_t band)
+{
+	mos__timer_arm(&k->timers, t, due, band);
+}
+static inline void mos__ktimer_cancel(mos_kernel_t *k, mos_timer_t *t)
+{
+	mos__timer_cancel(&k->timers, t);
+}
 int mos__proc_reap(mos_kernel_t *k, mos_proc_t *p, int *status);
 mos_proc_t *mos__proc_zombie_child(mos_proc_t *parent, mos_pid_t pid,
 				   bool *has_child);

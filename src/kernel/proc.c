@@ -257,6 +257,24 @@ void mos__proc_start_fiber(mos_kernel_t *k, mos_proc_t *p)
 		mos__panic(k, "pid %d: cannot make its coroutine", p->pid);
 }
 
+/* A process's own timer: its sleeps and waits end here, and, before it
+ * is admitted, its start_time (mos__proc_admit turns it back). */
+static void wake_fired(void *arg, mos_timer_t *t)
+{
+	mos_proc_t *p = arg;
+
+	(void)t;
+	mos__proc_wake(p->k, p);
+}
+
+static void admit_fired(void *arg, mos_timer_t *t)
+{
+	mos_proc_t *p = arg;
+
+	(void)t;
+	mos__proc_admit(p->k, p);
+}
+
 static mos_proc_t *proc_alloc(mos_kernel_t *k, const mos_process_spec_t *spec)
 {
 	mos_proc_t *p = mos__pcb_get(&k->pcbs);
@@ -275,7 +293,7 @@ static mos_proc_t *proc_alloc(mos_kernel_t *k, const mos_process_spec_t *spec)
 	mos_list_init(&p->cold.sibling);
 	mos_list_init(&p->se.node);
 	mos_list_init(&p->cold.hist);
-	mos__timer_init(&p->timer, MOS_TIMER_WAKE);
+	mos__timer_init(&p->timer, wake_fired, p, false);
 	p->t.created = k->now;
 	p->t.admitted = p->t.first_run = MOS_TIME_NEVER;
 	p->t.finished = p->t.reaped = MOS_TIME_NEVER;
@@ -314,7 +332,8 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 		return MOS_ENOMEM;
 	if ((err = copy_strings(p, spec, argc, envc)) < 0 ||
 	    (err = attach_program(k, p, spec->arg)) < 0 ||
-	    (err = mos__timer_heap_reserve(&k->timers, k->pids.used + 1)) < 0) {
+	    (err = mos__timer_heap_reserve(&k->timers, k->pids.used +
+							       k->extra_timers + 1)) < 0) {
 		mos__proc_free(k, p);
 		return err;
 	}
@@ -330,7 +349,7 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 	if (pid)
 		*pid = p->pid;
 	if (spec->start_time > k->now) {
-		p->timer.kind = MOS_TIMER_ADMIT;
+		p->timer.fn = admit_fired;
 		mos__timer_arm(&k->timers, &p->timer, spec->start_time,
 			       MOS_BAND_ADMIT);
 		return 0;
@@ -342,7 +361,7 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 /* New -> Ready: the long-term scheduler lets p in. */
 void mos__proc_admit(mos_kernel_t *k, mos_proc_t *p)
 {
-	p->timer.kind = MOS_TIMER_WAKE;
+	p->timer.fn = wake_fired;
 	p->t.admitted = k->now;
 	mos__kernel_make_ready(k, p, MOS_ENQ_NEW, MOS_CAUSE_CREATE);
 }
