@@ -275,6 +275,6 @@ install: lib $(CLI)
 	install -m 755 $(CLI) $(DESTDIR)$(PREFIX)/bin/
 
 clean:
-	rm -rf build build-san build-clang build-fuzz build-mutation
+	rm -rf build build-san build-clang build-fuzz build-mutation*
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -387,7 +387,9 @@ def main():
                     help="do not rebuild the survivors under SAN=1")
     ap.add_argument("--min-score", type=float, default=None,
                     help="exit 1 if the score (percent) is below this")
-    ap.add_argument("--out", default=OUT_DIR, help=f"work directory (default {OUT_DIR})")
+    ap.add_argument("--out", default=OUT_DIR, help=f"work directory (default {OUT_DIR}); "
+                    "it holds copies of the tree, so it must be one git ignores: "
+                    "build-mutation*")
     args = ap.parse_args()
 
     root = subprocess.run(["git", "rev-parse", "--show-toplevel"], check=True,
@@ -402,6 +404,10 @@ def main():
     unknown = ops - set(SWAP) - {"const", "del"}
     if unknown:
         ap.error(f"unknown operator(s): {', '.join(sorted(unknown))}")
+    if not os.path.basename(os.path.normpath(args.out)).startswith("build-mutation") \
+            or os.path.isabs(args.out) or ".." in args.out.split(os.sep):
+        ap.error("--out must be a build-mutation* directory of the checkout "
+                 "(.gitignore leaves those out)")
     if args.count < 1 or args.jobs < 1:
         ap.error("--count and --jobs must be at least 1")
 
