@@ -419,8 +419,9 @@ def main():
                 for line in fh:
                     r = json.loads(line)
                     last[(r["id"], r["mutant"])] = r["status"]
-        except (OSError, ValueError) as exc:
-            ap.error(f"--retest {args.retest}: {exc}")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            ap.error(f"--retest {args.retest}: not a results.jsonl of this "
+                     f"script ({exc!r})")
         alive = {key for key, status in last.items() if status == "survived"}
         chosen = [m for m in every if (m["id"], m["mutant"]) in alive]
     else:

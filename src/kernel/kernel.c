@@ -331,12 +331,17 @@ static void fire_timers(mos_kernel_t *k)
 	}
 }
 
+int mos__kernel_reserve_timer(mos_kernel_t *k)
+{
+	/* One place per process (its own timer) and per extra timer. */
+	return mos__timer_heap_reserve(&k->timers,
+				       k->pids.used + k->extra_timers + 1);
+}
+
 int mos__ktimer_init(mos_kernel_t *k, mos_timer_t *t, mos_timer_fn fn,
 		     void *arg, bool background)
 {
-	/* One place per process (its own timer) and per extra timer. */
-	int err = mos__timer_heap_reserve(&k->timers, k->pids.used +
-							   k->extra_timers + 1);
+	int err = mos__kernel_reserve_timer(k);
 
 	if (err < 0)
 		return err;

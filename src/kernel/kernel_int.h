@@ -244,6 +244,9 @@ void mos__proc_wake(mos_kernel_t *k, mos_proc_t *p);
  */
 int mos__ktimer_init(mos_kernel_t *k, mos_timer_t *t, mos_timer_fn fn,
 		     void *arg, bool background);
+/* Room in the heap for one timer more than there are owners (a process
+ * about to be created, or a timer about to be initialised): MOS_ENOMEM. */
+int mos__kernel_reserve_timer(mos_kernel_t *k);
 void mos__ktimer_fini(mos_kernel_t *k, mos_timer_t *t);
 static inline void mos__ktimer_arm(mos_kernel_t *k, mos_timer_t *t,
 				   mos_time_t due, uint8_t band)

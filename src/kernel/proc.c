@@ -332,8 +332,7 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 		return MOS_ENOMEM;
 	if ((err = copy_strings(p, spec, argc, envc)) < 0 ||
 	    (err = attach_program(k, p, spec->arg)) < 0 ||
-	    (err = mos__timer_heap_reserve(&k->timers, k->pids.used +
-							       k->extra_timers + 1)) < 0) {
+	    (err = mos__kernel_reserve_timer(k)) < 0) {
 		mos__proc_free(k, p);
 		return err;
 	}
