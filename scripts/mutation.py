@@ -139,11 +139,7 @@ def tokens(code):
         if not m:
             i += 1
             continue
-        kind = m.lastgroup if m.lastgroup != "suf" else "num"
-        for k in ("str", "num", "id", "op"):
-            if m.group(k) is not None:
-                kind = k
-                break
+        kind = next(k for k in ("str", "num", "id", "op") if m.group(k) is not None)
         yield kind, m.group(kind), m.start(), m.end()
         i = m.end()
 
@@ -155,8 +151,8 @@ def line_mutants(code):
     stripped = code.lstrip()
     first = toks[0][1] if toks else ""
     out = []
-    # Declarations and initialisers of static tables: a constant there is
-    # a size or a table entry, worth mutating; an operator in a type is not.
+    # A constant in a declaration or a table is worth mutating (a size, an
+    # entry); a "*" in a declarator is not an operator (decl below).
     for n, (kind, text, a, b) in enumerate(toks):
         prev = toks[n - 1] if n else ("", "", 0, 0)
         prev_key = prev[0] if prev[0] in ("id", "num") else prev[1]
