@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "stack.h"
 
@@ -65,6 +66,19 @@ mos__fiber_prefetch(const mos_fiber_t *f)
 		__builtin_prefetch(*ctx, 1);
 		__builtin_prefetch((const char *)*ctx + 64, 1);
 	}
+}
+
+/*
+ * Whether the coroutine f, its stack pointer at sp, may still go `need`
+ * bytes deeper before it writes into its stack's canary.  Reads only f
+ * (stack_lo is the lowest byte above the canary), never the stack's
+ * descriptor or memory: with thousands of processes those are cache
+ * misses, and a hot path asks this on every switch.
+ */
+static inline bool mos__fiber_has_room(const mos_fiber_t *f, uintptr_t sp,
+				       size_t need)
+{
+	return sp >= (uintptr_t)f->stack_lo + need;
 }
 
 /*

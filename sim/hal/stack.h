@@ -21,7 +21,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #define MOS_STACK_CANARY_BYTES 256
 #define MOS_STACK_MIN (16u * 1024u)
@@ -75,18 +74,5 @@ void mos__stack_prefault(mos_stack_pool_t *p, mos_stack_t *s);
 
 /* True while the canary at the low end of s is intact. */
 bool mos__stack_canary_ok(const mos_stack_t *s);
-
-/*
- * Room left on s below the stack pointer sp, down to the canary: how deep
- * the coroutine may still go before it writes into the canary (0 when sp
- * is already at or below it).  Cheap: touches only the stack's descriptor,
- * never its memory, so a hot path can ask it on every switch.
- */
-static inline size_t mos__stack_room(const mos_stack_t *s, uintptr_t sp)
-{
-	uintptr_t floor = (uintptr_t)s->lo + MOS_STACK_CANARY_BYTES;
-
-	return sp > floor ? (size_t)(sp - floor) : 0;
-}
 
 #endif

@@ -239,7 +239,7 @@ static bool direct_canary_ok(const mos_proc_t *p)
 {
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0);
 
-	if (mos__stack_room(p->stack, here) < CANARY_NEAR)
+	if (!mos__fiber_has_room(&p->fiber, here, CANARY_NEAR))
 		return false;
 	return p->t.voluntary_switches % CANARY_EVERY != 0 ||
 	       mos__stack_canary_ok(p->stack);
