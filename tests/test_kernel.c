@@ -426,6 +426,38 @@ Test(kernel, next_event_ignores_a_lone_policy_event)
 	mos_kernel_destroy(k);
 }
 
+/*
+ * mos_kernel_next_event counts what can run across the moves the host
+ * makes between runs: suspending the running process mid-burst (the CPU
+ * is then free), killing a Ready one, resuming.  With nothing runnable
+ * and no timer armed it is MOS_TIME_NEVER, else now.
+ */
+Test(kernel, next_event_follows_suspend_resume_and_kill)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_pid_t a = t_spawn(k, T_ARGV("cpu", "10ms"));
+	mos_pid_t b = t_spawn(k, T_ARGV("cpu", "10ms"));
+
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_assert_eq(t_info(k, a).state, MOS_STATE_RUNNING);
+	cr_assert_eq(t_info(k, b).state, MOS_STATE_READY);
+	cr_expect_eq(mos_kernel_next_event(k), MS(1));
+	cr_assert_eq(mos_process_suspend(k, a), 0);    /* b still Ready */
+	cr_expect_eq(mos_kernel_next_event(k), MS(1));
+	cr_assert_eq(mos_process_terminate(k, b, true), 0);
+	cr_expect_eq(mos_kernel_next_event(k), MOS_TIME_NEVER);
+	cr_assert_eq(mos_process_resume(k, a), 0);
+	cr_expect_eq(mos_kernel_next_event(k), MS(1));
+	cr_assert_eq(mos_kernel_run(k, MS(2)), 0);
+	cr_assert_eq(mos_process_suspend(k, a), 0);    /* Running -> Suspended */
+	cr_expect_eq(mos_kernel_next_event(k), MOS_TIME_NEVER);
+	cr_assert_eq(mos_process_resume(k, a), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(mos_kernel_now(k), MS(10));
+	cr_expect_eq(mos_kernel_next_event(k), MOS_TIME_NEVER);
+	mos_kernel_destroy(k);
+}
+
 /* A refused create says why, in the caller's mos_error_t. */
 Test(kernel, create_reports_the_diagnostic)
 {

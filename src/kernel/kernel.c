@@ -439,7 +439,9 @@ mos_time_t mos_kernel_next_event(const mos_kernel_t *k)
 
 	if (!k || k->out_of_time)
 		return MOS_TIME_NEVER;
-	if (k->current || k->need_resched || k->nready)
+	/* Only current is ever Running: without it, every runnable process
+	 * is Ready. */
+	if (k->current || k->need_resched || k->nrunnable)
 		return k->now;
 	/* As step(): with nothing runnable and no timer armed, a run is over
 	 * whatever the policy still has planned. */

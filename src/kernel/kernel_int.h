@@ -182,7 +182,8 @@ struct mos_kernel {
 	mos_proc_t *on_cpu;             /* whose coroutine executes now, or
 					   NULL while on the host stack */
 	mos_pid_t last_ran_pid;         /* 0 after the CPU idled */
-	uint32_t nready;                /* processes in state Ready */
+	uint32_t nrunnable;             /* processes Ready or Running (kept
+					   off the yield path: lifecycle.c) */
 	size_t extra_timers;            /* mos__ktimer_init'ed, beyond the
 					   one each process has */
 	bool need_resched;              /* a more urgent process is Ready */

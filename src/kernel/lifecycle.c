@@ -30,23 +30,37 @@ static const uint16_t allowed[MOS_STATE_COUNT] = {
 	[MOS_STATE_ZOMBIE] = B(DEFUNCT),
 	[MOS_STATE_DEFUNCT] = 0,
 };
+/* The allowed moves that keep a process runnable (Ready or Running):
+ * Ready -> Running, a dispatch, and Running -> Ready, a yield, preemption
+ * or expired slice; every yield makes both.  They leave k->nrunnable
+ * alone, so that path pays one table test, as before the count existed. */
+static const uint16_t within[MOS_STATE_COUNT] = {
+	[MOS_STATE_READY] = B(RUNNING),
+	[MOS_STATE_RUNNING] = B(READY),
+};
 #undef B
+
+static uint32_t runnable(mos_proc_state_t s)
+{
+	return s == MOS_STATE_READY || s == MOS_STATE_RUNNING;
+}
 
 void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,
 			 mos_cause_t cause)
 {
 	mos_proc_state_t from = p->state;
-	mos_time_t spent = k->now - p->state_since;
 
-	if (!(allowed[from] & (1u << to)))
-		mos__panic(k, "pid %d: invalid transition %s -> %s", p->pid,
-			   mos_state_name(from), mos_state_name(to));
+	if (!(within[from] & (1u << to))) {
+		if (!(allowed[from] & (1u << to)))
+			mos__panic(k, "pid %d: invalid transition %s -> %s",
+				   p->pid, mos_state_name(from),
+				   mos_state_name(to));
+		k->nrunnable += runnable(to) - runnable(from);
+	}
 	if (from == MOS_STATE_READY)
-		p->t.ready_wait += spent;
+		p->t.ready_wait += k->now - p->state_since;
 	else if (from == MOS_STATE_BLOCKED)
-		p->t.blocked += spent;
-	k->nready += (uint32_t)(to == MOS_STATE_READY) -
-		     (uint32_t)(from == MOS_STATE_READY);
+		p->t.blocked += k->now - p->state_since;
 	p->state = to;
 	p->state_since = k->now;
 	mos__trace_record(&k->trace, k->now, p->pid, from, to, cause);
