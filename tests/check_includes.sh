@@ -39,6 +39,7 @@ src/kernel/ sim/hal/timer.h the HAL the kernel runs on: the timer heap
 src/json/ sim/hal/clock.h config validation checks clock.backend against the HAL registry
 src/json/ sim/hal/ctx.h config validation checks context_backend against the HAL registry
 src/workbench/ src/json/jsonload.h the workload loader walks JSON with the shared reader
+src/workbench/ src/json/chrome.h the report writer builds Chrome Trace Event JSON with the shared pieces
 src/workbench/ src/json/config_int.h a workload policy obeys the config file scheduler rules
 bench/sched_policies.c src/kernel/kernel_int.h drives policy hooks on control blocks it lays out itself, as the kernel would
 '

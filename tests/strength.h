@@ -33,10 +33,10 @@ static inline const char *t_trace_str(mos_kernel_t *k, mos_pid_t pid, int only,
 		char who[16] = "", what[24] = "", when[32];
 
 		cr_assert_eq(mos_trace_get(k, i, &ev, NULL), 0);
-		if ((pid && ev.pid != pid) || (only >= 0 && ev.cause != only))
+		if ((pid && ev.subject != pid) || (only >= 0 && ev.cause != only))
 			continue;
 		if (!pid)
-			snprintf(who, sizeof(who), "%d:", ev.pid);
+			snprintf(who, sizeof(who), "%d:", ev.subject);
 		if (only < 0)
 			snprintf(what, sizeof(what), "%s@",
 				 mos_cause_name((mos_cause_t)ev.cause));

@@ -134,8 +134,8 @@ static void observer(void *ud, const mos_trace_event_t *ev)
 
 	(void)ud;
 	snprintf(line, sizeof(line), "%12.6f ms pid %d %s -> %s (%s)",
-		 (double)ev->time / 1e6, ev->pid, mos_state_name(ev->from),
-		 mos_state_name(ev->to), mos_cause_name(ev->cause));
+		 (double)ev->time / 1e6, ev->subject, mos_state_name(ev->a),
+		 mos_state_name(ev->b), mos_cause_name(ev->cause));
 }
 
 static __attribute__((noinline)) int descend(mos_proc_t *self, int n)

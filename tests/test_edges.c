@@ -49,7 +49,7 @@ static mos_time_t first_slice(int32_t nice)
 	for (size_t i = 0, seen = 0; i < count && !end; i++) {
 		cr_assert_eq(mos_trace_get(k, i, &ev, NULL), 0);
 		if (ev.cause == MOS_CAUSE_DISPATCH && ++seen == 2) {
-			cr_assert_eq(ev.pid, 3);
+			cr_assert_eq(ev.subject, 3);
 			end = ev.time;
 		}
 	}
@@ -208,8 +208,8 @@ Test(edges, trace_hash_is_the_documented_fold)
 	for (size_t i = 0; i < count; i++) {
 		cr_assert_eq(mos_trace_get(k, i, &ev, NULL), 0);
 		h = fold(fold(h, ev.time),
-			 (uint64_t)(uint32_t)ev.pid | (uint64_t)ev.from << 32 |
-				 (uint64_t)ev.to << 40 | (uint64_t)ev.cause << 48);
+			 (uint64_t)(uint32_t)ev.subject | (uint64_t)ev.a << 32 |
+				 (uint64_t)ev.b << 40 | (uint64_t)ev.cause << 48);
 	}
 	cr_expect_eq(mos_trace_hash(k), h, "hash %016llx, recomputed %016llx",
 		     (unsigned long long)mos_trace_hash(k), (unsigned long long)h);

@@ -62,7 +62,7 @@ static size_t dispatches(mos_kernel_t *k, mos_pid_t *out, size_t n)
 	for (size_t i = 0; i < count && got < n; i++) {
 		cr_assert_eq(mos_trace_get(k, i, &ev, NULL), 0);
 		if (ev.cause == MOS_CAUSE_DISPATCH)
-			out[got++] = ev.pid;
+			out[got++] = ev.subject;
 	}
 	return got;
 }

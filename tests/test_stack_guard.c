@@ -64,7 +64,7 @@ Test(stack_guard, smashed_canary_is_sigsegv)
 	mos_trace_get(k, 0, NULL, &n);
 	for (size_t i = 0; i < n; i++) {
 		mos_trace_get(k, i, &ev, NULL);
-		seen |= ev.pid == bad && ev.cause == MOS_CAUSE_CRASH;
+		seen |= ev.subject == bad && ev.cause == MOS_CAUSE_CRASH;
 	}
 	cr_assert(seen);
 	mos_kernel_destroy(k);

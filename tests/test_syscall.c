@@ -123,15 +123,15 @@ static void expect_after_spawn(mos_kernel_t *k, mos_pid_t parent,
 	cr_assert_eq(mos_trace_get(k, 3, &ev, &n), 0);
 	cr_assert_eq(n, total);
 	cr_assert_eq(ev.time, 0);
-	cr_assert_eq(ev.pid, parent + 1);
-	cr_assert_eq(ev.from, MOS_STATE_NEW);
-	cr_assert_eq(ev.to, MOS_STATE_READY);
+	cr_assert_eq(ev.subject, parent + 1);
+	cr_assert_eq(ev.a, MOS_STATE_NEW);
+	cr_assert_eq(ev.b, MOS_STATE_READY);
 	cr_assert_eq(ev.cause, MOS_CAUSE_CREATE);
 	cr_assert_eq(mos_trace_get(k, 4, &ev, NULL), 0);
 	cr_assert_eq(ev.time, 0);
-	cr_assert_eq(ev.pid, parent);
-	cr_assert_eq(ev.from, MOS_STATE_RUNNING);
-	cr_assert_eq(ev.to, parent_to, "%s", mos_state_name(ev.to));
+	cr_assert_eq(ev.subject, parent);
+	cr_assert_eq(ev.a, MOS_STATE_RUNNING);
+	cr_assert_eq(ev.b, parent_to, "%s", mos_state_name(ev.b));
 	cr_assert_eq(ev.cause, why, "%s", mos_cause_name(ev.cause));
 }
 

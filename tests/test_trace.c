@@ -33,11 +33,11 @@ Test(trace, records_every_transition_in_order)
 	cr_assert_eq(n, sizeof(cpu_then_exit) / sizeof(*cpu_then_exit));
 	for (size_t i = 0; i < n; i++) {
 		cr_assert_eq(mos_trace_get(k, i, &ev, NULL), 0);
-		cr_assert_eq(ev.from, cpu_then_exit[i].from, "event %zu", i);
-		cr_assert_eq(ev.to, cpu_then_exit[i].to, "event %zu", i);
+		cr_assert_eq(ev.a, cpu_then_exit[i].from, "event %zu", i);
+		cr_assert_eq(ev.b, cpu_then_exit[i].to, "event %zu", i);
 		cr_assert_eq(ev.cause, cpu_then_exit[i].cause, "event %zu", i);
 		cr_assert_eq(ev.time, cpu_then_exit[i].t, "event %zu", i);
-		cr_assert_eq(ev.pid, i == 0 ? 1 : 2);
+		cr_assert_eq(ev.subject, i == 0 ? 1 : 2);
 	}
 	cr_assert_eq(mos_trace_get(k, n, &ev, NULL), MOS_EINVAL);
 	mos_kernel_destroy(k);

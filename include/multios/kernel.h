@@ -32,6 +32,9 @@ typedef struct mos_kernel_stats {
 	uint64_t host_switches;      /* coroutine switches on the host */
 	uint64_t syscalls;
 	uint64_t timers_fired;
+	uint64_t events_delivered;   /* kernel events given to subscribers */
+	uint64_t events_dropped;     /* deferred events lost for lack of
+					memory (multios/events.h) */
 	mos_time_t busy;             /* virtual time the CPU computed */
 	mos_time_t idle;             /* virtual time the CPU did not compute
 					(includes switching) */

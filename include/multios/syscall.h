@@ -86,6 +86,15 @@ MOS_API int mos_sys_sched_hint(mos_proc_t *self, mos_time_t next_burst);
 MOS_API int mos_sys_create_process(mos_proc_t *self, mos_priority_t priority,
 				   const char *const *command, mos_pid_t *pid);
 MOS_API int mos_sys_terminate_process(mos_proc_t *self, mos_pid_t pid);
+/*
+ * Leave a mark in the trace (kind MOS_TRACE_MARK, the label interned by
+ * mos_trace_label), so an experiment can time its own phases: the dump
+ * prints it, the Chrome export shows it as an instant on the process's
+ * track.  Costs no virtual time.
+ * Errors: as mos_trace_label (MOS_EINVAL, MOS_EEXHAUSTED, MOS_ENOMEM).
+ */
+MOS_API int mos_sys_trace_mark(mos_proc_t *self, const char *label);
+
 MOS_API int mos_sys_get_process_info(mos_proc_t *self, mos_pid_t pid,
 				     mos_process_info_t *info);
 

@@ -1,10 +1,14 @@
 /*
- * multios/trace.h - the record of every process state transition.
+ * multios/trace.h - the typed record of what the kernel did.
  *
- * Each transition (virtual time, pid, from, to, cause) goes into a bounded
- * ring (config.trace_capacity; the oldest events are overwritten) and into a
- * running 64-bit FNV-1a hash over every event ever recorded.  Two runs with
- * the same inputs and seed give the same hash, byte for byte the same dump.
+ * Each event (virtual time, kind, subject, cause, two payload words) goes
+ * into a bounded ring (config.trace_capacity; the oldest events are
+ * overwritten) and into a running 64-bit hash over every event ever
+ * recorded.  Two runs with the same inputs and seed give the same hash,
+ * byte for byte the same dump.  The kinds: process state transitions
+ * (the kernel), timers, signals, limits, service states, audit entries,
+ * counter samples (the subsystems that record them), and marks that
+ * programs leave to time their own phases (mos_sys_trace_mark).
  */
 #ifndef MULTIOS_TRACE_H
 #define MULTIOS_TRACE_H
@@ -30,7 +34,8 @@
 	X(KILL, "kill")           /* -> Terminated: killed */              \
 	X(CRASH, "crash")         /* -> Terminated: stack overflow */      \
 	X(ZOMBIE, "zombie")       /* Terminated -> Zombie */               \
-	X(REAP, "reap")           /* Zombie -> Defunct */
+	X(REAP, "reap")           /* Zombie -> Defunct */                  \
+	X(INTERRUPT, "interrupt") /* Blocked -> Ready: wait cancelled */
 
 typedef enum mos_cause {
 #define MOS__CAUSE_ENUM(name, str) MOS_CAUSE_##name,
@@ -39,13 +44,45 @@ typedef enum mos_cause {
 	MOS_CAUSE_COUNT
 } mos_cause_t;
 
+/*
+ * What an event records; later issues add kinds at the end.  For each:
+ * the subject, the cause, and the payload words a and b.
+ */
+#define MOS_TRACE_KIND_MAP(X)                                              \
+	/* pid; mos_cause_t; from state; to state */                       \
+	X(PROC, "proc")                                                    \
+	/* the owner's id; the band; the due time; 0 */                    \
+	X(TIMER, "timer")                                                  \
+	/* the target pid; the signal number; the sender pid; the action */\
+	X(SIGNAL, "signal")                                                \
+	/* pid; the resource; the value; the limit */                      \
+	X(LIMIT, "limit")                                                  \
+	/* the service id; the reason; from state; to state */             \
+	X(SERVICE, "service")                                              \
+	/* the uid acting; the action; the target id; the result */        \
+	X(AUDIT, "audit")                                                  \
+	/* the counter's label id; 0; the value; 0 */                      \
+	X(COUNTER, "counter")                                              \
+	/* pid; 0; the label id; 0 */                                      \
+	X(MARK, "mark")
+
+typedef enum mos_trace_kind {
+#define MOS__KIND_ENUM(name, str) MOS_TRACE_##name,
+	MOS_TRACE_KIND_MAP(MOS__KIND_ENUM)
+#undef MOS__KIND_ENUM
+	MOS_TRACE_KIND_COUNT
+} mos_trace_kind_t;
+
 typedef struct mos_trace_event {
 	mos_time_t time;
-	mos_pid_t pid;
-	uint8_t from; /* mos_proc_state_t */
-	uint8_t to;   /* mos_proc_state_t */
-	uint8_t cause; /* mos_cause_t */
+	int32_t subject;   /* what the event is about: a pid, a service id */
+	uint8_t kind;      /* mos_trace_kind_t */
+	uint8_t cause;     /* mos_cause_t for MOS_TRACE_PROC */
+	uint64_t a, b;     /* payload: for MOS_TRACE_PROC, from and to */
 } mos_trace_event_t;
+
+/* "proc", "mark", ...; "?" when out of range. */
+MOS_API const char *mos_trace_kind_name(mos_trace_kind_t kind);
 
 /* "dispatch", ...; "?" when out of range. */
 MOS_API const char *mos_cause_name(mos_cause_t c);
@@ -66,14 +103,44 @@ MOS_API int mos_trace_get(const mos_kernel_t *k, size_t i,
 			  mos_trace_event_t *ev, size_t *count);
 
 /*
- * Write the ring as stable text, one event a line:
- *   "     12.500000 ms  pid 7  Running -> Blocked  sleep"
+ * Write the ring as stable text, one event a line, each kind readably:
+ *   "     12.500000 ms  pid 7     Running    -> Blocked    sleep"
+ *   "     12.500000 ms  pid 7     mark       phase-1"
+ *   "     12.500000 ms  counter   queue-depth = 4"
+ * A process transition prints as it always has.
  * Errors: MOS_EINVAL, MOS_EIO (write failed).
  */
 MOS_API int mos_trace_dump(const mos_kernel_t *k, FILE *out);
 
+/*
+ * Labels: the strings marks and counters name, interned per kernel so an
+ * event stays fixed-size.  Ids count from 0 in order of first use.
+ * mos_trace_label returns the id of s, adding it (at most
+ * MOS_TRACE_MAX_LABELS, of at most MOS_TRACE_LABEL_LEN bytes).
+ * Errors: MOS_EINVAL (NULL, empty or too long), MOS_EEXHAUSTED (table
+ * full), MOS_ENOMEM.  mos_trace_label_name returns NULL for an unknown id.
+ */
+#define MOS_TRACE_MAX_LABELS 4096
+#define MOS_TRACE_LABEL_LEN 64
+MOS_API int mos_trace_label(mos_kernel_t *k, const char *s, uint32_t *id);
+MOS_API const char *mos_trace_label_name(const mos_kernel_t *k, uint32_t id);
+
+/*
+ * Write the ring as Chrome Trace Event JSON (ui.perfetto.dev,
+ * chrome://tracing): a track per process with a complete event for each
+ * stretch it ran, instant events for signals, marks, limits, service
+ * states, audit entries and timers on the track they concern, and
+ * counter tracks: runnable processes (Ready or Running) after every
+ * transition, and every counter sample.  Times are microseconds.  Only
+ * what the ring still holds is written (trace_capacity).
+ * Errors: MOS_EINVAL, MOS_ENOMEM, MOS_EIO (write failed).
+ */
+MOS_API int mos_trace_write_chrome(mos_kernel_t *k, FILE *out);
+
 /* Optional observer called for every event as it is recorded (NULL: none).
- * It must not call back into the kernel. */
+ * It must not call back into the kernel, and while one is set yields
+ * always go through the run loop.  A subscriber to kernel events
+ * (multios/events.h) is the way to react to them. */
 typedef void (*mos_trace_fn)(void *ud, const mos_trace_event_t *ev);
 MOS_API int mos_trace_set_observer(mos_kernel_t *k, mos_trace_fn fn, void *ud);
 

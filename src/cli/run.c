@@ -50,9 +50,14 @@ static const demo_proc_t demo[] = {
 static void print_event(void *ud, const mos_trace_event_t *ev)
 {
 	char t[32];
+
+	if (ev->kind != MOS_TRACE_PROC)
+		return;
 	fprintf(ud, "%10s ms  pid %-3d %-10s -> %-10s %s\n",
-		cli_ms(ev->time, t, sizeof(t)), ev->pid, mos_state_name(ev->from),
-		mos_state_name(ev->to), mos_cause_name(ev->cause));
+		cli_ms(ev->time, t, sizeof(t)), ev->subject,
+		mos_state_name((mos_proc_state_t)ev->a),
+		mos_state_name((mos_proc_state_t)ev->b),
+		mos_cause_name((mos_cause_t)ev->cause));
 }
 
 static int create_all(mos_kernel_t *k, mos_pid_t *daemon_pid)

@@ -262,7 +262,8 @@ bool mos__kernel_yield_direct(mos_kernel_t *k, mos_proc_t *p)
 	mos_proc_t *next;
 
 	if (!k->direct || k->now >= k->run_until || k->cfg.sched.switch_cost ||
-	    k->trace.observer || !direct_canary_ok(p))
+	    k->trace.observer || mos__kev_wants(k, MOS_KEV_STATE) ||
+	    k->kev.qlen || !direct_canary_ok(p))
 		return false;
 	requeue(k, MOS_PUT_YIELD, MOS_CAUSE_YIELD);
 	if (policy_event(k) <= k->now || timer_due(k) || !dispatch(k))
@@ -356,16 +357,30 @@ void mos__ktimer_fini(mos_kernel_t *k, mos_timer_t *t)
 	k->extra_timers--;
 }
 
+void mos__ktimer_arm(mos_kernel_t *k, mos_timer_t *t, mos_time_t due,
+		     uint8_t band)
+{
+	mos__timer_arm(&k->timers, t, due, band);
+}
+
+void mos__ktimer_cancel(mos_kernel_t *k, mos_timer_t *t)
+{
+	mos__timer_cancel(&k->timers, t);
+}
+
 /* One event.  Returns false when nothing is left before `until`. */
 static bool step(mos_kernel_t *k, mos_time_t until)
 {
 	mos_timer_t *t;
 	mos_time_t target;
 
+	/* Order at one instant: deferred event work (a supervisor reacting
+	 * to a death), a pending preemption, policy events, then timers
+	 * (admissions before wake-ups), then the CPU. */
+	if (!k->out_of_time && mos__kev_drain(k))
+		return true;
 	if (k->now >= until || k->out_of_time)
 		return false;
-	/* Order at one instant: a pending preemption, policy events, then
-	 * timers (admissions before wake-ups), then the CPU. */
 	if (k->need_resched) {
 		requeue(k, MOS_PUT_PREEMPT, MOS_CAUSE_PREEMPT);
 		return true;
@@ -403,7 +418,7 @@ static bool step(mos_kernel_t *k, mos_time_t until)
 
 int mos_kernel_run(mos_kernel_t *k, mos_time_t until)
 {
-	if (!k || k->in_run)
+	if (!k || k->in_run || k->kev.sync_depth)
 		return MOS_EINVAL;
 	k->in_run = true;
 	k->direct = true;
@@ -421,7 +436,7 @@ int mos_kernel_step(mos_kernel_t *k, int *progressed)
 {
 	bool did;
 
-	if (!k || k->in_run)
+	if (!k || k->in_run || k->kev.sync_depth)
 		return MOS_EINVAL;
 	k->in_run = true;
 	did = step(k, MOS_TIME_NEVER);
@@ -441,7 +456,7 @@ mos_time_t mos_kernel_next_event(const mos_kernel_t *k)
 		return MOS_TIME_NEVER;
 	/* Only current is ever Running: without it, every runnable process
 	 * is Ready. */
-	if (k->current || k->need_resched || k->nrunnable)
+	if (k->current || k->need_resched || k->nrunnable || k->kev.qlen)
 		return k->now;
 	/* As step(): with nothing runnable and no timer armed, a run is over
 	 * whatever the policy still has planned. */
@@ -541,6 +556,7 @@ void mos_kernel_destroy(mos_kernel_t *k)
 	mos__proc_table_fini(k);
 	mos__pcb_pool_fini(&k->pcbs);
 	mos__programs_free(&k->programs);
+	mos__kev_fini(k);
 	mos__trace_fini(&k->trace);
 	if (k->rq)
 		k->sched->fini(k->rq);

@@ -28,6 +28,7 @@
 #include "sim/hal/ctx.h"
 #include "sim/hal/stack.h"
 #include "sim/hal/timer.h"
+#include "seams.h"
 
 /* What a process asked the kernel for when it last switched to it. */
 typedef enum mos_req {
@@ -37,30 +38,8 @@ typedef enum mos_req {
 	MOS_REQ_PREEMPT  /* it made something more urgent Ready */
 } mos_req_t;
 
-/* What a Blocked process waits for. */
-typedef enum mos_wait_kind {
-	MOS_WAIT_NONE,
-	MOS_WAIT_TIMER,  /* sleep: its timer wakes it */
-	MOS_WAIT_CHILD,  /* wait: a child's death wakes it (wait_pid or any) */
-	MOS_WAIT_FOREVER /* idle: only death ends it */
-} mos_wait_kind_t;
-
-/*
- * Timer bands: the order of the timers due at one instant, lower first
- * (then arming order).  The whole order of an instant is: a pending
- * preemption, policy events (not timers), then the timers by band, then
- * the CPU (docs/ARCHITECTURE.md).  Later subsystems take the gaps: signal
- * delivery after wake-ups, service timers (restart back-off, health
- * probes) after that, scenario actions last, samplers among them.
- */
-enum {
-	MOS_BAND_ADMIT = 10,    /* a New process's start_time */
-	MOS_BAND_WAKE = 20,     /* a sleep or wait ends */
-	MOS_BAND_SIGNAL = 30,   /* reserved: signal delivery */
-	MOS_BAND_SERVICE = 40,  /* reserved: service timers */
-	MOS_BAND_SCENARIO = 50, /* reserved: scenario actions */
-	MOS_BAND_LAST = 255
-};
+/* p->wait_flags: in a wait (beside MOS_WAIT_INTERRUPTIBLE, seams.h). */
+#define MOS__WAITING 0x80u
 
 /*
  * The cold part of a control block: what no scheduling decision, switch
@@ -87,6 +66,11 @@ struct mos_proc_cold {
 
 	mos_list_t hist;                /* history link once Defunct; the
 					   pool's free list while pooled */
+
+	/* Waiting. */
+	mos_list_t wait_node;           /* in wchan->waiters */
+	mos_pid_t wait_pid;             /* waitpid: the child, or -1 */
+	mos_wchan_t child_exit;         /* its waitpid waits here */
 };
 
 struct mos_proc {
@@ -105,9 +89,10 @@ struct mos_proc {
 	mos_req_t req;                  /* set by the coroutine, read by kernel */
 
 	/* Blocking. */
-	mos_timer_t timer;
-	mos_wait_kind_t wait_kind;
-	mos_pid_t wait_pid;             /* MOS_WAIT_CHILD: pid or -1 */
+	mos_timer_t timer;              /* admission, then wait timeouts */
+	mos_wchan_t *wchan;             /* the channel it waits on, or NULL */
+	int wait_result;                /* what its blocking call returns */
+	uint8_t wait_flags;             /* MOS__WAITING | MOS_WAIT_... */
 	mos_proc_state_t suspended_from;/* Ready or Blocked */
 	bool wake_pending;              /* woken while Suspended */
 
@@ -158,7 +143,36 @@ typedef struct mos_trace {
 	uint64_t hash;                  /* FNV-1a over every event */
 	mos_trace_fn observer;
 	void *observer_ud;
+	char **labels;                  /* interned: marks, counters */
+	uint32_t nlabels, label_cap;
 } mos_trace_t;
+
+/* Kernel events (events.c). */
+typedef struct mos_kev_sub {
+	int id;
+	uint32_t types;
+	unsigned flags;
+	mos_pid_t pid;
+	char *program;                  /* owned copy, or NULL */
+	mos_kev_fn fn;
+	void *ud;
+} mos_kev_sub_t;
+
+typedef struct mos_kev_queued {
+	int id;                         /* the subscriber it is for */
+	mos_kevent_t ev;
+} mos_kev_queued_t;
+
+typedef struct mos_kev {
+	mos_kev_sub_t *subs;            /* in subscription (= id) order */
+	uint32_t nsubs, cap;
+	int next_id;
+	uint32_t mask;                  /* union of the subscribers' types */
+	mos_kev_queued_t *q;            /* ring of deferred deliveries */
+	uint32_t qhead, qlen, qcap;
+	uint32_t sync_depth;            /* > 0 while a synchronous
+					   subscriber runs */
+} mos_kev_t;
 
 struct mos_kernel {
 	mos_config_t cfg;
@@ -204,6 +218,7 @@ struct mos_kernel {
 	mos_prog_entry_t *programs;     /* registry, sorted by name */
 
 	mos_trace_t trace;
+	mos_kev_t kev;
 	mos_kernel_stats_t stats;
 };
 
@@ -230,34 +245,18 @@ void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,
 			 mos_cause_t cause);
 void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause);
 void mos__proc_after_switch(mos_kernel_t *k, mos_proc_t *p);
-void mos__proc_block(mos_kernel_t *k, mos_proc_t *p, mos_wait_kind_t kind,
-		     mos_cause_t cause);
-void mos__proc_wake(mos_kernel_t *k, mos_proc_t *p);
 
-/*
- * General timers, for the kernel and the subsystems on it: any number per
- * process and per kernel, each a mos_timer_t inside its owner.  init
- * reserves the timer's place in the heap (MOS_ENOMEM), so arming never
- * allocates or fails; fini cancels it and gives the place back.  A
- * background timer fires like the others but does not keep a run to
- * MOS_TIME_NEVER going (libuv's uv_unref): periodic probes and samplers.
- * fn runs on the host stack, between steps, and may re-arm its timer.
- */
-int mos__ktimer_init(mos_kernel_t *k, mos_timer_t *t, mos_timer_fn fn,
-		     void *arg, bool background);
+/* wait.c: p blocks on c (may be NULL) as the running process, or, for
+ * init, from birth; end its wait with a result, or undo it unwoken. */
+void mos__proc_block(mos_kernel_t *k, mos_proc_t *p, mos_wchan_t *c,
+		     unsigned flags, mos_cause_t cause);
+void mos__wait_end(mos_kernel_t *k, mos_proc_t *p, int result,
+		   mos_cause_t cause);
+void mos__wait_abandon(mos_kernel_t *k, mos_proc_t *p);
+
 /* Room in the heap for one timer more than there are owners (a process
  * about to be created, or a timer about to be initialised): MOS_ENOMEM. */
 int mos__kernel_reserve_timer(mos_kernel_t *k);
-void mos__ktimer_fini(mos_kernel_t *k, mos_timer_t *t);
-static inline void mos__ktimer_arm(mos_kernel_t *k, mos_timer_t *t,
-				   mos_time_t due, uint8_t band)
-{
-	mos__timer_arm(&k->timers, t, due, band);
-}
-static inline void mos__ktimer_cancel(mos_kernel_t *k, mos_timer_t *t)
-{
-	mos__timer_cancel(&k->timers, t);
-}
 int mos__proc_reap(mos_kernel_t *k, mos_proc_t *p, int *status);
 mos_proc_t *mos__proc_zombie_child(mos_proc_t *parent, mos_pid_t pid,
 				   bool *has_child);
@@ -265,6 +264,26 @@ void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info);
 int mos__proc_table_init(mos_kernel_t *k);
 void mos__proc_table_fini(mos_kernel_t *k);
 int mos__proc_terminate(mos_kernel_t *k, mos_proc_t *p, int sig);
+
+/* events.c */
+void mos__kev_fini(mos_kernel_t *k);
+/* Deliver a process event of `type` about p to the subscribers that want
+ * it (the caller has checked mos__kev_wants). */
+void mos__kev_proc(mos_kernel_t *k, mos_kev_type_t type, const mos_proc_t *p,
+		   mos_proc_state_t from, mos_cause_t cause);
+/* Run the deferred deliveries queued, in order, including those they
+ * queue themselves; false when there were none. */
+bool mos__kev_drain(mos_kernel_t *k);
+static inline bool mos__kev_wants(const mos_kernel_t *k, mos_kev_type_t type)
+{
+	return k->kev.mask & MOS_KEV_BIT(type);
+}
+/* A host call that changes the kernel is allowed now: not from inside a
+ * program, nor from a synchronous subscriber. */
+static inline bool mos__host_may_change(const mos_kernel_t *k)
+{
+	return !k->on_cpu && !k->kev.sync_depth;
+}
 
 /* trace.c */
 int mos__trace_init(mos_trace_t *t, uint32_t cap);

@@ -64,6 +64,8 @@ void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,
 	p->state = to;
 	p->state_since = k->now;
 	mos__trace_record(&k->trace, k->now, p->pid, from, to, cause);
+	if (mos__kev_wants(k, MOS_KEV_STATE))
+		mos__kev_proc(k, MOS_KEV_STATE, p, from, cause);
 }
 
 /* ---- reaping and the history ------------------------------------------- */
@@ -88,6 +90,9 @@ int mos__proc_reap(mos_kernel_t *k, mos_proc_t *p, int *status)
 		*status = p->exit_status;
 	p->t.reaped = k->now;
 	mos__proc_set_state(k, p, MOS_STATE_DEFUNCT, MOS_CAUSE_REAP);
+	if (mos__kev_wants(k, MOS_KEV_REAPED))
+		mos__kev_proc(k, MOS_KEV_REAPED, p, MOS_STATE_ZOMBIE,
+			      MOS_CAUSE_REAP);
 	mos_list_remove(&p->cold.sibling);
 	mos__pid_remove(k, p);
 	k->stats.processes_reaped++;
@@ -112,32 +117,12 @@ mos_proc_t *mos__proc_zombie_child(mos_proc_t *parent, mos_pid_t pid,
 	return NULL;
 }
 
-/* ---- blocking and waking ------------------------------------------------ */
-
-/* The running p blocks (called on its own coroutine). */
-void mos__proc_block(mos_kernel_t *k, mos_proc_t *p, mos_wait_kind_t kind,
-		     mos_cause_t cause)
-{
-	p->wait_kind = kind;
-	p->t.voluntary_switches++;
-	mos__proc_set_state(k, p, MOS_STATE_BLOCKED, cause);
-	mos__kernel_put_current(k, MOS_PUT_SLEEP);
-}
-
-void mos__proc_wake(mos_kernel_t *k, mos_proc_t *p)
-{
-	mos__timer_cancel(&k->timers, &p->timer);
-	p->wait_kind = MOS_WAIT_NONE;
-	if (p->state == MOS_STATE_SUSPENDED)
-		p->wake_pending = true;
-	else if (p->state == MOS_STATE_BLOCKED)
-		mos__kernel_make_ready(k, p, MOS_ENQ_WAKE, MOS_CAUSE_WAKE);
-}
-
+/* Whether the death of child ends parent's waitpid. */
 static bool waits_for(const mos_proc_t *parent, const mos_proc_t *child)
 {
-	return parent->wait_kind == MOS_WAIT_CHILD &&
-	       (parent->wait_pid == -1 || parent->wait_pid == child->pid);
+	return parent->wchan == &parent->cold.child_exit &&
+	       (parent->cold.wait_pid == -1 ||
+		parent->cold.wait_pid == child->pid);
 }
 
 /* ---- death ------------------------------------------------------------- */
@@ -173,18 +158,19 @@ static void release(mos_kernel_t *k, mos_proc_t *p)
 
 void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause)
 {
-	mos_proc_t *parent;
-
+	mos_proc_state_t from = p->state;
 	bool was_current = k->current == p;
+	mos_proc_t *parent;
 
 	if (!was_current && p->state == MOS_STATE_READY)
 		k->sched->dequeue(k->rq, p);
-	mos__timer_cancel(&k->timers, &p->timer);
-	p->wait_kind = MOS_WAIT_NONE;
+	mos__wait_abandon(k, p);
 	p->req = MOS_REQ_NONE;
 	p->exit_status = status;
 	p->t.finished = k->now;
 	mos__proc_set_state(k, p, MOS_STATE_TERMINATED, cause);
+	if (mos__kev_wants(k, MOS_KEV_EXITED))
+		mos__kev_proc(k, MOS_KEV_EXITED, p, from, cause);
 	if (was_current)
 		mos__kernel_put_current(k, MOS_PUT_EXIT);
 	if (k->sched->detach)
@@ -200,7 +186,7 @@ void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause
 		if (k->on_cpu != p)
 			mos__proc_reap(k, p, NULL);
 	} else if (waits_for(parent, p)) {
-		mos__proc_wake(k, parent);
+		mos__wait_end(k, parent, 0, MOS_CAUSE_WAKE);
 	}
 }
 
@@ -239,7 +225,7 @@ static int control_target(mos_kernel_t *k, mos_pid_t pid, mos_proc_t **p)
 {
 	int err;
 
-	if (!k || k->on_cpu)
+	if (!k || !mos__host_may_change(k))
 		return MOS_EINVAL;
 	if ((err = mos__proc_find_live(k, pid, p)) < 0)
 		return err;

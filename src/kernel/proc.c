@@ -264,7 +264,7 @@ static void wake_fired(void *arg, mos_timer_t *t)
 	mos_proc_t *p = arg;
 
 	(void)t;
-	mos__proc_wake(p->k, p);
+	mos__wait_end(p->k, p, MOS_ETIMEDOUT, MOS_CAUSE_WAKE);
 }
 
 static void admit_fired(void *arg, mos_timer_t *t)
@@ -293,6 +293,8 @@ static mos_proc_t *proc_alloc(mos_kernel_t *k, const mos_process_spec_t *spec)
 	mos_list_init(&p->cold.sibling);
 	mos_list_init(&p->se.node);
 	mos_list_init(&p->cold.hist);
+	mos_list_init(&p->cold.wait_node);
+	mos__wchan_init(&p->cold.child_exit);
 	mos__timer_init(&p->timer, wake_fired, p, false);
 	p->t.created = k->now;
 	p->t.admitted = p->t.first_run = MOS_TIME_NEVER;
@@ -351,9 +353,12 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 		p->timer.fn = admit_fired;
 		mos__timer_arm(&k->timers, &p->timer, spec->start_time,
 			       MOS_BAND_ADMIT);
-		return 0;
+	} else {
+		mos__proc_admit(k, p);
 	}
-	mos__proc_admit(k, p);
+	if (mos__kev_wants(k, MOS_KEV_CREATED))
+		mos__kev_proc(k, MOS_KEV_CREATED, p, MOS_STATE_NEW,
+			      MOS_CAUSE_CREATE);
 	return 0;
 }
 
@@ -368,13 +373,15 @@ void mos__proc_admit(mos_kernel_t *k, mos_proc_t *p)
 /* The table lives in the kernel object; src/programs/ keeps it. */
 int mos_program_register_ex(mos_kernel_t *k, const mos_program_t *prog)
 {
-	return k ? mos__program_add(&k->programs, prog) : MOS_EINVAL;
+	if (!k || !mos__host_may_change(k))
+		return MOS_EINVAL;
+	return mos__program_add(&k->programs, prog);
 }
 
 int mos_process_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 		       mos_pid_t *pid)
 {
-	if (!k || !spec || k->on_cpu)
+	if (!k || !spec || !mos__host_may_change(k))
 		return MOS_EINVAL;
 	/* An admission timer at "never" would be no time at all. */
 	if (spec->start_time == MOS_TIME_NEVER)
@@ -415,9 +422,12 @@ int mos__proc_table_init(mos_kernel_t *k)
 	pid_insert(k, p);
 	k->init = p;
 	k->stats.processes_created++;
-	p->wait_kind = MOS_WAIT_CHILD;
-	p->wait_pid = -1;
+	p->cold.wait_pid = -1;
+	/* New -> Blocked is in no transition table: only init is born so. */
 	p->state = MOS_STATE_BLOCKED;
+	p->wchan = &p->cold.child_exit;
+	mos_list_push_back(&p->wchan->waiters, &p->cold.wait_node);
+	p->wait_flags = MOS__WAITING;
 	mos__trace_record(&k->trace, k->now, p->pid, MOS_STATE_NEW,
 			  MOS_STATE_BLOCKED, MOS_CAUSE_WAIT);
 	return 0;

@@ -55,22 +55,12 @@ int mos_sys_compute(mos_proc_t *self, mos_time_t d)
 
 int mos_sys_sleep(mos_proc_t *self, mos_time_t d)
 {
-	mos_proc_t *p = enter(self);
-	mos_kernel_t *k = p->k;
+	int err = mos__wait(enter(self), NULL, d, MOS_WAIT_INTERRUPTIBLE,
+			    MOS_CAUSE_SLEEP);
 
-	/* Forever arms no timer: it must not keep mos_kernel_run going. */
-	if (d == MOS_TIME_NEVER) {
-		mos__proc_block(k, p, MOS_WAIT_FOREVER, MOS_CAUSE_SLEEP);
-	} else {
-		mos_time_t due;
-
-		if (!mos__time_add(k->now, d, &due))
-			return MOS_ERANGE;
-		mos__timer_arm(&k->timers, &p->timer, due, MOS_BAND_WAKE);
-		mos__proc_block(k, p, MOS_WAIT_TIMER, MOS_CAUSE_SLEEP);
-	}
-	to_kernel(p);
-	return 0;
+	/* Forever arms no timer: it keeps no run going.  The timeout is the
+	 * ordinary end of a sleep. */
+	return err == MOS_ETIMEDOUT ? 0 : err;
 }
 
 int mos_sys_yield(mos_proc_t *self)
@@ -124,6 +114,7 @@ int mos_sys_waitpid(mos_proc_t *self, mos_pid_t pid, int *status, int options)
 {
 	mos_proc_t *p = enter(self);
 	mos_kernel_t *k = p->k;
+	int err;
 
 	if (pid == 0 || pid < -1 || (options & ~MOS_WNOHANG))
 		return MOS_EINVAL;
@@ -137,9 +128,10 @@ int mos_sys_waitpid(mos_proc_t *self, mos_pid_t pid, int *status, int options)
 			return MOS_ECHILD;
 		if (options & MOS_WNOHANG)
 			return 0;
-		p->wait_pid = pid;
-		mos__proc_block(k, p, MOS_WAIT_CHILD, MOS_CAUSE_WAIT);
-		to_kernel(p);
+		p->cold.wait_pid = pid;
+		if ((err = mos__wait(p, &p->cold.child_exit, MOS_TIME_NEVER,
+				     MOS_WAIT_INTERRUPTIBLE, MOS_CAUSE_WAIT)) < 0)
+			return err;
 	}
 }
 
@@ -192,6 +184,18 @@ int mos_sys_terminate_process(mos_proc_t *self, mos_pid_t pid)
 	if ((err = mos__proc_terminate(p->k, target, MOS_SIGTERM)) < 0)
 		return err;
 	preemption_point(p);
+	return 0;
+}
+
+int mos_sys_trace_mark(mos_proc_t *self, const char *label)
+{
+	mos_proc_t *p = enter(self);
+	uint32_t id;
+	int err = mos_trace_label(p->k, label, &id);
+
+	if (err < 0)
+		return err;
+	mos__trace_emit(p->k, MOS_TRACE_MARK, p->pid, 0, id, 0);
 	return 0;
 }
 

@@ -1,21 +1,30 @@
 /*
- * src/kernel/trace.c - the state-transition trace: a bounded ring plus a
- * running hash over every event ever recorded.
+ * src/kernel/trace.c - the typed trace: a bounded ring plus a running hash
+ * over every event ever recorded, and the label table of marks and
+ * counters.
  *
  * The hash folds two 64-bit words per event into the running value, in the
  * manner of FNV-1a but a word at a time (the byte-wise version cost a third
- * of a yield): the time, then pid | from << 32 | to << 40 | cause << 48.
- * The words are built from the fields, so the hash depends neither on
- * struct padding nor on the host's byte order, and it covers events the
- * ring has already overwritten.
+ * of a yield):
+ *   w1 = time ^ (a >> 8) * K1 ^ (b >> 8) * K2
+ *   w2 = subject | (a & 0xff) << 32 | (b & 0xff) << 40 | cause << 48
+ *        | kind << 56
+ * so every field counts, the words are built from the fields (the hash
+ * depends neither on struct padding nor on the host's byte order), and a
+ * process transition (kind 0, states below 256 in a and b) hashes exactly
+ * as it did before the trace was typed: the hashes of existing scenarios
+ * did not change.  It covers events the ring has already overwritten.
  */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernel_int.h"
 
 #define FNV_OFFSET 0xcbf29ce484222325ull
 #define FNV_PRIME 0x100000001b3ull
+#define MIX_A 0x9e3779b97f4a7c15ull
+#define MIX_B 0xc2b2ae3d27d4eb4full
 
 static const char *const cause_names[] = {
 #define MOS__CAUSE_STR(name, str) str,
@@ -23,9 +32,20 @@ static const char *const cause_names[] = {
 #undef MOS__CAUSE_STR
 };
 
+static const char *const kind_names[] = {
+#define MOS__KIND_STR(name, str) str,
+	MOS_TRACE_KIND_MAP(MOS__KIND_STR)
+#undef MOS__KIND_STR
+};
+
 const char *mos_cause_name(mos_cause_t c)
 {
 	return (unsigned)c < MOS_CAUSE_COUNT ? cause_names[c] : "?";
+}
+
+const char *mos_trace_kind_name(mos_trace_kind_t kind)
+{
+	return (unsigned)kind < MOS_TRACE_KIND_COUNT ? kind_names[kind] : "?";
 }
 
 int mos__trace_init(mos_trace_t *t, uint32_t cap)
@@ -37,7 +57,13 @@ int mos__trace_init(mos_trace_t *t, uint32_t cap)
 	return 0;
 }
 
-void mos__trace_fini(mos_trace_t *t) { free(t->ring); }
+void mos__trace_fini(mos_trace_t *t)
+{
+	for (uint32_t i = 0; i < t->nlabels; i++)
+		free(t->labels[i]);
+	free(t->labels);
+	free(t->ring);
+}
 
 static uint64_t fold(uint64_t h, uint64_t w)
 {
@@ -46,26 +72,89 @@ static uint64_t fold(uint64_t h, uint64_t w)
 	return h ^ (h >> 29);
 }
 
-void mos__trace_record(mos_trace_t *t, mos_time_t time, mos_pid_t pid,
-		       mos_proc_state_t from, mos_proc_state_t to,
-		       mos_cause_t cause)
+/* Inlined into both recorders: for a transition the high parts of a and
+ * b are constants (zero) and their mixing folds away. */
+static inline __attribute__((always_inline)) void
+record(mos_trace_t *t, mos_time_t time, int32_t subject, uint8_t kind,
+       uint8_t cause, uint64_t a, uint64_t b)
 {
 	mos_trace_event_t *ev = &t->ring[t->head];
 
 	ev->time = time;
-	ev->pid = pid;
-	ev->from = (uint8_t)from;
-	ev->to = (uint8_t)to;
-	ev->cause = (uint8_t)cause;
-	t->hash = fold(fold(t->hash, time),
-		       (uint64_t)(uint32_t)pid | (uint64_t)ev->from << 32 |
-			       (uint64_t)ev->to << 40 | (uint64_t)ev->cause << 48);
+	ev->subject = subject;
+	ev->kind = kind;
+	ev->cause = cause;
+	ev->a = a;
+	ev->b = b;
+	t->hash = fold(fold(t->hash, time ^ (a >> 8) * MIX_A ^ (b >> 8) * MIX_B),
+		       (uint64_t)(uint32_t)subject | (a & 0xff) << 32 |
+			       (b & 0xff) << 40 | (uint64_t)cause << 48 |
+			       (uint64_t)kind << 56);
 	t->total++;
 	if (++t->head == t->cap)
 		t->head = 0;
 	if (t->observer)
 		t->observer(t->observer_ud, ev);
 }
+
+void mos__trace_record(mos_trace_t *t, mos_time_t time, mos_pid_t pid,
+		       mos_proc_state_t from, mos_proc_state_t to,
+		       mos_cause_t cause)
+{
+	record(t, time, pid, MOS_TRACE_PROC, (uint8_t)cause, (uint8_t)from,
+	       (uint8_t)to);
+}
+
+void mos__trace_emit(mos_kernel_t *k, mos_trace_kind_t kind, int32_t subject,
+		     uint8_t cause, uint64_t a, uint64_t b)
+{
+	record(&k->trace, k->now, subject, (uint8_t)kind, cause, a, b);
+}
+
+/* ---- labels -------------------------------------------------------------- */
+
+int mos_trace_label(mos_kernel_t *k, const char *s, uint32_t *id)
+{
+	mos_trace_t *t;
+	size_t len;
+	char *copy;
+
+	if (!k || !s || !id || !(len = strnlen(s, MOS_TRACE_LABEL_LEN + 1)) ||
+	    len > MOS_TRACE_LABEL_LEN)
+		return MOS_EINVAL;
+	t = &k->trace;
+	/* Linear: labels are few, and looked up when a phase begins, not
+	 * on every switch. */
+	for (uint32_t i = 0; i < t->nlabels; i++) {
+		if (strcmp(t->labels[i], s) == 0) {
+			*id = i;
+			return 0;
+		}
+	}
+	if (t->nlabels == MOS_TRACE_MAX_LABELS)
+		return MOS_EEXHAUSTED;
+	if (t->nlabels == t->label_cap) {
+		uint32_t cap = t->label_cap ? t->label_cap * 2 : 16;
+		char **v = realloc(t->labels, cap * sizeof(*v));
+
+		if (!v)
+			return MOS_ENOMEM;
+		t->labels = v;
+		t->label_cap = cap;
+	}
+	if (!(copy = malloc(len + 1)))
+		return MOS_ENOMEM;
+	t->labels[t->nlabels] = memcpy(copy, s, len + 1);
+	*id = t->nlabels++;
+	return 0;
+}
+
+const char *mos_trace_label_name(const mos_kernel_t *k, uint32_t id)
+{
+	return k && id < k->trace.nlabels ? k->trace.labels[id] : NULL;
+}
+
+/* ---- reading --------------------------------------------------------------- */
 
 uint64_t mos_trace_hash(const mos_kernel_t *k) { return k ? k->trace.hash : 0; }
 uint64_t mos_trace_total(const mos_kernel_t *k) { return k ? k->trace.total : 0; }
@@ -95,6 +184,64 @@ int mos_trace_get(const mos_kernel_t *k, size_t i, mos_trace_event_t *ev,
 	return 0;
 }
 
+/* ---- dump: one printer per kind ------------------------------------------ */
+
+typedef int (*print_fn)(const mos_kernel_t *k, const mos_trace_event_t *ev,
+			FILE *out);
+
+static const char *label_or(const mos_kernel_t *k, uint64_t id)
+{
+	const char *s = id <= UINT32_MAX ? mos_trace_label_name(k, (uint32_t)id)
+					 : NULL;
+	return s ? s : "?";
+}
+
+static int print_proc(const mos_kernel_t *k, const mos_trace_event_t *ev,
+		      FILE *out)
+{
+	(void)k;
+	return fprintf(out, "pid %-5d %-10s -> %-10s %s\n", ev->subject,
+		       mos_state_name((mos_proc_state_t)ev->a),
+		       mos_state_name((mos_proc_state_t)ev->b),
+		       mos_cause_name((mos_cause_t)ev->cause));
+}
+
+static int print_mark(const mos_kernel_t *k, const mos_trace_event_t *ev,
+		      FILE *out)
+{
+	return fprintf(out, "pid %-5d mark       %s\n", ev->subject,
+		       label_or(k, ev->a));
+}
+
+static int print_counter(const mos_kernel_t *k, const mos_trace_event_t *ev,
+			 FILE *out)
+{
+	return fprintf(out, "counter   %s = %" PRIu64 "\n",
+		       label_or(k, (uint64_t)(uint32_t)ev->subject), ev->a);
+}
+
+/* The kinds whose subsystems name their causes and words themselves
+ * (later issues give them printers of their own). */
+static int print_generic(const mos_kernel_t *k, const mos_trace_event_t *ev,
+			 FILE *out)
+{
+	(void)k;
+	return fprintf(out, "%-9s %-5d cause %u  a %" PRIu64 "  b %" PRIu64 "\n",
+		       mos_trace_kind_name((mos_trace_kind_t)ev->kind),
+		       ev->subject, ev->cause, ev->a, ev->b);
+}
+
+static const print_fn printers[MOS_TRACE_KIND_COUNT] = {
+	[MOS_TRACE_PROC] = print_proc,
+	[MOS_TRACE_TIMER] = print_generic,
+	[MOS_TRACE_SIGNAL] = print_generic,
+	[MOS_TRACE_LIMIT] = print_generic,
+	[MOS_TRACE_SERVICE] = print_generic,
+	[MOS_TRACE_AUDIT] = print_generic,
+	[MOS_TRACE_COUNTER] = print_counter,
+	[MOS_TRACE_MARK] = print_mark,
+};
+
 int mos_trace_dump(const mos_kernel_t *k, FILE *out)
 {
 	const mos_trace_t *t;
@@ -106,11 +253,12 @@ int mos_trace_dump(const mos_kernel_t *k, FILE *out)
 	n = held(t);
 	for (size_t i = 0; i < n; i++) {
 		const mos_trace_event_t *ev = &t->ring[(t->total - n + i) % t->cap];
+		print_fn print = ev->kind < MOS_TRACE_KIND_COUNT
+					 ? printers[ev->kind] : print_generic;
 
-		if (fprintf(out, "%10" PRIu64 ".%06" PRIu64 " ms  pid %-5d %-10s -> %-10s %s\n",
-			    ev->time / MOS_MSEC, ev->time % MOS_MSEC, ev->pid,
-			    mos_state_name(ev->from), mos_state_name(ev->to),
-			    mos_cause_name(ev->cause)) < 0)
+		if (fprintf(out, "%10" PRIu64 ".%06" PRIu64 " ms  ",
+			    ev->time / MOS_MSEC, ev->time % MOS_MSEC) < 0 ||
+		    print(k, ev, out) < 0)
 			return MOS_EIO;
 	}
 	return fflush(out) == 0 ? 0 : MOS_EIO;

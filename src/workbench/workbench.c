@@ -137,20 +137,20 @@ static void add_slice(run_t *r, size_t job, mos_time_t a, mos_time_t b)
 static void observe(void *ud, const mos_trace_event_t *ev)
 {
 	run_t *r = ud;
-	job_t *j = job_of(r, ev->pid);
+	job_t *j = ev->kind == MOS_TRACE_PROC ? job_of(r, ev->subject) : NULL;
 	size_t n;
 
 	if (!j)
 		return;
 	n = (size_t)(j - r->jobs);
-	if (ev->to == MOS_STATE_RUNNING) {
+	if (ev->b == MOS_STATE_RUNNING) {
 		if (j->first_run == MOS_TIME_NEVER)
 			j->first_run = ev->time;
 		r->run_start[n] = ev->time;
-	} else if (ev->from == MOS_STATE_RUNNING) {
+	} else if (ev->a == MOS_STATE_RUNNING) {
 		add_slice(r, n, r->run_start[n], ev->time);
 	}
-	if (ev->to == MOS_STATE_TERMINATED)
+	if (ev->b == MOS_STATE_TERMINATED)
 		j->finish = ev->time;
 }
 

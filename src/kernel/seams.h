@@ -1,0 +1,127 @@
+/*
+ * src/kernel/seams.h - the kernel's seams: what a subsystem built on the
+ * kernel (signals, resources, services, IPC, scenarios) plugs into,
+ * without seeing the control block or the kernel object.
+ *
+ *   - General timers: any number per process and per kernel, ordered by
+ *     (due, band, arming order), pooled, optionally background.
+ *   - Wait channels: a process blocks on a kernel object, FIFO among the
+ *     waiters of one channel, with an optional timeout, interruptible or
+ *     not; a wait can be cancelled from outside with a result code.
+ *   - Kernel events (multios/events.h): subsystems emit their own kinds.
+ *   - The typed trace (multios/trace.h): subsystems record their own kinds.
+ *
+ * A subsystem's folder declares its use of this header in
+ * tests/check_includes.sh.  Everything here runs on the host stack or on
+ * the calling process's coroutine, as each function says, and none of it
+ * allocates after the set-up calls that return MOS_ENOMEM.
+ */
+#ifndef MOS_KERNEL_SEAMS_H
+#define MOS_KERNEL_SEAMS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "multios/events.h"
+#include "multios/trace.h"
+#include "multios/types.h"
+#include "sim/hal/timer.h"
+#include "util/list.h"
+
+/* ---- timers ------------------------------------------------------------ */
+
+/*
+ * Timer bands: the order of the timers due at one instant, lower first
+ * (then arming order).  The whole order of an instant is: deferred event
+ * work, a pending preemption, policy events (not timers), then the timers
+ * by band, then the CPU (docs/ARCHITECTURE.md).  Later subsystems take
+ * the gaps: signal delivery after wake-ups, service timers (restart
+ * back-off, health probes) after that, scenario actions last, samplers
+ * among them.
+ */
+enum {
+	MOS_BAND_ADMIT = 10,    /* a New process's start_time */
+	MOS_BAND_WAKE = 20,     /* a sleep or wait ends */
+	MOS_BAND_SIGNAL = 30,   /* reserved: signal delivery */
+	MOS_BAND_SERVICE = 40,  /* reserved: service timers */
+	MOS_BAND_SCENARIO = 50, /* reserved: scenario actions */
+	MOS_BAND_LAST = 255
+};
+
+/*
+ * General timers, each a mos_timer_t inside its owner.  init reserves the
+ * timer's place in the heap (MOS_ENOMEM), so arming never allocates or
+ * fails; fini cancels it and gives the place back.  A background timer
+ * fires like the others but does not keep a run to MOS_TIME_NEVER going
+ * (libuv's uv_unref): periodic probes and samplers.  fn runs on the host
+ * stack, between steps, and may call the kernel and re-arm its timer.
+ * Arming an armed timer moves it (a re-arm takes a new place in the
+ * arming order); cancelling an idle one does nothing.
+ */
+int mos__ktimer_init(mos_kernel_t *k, mos_timer_t *t, mos_timer_fn fn,
+		     void *arg, bool background);
+void mos__ktimer_fini(mos_kernel_t *k, mos_timer_t *t);
+void mos__ktimer_arm(mos_kernel_t *k, mos_timer_t *t, mos_time_t due,
+		     uint8_t band);
+void mos__ktimer_cancel(mos_kernel_t *k, mos_timer_t *t);
+
+/* ---- wait channels ----------------------------------------------------- */
+
+/*
+ * Something processes block on: a child's exit, later a mailbox, a device
+ * queue, a service's readiness.  It lives in its owner (no allocation);
+ * its owner must wake or cancel every waiter before it goes away.
+ */
+typedef struct mos_wchan {
+	mos_list_t waiters; /* FIFO, of the waiting processes */
+} mos_wchan_t;
+
+static inline void mos__wchan_init(mos_wchan_t *c) { mos_list_init(&c->waiters); }
+static inline bool mos__wchan_empty(const mos_wchan_t *c)
+{
+	return mos_list_empty(&c->waiters);
+}
+
+/* A wait the kernel may end with mos__wait_cancel (a signal, say). */
+#define MOS_WAIT_INTERRUPTIBLE 1u
+
+/*
+ * Block the calling process (on its own coroutine, inside a system call)
+ * on c (NULL: on nothing but the timeout), for at most timeout ns
+ * (MOS_TIME_NEVER: no timeout; a wait with neither a channel nor a
+ * timeout arms no timer and keeps no run going), recording `cause` as
+ * the trace cause of Running -> Blocked.  Returns when the wait ends:
+ * 0 or the result a waker gave, MOS_ETIMEDOUT when the timeout ended it,
+ * or the code of a cancellation.  MOS_ERANGE (nothing happens) when
+ * now + timeout reaches MOS_TIME_NEVER.
+ */
+int mos__wait(mos_proc_t *self, mos_wchan_t *c, mos_time_t timeout,
+	      unsigned flags, mos_cause_t cause);
+
+/* Wake the longest waiter of c with `result`: false when c has none. */
+bool mos__wchan_wake_one(mos_kernel_t *k, mos_wchan_t *c, int result);
+/* Wake every waiter of c, in FIFO order; returns how many. */
+uint32_t mos__wchan_wake_all(mos_kernel_t *k, mos_wchan_t *c, int result);
+
+/*
+ * End p's interruptible wait from outside: its blocking call returns
+ * `code` (the signals issue uses MOS_EINTR).  A Suspended waiter keeps the
+ * wake-up until it resumes, as with any wake-up.  Errors: MOS_EINVALSTATE
+ * (p is not in a wait), MOS_EPERM (the wait is not interruptible).
+ */
+int mos__wait_cancel(mos_kernel_t *k, mos_proc_t *p, int code);
+
+/* ---- kernel events and the typed trace ------------------------------ */
+
+/*
+ * Deliver ev (its time is set to now) to the subscribers that want it;
+ * p (may be NULL) is the process it concerns, for the filters.  Host
+ * stack or the running process's coroutine.
+ */
+void mos__kev_emit(mos_kernel_t *k, mos_kevent_t *ev, const mos_proc_t *p);
+
+/* Record an event of `kind` at the current virtual time. */
+void mos__trace_emit(mos_kernel_t *k, mos_trace_kind_t kind, int32_t subject,
+		     uint8_t cause, uint64_t a, uint64_t b);
+
+#endif
