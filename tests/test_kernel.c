@@ -458,6 +458,69 @@ Test(kernel, next_event_follows_suspend_resume_and_kill)
 	mos_kernel_destroy(k);
 }
 
+struct state_seen {
+	uint32_t events, mismatches;
+};
+
+/* A synchronous STATE subscriber: the transition's trace event is already
+ * the newest in the ring when the subscriber hears of it, and says the
+ * same.  Counts instead of asserting: it may run on a coroutine. */
+static void on_state(mos_kernel_t *k, const mos_kevent_t *ev, void *ud)
+{
+	struct state_seen *seen = ud;
+	mos_trace_event_t te;
+	size_t n = 0;
+
+	seen->events++;
+	if (ev->type != MOS_KEV_STATE || mos_trace_get(k, 0, NULL, &n) < 0 ||
+	    n == 0 || mos_trace_get(k, n - 1, &te, NULL) < 0 ||
+	    te.kind != MOS_TRACE_PROC || te.subject != ev->pid ||
+	    te.time != ev->time || te.cause != ev->cause ||
+	    te.a != ev->from || te.b != ev->to)
+		seen->mismatches++;
+}
+
+/*
+ * Every transition reaches a STATE subscriber once, after its trace
+ * event: as many events as traced transitions (all but init's birth,
+ * which is traced only), and the same trace as without a subscriber.
+ */
+Test(kernel, state_events_follow_the_trace)
+{
+	mos_kev_filter_t f = {.types = MOS_KEV_BIT(MOS_KEV_STATE)};
+	struct state_seen seen = {0};
+	mos_kernel_t *k[2];
+	mos_config_t cfg;
+	size_t n = 0, proc = 0;
+
+	mos_config_default(&cfg);
+	cfg.trace_capacity = 1024;
+	for (int i = 0; i < 2; i++) {
+		k[i] = t_kernel(&cfg);
+		if (i == 0)
+			cr_assert_eq(mos_kernel_subscribe(k[0], &f, MOS_KEV_SYNC,
+							  on_state, &seen, NULL), 0);
+		t_spawn(k[i], T_ARGV("cpu", "30ms"));
+		t_spawn(k[i], T_ARGV("cpu", "30ms"));
+		t_spawn(k[i], T_ARGV("sleep", "5ms"));
+		cr_assert_eq(mos_kernel_run(k[i], MOS_TIME_NEVER), 0);
+	}
+	cr_assert_eq(mos_trace_get(k[0], 0, NULL, &n), 0);
+	cr_assert_eq(n, mos_trace_total(k[0]));    /* the ring holds all */
+	for (size_t i = 0; i < n; i++) {
+		mos_trace_event_t te;
+
+		cr_assert_eq(mos_trace_get(k[0], i, &te, NULL), 0);
+		proc += te.kind == MOS_TRACE_PROC;
+	}
+	cr_expect_gt(seen.events, 20);
+	cr_expect_eq(seen.events, proc - 1);
+	cr_expect_eq(seen.mismatches, 0);
+	cr_expect_eq(mos_trace_hash(k[0]), mos_trace_hash(k[1]));
+	mos_kernel_destroy(k[0]);
+	mos_kernel_destroy(k[1]);
+}
+
 /* A refused create says why, in the caller's mos_error_t. */
 Test(kernel, create_reports_the_diagnostic)
 {

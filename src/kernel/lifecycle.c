@@ -45,6 +45,17 @@ static uint32_t runnable(mos_proc_state_t s)
 	return s == MOS_STATE_READY || s == MOS_STATE_RUNNING;
 }
 
+/* The trace event of p's move from `from` to its state now, then the
+ * event for the subscribers (the new state is read from p: a fifth
+ * argument costs the hot path register moves). */
+static __attribute__((noinline)) void
+trace_and_tell(mos_kernel_t *k, const mos_proc_t *p, mos_proc_state_t from,
+	       mos_cause_t cause)
+{
+	mos__trace_record(&k->trace, k->now, p->pid, from, p->state, cause);
+	mos__kev_proc(k, MOS_KEV_STATE, p, from, cause);
+}
+
 void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,
 			 mos_cause_t cause)
 {
@@ -63,9 +74,13 @@ void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,
 		p->t.blocked += k->now - p->state_since;
 	p->state = to;
 	p->state_since = k->now;
-	mos__trace_record(&k->trace, k->now, p->pid, from, to, cause);
+	/* Either way a tail call: with the subscriber test after the trace,
+	 * every transition paid a stack frame.  The trace observer may not
+	 * call the kernel, so the test may come first. */
 	if (mos__kev_wants(k, MOS_KEV_STATE))
-		mos__kev_proc(k, MOS_KEV_STATE, p, from, cause);
+		trace_and_tell(k, p, from, cause);
+	else
+		mos__trace_record(&k->trace, k->now, p->pid, from, to, cause);
 }
 
 /* ---- reaping and the history ------------------------------------------- */
