@@ -213,6 +213,7 @@ static int control_target(mos_kernel_t *k, mos_pid_t pid, mos_proc_t **p)
 
 	if (!k || !mos__host_may_change(k))
 		return MOS_EINVAL;
+	mos__kernel_clock_sync(k);
 	if ((err = mos__proc_find_live(k, pid, p)) < 0)
 		return err;
 	return *p == k->init ? MOS_EPERM : 0;
