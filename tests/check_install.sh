@@ -1,6 +1,7 @@
 #!/bin/sh
 # check_install.sh - install into a temporary prefix and build a client
-# program against it using nothing but pkg-config.
+# program against it using nothing but pkg-config, and a client of the
+# optional multios/uv.h against it and libuv.
 #
 # Usage: tests/check_install.sh BUILD [SAN]
 #   BUILD  the build directory (build, build-san), as in `make BUILD=...`
@@ -80,19 +81,66 @@ case "$flags" in
 esac
 sanflags=
 [ "$san" != 1 ] || sanflags="-fsanitize=address,undefined"
-# shellcheck disable=SC2086  # word splitting of the flag lists is intended
-${CC:-cc} -std=c11 -Wall -Wextra -Wpedantic -Werror $sanflags \
-	-o "$tmp/client" "$tmp/client.c" $flags || {
-	echo "$me: cannot build a client with: $flags" >&2
-	exit 1
-}
 
-out=$(LD_LIBRARY_PATH="$tmp/lib" "$tmp/client") || {
-	echo "$me: the client failed (output: $out)" >&2
+# client NAME WANT FLAGS...: build $tmp/NAME.c with FLAGS, run it against
+# the installed library, expect it to print WANT.
+client() {
+	name=$1
+	want=$2
+	shift 2
+	# shellcheck disable=SC2086  # word splitting of sanflags is intended
+	${CC:-cc} -std=c11 -Wall -Wextra -Wpedantic -Werror $sanflags \
+		-o "$tmp/$name" "$tmp/$name.c" "$@" || {
+		echo "$me: cannot build $name with: $*" >&2
+		exit 1
+	}
+	out=$(LD_LIBRARY_PATH="$tmp/lib" "$tmp/$name") || {
+		echo "$me: $name failed (output: $out)" >&2
+		exit 1
+	}
+	[ "$out" = "$want" ] || {
+		echo "$me: $name printed '$out', expected $want" >&2
+		exit 1
+	}
+}
+# shellcheck disable=SC2086  # word splitting of the flag list is intended
+client client install-ok $flags
+
+# multios/uv.h is the one header that includes <uv.h>: a client of it
+# names libuv too and, in strict C, asks for POSIX, as the header says.
+cat >"$tmp/uvclient.c" <<'EOF'
+#include <multios/multios.h>
+#include <multios/uv.h>
+#include <stdio.h>
+#include <string.h>
+
+int main(void)
+{
+	mos_kernel_t *k = NULL;
+	mos_config_t cfg;
+	uv_loop_t *loop;
+
+	mos_config_default(&cfg);
+	strcpy(cfg.clock_backend, "realtime");
+	if (mos_kernel_create(&cfg, &k, NULL)) {
+		fputs("uvclient: cannot create a realtime kernel\n", stderr);
+		return 1;
+	}
+	loop = mos_kernel_uv_loop(k);
+	if (!loop || uv_loop_alive(loop) || mos_kernel_wakeup(k)) {
+		fputs("uvclient: no usable loop\n", stderr);
+		mos_kernel_destroy(k);
+		return 1;
+	}
+	mos_kernel_destroy(k);
+	puts("uv-ok");
+	return 0;
+}
+EOF
+uvflags=$(PKG_CONFIG_PATH="$tmp/lib/pkgconfig" pkg-config --cflags --libs multios libuv) || {
+	echo "$me: pkg-config cannot give the flags of multios and libuv" >&2
 	exit 1
 }
-[ "$out" = install-ok ] || {
-	echo "$me: the client printed '$out', expected install-ok" >&2
-	exit 1
-}
+# shellcheck disable=SC2086  # word splitting of the flag list is intended
+client uvclient uv-ok -D_POSIX_C_SOURCE=200809L $uvflags
 echo "$me: ok"

@@ -33,7 +33,8 @@ static inline const char *t_trace_str(mos_kernel_t *k, mos_pid_t pid, int only,
 		char who[16] = "", what[24] = "", when[32];
 
 		cr_assert_eq(mos_trace_get(k, i, &ev, NULL), 0);
-		if ((pid && ev.subject != pid) || (only >= 0 && ev.cause != only))
+		if (ev.kind != MOS_TRACE_PROC || (pid && ev.subject != pid) ||
+		    (only >= 0 && ev.cause != only))
 			continue;
 		if (!pid)
 			snprintf(who, sizeof(who), "%d:", ev.subject);

@@ -774,15 +774,19 @@ Test(hal_clock, backend_lookup)
 static void clock_run(const char *name)
 {
 	const mos_clock_backend_t *c = mos__clock_backend_find(name);
+	mos_time_t reached;
 	void *st;
 
 	cr_assert_eq(c->open(&st, 0.0), MOS_EINVAL);
 	cr_assert_eq(c->open(&st, -1.0), MOS_EINVAL);
 	/* 1e9 virtual seconds per wall second: a virtual second is 1 ns. */
 	cr_assert_eq(c->open(&st, 1e9), 0);
-	cr_assert_eq(c->advance(st, 0, MOS_SEC), 0);
-	cr_assert_eq(c->advance(st, MOS_SEC, MOS_SEC), 0);
-	cr_assert_eq(c->advance(st, MOS_SEC, 3 * MOS_SEC), 0);
+	cr_assert_eq(c->advance(st, 0, MOS_SEC, &reached), 0);
+	cr_assert_eq(reached, MOS_SEC);
+	cr_assert_eq(c->advance(st, MOS_SEC, MOS_SEC, &reached), 0);
+	cr_assert_eq(reached, MOS_SEC);
+	cr_assert_eq(c->advance(st, MOS_SEC, 3 * MOS_SEC, &reached), 0);
+	cr_assert_eq(reached, 3 * MOS_SEC);
 	c->close(st);
 }
 
@@ -812,14 +816,17 @@ Test(hal_clock, realtime_paces_fast_speed_promptly, .timeout = 10)
 static uint64_t paced_ns(const char *name, double speed)
 {
 	const mos_clock_backend_t *c = mos__clock_backend_find(name);
+	mos_time_t reached;
 	uint64_t t0;
 	void *st;
 
 	cr_assert_eq(c->open(&st, speed), 0);
 	t0 = uv_hrtime();
-	cr_assert_eq(c->advance(st, 0, 0), 0);
-	cr_assert_eq(c->advance(st, 0, 500 * MOS_MSEC), 0);
-	cr_assert_eq(c->advance(st, 500 * MOS_MSEC, MOS_SEC), 0);
+	cr_assert_eq(c->advance(st, 0, 0, &reached), 0);
+	cr_assert_eq(c->advance(st, 0, 500 * MOS_MSEC, &reached), 0);
+	cr_assert_eq(reached, 500 * MOS_MSEC);
+	cr_assert_eq(c->advance(st, 500 * MOS_MSEC, MOS_SEC, &reached), 0);
+	cr_assert_eq(reached, MOS_SEC);
 	t0 = uv_hrtime() - t0;
 	c->close(st);
 	return t0;
@@ -833,6 +840,65 @@ Test(hal_clock, realtime_paces_against_wall_time)
 	cr_assert_geq(rt, 100 * MOS_MSEC, "%llu ns", (unsigned long long)rt);
 	cr_assert_lt(rt, 5 * MOS_SEC, "%llu ns", (unsigned long long)rt);
 	cr_assert_lt(v, 50 * MOS_MSEC, "%llu ns", (unsigned long long)v);
+}
+
+/* The virtual backend has no loop: nothing can end its jumps early. */
+Test(hal_clock, virtual_has_no_loop)
+{
+	const mos_clock_backend_t *c = mos__clock_backend_find("virtual");
+	void *st;
+
+	cr_assert_eq(c->open(&st, 1.0), 0);
+	cr_assert_null(c->loop(st));
+	cr_assert_eq(c->wakeup(st), MOS_EINVAL);
+	cr_assert_eq(c->now(st, 5, 9), 9);
+	c->close(st);
+}
+
+static void on_host_timer(uv_timer_t *t)
+{
+	++*(int *)t->data;
+}
+
+/*
+ * A wait of one virtual hour at speed 1 ends when a host timer on the
+ * backend's loop fires 20 ms in (rc 0), or at once for a wakeup sent
+ * before it (MOS_CLOCK_WOKEN); each reports the virtual time matching
+ * the wall clock, in [from, to], and now() agrees with it afterwards.
+ * A host handle left open is closed by close (LeakSanitizer would see
+ * the loop's memory otherwise).
+ */
+Test(hal_clock, realtime_wait_ends_early, .timeout = 10)
+{
+	const mos_clock_backend_t *c = mos__clock_backend_find("realtime");
+	const mos_time_t hour = 3600 * MOS_SEC;
+	uv_timer_t host;
+	mos_time_t reached, later;
+	uint64_t t0 = uv_hrtime();
+	int fired = 0;
+	void *st;
+
+	cr_assert_eq(c->open(&st, 1.0), 0);
+	cr_assert_not_null(c->loop(st));
+	uv_timer_init(c->loop(st), &host);
+	host.data = &fired;
+	uv_timer_start(&host, on_host_timer, 20, 0);
+	cr_assert_eq(c->advance(st, MOS_SEC, hour, &reached), 0);
+	cr_assert_eq(fired, 1);
+	cr_assert_geq(reached, MOS_SEC);
+	cr_assert_lt(reached, MOS_SEC + 5 * MOS_SEC);
+	later = c->now(st, reached, hour);
+	cr_assert_geq(later, reached);
+	cr_assert_lt(later, hour);
+	cr_assert_eq(c->now(st, reached, reached), reached);
+
+	cr_assert_eq(c->wakeup(st), 0);
+	cr_assert_eq(c->advance(st, reached, hour, &later), MOS_CLOCK_WOKEN);
+	cr_assert_geq(later, reached);
+	cr_assert_lt(later, MOS_SEC + 5 * MOS_SEC);
+	uv_timer_start(&host, on_host_timer, 3600 * 1000, 0); /* left open */
+	c->close(st);
+	cr_assert_lt(uv_hrtime() - t0, 5 * MOS_SEC);
 }
 
 /* The heap counts its armed foreground timers: arming, re-arming,

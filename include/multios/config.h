@@ -106,7 +106,8 @@ typedef struct mos_config {
 	uint32_t history_size;     /* reaped processes kept for queries; 1024 */
 	uint32_t trace_capacity;   /* events kept in the trace ring; 4096 */
 	mos_sched_params_t sched;  /* policy "multios", 10 ms slice */
-	char clock_backend[MOS_BACKEND_NAME_LEN];   /* "virtual", "realtime" */
+	char clock_backend[MOS_BACKEND_NAME_LEN];   /* "virtual", "realtime"
+				      (its libuv loop: multios/uv.h) */
 	double clock_speed;        /* realtime only: virtual s per wall s; 1.0 */
 } mos_config_t;
 

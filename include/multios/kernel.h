@@ -5,7 +5,9 @@
  * timers, the trace.  There is no global state, so several kernels may live
  * in one host process (one per host thread at a time).  Nothing happens
  * between calls: time advances only inside mos_kernel_run/mos_kernel_step,
- * and only as fast as the simulated work demands (discrete events).
+ * and only as fast as the simulated work demands (discrete events).  With
+ * the realtime clock, the host's own libuv handles may run inside those
+ * calls while the kernel waits (multios/uv.h).
  */
 #ifndef MULTIOS_KERNEL_H
 #define MULTIOS_KERNEL_H
@@ -75,7 +77,9 @@ MOS_API int mos_kernel_run(mos_kernel_t *k, mos_time_t until);
  */
 MOS_API int mos_kernel_step(mos_kernel_t *k, int *progressed);
 
-/* Current virtual time in nanoseconds. */
+/* Current virtual time in nanoseconds.  From a callback during a realtime
+ * wait: the time the wait began, until a call that changes the kernel
+ * catches the clock up (multios/uv.h). */
 MOS_API mos_time_t mos_kernel_now(const mos_kernel_t *k);
 
 /*

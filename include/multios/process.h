@@ -17,7 +17,9 @@
  * Orphans are re-parented to init (pid 1), which reaps them at once.
  *
  * These functions are for the host program driving the kernel (between or
- * around mos_kernel_run calls).  Simulated programs use syscall.h instead.
+ * around mos_kernel_run calls, or from a callback on the realtime clock's
+ * loop during one: the control functions then act at the virtual time of
+ * the wall clock, multios/uv.h).  Simulated programs use syscall.h instead.
  * Every function validates its arguments; a failed call changes nothing.
  * Called from inside a simulated program (on its coroutine), the control
  * functions below (create, terminate, suspend, resume) refuse with

@@ -1,13 +1,17 @@
 /*
  * sim/hal/clock_uv.c - the "realtime" clock backend: paces virtual time
- * against wall time with libuv.
+ * against wall time with a libuv loop that host code may share.
  *
  * Virtual time v corresponds to wall time wall0 + (v - virt0) / speed, where
  * (wall0, virt0) are the wall and virtual times of the first advance; the
  * anchor is taken there rather than at open so that kernel set-up time does
- * not count.  advance(from, to) blocks in uv_run on a one-shot uv_timer until
- * the wall time for `to` has come; if the host is late, it returns at once
- * and the lag is not made up by running faster, only not accumulated.
+ * not count.  advance(from, to) runs the loop once at a time (UV_RUN_ONCE)
+ * with a one-shot uv_timer set to the wall time of `to`.  The loop is the
+ * host's too (mos_kernel_uv_loop): when a callback of any other handle runs,
+ * or the backend's own uv_async is sent (wakeup, from any thread), the wait
+ * ends early and reports the virtual time matching the wall clock then.  If
+ * the host is late, advance returns at once: the lag is not made up by
+ * running faster, only not accumulated, as the anchor stays put.
  * uv_hrtime is read only to pace; the kernel never sees wall time.
  */
 #include <stdbool.h>
@@ -19,12 +23,25 @@
 
 struct realtime {
 	uv_loop_t loop;
-	uv_timer_t timer;
+	uv_timer_t timer;  /* the wall time of the target */
+	uv_async_t wake;   /* wakeup(), from any thread */
 	double speed;      /* virtual ns per wall ns */
 	bool anchored;
+	bool fired;        /* the timer's callback ran in this uv_run */
+	bool woken;        /* the async's callback ran during this advance */
 	uint64_t wall0;    /* uv_hrtime() at the first advance */
 	mos_time_t virt0;  /* virtual time at the first advance */
 };
+
+static void on_timer(uv_timer_t *t)
+{
+	((struct realtime *)t->data)->fired = true;
+}
+
+static void on_wake(uv_async_t *a)
+{
+	((struct realtime *)a->data)->woken = true;
+}
 
 static int open_realtime(void **state, double speed)
 {
@@ -34,23 +51,43 @@ static int open_realtime(void **state, double speed)
 		return MOS_EINVAL;
 	if (!(rt = calloc(1, sizeof(*rt))))
 		return MOS_ENOMEM;
-	/* uv_loop_init fails only when out of descriptors or memory. */
+	/* uv_loop_init and uv_async_init fail only when out of descriptors
+	 * or memory. */
 	if (uv_loop_init(&rt->loop) != 0) {
 		free(rt);
 		return MOS_ENOMEM;
 	}
+	if (uv_async_init(&rt->loop, &rt->wake, on_wake) != 0) {
+		uv_loop_close(&rt->loop);
+		free(rt);
+		return MOS_ENOMEM;
+	}
+	/* The async must not keep a host's own uv_run(UV_RUN_DEFAULT) on
+	 * this loop alive; the timer is active only while advance waits. */
+	uv_unref((uv_handle_t *)&rt->wake);
 	uv_timer_init(&rt->loop, &rt->timer);
+	rt->timer.data = rt;
+	rt->wake.data = rt;
 	rt->speed = speed;
 	*state = rt;
 	return 0;
+}
+
+static void close_any(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
 }
 
 static void close_realtime(void *state)
 {
 	struct realtime *rt = state;
 
-	uv_close((uv_handle_t *)&rt->timer, NULL);
-	uv_run(&rt->loop, UV_RUN_DEFAULT); /* lets the close complete */
+	/* Ours and whatever the host left open: with every handle closing,
+	 * the loop ends once the closes (and any request) complete. */
+	uv_walk(&rt->loop, close_any, NULL);
+	uv_run(&rt->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&rt->loop);
 	free(rt);
 }
@@ -69,12 +106,29 @@ static uint64_t wall_at(const struct realtime *rt, mos_time_t v)
 	return rt->wall0 + (uint64_t)d;
 }
 
-static void on_timer(uv_timer_t *t)
+/* Virtual time at wall time `wall`, within [from, to]. */
+static mos_time_t virt_at(const struct realtime *rt, uint64_t wall,
+			  mos_time_t from, mos_time_t to)
 {
-	(void)t; /* waking uv_run is all it is for */
+	double d;
+	mos_time_t v;
+
+	if (!rt->anchored || wall <= rt->wall0)
+		return from;
+	d = (double)(wall - rt->wall0) * rt->speed;
+	if (d >= (double)(to - rt->virt0))
+		return to;
+	v = rt->virt0 + (mos_time_t)d;
+	return v < from ? from : v;
 }
 
-static int advance_realtime(void *state, mos_time_t from, mos_time_t to)
+static mos_time_t now_realtime(void *state, mos_time_t from, mos_time_t to)
+{
+	return virt_at(state, uv_hrtime(), from, to);
+}
+
+static int advance_realtime(void *state, mos_time_t from, mos_time_t to,
+			    mos_time_t *reached)
 {
 	struct realtime *rt = state;
 	uint64_t now = uv_hrtime(), due;
@@ -85,17 +139,41 @@ static int advance_realtime(void *state, mos_time_t from, mos_time_t to)
 		rt->anchored = true;
 	}
 	due = wall_at(rt, to);
+	rt->woken = false;
 	/* uv timers have millisecond resolution: wait in whole ms (rounded
-	 * up) and re-check, so we never return before `due`. */
+	 * up) and re-check, so the timer alone never ends a wait before
+	 * `due`.  Anything else that ran a callback ends it. */
 	while ((now = uv_hrtime()) < due) {
 		uint64_t ms = (due - now) / 1000000 + 1;
 
 		uv_update_time(&rt->loop);
-		if (uv_timer_start(&rt->timer, on_timer, ms, 0) != 0)
+		rt->fired = false;
+		if (uv_timer_start(&rt->timer, on_timer, ms, 0) != 0) {
+			*reached = to;
 			return MOS_EIO;
-		uv_run(&rt->loop, UV_RUN_DEFAULT);
+		}
+		uv_run(&rt->loop, UV_RUN_ONCE);
+		if (!rt->fired || rt->woken) {
+			/* The timer would keep a host's uv_run going. */
+			uv_timer_stop(&rt->timer);
+			*reached = virt_at(rt, uv_hrtime(), from, to);
+			return rt->woken ? MOS_CLOCK_WOKEN : 0;
+		}
 	}
+	*reached = to;
 	return 0;
+}
+
+static int wakeup_realtime(void *state)
+{
+	struct realtime *rt = state;
+
+	return uv_async_send(&rt->wake) == 0 ? 0 : MOS_EIO;
+}
+
+static struct uv_loop_s *loop_realtime(void *state)
+{
+	return &((struct realtime *)state)->loop;
 }
 
 const mos_clock_backend_t mos__clock_realtime = {
@@ -103,4 +181,7 @@ const mos_clock_backend_t mos__clock_realtime = {
 	.open = open_realtime,
 	.close = close_realtime,
 	.advance = advance_realtime,
+	.now = now_realtime,
+	.wakeup = wakeup_realtime,
+	.loop = loop_realtime,
 };

@@ -33,7 +33,20 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "ctx_backends.h" /* MOS_HAVE_ASAN */
 #include "multios/error.h"
+
+#if defined(MOS_HAVE_ASAN)
+#include <sanitizer/asan_interface.h>
+/* A coroutine abandoned mid-call (a process killed while it ran) leaves
+ * its frames' redzones poisoned, and ASan does not clear the shadow of
+ * memory we unmap: the next mapping at that address (another kernel's
+ * control blocks, say) would be reported as a stack overflow.  So the
+ * shadow is cleared before the stacks go back to the system. */
+#define unpoison(p, n) __asan_unpoison_memory_region((p), (n))
+#else
+#define unpoison(p, n) ((void)(p), (void)(n))
+#endif
 
 #define SLAB_STACKS 64
 #define SLAB_BYTES ((size_t)64 << 20)
@@ -115,6 +128,7 @@ void mos__stack_pool_fini(mos_stack_pool_t *p)
 
 	for (slab = p->slabs; slab; slab = next) {
 		next = slab->next;
+		unpoison(slab->map, slab->map_len);
 		munmap(slab->map, slab->map_len);
 		free(slab);
 	}

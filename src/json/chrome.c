@@ -5,14 +5,15 @@
  * The export reads the kernel through its public API only (the trace
  * ring, labels, process queries), so it sees what a host program would.
  * Each process gets a track (tid = pid) named "argv0 (pid N)"; a stretch
- * of Running becomes an "X" event; signals, marks, limits, service
- * states, audit entries and timers become "i" events on the track of
- * their subject (scope "t"); the number of runnable processes (Ready or
+ * of Running becomes an "X" event; signals, marks and limits become "i"
+ * events on the track of their process, and service states, audit
+ * entries and timers on track 0, "kernel" (scope "t"); the number of runnable processes (Ready or
  * Running) is a counter track updated at every transition that changes
  * it, and every counter sample a counter track of its own.  A run still
- * open at the end of the ring ends at the last event's time.
+ * going ends at the kernel's current time.
  */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "chrome.h"
@@ -128,14 +129,29 @@ static void name_track(writer_t *w, mos_pid_t pid)
 	mos_process_info_t info;
 	char name[96];
 
-	if (mos_process_get_info(w->k, pid, &info) == 0 && info.argc > 0)
+	if (pid == 0)
+		snprintf(name, sizeof(name), "kernel");
+	else if (mos_process_get_info(w->k, pid, &info) == 0 && info.argc > 0)
 		snprintf(name, sizeof(name), "%s (pid %d)", info.command[0], pid);
 	else
 		snprintf(name, sizeof(name), "pid %d", pid);
 	add(w, mos__chrome_thread_name(name, pid));
 }
 
-/* The tracks of every process the ring mentions, in pid order. */
+/* Whether an event of this kind is about a process (its subject a pid). */
+static bool about_a_process(uint8_t kind)
+{
+	return kind == MOS_TRACE_PROC || kind == MOS_TRACE_SIGNAL ||
+	       kind == MOS_TRACE_LIMIT || kind == MOS_TRACE_MARK;
+}
+
+static int track_id(const mos_trace_event_t *ev)
+{
+	return about_a_process(ev->kind) ? ev->subject : 0;
+}
+
+/* The tracks of every process the ring mentions, in pid order, and the
+ * kernel's own (0) when something goes there. */
 static int collect_tracks(writer_t *w, size_t n)
 {
 	mos_trace_event_t ev;
@@ -146,7 +162,7 @@ static int collect_tracks(writer_t *w, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		mos_trace_get(w->k, i, &ev, NULL);
 		if (ev.kind != MOS_TRACE_COUNTER)
-			w->tracks[m++] = (track_t){ev.subject, MOS_TIME_NEVER};
+			w->tracks[m++] = (track_t){track_id(&ev), MOS_TIME_NEVER};
 	}
 	qsort(w->tracks, m, sizeof(*w->tracks), cmp_track);
 	w->ntracks = 0;
@@ -210,10 +226,10 @@ static void instant(writer_t *w, const mos_trace_event_t *ev)
 		snprintf(name, sizeof(name), "%s", label);
 	else
 		snprintf(name, sizeof(name), "%s %u", kind, ev->cause);
-	e = mos__chrome_event("i", name, ev->subject, usec(ev->time), 0);
-	args = json_pack("{s:s, s:i, s:I, s:I}", "kind", kind, "cause",
-			 (int)ev->cause, "a", (json_int_t)ev->a, "b",
-			 (json_int_t)ev->b);
+	e = mos__chrome_event("i", name, track_id(ev), usec(ev->time), 0);
+	args = json_pack("{s:s, s:i, s:i, s:I, s:I}", "kind", kind, "subject",
+			 (int)ev->subject, "cause", (int)ev->cause, "a",
+			 (json_int_t)ev->a, "b", (json_int_t)ev->b);
 	if (!e || !args || mos__json_set(e, "s", json_string("t"))) {
 		json_decref(args);
 		json_decref(e);
@@ -261,7 +277,7 @@ int mos_trace_write_chrome(mos_kernel_t *k, FILE *out)
 		}
 	}
 	for (size_t i = 0; i < w.ntracks; i++)
-		end_run(&w, &w.tracks[i], ev.time);
+		end_run(&w, &w.tracks[i], mos_kernel_now(k));
 	free(w.tracks);
 	w.bad |= mos__json_set(root, "traceEvents", w.evs);
 	w.bad |= mos__json_set(root, "displayTimeUnit", json_string("ms"));

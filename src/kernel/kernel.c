@@ -21,15 +21,69 @@
 
 static mos_time_t tmin(mos_time_t a, mos_time_t b) { return a < b ? a : b; }
 
-/* Move virtual time forward, letting the clock backend pace it. */
+/* Give the virtual time from now to `to` to what the CPU is doing: the
+ * current process's burst, a context switch to it, or nothing. */
+static void account(mos_kernel_t *k, mos_time_t to)
+{
+	mos_proc_t *c = k->current;
+	mos_time_t d = to - k->now;
+
+	if (c && c->state == MOS_STATE_RUNNING) {
+		c->burst_left -= d;
+		c->t.cpu_user += d;
+		k->stats.busy += d;
+		k->sched->charge(k->rq, c, d);
+	} else {
+		k->stats.idle += d;
+		if (c)
+			k->stats.switching += d;
+	}
+	k->now = to;
+}
+
+/*
+ * Move virtual time forward to `to`, letting the clock backend pace it,
+ * and account for it.  A realtime wait runs host callbacks and may end
+ * short of `to`.  One that changed nothing in the kernel is simply
+ * resumed: splitting a charge is not free (cfs rounds per charge), and
+ * pacing must not change what is simulated.  One where a host call
+ * caught the clock up (mos__kernel_clock_sync) ends there, and one a
+ * wakeup ended ends at the time it reached: the callers then see
+ * now < to and the loop goes on from there.
+ */
 static void advance(mos_kernel_t *k, mos_time_t to)
 {
-	if (to == k->now)
+	mos_time_t reached = to;
+	int rc;
+
+	if (to != k->now) {
+		k->clock_to = to;
+		k->clock_waiting = true;
+		/* A pacing failure (MOS_EIO, reached = to) only loses
+		 * pacing, never simulated events: not an error of the run. */
+		do
+			rc = k->clock->advance(k->clock_state, k->now, to,
+					       &reached);
+		while (reached < to && rc != MOS_CLOCK_WOKEN &&
+		       !k->clock_synced);
+		k->clock_waiting = false;
+		if (k->clock_synced) {
+			k->clock_synced = false;
+			return; /* accounted up to the last host call */
+		}
+	}
+	account(k, reached);
+}
+
+void mos__kernel_clock_sync(mos_kernel_t *k)
+{
+	/* Only a realtime wait runs host callbacks.  Once one caught the
+	 * clock up, the wait is over: every later call from the callbacks
+	 * of that wait acts at the same instant. */
+	if (!k->clock_waiting || k->clock_synced)
 		return;
-	/* A realtime pacing failure only loses pacing, never simulated
-	 * events, so it is not an error of the run. */
-	(void)k->clock->advance(k->clock_state, k->now, to);
-	k->now = to;
+	account(k, k->clock->now(k->clock_state, k->now, k->clock_to));
+	k->clock_synced = true;
 }
 
 void mos__kernel_check_preempt(mos_kernel_t *k)
@@ -163,10 +217,9 @@ static void switching(mos_kernel_t *k, mos_time_t until)
 		k->out_of_time = true;
 		return;
 	}
-	k->stats.idle += horizon - k->now;
-	k->stats.switching += horizon - k->now;
 	advance(k, horizon);
-	if (k->now == k->switch_end) {
+	/* A host call during the wait may have suspended or killed it. */
+	if (k->current && k->now == k->switch_end) {
 		k->switch_end = 0;
 		become_running(k, k->current);
 	}
@@ -290,7 +343,7 @@ static void charge(mos_kernel_t *k, mos_time_t until)
 {
 	mos_proc_t *p = k->current;
 	mos_time_t slice = k->sched->slice_left(k->rq, p);
-	mos_time_t horizon, d;
+	mos_time_t horizon;
 
 	/* Sums that pass MOS_TIME_NEVER saturate: a slice that long never
 	 * expires.  If nothing at all is due before then, the burst cannot
@@ -303,13 +356,11 @@ static void charge(mos_kernel_t *k, mos_time_t until)
 		k->out_of_time = true;
 		return;
 	}
-	d = horizon - k->now;
 	advance(k, horizon);
-	p->burst_left -= d;
-	p->t.cpu_user += d;
-	k->stats.busy += d;
-	k->sched->charge(k->rq, p, d);
-
+	/* Short of the horizon: a host call or a wakeup ended a realtime
+	 * wait, and the host call may have suspended or killed p. */
+	if (k->current != p)
+		return;
 	if (p->burst_left == 0) {
 		p->req = MOS_REQ_NONE;
 		resume(k, p);
@@ -319,7 +370,8 @@ static void charge(mos_kernel_t *k, mos_time_t until)
 	if (k->current == p && p->state == MOS_STATE_RUNNING &&
 	    p->req == MOS_REQ_COMPUTE && k->sched->slice_left(k->rq, p) == 0)
 		requeue(k, MOS_PUT_SLICE, MOS_CAUSE_SLICE);
-	/* Otherwise a timer is due or `until` was reached: the loop goes on. */
+	/* Otherwise a timer is due, `until` was reached or the wait ended
+	 * early: the loop goes on. */
 }
 
 static void fire_timers(mos_kernel_t *k)
@@ -410,7 +462,6 @@ static bool step(mos_kernel_t *k, mos_time_t until)
 	if (!mos__timer_heap_foreground(&k->timers) && until == MOS_TIME_NEVER)
 		return false;
 	target = tmin(next_due(k), until);
-	k->stats.idle += target - k->now;
 	k->last_ran_pid = 0;
 	advance(k, target);
 	return true;

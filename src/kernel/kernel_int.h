@@ -186,6 +186,11 @@ struct mos_kernel {
 	mos_timer_heap_t timers;
 	const mos_clock_backend_t *clock;
 	void *clock_state;
+	bool clock_waiting;             /* in the backend's advance: host
+					   callbacks may run (realtime) */
+	bool clock_synced;              /* a host call caught now up during
+					   that wait (mos__kernel_clock_sync) */
+	mos_time_t clock_to;            /* that wait's target */
 
 	/* Scheduler */
 	const mos_sched_class_t *sched;
@@ -230,6 +235,17 @@ void mos__kernel_check_preempt(mos_kernel_t *k);
 /* A yield on the yielder's stack, switching straight to the next process
  * when only that is to be done: false, nothing changed, when it is not. */
 bool mos__kernel_yield_direct(mos_kernel_t *k, mos_proc_t *p);
+/*
+ * Every public call that changes the kernel (process create, terminate,
+ * suspend, resume) starts here once it knows it runs on the host stack.
+ * From a host callback during a realtime wait, now still says when the
+ * wait began: catch it up to the virtual time matching the wall clock,
+ * accounting the time between as the CPU spent it (idle, switching, or
+ * the running burst), so that the call acts at that instant and the wait
+ * ends there (later calls from that wait's callbacks act at the same
+ * instant).  Otherwise nothing to do.
+ */
+void mos__kernel_clock_sync(mos_kernel_t *k);
 
 /* proc.c */
 int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,

@@ -45,12 +45,10 @@ static uint32_t runnable(mos_proc_state_t s)
 	return s == MOS_STATE_READY || s == MOS_STATE_RUNNING;
 }
 
-/* The trace event of p's move from `from` to its state now, then the
- * event for the subscribers (the new state is read from p: a fifth
- * argument costs the hot path register moves). */
+/* A transition with a subscriber to every one: recorded, then told. */
 static __attribute__((noinline)) void
-trace_and_tell(mos_kernel_t *k, const mos_proc_t *p, mos_proc_state_t from,
-	       mos_cause_t cause)
+record_and_tell(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t from,
+		mos_cause_t cause)
 {
 	mos__trace_record(&k->trace, k->now, p->pid, from, p->state, cause);
 	mos__kev_proc(k, MOS_KEV_STATE, p, from, cause);
@@ -74,13 +72,13 @@ void mos__proc_set_state(mos_kernel_t *k, mos_proc_t *p, mos_proc_state_t to,
 		p->t.blocked += k->now - p->state_since;
 	p->state = to;
 	p->state_since = k->now;
-	/* Either way a tail call: with the subscriber test after the trace,
-	 * every transition paid a stack frame.  The trace observer may not
-	 * call the kernel, so the test may come first. */
-	if (mos__kev_wants(k, MOS_KEV_STATE))
-		trace_and_tell(k, p, from, cause);
-	else
-		mos__trace_record(&k->trace, k->now, p->pid, from, to, cause);
+	/* Both ways end in a tail call, so the common one (nobody wants
+	 * every transition) costs one test and sets up no frame. */
+	if (__builtin_expect(mos__kev_wants(k, MOS_KEV_STATE), 0)) {
+		record_and_tell(k, p, from, cause);
+		return;
+	}
+	mos__trace_record(&k->trace, k->now, p->pid, from, p->state, cause);
 }
 
 /* ---- reaping and the history ------------------------------------------- */
@@ -242,6 +240,7 @@ static int control_target(mos_kernel_t *k, mos_pid_t pid, mos_proc_t **p)
 
 	if (!k || !mos__host_may_change(k))
 		return MOS_EINVAL;
+	mos__kernel_clock_sync(k);
 	if ((err = mos__proc_find_live(k, pid, p)) < 0)
 		return err;
 	return *p == k->init ? MOS_EPERM : 0;

@@ -386,6 +386,7 @@ int mos_process_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 	/* An admission timer at "never" would be no time at all. */
 	if (spec->start_time == MOS_TIME_NEVER)
 		return MOS_ERANGE;
+	mos__kernel_clock_sync(k);
 	return mos__proc_create(k, spec, NULL, pid);
 }
 
