@@ -7,7 +7,8 @@
 #
 # Usage: scripts/install-deps.sh [--bench] [--clang] [--fuzz] [--mutation]
 #   --bench   also install the peers `make bench` compares against
-#             (SimGrid, Boost.Context, GNU Pth).
+#             (SimGrid, Boost.Context, GNU Pth), and valgrind for
+#             bench/count.sh.
 #   --clang   also install clang (`make check CC=clang`).
 #   --fuzz    also install clang and its libFuzzer and sanitizer runtimes
 #             (`make fuzz`).
@@ -15,7 +16,7 @@
 set -eu
 
 PKGS="build-essential pkg-config libuv1-dev libjansson-dev libcriterion-dev"
-BENCH_PKGS="libsimgrid-dev libboost-context-dev libpth-dev"
+BENCH_PKGS="libsimgrid-dev libboost-context-dev libpth-dev valgrind"
 # libclang-rt-dev holds libFuzzer and the sanitizer runtimes; clang only
 # recommends it, and recommends are not installed below.
 CLANG_PKGS="clang"
@@ -45,7 +46,8 @@ fi
 if [ "$want_bench" = 1 ] &&
    ! { pkg-config --exists simgrid 2>/dev/null &&
        [ -e /usr/include/boost/context/detail/fcontext.hpp ] &&
-       [ -e /usr/include/pth.h ]; }; then
+       [ -e /usr/include/pth.h ] &&
+       command -v valgrind >/dev/null 2>&1; }; then
 	need="$need $BENCH_PKGS"
 fi
 if [ "$want_fuzz" = 1 ]; then
