@@ -106,6 +106,19 @@ expect_rc quiet 0
 ! grep -q ' ms  pid ' "$tmp/quiet.out" || die "'multios run --quiet' printed the timeline"
 [ "$(tail -1 "$tmp/quiet.out")" = "$(tail -1 "$tmp/run1.out")" ] ||
 	die "'multios run --quiet' ends differently from 'multios run'"
+# --trace: the kernel's Chrome export, parsed; the rest of the output
+# is as without it.
+run traced run --quiet --trace "$tmp/demo.trace.json"
+expect_rc traced 0
+cmp "$tmp/quiet.out" "$tmp/traced.out" >&2 || die "'multios run --trace' changed the output"
+for want in '"name":"crash (pid 9)"' '"ph":"X"' '"name":"runnable"' '"traceEvents":'; do
+	grep -qF "$want" "$tmp/demo.trace.json" ||
+		die "'multios run --trace' wrote no $want (tests/test_trace_typed.c parses the export)"
+done
+usage_error tracenofile run --trace
+run tracebad run --quiet --trace /nonexistent/dir/t.json
+expect_rc tracebad 1
+grep -q '/nonexistent/dir/t.json' "$tmp/tracebad.err" || die "'multios run --trace' to a bad path does not name it"
 # The demo draws no random number: a seed would change nothing.
 usage_error runseed run --seed 7
 

@@ -85,19 +85,49 @@ static int create_all(mos_kernel_t *k, mos_pid_t *daemon_pid)
 }
 
 static const char usage[] =
-	"Usage: multios run [--quiet]\n"
+	"Usage: multios run [--quiet] [--trace FILE]\n"
 	"\n"
 	"Run the built-in demo scenario and print the timeline of every state\n"
 	"change (not with --quiet), a ps-like table at 20 ms and at the end,\n"
 	"and a summary with the trace hash.  The demo draws no random numbers,\n"
-	"so there is no --seed: every run prints the same bytes.\n";
+	"so there is no --seed: every run prints the same bytes.\n"
+	"\n"
+	"  --quiet        no timeline\n"
+	"  --trace FILE   also write the kernel's trace as Chrome Trace Event\n"
+	"                 JSON (ui.perfetto.dev, chrome://tracing): a track per\n"
+	"                 process with its runs, and the runnable count\n";
+
+/* The kernel's trace as Chrome JSON in path; the error says why not. */
+static int write_trace(mos_kernel_t *k, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f) {
+		perror(path);
+		return MOS_EIO;
+	}
+	err = mos_trace_write_chrome(k, f);
+	if (fclose(f) != 0 && err == 0)
+		err = MOS_EIO;
+	if (err < 0)
+		fprintf(stderr, "multios run: %s: %s\n", path, mos_strerror(err));
+	return err;
+}
 
 /* 0 to run, 1 for --help (done), 2 for a usage error. */
-static int parse_opts(int argc, char **argv, int *quiet)
+static int parse_opts(int argc, char **argv, int *quiet, const char **trace)
 {
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--quiet") == 0) {
 			*quiet = 1;
+		} else if (strcmp(argv[i], "--trace") == 0) {
+			if (++i == argc || !argv[i][0]) {
+				fprintf(stderr, "multios run: --trace needs a file "
+					"name\n%s", usage);
+				return 2;
+			}
+			*trace = argv[i];
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(usage, stdout);
 			return 1;
@@ -122,9 +152,10 @@ int cli_run(int argc, char **argv)
 	mos_kernel_t *k;
 	mos_pid_t daemon_pid = 0;
 	mos_kernel_stats_t st;
+	const char *trace = NULL;
 	int quiet = 0, err;
 
-	if ((err = parse_opts(argc, argv, &quiet)) != 0)
+	if ((err = parse_opts(argc, argv, &quiet, &trace)) != 0)
 		return err == 1 ? 0 : err;
 	mos_config_default(&cfg);
 	cfg.sched.time_slice = 4 * MOS_MSEC;
@@ -144,6 +175,8 @@ int cli_run(int argc, char **argv)
 	}
 	if (err == 0 && (err = mos_process_terminate(k, daemon_pid, false)) == 0)
 		err = mos_kernel_run(k, MOS_TIME_NEVER);
+	if (err == 0 && trace)
+		err = write_trace(k, trace);
 	if (err == 0) {
 		mos_kernel_stats(k, &st);
 		puts("\n== ps at the end (Defunct rows come from the history) ==");
