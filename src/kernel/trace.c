@@ -28,16 +28,19 @@ const char *mos_cause_name(mos_cause_t c)
 	return (unsigned)c < MOS_CAUSE_COUNT ? cause_names[c] : "?";
 }
 
-int mos__trace_init(mos_trace_t *t, uint32_t cap)
+int mos__trace_init(mos_trace_t *t, uint32_t cap, const mos_allocator_t *a)
 {
-	if (!(t->ring = calloc(cap, sizeof(*t->ring))))
+	if (!(t->ring = mos__calloc(a, cap, sizeof(*t->ring))))
 		return MOS_ENOMEM;
 	t->cap = cap;
 	t->hash = FNV_OFFSET;
 	return 0;
 }
 
-void mos__trace_fini(mos_trace_t *t) { free(t->ring); }
+void mos__trace_fini(mos_trace_t *t, const mos_allocator_t *a)
+{
+	mos__free(a, t->ring);
+}
 
 static uint64_t fold(uint64_t h, uint64_t w)
 {
