@@ -63,7 +63,7 @@ static double run(const mos_sched_class_t *c, const mos_sched_params_t *par,
 	mos_time_t now = 0;
 	double t0, t1;
 
-	if (c->init(par, 42, &rq) < 0)
+	if (c->init(par, 42, mos__alloc_libc(), &rq) < 0)
 		abort();
 	for (uint32_t i = 0; i < n; i++) {
 		setup(&procs[i], i, mixed);
@@ -92,7 +92,7 @@ static double run(const mos_sched_class_t *c, const mos_sched_params_t *par,
 	t1 = now_ns();
 	for (uint32_t i = 0; c->detach && i < n; i++)
 		c->detach(rq, &procs[i]);
-	c->fini(rq);
+	c->fini(rq, mos__alloc_libc());
 	return (t1 - t0) / (double)decisions;
 }
 

@@ -23,6 +23,7 @@
 #include "sim/hal/ctx.h"
 #include "sim/hal/stack.h"
 #include "sim/hal/timer.h"
+#include "util/alloc.h"
 #include "timeout.h"
 
 TestSuite(hal_stack, .timeout = T_TIMEOUT);
@@ -38,16 +39,16 @@ Test(hal_stack, init_rounds_and_clamps)
 	mos_stack_pool_t p;
 	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
 
-	cr_assert_eq(mos__stack_pool_init(&p, 1, false), 0);
+	cr_assert_eq(mos__stack_pool_init(&p, 1, false, mos__alloc_libc()), 0);
 	cr_assert_eq(p.stack_size, MOS_STACK_MIN);
 	cr_assert_eq(p.total, 0);
 	mos__stack_pool_fini(&p);
-	cr_assert_eq(mos__stack_pool_init(&p, MOS_STACK_MIN + 1, false), 0);
+	cr_assert_eq(mos__stack_pool_init(&p, MOS_STACK_MIN + 1, false, mos__alloc_libc()), 0);
 	cr_assert_eq(p.stack_size % ps, 0);
 	cr_assert_geq(p.stack_size, MOS_STACK_MIN + 1);
 	mos__stack_pool_fini(&p);
-	cr_assert_eq(mos__stack_pool_init(NULL, 65536, false), MOS_EINVAL);
-	cr_assert_eq(mos__stack_pool_init(&p, SIZE_MAX, false), MOS_EINVAL);
+	cr_assert_eq(mos__stack_pool_init(NULL, 65536, false, mos__alloc_libc()), MOS_EINVAL);
+	cr_assert_eq(mos__stack_pool_init(&p, SIZE_MAX, false, mos__alloc_libc()), MOS_EINVAL);
 }
 
 Test(hal_stack, recycling_is_lifo)
@@ -56,7 +57,7 @@ Test(hal_stack, recycling_is_lifo)
 	mos_stack_t *a, *b, *c;
 	size_t total;
 
-	cr_assert_eq(mos__stack_pool_init(&p, 64 * 1024, false), 0);
+	cr_assert_eq(mos__stack_pool_init(&p, 64 * 1024, false, mos__alloc_libc()), 0);
 	cr_assert_eq(mos__stack_get(&p, &a), 0);
 	cr_assert_eq(mos__stack_get(&p, &b), 0);
 	cr_assert_neq(a, b);
@@ -79,7 +80,7 @@ Test(hal_stack, canary_detects_write_below_usable_area)
 	mos_stack_pool_t p;
 	mos_stack_t *s;
 
-	cr_assert_eq(mos__stack_pool_init(&p, 0, false), 0);
+	cr_assert_eq(mos__stack_pool_init(&p, 0, false, mos__alloc_libc()), 0);
 	cr_assert_eq(mos__stack_get(&p, &s), 0);
 	cr_assert(mos__stack_canary_ok(s));
 	/* The byte just below the usable area, then the lowest byte. */
@@ -102,7 +103,7 @@ Test(hal_stack, canary_rearmed_on_reuse)
 	mos_stack_pool_t p;
 	mos_stack_t *s, *t;
 
-	cr_assert_eq(mos__stack_pool_init(&p, 0, false), 0);
+	cr_assert_eq(mos__stack_pool_init(&p, 0, false, mos__alloc_libc()), 0);
 	cr_assert_eq(mos__stack_get(&p, &s), 0);
 	memset(s->lo, 0xa5, MOS_STACK_CANARY_BYTES); /* an overflow's frames */
 	cr_assert_not(mos__stack_canary_ok(s));
@@ -131,7 +132,7 @@ Test(hal_stack, many_stacks_without_guards, .timeout = 120)
 	size_t total;
 
 	cr_assert(v && lo);
-	cr_assert_eq(mos__stack_pool_init(&p, 64 * 1024, false), 0);
+	cr_assert_eq(mos__stack_pool_init(&p, 64 * 1024, false, mos__alloc_libc()), 0);
 	for (size_t i = 0; i < N; i++) {
 		cr_assert_eq(mos__stack_get(&p, &v[i]), 0, "stack %zu", i);
 		lo[i] = v[i]->lo;
@@ -198,7 +199,7 @@ Test(hal_stack, prefault_populates_the_slab_top_pages)
 	bool can = madvise(probe, (size_t)ps, MADV_POPULATE_WRITE) == 0;
 
 	munmap(probe, (size_t)ps);
-	cr_assert_eq(mos__stack_pool_init(&p, 64 * 1024, false), 0);
+	cr_assert_eq(mos__stack_pool_init(&p, 64 * 1024, false, mos__alloc_libc()), 0);
 	cr_assert_eq(mos__stack_get(&p, &a), 0);
 	cr_assert_eq(mos__stack_get(&p, &b), 0);
 	cr_assert(!resident((char *)b->lo + b->size - 1));
@@ -220,7 +221,7 @@ Test(hal_stack, guard_pages)
 	mos_stack_t *a, *b;
 	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
 
-	cr_assert_eq(mos__stack_pool_init(&p, 64 * 1024, true), 0);
+	cr_assert_eq(mos__stack_pool_init(&p, 64 * 1024, true, mos__alloc_libc()), 0);
 	cr_assert_eq(mos__stack_get(&p, &a), 0);
 	cr_assert_eq(mos__stack_get(&p, &b), 0);
 	cr_assert_eq((char *)b->lo - (char *)a->lo,
@@ -238,7 +239,7 @@ Test(hal_stack, huge_stacks_get_small_slabs)
 	mos_stack_pool_t p;
 	mos_stack_t *s;
 
-	cr_assert_eq(mos__stack_pool_init(&p, (size_t)256 << 20, true), 0);
+	cr_assert_eq(mos__stack_pool_init(&p, (size_t)256 << 20, true, mos__alloc_libc()), 0);
 	cr_assert_eq(mos__stack_get(&p, &s), 0);
 	cr_assert_eq(p.total, 1, "a 256 MiB stack gets a slab of its own");
 	cr_assert(mos__stack_canary_ok(s));
@@ -257,13 +258,13 @@ static void rig_open(struct rig *r, const char *backend)
 {
 	r->b = mos__ctx_backend_find(backend);
 	cr_assert_not_null(r->b, "backend %s", backend);
-	cr_assert_eq(mos__stack_pool_init(&r->pool, 64 * 1024, true), 0);
-	cr_assert_eq(mos__fiber_host_init(&r->host, r->b), 0);
+	cr_assert_eq(mos__stack_pool_init(&r->pool, 64 * 1024, true, mos__alloc_libc()), 0);
+	cr_assert_eq(mos__fiber_host_init(&r->host, r->b, mos__alloc_libc()), 0);
 }
 
 static void rig_close(struct rig *r)
 {
-	mos__fiber_host_fini(&r->host);
+	mos__fiber_host_fini(&r->host, mos__alloc_libc());
 	cr_assert_eq(r->pool.in_use, 0);
 	mos__stack_pool_fini(&r->pool);
 }
@@ -581,7 +582,7 @@ struct heap_rig {
 
 static void heap_open(struct heap_rig *r)
 {
-	mos__timer_heap_init(&r->h);
+	mos__timer_heap_init(&r->h, mos__alloc_libc());
 	cr_assert_eq(mos__timer_heap_reserve(&r->h, 16), 0);
 	cr_assert_geq(r->h.cap, 16);
 	for (int i = 0; i < 16; i++)
@@ -721,7 +722,7 @@ Test(hal_timer, random_timers_pop_sorted)
 	size_t armed = 0, popped = 0;
 
 	cr_assert_not_null(t);
-	mos__timer_heap_init(&h);
+	mos__timer_heap_init(&h, mos__alloc_libc());
 	for (size_t i = 0; i < N; i++) {
 		/* Grow one owner at a time, as the kernel does. */
 		cr_assert_eq(mos__timer_heap_reserve(&h, i + 1), 0);
@@ -777,10 +778,10 @@ static void clock_run(const char *name)
 	mos_time_t reached;
 	void *st;
 
-	cr_assert_eq(c->open(&st, 0.0), MOS_EINVAL);
-	cr_assert_eq(c->open(&st, -1.0), MOS_EINVAL);
+	cr_assert_eq(c->open(&st, 0.0, mos__alloc_libc()), MOS_EINVAL);
+	cr_assert_eq(c->open(&st, -1.0, mos__alloc_libc()), MOS_EINVAL);
 	/* 1e9 virtual seconds per wall second: a virtual second is 1 ns. */
-	cr_assert_eq(c->open(&st, 1e9), 0);
+	cr_assert_eq(c->open(&st, 1e9, mos__alloc_libc()), 0);
 	cr_assert_eq(c->advance(st, 0, MOS_SEC, &reached), 0);
 	cr_assert_eq(reached, MOS_SEC);
 	cr_assert_eq(c->advance(st, MOS_SEC, MOS_SEC, &reached), 0);
@@ -820,7 +821,7 @@ static uint64_t paced_ns(const char *name, double speed)
 	uint64_t t0;
 	void *st;
 
-	cr_assert_eq(c->open(&st, speed), 0);
+	cr_assert_eq(c->open(&st, speed, mos__alloc_libc()), 0);
 	t0 = uv_hrtime();
 	cr_assert_eq(c->advance(st, 0, 0, &reached), 0);
 	cr_assert_eq(c->advance(st, 0, 500 * MOS_MSEC, &reached), 0);
@@ -848,7 +849,7 @@ Test(hal_clock, virtual_has_no_loop)
 	const mos_clock_backend_t *c = mos__clock_backend_find("virtual");
 	void *st;
 
-	cr_assert_eq(c->open(&st, 1.0), 0);
+	cr_assert_eq(c->open(&st, 1.0, mos__alloc_libc()), 0);
 	cr_assert_null(c->loop(st));
 	cr_assert_eq(c->wakeup(st), MOS_EINVAL);
 	cr_assert_eq(c->now(st, 5, 9), 9);
@@ -878,7 +879,7 @@ Test(hal_clock, realtime_wait_ends_early, .timeout = 10)
 	int fired = 0;
 	void *st;
 
-	cr_assert_eq(c->open(&st, 1.0), 0);
+	cr_assert_eq(c->open(&st, 1.0, mos__alloc_libc()), 0);
 	cr_assert_not_null(c->loop(st));
 	uv_timer_init(c->loop(st), &host);
 	host.data = &fired;
@@ -908,7 +909,7 @@ Test(hal_timer, counts_armed_foreground_timers)
 	mos_timer_heap_t h;
 	mos_timer_t fg, bg;
 
-	mos__timer_heap_init(&h);
+	mos__timer_heap_init(&h, mos__alloc_libc());
 	cr_assert_eq(mos__timer_heap_reserve(&h, 2), 0);
 	mos__timer_init(&fg, NULL, NULL, false);
 	mos__timer_init(&bg, NULL, NULL, true);

@@ -78,7 +78,7 @@ static void heap_differential(uint32_t n, uint32_t classes, uint64_t seed)
 	uint64_t s = seed, now = 0;
 
 	cr_assert(r && h);
-	mos__pheap_init(h);
+	mos__pheap_init(h, mos__alloc_libc());
 	for (uint32_t i = 0; i < n; i++)
 		cr_assert_eq(mos__pheap_attach(h, &p[i]), 0);
 	for (int step = 0; step < 200000; step++) {
@@ -155,7 +155,7 @@ Test(sched_heap, one_entry_per_class)
 	mos_proc_t *p = procs_new(12);
 	mos_pheap_t *h = malloc(sizeof(*h));
 
-	mos__pheap_init(h);
+	mos__pheap_init(h, mos__alloc_libc());
 	for (uint32_t i = 0; i < 12; i++) {
 		cr_assert_eq(mos__pheap_attach(h, &p[i]), 0);
 		mos__pheap_push(h, &p[i], i % 3, i, i % 3);
@@ -237,7 +237,7 @@ Test(sched_lottery, classes_draw_in_proportion)
 
 	mos_sched_params_default(&par);
 	par.time_slice = MOS_MSEC;
-	cr_assert_eq(c->init(&par, 99, &rq), 0);
+	cr_assert_eq(c->init(&par, 99, mos__alloc_libc(), &rq), 0);
 	for (uint32_t i = 0; i < 100; i++) {
 		p[i].attr.tickets = 1 + i % 25;
 		total += p[i].attr.tickets;
@@ -274,7 +274,7 @@ Test(sched_lottery, classes_draw_in_proportion)
 		bool in = i >= 100 || (i % 2 && p[i].attr.tickets > 10);
 		cr_assert(in ? wins[i] > 0 : wins[i] == 0, "member %u", i);
 	}
-	c->fini(rq);
+	c->fini(rq, mos__alloc_libc());
 	free(p);
 }
 
@@ -301,7 +301,7 @@ Test(sched_likely_next, round_robin_guesses_the_next_pick)
 
 		cr_assert_not_null(c->likely_next, "%s", names[k]);
 		mos_sched_params_default(&par);
-		cr_assert_eq(c->init(&par, 1, &rq), 0);
+		cr_assert_eq(c->init(&par, 1, mos__alloc_libc(), &rq), 0);
 		for (uint32_t i = 0; i < 40; i++) {
 			p[i].priority = (mos_priority_t)prio;
 			cr_assert(!c->attach || c->attach(rq, &p[i]) == 0);
@@ -320,7 +320,7 @@ Test(sched_likely_next, round_robin_guesses_the_next_pick)
 			c->dequeue(rq, &p[i]);
 		c->pick_next(rq, 0);
 		cr_assert_null(c->likely_next(rq), "%s: guess with few", names[k]);
-		c->fini(rq);
+		c->fini(rq, mos__alloc_libc());
 		free(p);
 	}
 }
@@ -334,7 +334,7 @@ Test(sched_likely_next, lottery_guess_wins_soon)
 	int hits = 0;
 
 	mos_sched_params_default(&par);
-	cr_assert_eq(c->init(&par, 5, &rq), 0);
+	cr_assert_eq(c->init(&par, 5, mos__alloc_libc(), &rq), 0);
 	for (uint32_t i = 0; i < 64; i++) {
 		p[i].attr.tickets = 1 + i % 5;
 		cr_assert_eq(c->attach(rq, &p[i]), 0);
@@ -357,6 +357,6 @@ Test(sched_likely_next, lottery_guess_wins_soon)
 		}
 	}
 	cr_assert_geq(hits, 190, "the guess won only %d times", hits);
-	c->fini(rq);
+	c->fini(rq, mos__alloc_libc());
 	free(p);
 }

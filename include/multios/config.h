@@ -6,7 +6,8 @@
  * overlay a JSON file with mos_config_load_json().  The kernel copies the
  * struct at creation; later changes to the caller's copy have no effect.
  *
- * JSON form (every key optional; unknown keys are errors):
+ * JSON form (every key optional; unknown keys are errors; the allocator,
+ * alloc, is set in C only and a file leaves it as it was):
  *
  *   {
  *     "max_processes": 65536,
@@ -40,6 +41,7 @@
 #define MULTIOS_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "types.h"
@@ -80,6 +82,44 @@ typedef struct mos_sched_params {
 	mos_time_t target_latency;  /* cfs; 6 ms */
 } mos_sched_params_t;
 
+/*
+ * Where a kernel, and the loaders and runs that work for it, get their
+ * memory (Lua's lua_Alloc, split in three).  All three functions NULL (the
+ * default) means the C library's malloc, realloc and free; otherwise all
+ * three must be set (mos_config_validate: MOS_ECONFIG).  ud is passed
+ * back to every call.  The library keeps this contract:
+ *   malloc(ud, n)      n > 0; returns memory aligned as malloc's, or NULL
+ *   realloc(ud, p, n)  p from this allocator (never NULL), n > 0; returns
+ *                      the moved block, or NULL and p is left as it was
+ *   free(ud, p)        p from this allocator, never NULL
+ * Every allocation of the kernel goes through it: the kernel object, the
+ * pid table, the control-block and stack slab headers, the process
+ * strings, the trace ring, the timer heap, the policies' run queues, the
+ * program table, the program states (a prepare hook is given the
+ * allocator) and the host context; so do the workload loader's and
+ * mos_sched_run_workload's (mos_workload_load_json_alloc).  A failed
+ * allocation fails the call that made it with MOS_ENOMEM and changes
+ * nothing.  The functions are called on the thread that uses the kernel,
+ * sometimes on a simulated process's stack (a spawn): keep their stack
+ * use small.
+ *
+ * Not through it: the pages of control blocks and coroutine stacks (mmap,
+ * populated or guarded as the pools need); the realtime clock backend
+ * (its state and its libuv loop; libuv's allocator is process-wide); and
+ * jansson's allocations while a file or a script is parsed.  jansson's
+ * allocator is process-wide (json_set_alloc_funcs) and the library leaves
+ * it alone.  When jansson runs out, the call fails with MOS_ENOMEM where
+ * jansson says so; its lexer reports some of those as a fault of the text
+ * (an invalid token, a lost character), which a loader then returns as
+ * MOS_ECONFIG.
+ */
+typedef struct mos_allocator {
+	void *(*malloc)(void *ud, size_t n);
+	void *(*realloc)(void *ud, void *p, size_t n);
+	void (*free)(void *ud, void *p);
+	void *ud;
+} mos_allocator_t;
+
 typedef struct mos_config {
 	/* The MultiOS documentation's ProcessManagerConfig, same defaults. */
 	uint32_t max_processes;                 /* 65536, init included */
@@ -109,6 +149,7 @@ typedef struct mos_config {
 	char clock_backend[MOS_BACKEND_NAME_LEN];   /* "virtual", "realtime"
 				      (its libuv loop: multios/uv.h) */
 	double clock_speed;        /* realtime only: virtual s per wall s; 1.0 */
+	mos_allocator_t alloc;     /* all NULL: libc (C only, not in JSON) */
 } mos_config_t;
 
 /* Fill *cfg with the defaults above.  Never fails. */
@@ -123,13 +164,16 @@ MOS_API const char *const *mos_sched_policies(void);
 /*
  * Check every field of *cfg for range and consistency.
  * Errors: MOS_EINVAL (cfg NULL), MOS_ECONFIG (a field out of range; err, if
- * not NULL, names the field by its JSON path).
+ * not NULL, names the field by its JSON path, or "alloc" for an allocator
+ * with some but not all of its functions set).
  */
 MOS_API int mos_config_validate(const mos_config_t *cfg, mos_error_t *err);
 
 /*
  * Overlay the JSON file at path onto *cfg.  Keys absent from the file keep
  * the value *cfg had.  On any error *cfg is left exactly as it was.
+ * cfg->alloc is the loader's allocator (a file cannot set it); the loader
+ * makes no allocation of its own today, only jansson's (process-wide).
  * Errors: MOS_EINVAL (NULL path or cfg), MOS_EIO (file unreadable),
  * MOS_ECONFIG (syntax error: err names file:line:column; unknown key, wrong
  * type or value out of range: err names the file and the key's JSON path).

@@ -9,7 +9,9 @@
  * A program may have a prepare hook, called when a process is created, that
  * parses and checks the arguments and returns private state; bad arguments
  * then fail the create call (MOS_ECONFIG) instead of a run.  The release hook
- * frees that state when the process dies, however it dies.  Programs should
+ * frees that state when the process dies, however it dies.  Both are given
+ * the kernel's allocator (multios/config.h; resolved, so all three
+ * functions are set): state taken from it is counted with the kernel's.  Programs should
  * keep host resources in that state rather than on their stack: a killed
  * process's stack is discarded without unwinding.
  *
@@ -33,6 +35,7 @@
 #ifndef MULTIOS_PROGRAM_H
 #define MULTIOS_PROGRAM_H
 
+#include "config.h"
 #include "types.h"
 
 /* A program's body; its return value is the exit code. */
@@ -42,10 +45,14 @@ typedef struct mos_program {
 	const char *name;  /* copied at registration */
 	mos_main_fn main;
 	/* Optional: check argv at create time; *state is the program's own
-	 * (mos_sys_state returns it).  Return 0 or a MOS_E* code. */
-	int (*prepare)(int argc, char **argv, void **state);
-	/* Optional: free what prepare returned, when the process dies. */
-	void (*release)(void *state);
+	 * (mos_sys_state returns it).  Return 0 or a MOS_E* code: MOS_ENOMEM
+	 * fails the create with MOS_ENOMEM, any other with MOS_ECONFIG.  A
+	 * prepare that fails frees what it allocated itself. */
+	int (*prepare)(const mos_allocator_t *alloc, int argc, char **argv,
+		       void **state);
+	/* Optional: free what prepare returned (not NULL), when the process
+	 * dies or its create fails after prepare. */
+	void (*release)(const mos_allocator_t *alloc, void *state);
 } mos_program_t;
 
 /*

@@ -71,10 +71,16 @@ typedef struct mos_workload {
 	mos_sched_params_t policy; /* in nanoseconds (ticks x tick) */
 	size_t nprocs;
 	mos_wl_process_t *procs;
+	/* Where the loader took the workload's blocks from, and where
+	 * mos_sched_run_workload takes its kernel's and report's: all NULL
+	 * (a workload filled in by hand, zeroed) is libc.  Not in the file. */
+	mos_allocator_t alloc;
 } mos_workload_t;
 
 /*
  * Load a workload file.  *out receives a new workload (mos_workload_free).
+ * Its blocks come from libc, as mos_workload_load_json_alloc(path, NULL,
+ * out, err).
  * Errors: MOS_EINVAL (NULL argument), MOS_EIO (unreadable), MOS_ECONFIG
  * (syntax: err has file:line:column; anything else: err names the file and
  * the JSON path, e.g. "processes[3].bursts[1].io"), MOS_ENOMEM.
@@ -82,7 +88,20 @@ typedef struct mos_workload {
 MOS_API int mos_workload_load_json(const char *path, mos_workload_t **out,
 				   mos_error_t *err);
 
-/* Free a workload from mos_workload_load_json.  NULL is fine. */
+/*
+ * Load a workload file with its blocks (the workload, its processes, their
+ * bursts) from alloc (NULL or all NULL: libc); the workload keeps a copy
+ * in w->alloc, so that freeing it and running it use the same allocator.
+ * jansson's allocations while the file is parsed are jansson's own
+ * (process-wide; see mos_allocator_t for what its running out gives).
+ * Errors: as mos_workload_load_json, and MOS_EINVAL when alloc has some
+ * but not all of its functions set (err says so).
+ */
+MOS_API int mos_workload_load_json_alloc(const char *path,
+					 const mos_allocator_t *alloc,
+					 mos_workload_t **out, mos_error_t *err);
+
+/* Free a workload from mos_workload_load_json(_alloc).  NULL is fine. */
 MOS_API void mos_workload_free(mos_workload_t *w);
 
 /*
@@ -134,6 +153,8 @@ typedef struct mos_sched_report {
 	mos_sched_slice_t *slices;
 	bool slices_truncated;     /* the slice log hit its bound: slices (and --gantt, --trace) cover only the start */
 	uint64_t trace_hash;   /* of the kernel run behind the report */
+	mos_allocator_t alloc; /* the workload's: where procs and slices,
+				  and the report, came from */
 } mos_sched_report_t;
 
 /*
@@ -141,11 +162,15 @@ typedef struct mos_sched_report {
  * report.  *out receives a new report (mos_sched_report_free).
  * w may be loaded or filled in by hand: it is checked as the loader checks
  * a file (names, bursts, and every time, alone and added up, below
- * MOS_TIME_NEVER once multiplied by the tick).
+ * MOS_TIME_NEVER once multiplied by the tick).  The run's bookkeeping, its
+ * kernel and the report come from w->alloc.  Running out of memory for the
+ * slice log is not an error: the report keeps the slices it has and sets
+ * slices_truncated.
  * Errors: MOS_EINVAL, MOS_ECONFIG (unknown policy or bad parameters, bad
- * names or bursts; err says which), MOS_ERANGE (a time, or the sum of the
- * workload's times, would pass MOS_TIME_NEVER; err names the field),
- * MOS_ENOMEM, MOS_EEXHAUSTED (more processes than a kernel holds).
+ * names or bursts, an allocator with some but not all functions set; err
+ * says which), MOS_ERANGE (a time, or the sum of the workload's times,
+ * would pass MOS_TIME_NEVER; err names the field), MOS_ENOMEM,
+ * MOS_EEXHAUSTED (more processes than a kernel holds).
  */
 MOS_API int mos_sched_run_workload(const mos_workload_t *w,
 				   const mos_sched_params_t *policy,

@@ -14,6 +14,7 @@
 #ifndef MOS_HAL_CLOCK_H
 #define MOS_HAL_CLOCK_H
 
+#include "multios/config.h" /* mos_allocator_t */
 #include "multios/types.h"
 
 struct uv_loop_s; /* libuv's loop, for the backends that have one */
@@ -23,8 +24,10 @@ struct uv_loop_s; /* libuv's loop, for the backends that have one */
 
 typedef struct mos_clock_backend {
 	const char *name;
-	/* Open an instance; speed > 0.  Errors: MOS_ENOMEM, MOS_EINVAL. */
-	int (*open)(void **state, double speed);
+	/* Open an instance; speed > 0; memory from a (a resolved allocator,
+	 * multios/config.h; libuv's own allocations stay libuv's).
+	 * Errors: MOS_ENOMEM, MOS_EINVAL. */
+	int (*open)(void **state, double speed, const mos_allocator_t *a);
 	/* Close it, and any handle still open on its loop. */
 	void (*close)(void *state);
 	/*

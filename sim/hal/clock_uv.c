@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <uv.h>
 
 #include "clock_backends.h"
@@ -25,6 +26,7 @@ struct realtime {
 	uv_loop_t loop;
 	uv_timer_t timer;  /* the wall time of the target */
 	uv_async_t wake;   /* wakeup(), from any thread */
+	mos_allocator_t alloc; /* what it was allocated with */
 	double speed;      /* virtual ns per wall ns */
 	bool anchored;
 	bool fired;        /* the timer's callback ran in this uv_run */
@@ -43,23 +45,32 @@ static void on_wake(uv_async_t *a)
 	((struct realtime *)a->data)->woken = true;
 }
 
-static int open_realtime(void **state, double speed)
+static void free_realtime(struct realtime *rt)
+{
+	mos_allocator_t a = rt->alloc;
+
+	a.free(a.ud, rt);
+}
+
+static int open_realtime(void **state, double speed, const mos_allocator_t *a)
 {
 	struct realtime *rt;
 
-	if (!state || !(speed > 0)) /* also refuses NaN */
+	if (!state || !a || !(speed > 0)) /* also refuses NaN */
 		return MOS_EINVAL;
-	if (!(rt = calloc(1, sizeof(*rt))))
+	if (!(rt = a->malloc(a->ud, sizeof(*rt))))
 		return MOS_ENOMEM;
+	memset(rt, 0, sizeof(*rt));
+	rt->alloc = *a;
 	/* uv_loop_init and uv_async_init fail only when out of descriptors
 	 * or memory. */
 	if (uv_loop_init(&rt->loop) != 0) {
-		free(rt);
+		free_realtime(rt);
 		return MOS_ENOMEM;
 	}
 	if (uv_async_init(&rt->loop, &rt->wake, on_wake) != 0) {
 		uv_loop_close(&rt->loop);
-		free(rt);
+		free_realtime(rt);
 		return MOS_ENOMEM;
 	}
 	/* The async must not keep a host's own uv_run(UV_RUN_DEFAULT) on
@@ -89,7 +100,7 @@ static void close_realtime(void *state)
 	uv_walk(&rt->loop, close_any, NULL);
 	uv_run(&rt->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&rt->loop);
-	free(rt);
+	free_realtime(rt);
 }
 
 /* Wall time (uv_hrtime scale) at which virtual time v is due. */

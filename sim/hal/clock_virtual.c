@@ -12,8 +12,9 @@
 
 #include "clock_backends.h"
 
-static int open_virtual(void **state, double speed)
+static int open_virtual(void **state, double speed, const mos_allocator_t *a)
 {
+	(void)a; /* allocates nothing */
 	if (!state || !(speed > 0)) /* also refuses NaN */
 		return MOS_EINVAL;
 	*state = NULL;

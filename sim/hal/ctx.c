@@ -163,30 +163,37 @@ static bool power_of_two(size_t x)
 	return x && !(x & (x - 1));
 }
 
-int mos__fiber_host_init(mos_fiber_t *host, const mos_ctx_backend_t *b)
+int mos__fiber_host_init(mos_fiber_t *host, const mos_ctx_backend_t *b,
+			 const mos_allocator_t *alloc)
 {
-	size_t align, size;
-	void *ctx;
+	size_t extra, size;
+	void *mem;
 
-	if (!host || !b || !power_of_two(b->ctx_align) || !b->ctx_size)
+	if (!host || !b || !alloc || !power_of_two(b->ctx_align) ||
+	    !b->ctx_size)
 		return MOS_EINVAL;
-	/* aligned_alloc wants a size that is a multiple of the alignment. */
-	align = b->ctx_align > alignof(max_align_t) ? b->ctx_align
-						    : alignof(max_align_t);
-	size = (b->ctx_size + align - 1) / align * align;
-	if (!(ctx = aligned_alloc(align, size)))
+	/* The allocator aligns as malloc does: a backend that wants more
+	 * gets room to round up in. */
+	extra = b->ctx_align > alignof(max_align_t) ? b->ctx_align - 1 : 0;
+	size = b->ctx_size + extra;
+	if (!(mem = alloc->malloc(alloc->ud, size)))
 		return MOS_ENOMEM;
 	/* Zeroed: the first swap away saves into it, but an ASan interceptor
 	 * (swapcontext) reads the target context's fields before that. */
-	memset(ctx, 0, size);
-	*host = (mos_fiber_t){ .backend = b, .ctx = ctx, .owns_ctx = true };
+	memset(mem, 0, size);
+	*host = (mos_fiber_t){
+		.backend = b,
+		.ctx = (void *)(((uintptr_t)mem + extra) &
+				~(uintptr_t)(b->ctx_align - 1)),
+		.ctx_mem = mem,
+	};
 	return 0;
 }
 
-void mos__fiber_host_fini(mos_fiber_t *host)
+void mos__fiber_host_fini(mos_fiber_t *host, const mos_allocator_t *alloc)
 {
-	if (host->owns_ctx)
-		free(host->ctx);
+	if (host->ctx_mem)
+		alloc->free(alloc->ud, host->ctx_mem);
 	*host = (mos_fiber_t){ 0 };
 }
 

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "multios/config.h"
 #include "stack.h"
 
 typedef struct mos_ctx_backend {
@@ -43,7 +44,7 @@ typedef struct mos_fiber {
 	void *arg;
 	void *asan_fake_stack;  /* AddressSanitizer bookkeeping */
 	unsigned valgrind_id;
-	bool owns_ctx;          /* host fiber: ctx was malloc'd */
+	void *ctx_mem;          /* host fiber: the allocation ctx lies in */
 	struct mos_fiber *peer; /* who switched to this fiber last (ctx.c only:
 				 * ASan learns the host's stack through it) */
 } mos_fiber_t;
@@ -91,9 +92,12 @@ const mos_ctx_backend_t *mos__ctx_backend_find(const char *name);
 /* Names of the compiled-in backends, NULL-terminated. */
 const char *const *mos__ctx_backend_names(void);
 
-/* Make host the fiber for the calling thread's own stack.  MOS_ENOMEM. */
-int mos__fiber_host_init(mos_fiber_t *host, const mos_ctx_backend_t *b);
-void mos__fiber_host_fini(mos_fiber_t *host);
+/* Make host the fiber for the calling thread's own stack, its backend
+ * state from alloc (resolved: all three set).  MOS_EINVAL, MOS_ENOMEM. */
+int mos__fiber_host_init(mos_fiber_t *host, const mos_ctx_backend_t *b,
+			 const mos_allocator_t *alloc);
+/* Free the host's backend state (alloc: the one init was given). */
+void mos__fiber_host_fini(mos_fiber_t *host, const mos_allocator_t *alloc);
 
 /*
  * Make f a coroutine that runs entry(arg) on stack when first switched to.

@@ -22,11 +22,13 @@
  *
  * Slabs hold up to SLAB_STACKS stacks but never much more than SLAB_BYTES,
  * and at least one stack, so huge stacks do not need huge mappings.  The
- * descriptors of a slab live in one malloc'd block with the slab header.
+ * descriptors of a slab live in one block with the slab header, from the
+ * pool's allocator.
  */
 #include "stack.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -106,7 +108,8 @@ mos__stack_canary_ok(const mos_stack_t *s)
 
 /* Smaller sizes (0 included) are raised to MOS_STACK_MIN rather than
  * refused; MOS_EINVAL is for a NULL pool or a size too big to round. */
-int mos__stack_pool_init(mos_stack_pool_t *p, size_t stack_size, bool guard)
+int mos__stack_pool_init(mos_stack_pool_t *p, size_t stack_size, bool guard,
+			 const mos_allocator_t *alloc)
 {
 	size_t ps = page_size();
 
@@ -115,6 +118,7 @@ int mos__stack_pool_init(mos_stack_pool_t *p, size_t stack_size, bool guard)
 	if (stack_size < MOS_STACK_MIN)
 		stack_size = MOS_STACK_MIN;
 	*p = (mos_stack_pool_t){
+		.alloc = alloc,
 		.stack_size = (stack_size + ps - 1) / ps * ps,
 		.guard = guard,
 		.pidfd = -1,
@@ -130,7 +134,7 @@ void mos__stack_pool_fini(mos_stack_pool_t *p)
 		next = slab->next;
 		unpoison(slab->map, slab->map_len);
 		munmap(slab->map, slab->map_len);
-		free(slab);
+		p->alloc->free(p->alloc->ud, slab);
 	}
 	p->slabs = NULL;
 	p->free = NULL;
@@ -159,7 +163,8 @@ static int add_slab(mos_stack_pool_t *p)
 	mos_stack_slab_t *slab;
 
 	count = count < 1 ? 1 : count > SLAB_STACKS ? SLAB_STACKS : count;
-	slab = malloc(sizeof(*slab) + count * sizeof(slab->stacks[0]));
+	slab = p->alloc->malloc(p->alloc->ud,
+				sizeof(*slab) + count * sizeof(slab->stacks[0]));
 	if (!slab)
 		return MOS_ENOMEM;
 	slab->count = count;
@@ -168,12 +173,12 @@ static int add_slab(mos_stack_pool_t *p)
 	slab->map = mmap(NULL, slab->map_len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (slab->map == MAP_FAILED) {
-		free(slab);
+		p->alloc->free(p->alloc->ud, slab);
 		return MOS_ENOMEM;
 	}
 	if (protect_guards(slab->map, count, stride, guard) < 0) {
 		munmap(slab->map, slab->map_len);
-		free(slab);
+		p->alloc->free(p->alloc->ud, slab);
 		return MOS_ENOMEM;
 	}
 	for (size_t i = count; i-- > 0;) {
@@ -291,4 +296,31 @@ void mos__stack_put(mos_stack_pool_t *p, mos_stack_t *s)
 	s->next = p->free;
 	p->free = s;
 	p->in_use--;
+}
+
+void mos__stack_pool_trim(mos_stack_pool_t *p, const mos_stack_slab_t *keep)
+{
+	while (p->slabs && p->slabs != keep) {
+		mos_stack_slab_t *slab = p->slabs;
+		size_t found = 0;
+
+		for (mos_stack_t **s = &p->free; *s;) {
+			if ((*s)->slab == slab) {
+				*s = (*s)->next;
+				found++;
+			} else {
+				s = &(*s)->next;
+			}
+		}
+		if (found != slab->count) {
+			/* A caller trimmed a slab still in use: a kernel bug. */
+			fputs("libmultios: stack slab trimmed while in use\n",
+			      stderr);
+			abort();
+		}
+		p->slabs = slab->next;
+		p->total -= slab->count;
+		munmap(slab->map, slab->map_len);
+		p->alloc->free(p->alloc->ud, slab);
+	}
 }

@@ -22,6 +22,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "multios/config.h"
+
 #define MOS_STACK_CANARY_BYTES 256
 #define MOS_STACK_MIN (16u * 1024u)
 
@@ -35,6 +37,7 @@ typedef struct mos_stack {
 } mos_stack_t;
 
 typedef struct mos_stack_pool {
+	const mos_allocator_t *alloc; /* slab headers; resolved: all set */
 	size_t stack_size;      /* usable bytes per stack, page multiple */
 	bool guard;             /* PROT_NONE page below each stack */
 	mos_stack_t *free;      /* LIFO free list (warm stacks first) */
@@ -47,9 +50,12 @@ typedef struct mos_stack_pool {
 
 /*
  * Set up an empty pool of stacks of stack_size bytes (rounded up to pages;
- * at least MOS_STACK_MIN).  Maps nothing yet.  Errors: MOS_EINVAL.
+ * at least MOS_STACK_MIN).  Maps nothing yet.  The slab headers come from
+ * alloc, which must stay valid and have all three functions set (the
+ * kernel's resolved allocator); the stacks from mmap.  Errors: MOS_EINVAL.
  */
-int mos__stack_pool_init(mos_stack_pool_t *p, size_t stack_size, bool guard);
+int mos__stack_pool_init(mos_stack_pool_t *p, size_t stack_size, bool guard,
+			 const mos_allocator_t *alloc);
 
 /* Unmap every slab.  Every stack must have been put back or be abandoned. */
 void mos__stack_pool_fini(mos_stack_pool_t *p);
@@ -64,6 +70,13 @@ int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out);
 /* Return a stack to the pool, cleaning its canary if it was overwritten.
  * Never fails, never calls the host kernel. */
 void mos__stack_put(mos_stack_pool_t *p, mos_stack_t *s);
+
+/*
+ * Undo the growth of a call that failed: unmap and free every slab added
+ * since p->slabs was keep (its value when the call began).  Each of their
+ * stacks must be back in the pool (the call put what it took).
+ */
+void mos__stack_pool_trim(mos_stack_pool_t *p, const mos_stack_slab_t *keep);
 
 /*
  * Before the first coroutine runs on s: on the first call for a stack of

@@ -69,17 +69,20 @@ static void fix(mos_timer_heap_t *h, size_t i)
 	sift_down(h, t->index);
 }
 
-void mos__timer_heap_init(mos_timer_heap_t *h)
+void mos__timer_heap_init(mos_timer_heap_t *h, const mos_allocator_t *alloc)
 {
-	*h = (mos_timer_heap_t){ 0 };
+	*h = (mos_timer_heap_t){ .alloc = alloc };
 }
 
 void mos__timer_heap_fini(mos_timer_heap_t *h)
 {
+	const mos_allocator_t *a = h->alloc;
+
 	for (size_t i = 0; i < h->n; i++)
 		h->v[i]->index = MOS_TIMER_IDLE;
-	free(h->v);
-	*h = (mos_timer_heap_t){ 0 };
+	if (h->v)
+		a->free(a->ud, h->v);
+	*h = (mos_timer_heap_t){ .alloc = a };
 }
 
 int mos__timer_heap_reserve(mos_timer_heap_t *h, size_t total)
@@ -95,7 +98,9 @@ int mos__timer_heap_reserve(mos_timer_heap_t *h, size_t total)
 		cap = total;
 	if (cap > SIZE_MAX / sizeof(*v))
 		return MOS_ENOMEM;
-	if (!(v = realloc(h->v, cap * sizeof(*v))))
+	v = h->v ? h->alloc->realloc(h->alloc->ud, h->v, cap * sizeof(*v))
+		 : h->alloc->malloc(h->alloc->ud, cap * sizeof(*v));
+	if (!v)
 		return MOS_ENOMEM;
 	h->v = v;
 	h->cap = cap;

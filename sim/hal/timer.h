@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "multios/config.h"
 #include "multios/types.h"
 
 #define MOS_TIMER_IDLE SIZE_MAX
@@ -40,6 +41,7 @@ struct mos_timer {
 };
 
 typedef struct mos_timer_heap {
+	const mos_allocator_t *alloc; /* resolved: all three set */
 	mos_timer_t **v;
 	size_t n;
 	size_t cap;
@@ -47,10 +49,14 @@ typedef struct mos_timer_heap {
 	uint64_t next_seq;
 } mos_timer_heap_t;
 
-void mos__timer_heap_init(mos_timer_heap_t *h);
+/* An empty heap whose array comes from alloc, which must stay valid and
+ * have all three functions set (the kernel's resolved allocator). */
+void mos__timer_heap_init(mos_timer_heap_t *h, const mos_allocator_t *alloc);
 void mos__timer_heap_fini(mos_timer_heap_t *h);
 
-/* Ensure room for `total` armed timers at once.  MOS_ENOMEM. */
+/* Ensure room for `total` armed timers at once.  MOS_ENOMEM, and then
+ * the heap is as it was.  Once the array exists, growing it is a realloc:
+ * the number of blocks the heap holds stays one. */
 int mos__timer_heap_reserve(mos_timer_heap_t *h, size_t total);
 
 /* A fresh, unarmed node that calls fn(arg, t) when it fires. */

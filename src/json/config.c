@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "config_int.h"
+#include "util/alloc.h"
 #include "util/error_int.h"
 #include "jsonload.h"
 #include "multios/config.h"
@@ -174,6 +175,15 @@ static int check_backend(bool known, const char *name,
 static int check_other(const mos_config_t *cfg, const char *src,
 		       mos_error_t *err)
 {
+	const mos_allocator_t *a = &cfg->alloc;
+
+	if (!mos__alloc_valid(a))
+		return mos__error_path(err, MOS_ECONFIG, src, "alloc",
+				       "malloc, realloc and free must be all "
+				       "set or all NULL (malloc %s, realloc "
+				       "%s, free %s)", a->malloc ? "set" : "NULL",
+				       a->realloc ? "set" : "NULL",
+				       a->free ? "set" : "NULL");
 	if (cfg->max_service_processes > cfg->max_processes)
 		return mos__error_path(err, MOS_ECONFIG, src,
 				       "max_service_processes",

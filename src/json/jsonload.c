@@ -99,13 +99,14 @@ static int io_error(mos_error_t *err, const char *path, const char *what,
 static int parse_error(mos_error_t *err, const char *path,
 		       const json_error_t *jerr)
 {
-	int code = json_error_code(jerr) == json_error_out_of_memory
-			   ? MOS_ENOMEM
-			   : MOS_ECONFIG;
+	int code = mos__json_error_code(jerr);
 
 	/* jansson gives no position for a few errors (out of memory), and
 	 * column 0 before the first character of a line; mos_error_t keeps
 	 * 0 to mean "not a syntax error", so positions start at 1. */
+	if (!jerr->text[0])
+		return mos__error_path(err, code, path, "", "out of memory "
+				       "(jansson)");
 	if (jerr->line < 1)
 		return mos__error_path(err, code, path, "", "%s", jerr->text);
 	return mos__error_syntax(err, code, path, jerr->line,
@@ -113,9 +114,19 @@ static int parse_error(mos_error_t *err, const char *path,
 				 jerr->text);
 }
 
+int mos__json_error_code(const json_error_t *jerr)
+{
+	/* Where jansson runs out of memory it mostly returns NULL without a
+	 * word (json_loads before it reads, or when a value cannot be made):
+	 * an empty text is out of memory too. */
+	if (!jerr->text[0] || json_error_code(jerr) == json_error_out_of_memory)
+		return MOS_ENOMEM;
+	return MOS_ECONFIG;
+}
+
 int mos__json_load_file(const char *path, json_t **root, mos_error_t *err)
 {
-	json_error_t jerr;
+	json_error_t jerr = {0};
 	FILE *fp;
 	int rc = 0;
 	int errnum;

@@ -94,6 +94,11 @@ void mos__jload_init(mos_jload_t *ld, const char *source, mos_error_t *err);
  */
 int mos__json_load_file(const char *path, json_t **root, mos_error_t *err);
 
+/* What a failed jansson parse (json_loads and the like, jerr zeroed
+ * before the call) means: MOS_ENOMEM when jansson ran out of memory,
+ * MOS_ECONFIG for anything wrong with the text. */
+int mos__json_error_code(const json_error_t *jerr);
+
 /* Report code with a formatted text at the cursor's path.  Returns code.
  * For loader-specific checks ("unknown program", "duplicate name"). */
 int mos__json_fail(mos_jload_t *ld, int code, const char *fmt, ...)

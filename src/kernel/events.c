@@ -48,14 +48,15 @@ int mos_kernel_subscribe(mos_kernel_t *k, const mos_kev_filter_t *f,
 		return MOS_EEXHAUSTED;
 	if (e->nsubs == e->cap) {
 		uint32_t cap = e->cap ? e->cap * 2 : 4;
-		mos_kev_sub_t *v = realloc(e->subs, cap * sizeof(*v));
+		mos_kev_sub_t *v = mos__realloc_array(&k->alloc, e->subs, cap,
+						      sizeof(*v));
 
 		if (!v)
 			return MOS_ENOMEM;
 		e->subs = v;
 		e->cap = cap;
 	}
-	if (f->program && !(program = strdup(f->program)))
+	if (f->program && !(program = mos__strdup(&k->alloc, f->program)))
 		return MOS_ENOMEM;
 	s = &e->subs[e->nsubs++];
 	*s = (mos_kev_sub_t){
@@ -78,7 +79,7 @@ int mos_kernel_unsubscribe(mos_kernel_t *k, int id)
 	for (uint32_t i = 0; i < e->nsubs; i++) {
 		if (e->subs[i].id != id)
 			continue;
-		free(e->subs[i].program);
+		mos__free(&k->alloc, e->subs[i].program);
 		memmove(&e->subs[i], &e->subs[i + 1],
 			(e->nsubs - i - 1) * sizeof(*e->subs));
 		e->nsubs--;
@@ -91,9 +92,9 @@ int mos_kernel_unsubscribe(mos_kernel_t *k, int id)
 void mos__kev_fini(mos_kernel_t *k)
 {
 	for (uint32_t i = 0; i < k->kev.nsubs; i++)
-		free(k->kev.subs[i].program);
-	free(k->kev.subs);
-	free(k->kev.q);
+		mos__free(&k->alloc, k->kev.subs[i].program);
+	mos__free(&k->alloc, k->kev.subs);
+	mos__free(&k->alloc, k->kev.q);
 }
 
 static bool passes(const mos_kev_sub_t *s, const mos_kevent_t *ev,
@@ -113,7 +114,8 @@ static void enqueue(mos_kernel_t *k, int id, const mos_kevent_t *ev)
 
 	if (e->qlen == e->qcap) {
 		uint32_t cap = e->qcap ? e->qcap * 2 : 64;
-		mos_kev_queued_t *q = cap > e->qcap ? malloc(cap * sizeof(*q)) : NULL;
+		mos_kev_queued_t *q = cap > e->qcap
+			? mos__malloc_array(&k->alloc, cap, sizeof(*q)) : NULL;
 
 		if (!q) {
 			k->stats.events_dropped++;
@@ -122,7 +124,7 @@ static void enqueue(mos_kernel_t *k, int id, const mos_kevent_t *ev)
 		/* Unroll the ring into the new array, oldest first. */
 		for (uint32_t i = 0; i < e->qlen; i++)
 			q[i] = e->q[(e->qhead + i) % e->qcap];
-		free(e->q);
+		mos__free(&k->alloc, e->q);
 		e->q = q;
 		e->qhead = 0;
 		e->qcap = cap;

@@ -547,21 +547,23 @@ static int open_hal(mos_kernel_t *k)
 	k->sched = mos__sched_find(k->cfg.sched.policy);
 	if (!k->ctx || !k->clock || !k->sched)
 		return MOS_ECONFIG;
-	if ((err = mos__fiber_host_init(&k->host, k->ctx)) < 0)
+	if ((err = mos__fiber_host_init(&k->host, k->ctx, &k->alloc)) < 0)
 		return err;
 	if ((err = mos__stack_pool_init(&k->stacks, k->cfg.host_stack_size,
-					k->cfg.stack_guard_pages)) < 0)
+					k->cfg.stack_guard_pages, &k->alloc)) < 0)
 		return err;
-	if ((err = k->clock->open(&k->clock_state, k->cfg.clock_speed)) < 0) {
+	if ((err = k->clock->open(&k->clock_state, k->cfg.clock_speed,
+				  &k->alloc)) < 0) {
 		k->clock = NULL;
 		return err;
 	}
-	return k->sched->init(&k->cfg.sched, k->cfg.seed, &k->rq);
+	return k->sched->init(&k->cfg.sched, k->cfg.seed, &k->alloc, &k->rq);
 }
 
 int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **out,
 		      mos_error_t *diag)
 {
+	mos_allocator_t alloc;
 	mos_kernel_t *k;
 	mos_config_t def;
 	int err;
@@ -577,18 +579,24 @@ int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **out,
 	}
 	if (mos_config_validate(cfg, diag) < 0)
 		return MOS_ECONFIG;
-	if (!(k = calloc(1, sizeof(*k))))
+	alloc = mos__alloc_resolve(&cfg->alloc);
+	if (!(k = mos__calloc(&alloc, 1, sizeof(*k))))
 		return mos__error_path(diag, MOS_ENOMEM, "kernel", NULL,
 				       "out of memory for the kernel object");
 	k->cfg = *cfg;
+	k->alloc = alloc;
 	mos__rng_seed(&k->rng, cfg->seed);
 	mos_list_init(&k->history);
-	mos__pcb_pool_init(&k->pcbs);
-	mos__timer_heap_init(&k->timers);
+	mos__pcb_pool_init(&k->pcbs, &k->alloc);
+	mos__timer_heap_init(&k->timers, &k->alloc);
 	if ((err = open_hal(k)) < 0 ||
-	    (err = mos__trace_init(&k->trace, cfg->trace_capacity)) < 0 ||
+	    (err = mos__trace_init(&k->trace, cfg->trace_capacity,
+				   &k->alloc)) < 0 ||
 	    (err = mos__programs_builtin(k)) < 0 ||
-	    (err = mos__proc_table_init(k)) < 0) {
+	    (err = mos__proc_table_init(k)) < 0 ||
+	    /* The heap's array exists from here on, so a create that fails
+	     * after growing it leaves capacity behind, never a new block. */
+	    (err = mos__kernel_reserve_timer(k)) < 0) {
 		mos_kernel_destroy(k);
 		return mos__error_path(diag, err, "kernel", NULL,
 				       "setting up the kernel: %s",
@@ -600,23 +608,26 @@ int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **out,
 
 void mos_kernel_destroy(mos_kernel_t *k)
 {
+	mos_allocator_t alloc;
+
 	if (!k)
 		return;
 	/* The heap's fini disarms nodes that live inside control blocks. */
 	mos__timer_heap_fini(&k->timers);
 	mos__proc_table_fini(k);
 	mos__pcb_pool_fini(&k->pcbs);
-	mos__programs_free(&k->programs);
+	mos__programs_free(&k->programs, &k->alloc);
 	mos__kev_fini(k);
-	mos__trace_fini(&k->trace);
+	mos__trace_fini(&k->trace, &k->alloc);
 	if (k->rq)
-		k->sched->fini(k->rq);
+		k->sched->fini(k->rq, &k->alloc);
 	if (k->clock)
 		k->clock->close(k->clock_state);
 	mos__stack_pool_fini(&k->stacks);
 	if (k->ctx)
-		mos__fiber_host_fini(&k->host);
-	free(k);
+		mos__fiber_host_fini(&k->host, &k->alloc);
+	alloc = k->alloc; /* the kernel object holds it until freed */
+	mos__free(&alloc, k);
 }
 
 static void dump_table(const mos_kernel_t *k)

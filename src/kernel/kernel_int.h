@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "util/alloc.h"
 #include "util/list.h"
 #include "util/rng.h"
 #include "multios/multios.h"
@@ -118,13 +119,17 @@ struct mos_proc {
 typedef struct mos_pcb_slab mos_pcb_slab_t;
 typedef struct mos_pcb_pool {
 	mos_list_t free;                /* of struct mos_proc_cold.hist */
-	mos_pcb_slab_t *slabs;
+	mos_pcb_slab_t *slabs;          /* newest first */
+	const mos_allocator_t *alloc;   /* slab headers: the kernel's */
 } mos_pcb_pool_t;
 
-void mos__pcb_pool_init(mos_pcb_pool_t *pool);
+void mos__pcb_pool_init(mos_pcb_pool_t *pool, const mos_allocator_t *alloc);
 void mos__pcb_pool_fini(mos_pcb_pool_t *pool);
 mos_proc_t *mos__pcb_get(mos_pcb_pool_t *pool);  /* zeroed; NULL: ENOMEM */
 void mos__pcb_put(mos_pcb_pool_t *pool, mos_proc_t *p);
+/* Undo a failed call's growth: drop the slabs added since pool->slabs was
+ * keep; every block of theirs must be back in the pool. */
+void mos__pcb_pool_trim(mos_pcb_pool_t *pool, const mos_pcb_slab_t *keep);
 
 /* Slot table mapping pids to control blocks: pid % cap, O(1). */
 typedef struct mos_pidtab {
@@ -176,6 +181,8 @@ typedef struct mos_kev {
 
 struct mos_kernel {
 	mos_config_t cfg;
+	mos_allocator_t alloc;          /* cfg.alloc resolved: every block the
+					   kernel holds comes from it */
 	mos_time_t now;
 	mos_rng_t rng;                  /* the kernel's random numbers */
 
@@ -302,8 +309,8 @@ static inline bool mos__host_may_change(const mos_kernel_t *k)
 }
 
 /* trace.c */
-int mos__trace_init(mos_trace_t *t, uint32_t cap);
-void mos__trace_fini(mos_trace_t *t);
+int mos__trace_init(mos_trace_t *t, uint32_t cap, const mos_allocator_t *a);
+void mos__trace_fini(mos_trace_t *t, const mos_allocator_t *a);
 void mos__trace_record(mos_trace_t *t, mos_time_t time, mos_pid_t pid,
 		       mos_proc_state_t from, mos_proc_state_t to,
 		       mos_cause_t cause);

@@ -160,7 +160,7 @@ static void reparent_children(mos_kernel_t *k, mos_proc_t *p)
 static void release(mos_kernel_t *k, mos_proc_t *p)
 {
 	if (p->cold.prog && p->cold.prog->def.release && p->cold.prog_state)
-		p->cold.prog->def.release(p->cold.prog_state);
+		p->cold.prog->def.release(&k->alloc, p->cold.prog_state);
 	p->cold.prog_state = NULL;
 	if (p->stack && k->on_cpu != p) {
 		mos__fiber_destroy(&p->fiber);

@@ -7,9 +7,10 @@
  * creating 65 536 processes cost a fault every seven blocks.  Freed blocks
  * go to a LIFO free list (warm ones first) and are reused, so creating,
  * ending and reaping processes allocates nothing in steady state.  Slabs
- * are unmapped only when the kernel is destroyed.
+ * are unmapped when the kernel is destroyed, or at once when the create
+ * that added one fails (mos__pcb_pool_trim).  The slab headers come from
+ * the kernel's allocator; the blocks are mmap'd pages, populated.
  */
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -23,16 +24,17 @@ struct mos_pcb_slab {
 	size_t len;
 };
 
-void mos__pcb_pool_init(mos_pcb_pool_t *pool)
+void mos__pcb_pool_init(mos_pcb_pool_t *pool, const mos_allocator_t *alloc)
 {
 	memset(pool, 0, sizeof(*pool));
 	mos_list_init(&pool->free);
+	pool->alloc = alloc;
 }
 
 static int add_slab(mos_pcb_pool_t *pool)
 {
 	size_t len = PCB_SLAB * sizeof(mos_proc_t);
-	mos_pcb_slab_t *slab = malloc(sizeof(*slab));
+	mos_pcb_slab_t *slab = mos__malloc(pool->alloc, sizeof(*slab));
 	mos_proc_t *blocks;
 
 	if (!slab)
@@ -40,7 +42,7 @@ static int add_slab(mos_pcb_pool_t *pool)
 	blocks = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	if (blocks == MAP_FAILED) {
-		free(slab);
+		mos__free(pool->alloc, slab);
 		return MOS_ENOMEM;
 	}
 	*slab = (mos_pcb_slab_t){pool->slabs, blocks, len};
@@ -75,6 +77,21 @@ void mos__pcb_pool_fini(mos_pcb_pool_t *pool)
 		mos_pcb_slab_t *s = pool->slabs;
 		pool->slabs = s->next;
 		munmap(s->map, s->len);
-		free(s);
+		mos__free(pool->alloc, s);
+	}
+}
+
+void mos__pcb_pool_trim(mos_pcb_pool_t *pool, const mos_pcb_slab_t *keep)
+{
+	while (pool->slabs && pool->slabs != keep) {
+		mos_pcb_slab_t *s = pool->slabs;
+		mos_proc_t *blocks = s->map;
+
+		/* Every block is on the free list: unlink each in place. */
+		for (size_t i = 0; i < PCB_SLAB; i++)
+			mos_list_remove(&blocks[i].cold.hist);
+		pool->slabs = s->next;
+		munmap(s->map, s->len);
+		mos__free(pool->alloc, s);
 	}
 }

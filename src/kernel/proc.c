@@ -8,7 +8,8 @@
  * (lifecycle.c) where queries still find them.
  *
  * Creation validates everything before it touches the kernel, and undoes
- * its own allocations on failure: a failed create changes nothing.
+ * its own allocations on failure: a failed create changes nothing, not
+ * even the next pid number or the pools' slabs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +200,7 @@ static int copy_strings(mos_proc_t *p, const mos_process_spec_t *spec,
 
 	if (ptrs + bytes <= sizeof(p->cold.inline_strings))
 		p->cold.strings = p->cold.inline_strings;
-	else if (!(p->cold.strings = malloc(ptrs + bytes)))
+	else if (!(p->cold.strings = mos__malloc(&p->k->alloc, ptrs + bytes)))
 		return MOS_ENOMEM;
 	p->cold.argv = (char **)(void *)p->cold.strings;
 	p->cold.envp = p->cold.argv + argc + 1;
@@ -241,7 +242,8 @@ static int attach_program(mos_kernel_t *k, mos_proc_t *p, void *arg)
 		return MOS_ENOPROG;
 	p->cold.prog_state = arg;
 	if (p->cold.prog->def.prepare &&
-	    (err = p->cold.prog->def.prepare(p->cold.argc, p->cold.argv, &p->cold.prog_state)) < 0) {
+	    (err = p->cold.prog->def.prepare(&k->alloc, p->cold.argc, p->cold.argv,
+					     &p->cold.prog_state)) < 0) {
 		p->cold.prog_state = NULL;
 		return err == MOS_ENOMEM ? err : MOS_ECONFIG;
 	}
@@ -312,15 +314,35 @@ void mos__proc_free(mos_kernel_t *k, mos_proc_t *p)
 		mos__stack_put(&k->stacks, p->stack);
 	}
 	if (p->cold.prog && p->cold.prog->def.release && p->cold.prog_state)
-		p->cold.prog->def.release(p->cold.prog_state);
+		p->cold.prog->def.release(&k->alloc, p->cold.prog_state);
 	if (p->cold.strings != p->cold.inline_strings)
-		free(p->cold.strings);
+		mos__free(&k->alloc, p->cold.strings);
 	mos__pcb_put(&k->pcbs, p);
+}
+
+/* What a create changes before its last step that can fail. */
+typedef struct create_mark {
+	const mos_pcb_slab_t *pcbs;      /* the newest slabs before it */
+	const mos_stack_slab_t *stacks;
+	mos_pid_t next_pid;
+} create_mark_t;
+
+/* Undo a create that failed: free p and give back the pid number and the
+ * slabs it took (the timer heap keeps its capacity, in the same block). */
+static int create_failed(mos_kernel_t *k, mos_proc_t *p,
+			 const create_mark_t *m, int err)
+{
+	mos__proc_free(k, p);
+	k->pids.next = m->next_pid;
+	mos__pcb_pool_trim(&k->pcbs, m->pcbs);
+	mos__stack_pool_trim(&k->stacks, m->stacks);
+	return err;
 }
 
 int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 		     mos_proc_t *parent, mos_pid_t *pid)
 {
+	create_mark_t mark = {k->pcbs.slabs, k->stacks.slabs, k->pids.next};
 	int argc, envc, err;
 	mos_proc_t *p;
 
@@ -334,15 +356,11 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 		return MOS_ENOMEM;
 	if ((err = copy_strings(p, spec, argc, envc)) < 0 ||
 	    (err = attach_program(k, p, spec->arg)) < 0 ||
-	    (err = mos__kernel_reserve_timer(k)) < 0) {
-		mos__proc_free(k, p);
-		return err;
-	}
+	    (err = mos__kernel_reserve_timer(k)) < 0)
+		return create_failed(k, p, &mark, err);
 	p->pid = pid_alloc(k);
-	if (k->sched->attach && (err = k->sched->attach(k->rq, p)) < 0) {
-		mos__proc_free(k, p);
-		return err;
-	}
+	if (k->sched->attach && (err = k->sched->attach(k->rq, p)) < 0)
+		return create_failed(k, p, &mark, err);
 	p->ppid = parent->pid;
 	pid_insert(k, p);
 	mos_list_push_back(&parent->cold.children, &p->cold.sibling);
@@ -375,7 +393,7 @@ int mos_program_register_ex(mos_kernel_t *k, const mos_program_t *prog)
 {
 	if (!k || !mos__host_may_change(k))
 		return MOS_EINVAL;
-	return mos__program_add(&k->programs, prog);
+	return mos__program_add(&k->programs, prog, &k->alloc);
 }
 
 int mos_process_create(mos_kernel_t *k, const mos_process_spec_t *spec,
@@ -401,7 +419,7 @@ int mos__proc_table_init(mos_kernel_t *k)
 
 	while (cap < k->cfg.max_processes)
 		cap <<= 1;
-	if (!(k->pids.slot = calloc(cap, sizeof(*k->pids.slot))))
+	if (!(k->pids.slot = mos__calloc(&k->alloc, cap, sizeof(*k->pids.slot))))
 		return MOS_ENOMEM;
 	k->pids.cap = cap;
 	k->pids.next = MOS_PID_INIT;
@@ -442,7 +460,7 @@ void mos__proc_table_fini(mos_kernel_t *k)
 		if (k->pids.slot[i])
 			mos__proc_free(k, k->pids.slot[i]);
 	}
-	free(k->pids.slot);
+	mos__free(&k->alloc, k->pids.slot);
 	mos_list_for_each_safe(n, tmp, &k->history)
 		mos__proc_free(k, mos_container_of(n, mos_proc_t, cold.hist));
 }

@@ -48,21 +48,21 @@ const char *mos_trace_kind_name(mos_trace_kind_t kind)
 	return (unsigned)kind < MOS_TRACE_KIND_COUNT ? kind_names[kind] : "?";
 }
 
-int mos__trace_init(mos_trace_t *t, uint32_t cap)
+int mos__trace_init(mos_trace_t *t, uint32_t cap, const mos_allocator_t *a)
 {
-	if (!(t->ring = calloc(cap, sizeof(*t->ring))))
+	if (!(t->ring = mos__calloc(a, cap, sizeof(*t->ring))))
 		return MOS_ENOMEM;
 	t->cap = cap;
 	t->hash = FNV_OFFSET;
 	return 0;
 }
 
-void mos__trace_fini(mos_trace_t *t)
+void mos__trace_fini(mos_trace_t *t, const mos_allocator_t *a)
 {
 	for (uint32_t i = 0; i < t->nlabels; i++)
-		free(t->labels[i]);
-	free(t->labels);
-	free(t->ring);
+		mos__free(a, t->labels[i]);
+	mos__free(a, t->labels);
+	mos__free(a, t->ring);
 }
 
 static uint64_t fold(uint64_t h, uint64_t w)
@@ -135,14 +135,15 @@ int mos_trace_label(mos_kernel_t *k, const char *s, uint32_t *id)
 		return MOS_EEXHAUSTED;
 	if (t->nlabels == t->label_cap) {
 		uint32_t cap = t->label_cap ? t->label_cap * 2 : 16;
-		char **v = realloc(t->labels, cap * sizeof(*v));
+		char **v = mos__realloc_array(&k->alloc, t->labels, cap,
+					      sizeof(*v));
 
 		if (!v)
 			return MOS_ENOMEM;
 		t->labels = v;
 		t->label_cap = cap;
 	}
-	if (!(copy = malloc(len + 1)))
+	if (!(copy = mos__malloc(&k->alloc, len + 1)))
 		return MOS_ENOMEM;
 	t->labels[t->nlabels] = memcpy(copy, s, len + 1);
 	*id = t->nlabels++;

@@ -11,6 +11,7 @@
 
 #include "multios/error.h"
 #include "programs.h"
+#include "util/alloc.h"
 
 const mos_prog_entry_t *mos__program_find(const mos_prog_entry_t *head,
 					  const char *name)
@@ -25,7 +26,8 @@ const mos_prog_entry_t *mos__program_find(const mos_prog_entry_t *head,
 	return NULL;
 }
 
-int mos__program_add(mos_prog_entry_t **head, const mos_program_t *prog)
+int mos__program_add(mos_prog_entry_t **head, const mos_program_t *prog,
+		     const mos_allocator_t *alloc)
 {
 	mos_prog_entry_t **pos, *e;
 	size_t len;
@@ -42,7 +44,7 @@ int mos__program_add(mos_prog_entry_t **head, const mos_program_t *prog)
 		if (c > 0)
 			break;
 	}
-	if (!(e = calloc(1, sizeof(*e))))
+	if (!(e = mos__calloc(alloc, 1, sizeof(*e))))
 		return MOS_ENOMEM;
 	memcpy(e->name, prog->name, len + 1);
 	e->def = *prog;
@@ -58,12 +60,12 @@ int mos_program_register(mos_kernel_t *k, const char *name, mos_main_fn main)
 	return mos_program_register_ex(k, &prog);
 }
 
-void mos__programs_free(mos_prog_entry_t **head)
+void mos__programs_free(mos_prog_entry_t **head, const mos_allocator_t *alloc)
 {
 	while (*head) {
 		mos_prog_entry_t *e = *head;
 		*head = e->next;
-		free(e);
+		mos__free(alloc, e);
 	}
 }
 

@@ -4,8 +4,8 @@
  * Each checks its arguments in a prepare hook, so a bad command fails at
  * create time with MOS_ECONFIG.  cpu and sleep keep their one duration in
  * the state pointer itself, so creating them allocates nothing; io and
- * crash keep a small malloc'd struct that the kernel releases however the
- * process dies.  (script lives in script.c.)
+ * crash keep a small struct, from the kernel's allocator, that the kernel
+ * releases however the process dies.  (script lives in script.c.)
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 
 #include "multios/multios.h"
 #include "programs.h"
+#include "util/alloc.h"
 
 typedef struct args {
 	mos_time_t d[2];
@@ -20,25 +21,25 @@ typedef struct args {
 } args_t;
 
 /* Parse argv[1..] as durations (or a count where `counts` marks it). */
-static int parse_args(int argc, char **argv, int min, int max,
-		      const char *counts, void **state)
+static int parse_args(const mos_allocator_t *alloc, int argc, char **argv,
+		      int min, int max, const char *counts, void **state)
 {
 	args_t *a;
 
 	if (argc - 1 < min || argc - 1 > max)
 		return MOS_EINVAL;
-	if (!(a = calloc(1, sizeof(*a))))
+	if (!(a = mos__calloc(alloc, 1, sizeof(*a))))
 		return MOS_ENOMEM;
 	for (int i = 1, di = 0; i < argc; i++) {
 		char *end;
 		if (counts[i - 1] == 'n') {
 			a->n = strtol(argv[i], &end, 10);
 			if (*end || end == argv[i] || a->n < 0) {
-				free(a);
+				mos__free(alloc, a);
 				return MOS_EINVAL;
 			}
 		} else if (mos_duration_parse(argv[i], &a->d[di++]) < 0) {
-			free(a);
+			mos__free(alloc, a);
 			return MOS_EINVAL;
 		}
 	}
@@ -46,8 +47,15 @@ static int parse_args(int argc, char **argv, int min, int max,
 	return 0;
 }
 
-static int prep_none(int argc, char **argv, void **state)
+static void release_args(const mos_allocator_t *alloc, void *state)
 {
+	mos__free(alloc, state);
+}
+
+static int prep_none(const mos_allocator_t *alloc, int argc, char **argv,
+		     void **state)
+{
+	(void)alloc;
 	(void)argv;
 	*state = NULL;
 	return argc == 1 ? 0 : MOS_EINVAL;
@@ -57,10 +65,12 @@ static int prep_none(int argc, char **argv, void **state)
 _Static_assert(sizeof(uintptr_t) >= sizeof(mos_time_t),
 	       "a duration must fit in the state pointer");
 
-static int prep_one(int argc, char **argv, void **state)
+static int prep_one(const mos_allocator_t *alloc, int argc, char **argv,
+		    void **state)
 {
 	mos_time_t d;
 
+	(void)alloc;
 	if (argc != 2 || mos_duration_parse(argv[1], &d) < 0)
 		return MOS_EINVAL;
 	*state = (void *)(uintptr_t)d;
@@ -72,21 +82,23 @@ static mos_time_t one_duration(mos_proc_t *self)
 	return (mos_time_t)(uintptr_t)mos_sys_state(self);
 }
 
-static int prep_io(int argc, char **argv, void **state)
+static int prep_io(const mos_allocator_t *alloc, int argc, char **argv,
+		   void **state)
 {
-	return parse_args(argc, argv, 3, 3, "ddn", state);
+	return parse_args(alloc, argc, argv, 3, 3, "ddn", state);
 }
 
 /* crash [CODE [AFTER]]: CODE is a count, AFTER a duration. */
-static int prep_crash(int argc, char **argv, void **state)
+static int prep_crash(const mos_allocator_t *alloc, int argc, char **argv,
+		      void **state)
 {
-	int err = parse_args(argc, argv, 0, 2, "nd", state);
+	int err = parse_args(alloc, argc, argv, 0, 2, "nd", state);
 	args_t *a = *state;
 
 	if (err == 0 && argc < 2)
 		a->n = 1;
 	if (err == 0 && a->n > 255) {
-		free(a);
+		mos__free(alloc, a);
 		return MOS_EINVAL;
 	}
 	return err;
@@ -142,8 +154,8 @@ static const mos_program_t builtins[] = {
 	{"idle", idle_main, prep_none, NULL},
 	{"cpu", cpu_main, prep_one, NULL},
 	{"sleep", sleep_main, prep_one, NULL},
-	{"io", io_main, prep_io, free},
-	{"crash", crash_main, prep_crash, free},
+	{"io", io_main, prep_io, release_args},
+	{"crash", crash_main, prep_crash, release_args},
 };
 
 int mos__programs_builtin(mos_kernel_t *k)

@@ -25,13 +25,15 @@ typedef struct mos_prog_entry {
 const mos_prog_entry_t *mos__program_find(const mos_prog_entry_t *head,
 					  const char *name);
 
-/* Insert a copy of prog into the table *head, keeping it sorted.  Errors:
- * MOS_EINVAL (no prog, name or main; an empty name or one of 64 bytes or
- * more), MOS_EPROCEXISTS (the name is taken), MOS_ENOMEM. */
-int mos__program_add(mos_prog_entry_t **head, const mos_program_t *prog);
+/* Insert a copy of prog, allocated from alloc, into the table *head,
+ * keeping it sorted.  Errors: MOS_EINVAL (no prog, name or main; an empty
+ * name or one of 64 bytes or more), MOS_EPROCEXISTS (the name is taken),
+ * MOS_ENOMEM. */
+int mos__program_add(mos_prog_entry_t **head, const mos_program_t *prog,
+		     const mos_allocator_t *alloc);
 
-/* Free every entry of the table *head and empty it. */
-void mos__programs_free(mos_prog_entry_t **head);
+/* Free every entry of the table *head (from alloc) and empty it. */
+void mos__programs_free(mos_prog_entry_t **head, const mos_allocator_t *alloc);
 
 /* Register the built-in programs and `script` with k (programs.c,
  * script.c), through the public mos_program_register_ex. */

@@ -11,7 +11,10 @@
  * in place of the string: {"spawn": ["script", [ ...steps... ]]}.
  * The whole script is parsed and checked when the process is created (the
  * prepare hook), so a bad script fails mos_process_create with MOS_ECONFIG;
- * running it touches no JSON.
+ * running it touches no JSON.  The parsed steps come from the kernel's
+ * allocator; jansson's own allocations while parsing come from jansson's
+ * (process-wide) one, and its running out of memory is MOS_ENOMEM where
+ * jansson says so (its lexer makes some of it a bad script).
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@
 
 #include "multios/multios.h"
 #include "programs.h"
+#include "util/alloc.h"
 
 typedef enum kind { COMPUTE, SLEEP, YIELD, SPAWN, WAIT_ANY, WAIT_ALL, EXIT,
 		    REPEAT } kind_t;
@@ -38,57 +42,75 @@ typedef struct script {
 	size_t n;
 } script_t;
 
-static void free_steps(step_t *s, size_t n)
+static void free_steps(const mos_allocator_t *alloc, step_t *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; s && i < n; i++) {
 		for (char **a = s[i].argv; a && *a; a++)
-			free(*a);
-		free(s[i].argv);
-		free_steps(s[i].body, s[i].nbody);
+			mos__free(alloc, *a);
+		mos__free(alloc, s[i].argv);
+		free_steps(alloc, s[i].body, s[i].nbody);
 	}
-	free(s);
+	mos__free(alloc, s);
 }
 
-static void release(void *state)
+static void release(const mos_allocator_t *alloc, void *state)
 {
 	script_t *sc = state;
-	free_steps(sc->steps, sc->n);
-	free(sc);
+	free_steps(alloc, sc->steps, sc->n);
+	mos__free(alloc, sc);
 }
 
-static char *arg_string(json_t *v)
+/* A command word: a string, or a nested script's steps inline, as JSON
+ * text (json_dumpb into our own block: jansson's json_dumps would hand
+ * back a block of jansson's allocator). */
+static int arg_string(const mos_allocator_t *alloc, json_t *v, char **out)
 {
+	size_t n;
+
 	if (json_is_string(v))
-		return strdup(json_string_value(v));
-	if (json_is_array(v)) /* inline steps of a nested script */
-		return json_dumps(v, JSON_COMPACT);
-	return NULL;
+		return (*out = mos__strdup(alloc, json_string_value(v)))
+			       ? 0 : MOS_ENOMEM;
+	if (!json_is_array(v))
+		return MOS_EINVAL;
+	if (!(n = json_dumpb(v, NULL, 0, JSON_COMPACT)))
+		return MOS_ENOMEM; /* an array always dumps to "[...]" */
+	if (!(*out = mos__malloc(alloc, n + 1)))
+		return MOS_ENOMEM;
+	if (json_dumpb(v, *out, n, JSON_COMPACT) != n) {
+		mos__free(alloc, *out);
+		*out = NULL;
+		return MOS_ENOMEM;
+	}
+	(*out)[n] = '\0';
+	return 0;
 }
 
-static int parse_command(json_t *cmd, step_t *st)
+static int parse_command(const mos_allocator_t *alloc, json_t *cmd,
+			 step_t *st)
 {
 	size_t n = json_array_size(cmd), i;
 	json_t *v;
+	int err;
 
 	if (!json_is_array(cmd) || n == 0 || !json_is_string(json_array_get(cmd, 0)))
 		return MOS_EINVAL;
-	if (!(st->argv = calloc(n + 1, sizeof(char *))))
+	if (!(st->argv = mos__calloc(alloc, n + 1, sizeof(char *))))
 		return MOS_ENOMEM;
 	json_array_foreach(cmd, i, v) {
-		if (!(st->argv[i] = arg_string(v)))
-			return MOS_EINVAL;
+		if ((err = arg_string(alloc, v, &st->argv[i])) < 0)
+			return err;
 	}
 	return 0;
 }
 
-static int parse_spawn(json_t *v, step_t *st)
+static int parse_spawn(const mos_allocator_t *alloc, json_t *v, step_t *st)
 {
 	mos_priority_t prio;
 	json_t *p;
 
 	st->prio = -1;
 	if (json_is_array(v))
-		return parse_command(v, st);
+		return parse_command(alloc, v, st);
 	if (!json_is_object(v))
 		return MOS_EINVAL;
 	if ((p = json_object_get(v, "priority"))) {
@@ -97,10 +119,11 @@ static int parse_spawn(json_t *v, step_t *st)
 			return MOS_EINVAL;
 		st->prio = (int)prio;
 	}
-	return parse_command(json_object_get(v, "command"), st);
+	return parse_command(alloc, json_object_get(v, "command"), st);
 }
 
-static int parse_list(json_t *arr, step_t **out, size_t *n);
+static int parse_list(const mos_allocator_t *alloc, json_t *arr,
+		      step_t **out, size_t *n);
 
 static int parse_duration(json_t *v, mos_time_t *d)
 {
@@ -112,7 +135,7 @@ static int parse_duration(json_t *v, mos_time_t *d)
 				 : MOS_EINVAL;
 }
 
-static int parse_step(json_t *o, step_t *st)
+static int parse_step(const mos_allocator_t *alloc, json_t *o, step_t *st)
 {
 	json_t *v;
 
@@ -125,7 +148,7 @@ static int parse_step(json_t *o, step_t *st)
 	if ((v = json_object_get(o, "yield")) && json_object_size(o) == 1)
 		return st->kind = YIELD, json_is_true(v) ? 0 : MOS_EINVAL;
 	if ((v = json_object_get(o, "spawn")) && json_object_size(o) == 1)
-		return st->kind = SPAWN, parse_spawn(v, st);
+		return st->kind = SPAWN, parse_spawn(alloc, v, st);
 	if ((v = json_object_get(o, "wait")) && json_object_size(o) == 1 &&
 	    json_is_string(v)) {
 		const char *s = json_string_value(v);
@@ -142,12 +165,14 @@ static int parse_step(json_t *o, step_t *st)
 		st->n = json_is_integer(v) ? (long)json_integer_value(v) : -1;
 		if (st->n < 0)
 			return MOS_EINVAL;
-		return parse_list(json_object_get(o, "steps"), &st->body, &st->nbody);
+		return parse_list(alloc, json_object_get(o, "steps"), &st->body,
+				  &st->nbody);
 	}
 	return MOS_EINVAL;
 }
 
-static int parse_list(json_t *arr, step_t **out, size_t *n)
+static int parse_list(const mos_allocator_t *alloc, json_t *arr,
+		      step_t **out, size_t *n)
 {
 	size_t i;
 	json_t *v;
@@ -158,34 +183,40 @@ static int parse_list(json_t *arr, step_t **out, size_t *n)
 	if (!json_is_array(arr))
 		return MOS_EINVAL;
 	if (json_array_size(arr) &&
-	    !(*out = calloc(json_array_size(arr), sizeof(step_t))))
+	    !(*out = mos__calloc(alloc, json_array_size(arr), sizeof(step_t))))
 		return MOS_ENOMEM;
 	json_array_foreach(arr, i, v) {
 		*n = i + 1; /* so a failure frees what was parsed */
-		if ((err = parse_step(v, &(*out)[i])) < 0)
+		if ((err = parse_step(alloc, v, &(*out)[i])) < 0)
 			return err;
 	}
 	return 0;
 }
 
-static int prepare(int argc, char **argv, void **state)
+static int prepare(const mos_allocator_t *alloc, int argc, char **argv,
+		   void **state)
 {
+	json_error_t jerr = {0};
 	script_t *sc;
 	json_t *root;
 	int err;
 
 	if (argc != 2)
 		return MOS_EINVAL;
-	if (!(root = json_loads(argv[1], JSON_REJECT_DUPLICATES, NULL)))
-		return MOS_EINVAL;
-	if (!(sc = calloc(1, sizeof(*sc)))) {
+	/* jansson mostly fails for want of memory without a word: an empty
+	 * text is that too (as mos__json_error_code reads it). */
+	if (!(root = json_loads(argv[1], JSON_REJECT_DUPLICATES, &jerr)))
+		return !jerr.text[0] ||
+				       json_error_code(&jerr) == json_error_out_of_memory
+			       ? MOS_ENOMEM : MOS_EINVAL;
+	if (!(sc = mos__calloc(alloc, 1, sizeof(*sc)))) {
 		json_decref(root);
 		return MOS_ENOMEM;
 	}
-	err = parse_list(root, &sc->steps, &sc->n);
+	err = parse_list(alloc, root, &sc->steps, &sc->n);
 	json_decref(root);
 	if (err < 0) {
-		release(sc);
+		release(alloc, sc);
 		return err;
 	}
 	*state = sc;

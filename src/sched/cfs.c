@@ -39,9 +39,10 @@
 
 /* ---- the virtual-time queue (fair.h) ------------------------------------ */
 
-void mos__fairq_init(mos_fairq_t *q, mos_fairq_cls_fn cls)
+void mos__fairq_init(mos_fairq_t *q, mos_fairq_cls_fn cls,
+		     const mos_allocator_t *alloc)
 {
-	mos__pheap_init(&q->heap);
+	mos__pheap_init(&q->heap, alloc);
 	q->cls = cls;
 	q->curr = NULL;
 	q->min_vtime = 0;
@@ -188,26 +189,27 @@ static uint64_t weight_of(const mos_proc_t *p)
 	return nice_weight[nice + 20];
 }
 
-static int init(const mos_sched_params_t *params, uint64_t seed, void **out)
+static int init(const mos_sched_params_t *params, uint64_t seed,
+		const mos_allocator_t *alloc, void **out)
 {
-	cfs_t *rq = calloc(1, sizeof(*rq));
+	cfs_t *rq = mos__calloc(alloc, 1, sizeof(*rq));
 
 	(void)seed;
 	if (!rq)
 		return MOS_ENOMEM;
-	mos__fairq_init(&rq->q, weight_of);
+	mos__fairq_init(&rq->q, weight_of, alloc);
 	rq->latency = params->target_latency;
 	rq->gran = params->min_granularity;
 	*out = rq;
 	return 0;
 }
 
-static void fini(void *arg)
+static void fini(void *arg, const mos_allocator_t *alloc)
 {
 	cfs_t *rq = arg;
 
 	mos__fairq_fini(&rq->q);
-	free(rq);
+	mos__free(alloc, rq);
 }
 
 static void detach(void *arg, mos_proc_t *p)

@@ -25,10 +25,11 @@ static uint64_t key(const mos_heapq_t *q, const mos_proc_t *p, mos_time_t since)
 	return d ? mos__sat_add(mos__sched_admitted(p), d) : MOS_TIME_NEVER;
 }
 
-static int init(const mos_sched_params_t *params, uint64_t seed, void **rq)
+static int init(const mos_sched_params_t *params, uint64_t seed,
+		const mos_allocator_t *alloc, void **rq)
 {
 	(void)seed;
-	return mos__heapq_init_posix(params, key, true, rq);
+	return mos__heapq_init_posix(params, key, true, alloc, rq);
 }
 
 const mos_sched_class_t mos__sched_edf = {

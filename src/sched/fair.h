@@ -40,7 +40,8 @@ typedef struct mos_fairq {
 	uint64_t min_vtime; /* monotonic minimum of the runnable set */
 } mos_fairq_t;
 
-void mos__fairq_init(mos_fairq_t *q, mos_fairq_cls_fn cls);
+void mos__fairq_init(mos_fairq_t *q, mos_fairq_cls_fn cls,
+		     const mos_allocator_t *alloc);
 void mos__fairq_fini(mos_fairq_t *q);
 int mos__fairq_attach(mos_fairq_t *q, mos_proc_t *p); /* MOS_ENOMEM */
 void mos__fairq_detach(mos_fairq_t *q, mos_proc_t *p);

@@ -25,9 +25,9 @@
  *
  * Classes are found through a mos_idmap_t and numbered in order of first
  * use; a class whose last attached process detaches is freed (LIFO) for
- * the next new count.  attach is the only hook that allocates: it grows
- * the class table (doubling) and the class's member array so that
- * enqueue never has to.
+ * the next new count.  init makes the class table for 16 counts; after
+ * that attach is the only hook that allocates: it grows the class table
+ * (doubling) and the class's member array so that enqueue never has to.
  *
  * Randomness: xoshiro256** seeded through splitmix64 from sched.seed, or
  * the kernel seed when that is 0; the state lives in the run queue, so a
@@ -50,6 +50,7 @@ typedef struct lottery_class {
 } lottery_class_t;
 
 typedef struct lottery {
+	const mos_allocator_t *alloc;
 	mos_rng_t rng;        /* its own: the kernel's is not advanced */
 	uint64_t *sum;        /* the sum tree over classes, level 0 first */
 	uint32_t off[9];      /* where each level starts in sum */
@@ -57,7 +58,7 @@ typedef struct lottery {
 	uint32_t levels;      /* the last one has a single entry */
 	lottery_class_t *cls; /* cap of them, used ever handed out */
 	uint32_t *free;       /* freed classes, a stack */
-	uint32_t cap;         /* classes; a power of two (0 before the first) */
+	uint32_t cap;         /* classes; a power of two (16 from init) */
 	uint32_t used;
 	uint32_t nfree;
 	mos_idmap_t map;      /* tickets -> class; 2 x cap entries */
@@ -137,8 +138,9 @@ static size_t tree_entries(uint32_t cap)
 	}
 }
 
-/* Double the class table.  On failure the capacity is unchanged (an array
- * that did grow is only larger than needed). */
+/* Double the class table (make it, at init).  On failure the capacity is
+ * unchanged (an array that did grow is only larger than needed) and, as
+ * the table exists from init, no new block is left behind. */
 static int grow(lottery_t *l)
 {
 	uint32_t cap = l->cap ? l->cap * 2 : 16;
@@ -148,25 +150,26 @@ static int grow(lottery_t *l)
 
 	if (cap < l->cap || cap > (UINT32_MAX >> 2))
 		return MOS_ENOMEM;
-	if (!(sum = realloc(l->sum, tree_entries(cap) * sizeof(*sum))))
+	if (!(sum = mos__realloc_array(l->alloc, l->sum, tree_entries(cap),
+				       sizeof(*sum))))
 		return MOS_ENOMEM;
 	l->sum = sum;
-	if (!(cls = realloc(l->cls, cap * sizeof(*cls))))
+	if (!(cls = mos__realloc_array(l->alloc, l->cls, cap, sizeof(*cls))))
 		return MOS_ENOMEM;
 	l->cls = cls;
-	if (!(fr = realloc(l->free, cap * sizeof(*fr))))
+	if (!(fr = mos__realloc_array(l->alloc, l->free, cap, sizeof(*fr))))
 		return MOS_ENOMEM;
 	l->free = fr;
-	key = malloc(2 * cap * sizeof(*key));
-	val = malloc(2 * cap * sizeof(*val));
+	key = mos__malloc_array(l->alloc, 2 * cap, sizeof(*key));
+	val = mos__malloc_array(l->alloc, 2 * cap, sizeof(*val));
 	if (!key || !val) {
-		free(key);
-		free(val);
+		mos__free(l->alloc, key);
+		mos__free(l->alloc, val);
 		return MOS_ENOMEM;
 	}
 	/* Rehash the classes in use (free ones have no entry). */
-	free(l->map.key);
-	free(l->map.val);
+	mos__free(l->alloc, l->map.key);
+	mos__free(l->alloc, l->map.val);
 	mos__idmap_init(&l->map, key, val, 2 * cap);
 	for (uint32_t c = 0; c < l->used; c++)
 		if (l->cls[c].attached)
@@ -190,8 +193,6 @@ static int class_for(lottery_t *l, uint64_t tickets, uint32_t *out)
 	uint32_t c;
 	int err;
 
-	if (l->cap == 0 && (err = grow(l)) < 0)
-		return err;
 	c = mos__idmap_find(&l->map, tickets);
 	if (c == MOS_IDMAP_NONE) {
 		if (l->nfree == 0 && l->used == l->cap && (err = grow(l)) < 0)
@@ -201,7 +202,9 @@ static int class_for(lottery_t *l, uint64_t tickets, uint32_t *out)
 	k = &l->cls[c];
 	if (k->attached == k->cap) {
 		uint32_t cap = k->cap ? k->cap * 2 : 4;
-		mos_proc_t **m = cap > k->cap ? realloc(k->member, cap * sizeof(*m)) : NULL;
+		mos_proc_t **m = cap > k->cap ? mos__realloc_array(l->alloc, k->member,
+								   cap, sizeof(*m))
+					       : NULL;
 
 		if (!m)
 			return MOS_ENOMEM;
@@ -222,12 +225,20 @@ static int class_for(lottery_t *l, uint64_t tickets, uint32_t *out)
 
 /* ---- hooks ------------------------------------------------------------------ */
 
-static int init(const mos_sched_params_t *params, uint64_t seed, void **out)
+static void fini(void *arg, const mos_allocator_t *alloc);
+
+static int init(const mos_sched_params_t *params, uint64_t seed,
+		const mos_allocator_t *alloc, void **out)
 {
-	lottery_t *l = calloc(1, sizeof(*l));
+	lottery_t *l = mos__calloc(alloc, 1, sizeof(*l));
 
 	if (!l)
 		return MOS_ENOMEM;
+	l->alloc = alloc;
+	if (grow(l) < 0) {
+		fini(l, alloc);
+		return MOS_ENOMEM;
+	}
 	mos__rng_seed(&l->rng, params->seed ? params->seed : seed);
 	l->quantum = params->time_slice;
 	for (int i = 0; i < AHEAD; i++)
@@ -237,18 +248,18 @@ static int init(const mos_sched_params_t *params, uint64_t seed, void **out)
 	return 0;
 }
 
-static void fini(void *arg)
+static void fini(void *arg, const mos_allocator_t *alloc)
 {
 	lottery_t *l = arg;
 
 	for (uint32_t c = 0; c < l->used; c++)
-		free(l->cls[c].member);
-	free(l->sum);
-	free(l->cls);
-	free(l->free);
-	free(l->map.key);
-	free(l->map.val);
-	free(l);
+		mos__free(alloc, l->cls[c].member);
+	mos__free(alloc, l->sum);
+	mos__free(alloc, l->cls);
+	mos__free(alloc, l->free);
+	mos__free(alloc, l->map.key);
+	mos__free(alloc, l->map.val);
+	mos__free(alloc, l);
 }
 
 static int attach(void *arg, mos_proc_t *p)

@@ -63,9 +63,10 @@ typedef struct rq {
 	mos_list_t all;        /* attached processes, in attach (pid) order */
 } rq_t;
 
-static int init(const mos_sched_params_t *params, uint64_t seed, void **out)
+static int init(const mos_sched_params_t *params, uint64_t seed,
+		const mos_allocator_t *alloc, void **out)
 {
-	rq_t *rq = calloc(1, sizeof(*rq));
+	rq_t *rq = mos__calloc(alloc, 1, sizeof(*rq));
 
 	(void)seed;
 	if (!rq)
@@ -90,7 +91,10 @@ static int init(const mos_sched_params_t *params, uint64_t seed, void **out)
 	return 0;
 }
 
-static void fini(void *rq) { free(rq); }
+static void fini(void *rq, const mos_allocator_t *alloc)
+{
+	mos__free(alloc, rq);
+}
 
 static int attach(void *arg, mos_proc_t *p)
 {

@@ -24,9 +24,10 @@ typedef struct rq {
 	mos_time_t slice;
 } rq_t;
 
-static int init(const mos_sched_params_t *params, uint64_t seed, void **out)
+static int init(const mos_sched_params_t *params, uint64_t seed,
+		const mos_allocator_t *alloc, void **out)
 {
-	rq_t *rq = calloc(1, sizeof(*rq));
+	rq_t *rq = mos__calloc(alloc, 1, sizeof(*rq));
 
 	(void)seed;
 	if (!rq)
@@ -38,7 +39,10 @@ static int init(const mos_sched_params_t *params, uint64_t seed, void **out)
 	return 0;
 }
 
-static void fini(void *rq) { free(rq); }
+static void fini(void *rq, const mos_allocator_t *alloc)
+{
+	mos__free(alloc, rq);
+}
 
 static mos_time_t full_slice(const rq_t *rq, const mos_proc_t *p)
 {

@@ -175,9 +175,10 @@ static uint32_t run_new(mos_pheap_t *h, uint64_t cls)
 
 /* ---- the process heap ------------------------------------------------------ */
 
-void mos__pheap_init(mos_pheap_t *h)
+void mos__pheap_init(mos_pheap_t *h, const mos_allocator_t *alloc)
 {
 	memset(h, 0, sizeof(*h));
+	h->alloc = alloc;
 	mos__idmap_init(&h->map, h->map_key, h->map_val, 2 * MOS_PHEAP_RUNS);
 	/* A stack: run 0 is handed out first. */
 	for (uint32_t r = 0; r < MOS_PHEAP_RUNS; r++)
@@ -188,19 +189,38 @@ void mos__pheap_init(mos_pheap_t *h)
 
 void mos__pheap_fini(mos_pheap_t *h)
 {
-	free(h->v);
-	free(h->m);
-	free(h->free);
+	mos__free(h->alloc, h->v);
+	mos__free(h->alloc, h->m);
+	mos__free(h->alloc, h->free);
 }
 
-static int grow(void **arr, uint32_t cap, size_t size)
+static int grow(const mos_allocator_t *a, void **arr, uint32_t cap,
+		size_t size)
 {
-	void *v = realloc(*arr, cap * size);
+	void *v = mos__realloc_array(a, *arr, cap, size);
 
 	if (!v)
 		return MOS_ENOMEM;
 	*arr = v;
 	return 0;
+}
+
+/* Grow the arrays to cap members.  On failure an array that did grow is
+ * only larger than needed, and the first arrays, made by this call, are
+ * freed: a failed attach leaves no new block behind. */
+static int grow_all(mos_pheap_t *h, uint32_t cap)
+{
+	if (grow(h->alloc, (void **)&h->v, cap, sizeof(*h->v)) == 0 &&
+	    grow(h->alloc, (void **)&h->m, cap, sizeof(*h->m)) == 0 &&
+	    grow(h->alloc, (void **)&h->free, cap, sizeof(*h->free)) == 0)
+		return 0;
+	if (h->cap == 0) {
+		mos__pheap_fini(h);
+		h->v = NULL;
+		h->m = NULL;
+		h->free = NULL;
+	}
+	return MOS_ENOMEM;
 }
 
 int mos__pheap_attach(mos_pheap_t *h, mos_proc_t *p)
@@ -211,11 +231,8 @@ int mos__pheap_attach(mos_pheap_t *h, mos_proc_t *p)
 		id = h->free[--h->nfree];
 	} else {
 		if (h->nids == h->cap) {
-			/* A larger array is harmless if a later one fails. */
 			if (cap < h->cap || cap >= ALONE ||
-			    grow((void **)&h->v, cap, sizeof(*h->v)) < 0 ||
-			    grow((void **)&h->m, cap, sizeof(*h->m)) < 0 ||
-			    grow((void **)&h->free, cap, sizeof(*h->free)) < 0)
+			    grow_all(h, cap) < 0)
 				return MOS_ENOMEM;
 			h->cap = cap;
 		}

@@ -50,9 +50,10 @@ static uint64_t key(const mos_heapq_t *q, const mos_proc_t *p, mos_time_t since)
 	return mos__sat_add(rank_of(p) * aging, since);
 }
 
-static int init(const mos_sched_params_t *params, uint64_t seed, void **rq)
+static int init(const mos_sched_params_t *params, uint64_t seed,
+		const mos_allocator_t *alloc, void **rq)
 {
-	int err = mos__heapq_init_posix(params, key, params->preemptive, rq);
+	int err = mos__heapq_init_posix(params, key, params->preemptive, alloc, rq);
 
 	(void)seed;
 	if (!err)

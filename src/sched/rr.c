@@ -18,9 +18,10 @@ typedef struct rq {
 	mos_time_t quantum; /* MOS_TIME_NEVER for fifo */
 } rq_t;
 
-static int init_with(mos_time_t quantum, void **out)
+static int init_with(mos_time_t quantum, const mos_allocator_t *alloc,
+		     void **out)
 {
-	rq_t *rq = calloc(1, sizeof(*rq));
+	rq_t *rq = mos__calloc(alloc, 1, sizeof(*rq));
 
 	if (!rq)
 		return MOS_ENOMEM;
@@ -30,20 +31,25 @@ static int init_with(mos_time_t quantum, void **out)
 	return 0;
 }
 
-static int init_fifo(const mos_sched_params_t *params, uint64_t seed, void **out)
+static int init_fifo(const mos_sched_params_t *params, uint64_t seed,
+		     const mos_allocator_t *alloc, void **out)
 {
 	(void)params;
 	(void)seed;
-	return init_with(MOS_TIME_NEVER, out);
+	return init_with(MOS_TIME_NEVER, alloc, out);
 }
 
-static int init_rr(const mos_sched_params_t *params, uint64_t seed, void **out)
+static int init_rr(const mos_sched_params_t *params, uint64_t seed,
+		   const mos_allocator_t *alloc, void **out)
 {
 	(void)seed;
-	return init_with(params->time_slice, out);
+	return init_with(params->time_slice, alloc, out);
 }
 
-static void fini(void *rq) { free(rq); }
+static void fini(void *rq, const mos_allocator_t *alloc)
+{
+	mos__free(alloc, rq);
+}
 
 static void enqueue(void *rq, mos_proc_t *p, mos_enq_reason_t why, mos_time_t now)
 {

@@ -10,7 +10,11 @@
  * The kernel core owns process state and the CPU; a policy only decides
  * who runs and for how long.  A policy is a const table of hooks, one file
  * per policy under src/sched/, chosen by name (config sched.policy).  Hooks
- * never allocate and cannot fail, except init and attach.
+ * never allocate and cannot fail, except init and attach.  They allocate
+ * only from the allocator init is given (the kernel's, which outlives the
+ * run queue; fini is given it again), and a failed attach leaves no new
+ * block behind, only spare capacity: attach is the last step of a create
+ * that can fail, so a failed create gives back all it took.
  *
  * Life of a process, as a policy sees it:
  *   attach      created (still New; may not be admitted yet)
@@ -38,6 +42,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "util/alloc.h"
 #include "util/list.h"
 #include "multios/config.h"
 #include "multios/process.h"
@@ -87,8 +92,9 @@ typedef struct mos_sched_ent {
 
 typedef struct mos_sched_class {
 	const char *name;
-	int (*init)(const mos_sched_params_t *params, uint64_t seed, void **rq);
-	void (*fini)(void *rq);
+	int (*init)(const mos_sched_params_t *params, uint64_t seed,
+		    const mos_allocator_t *alloc, void **rq);
+	void (*fini)(void *rq, const mos_allocator_t *alloc);
 	int (*attach)(void *rq, mos_proc_t *p);                /* optional */
 	void (*detach)(void *rq, mos_proc_t *p);               /* optional */
 	void (*enqueue)(void *rq, mos_proc_t *p, mos_enq_reason_t why, mos_time_t now);
@@ -203,6 +209,7 @@ typedef struct mos_pheap_member {
 } mos_pheap_member_t;
 
 typedef struct mos_pheap {
+	const mos_allocator_t *alloc;
 	mos_pheap_slot_t *v;   /* the heap, n used: run heads and loners */
 	mos_pheap_member_t *m; /* by member id */
 	uint32_t *free;        /* ids of detached members, nfree used */
@@ -216,7 +223,7 @@ typedef struct mos_pheap {
 	mos_pheap_run_t run[MOS_PHEAP_RUNS];
 } mos_pheap_t;
 
-void mos__pheap_init(mos_pheap_t *h);
+void mos__pheap_init(mos_pheap_t *h, const mos_allocator_t *alloc);
 void mos__pheap_fini(mos_pheap_t *h);
 int mos__pheap_attach(mos_pheap_t *h, mos_proc_t *p);   /* MOS_ENOMEM */
 void mos__pheap_detach(mos_pheap_t *h, mos_proc_t *p);
@@ -261,11 +268,12 @@ struct mos_heapq {
 };
 
 int mos__heapq_init(const mos_sched_params_t *params, mos_heapq_key_fn key,
-		    bool preemptive, void **rq);
+		    bool preemptive, const mos_allocator_t *alloc, void **rq);
 /* The same with preempted_first set: for priority, edf and rm. */
 int mos__heapq_init_posix(const mos_sched_params_t *params,
-			  mos_heapq_key_fn key, bool preemptive, void **rq);
-void mos__heapq_fini(void *rq);
+			  mos_heapq_key_fn key, bool preemptive,
+			  const mos_allocator_t *alloc, void **rq);
+void mos__heapq_fini(void *rq, const mos_allocator_t *alloc);
 int mos__heapq_attach(void *rq, mos_proc_t *p);
 void mos__heapq_detach(void *rq, mos_proc_t *p);
 void mos__heapq_enqueue(void *rq, mos_proc_t *p, mos_enq_reason_t why,

@@ -148,13 +148,13 @@ void mos__idmap_delete(mos_idmap_t *m, uint64_t key)
 /* ---- single-heap policies --------------------------------------------- */
 
 int mos__heapq_init(const mos_sched_params_t *params, mos_heapq_key_fn key,
-		    bool preemptive, void **rq)
+		    bool preemptive, const mos_allocator_t *alloc, void **rq)
 {
-	mos_heapq_t *q = calloc(1, sizeof(*q));
+	mos_heapq_t *q = mos__calloc(alloc, 1, sizeof(*q));
 
 	if (!q)
 		return MOS_ENOMEM;
-	mos__pheap_init(&q->heap);
+	mos__pheap_init(&q->heap, alloc);
 	q->params = *params;
 	q->key = key;
 	q->preemptive = preemptive;
@@ -163,20 +163,21 @@ int mos__heapq_init(const mos_sched_params_t *params, mos_heapq_key_fn key,
 }
 
 int mos__heapq_init_posix(const mos_sched_params_t *params,
-			  mos_heapq_key_fn key, bool preemptive, void **rq)
+			  mos_heapq_key_fn key, bool preemptive,
+			  const mos_allocator_t *alloc, void **rq)
 {
-	int err = mos__heapq_init(params, key, preemptive, rq);
+	int err = mos__heapq_init(params, key, preemptive, alloc, rq);
 
 	if (!err)
 		((mos_heapq_t *)*rq)->preempted_first = true;
 	return err;
 }
 
-void mos__heapq_fini(void *rq)
+void mos__heapq_fini(void *rq, const mos_allocator_t *alloc)
 {
 	mos_heapq_t *q = rq;
 	mos__pheap_fini(&q->heap);
-	free(q);
+	mos__free(alloc, q);
 }
 
 int mos__heapq_attach(void *rq, mos_proc_t *p)

@@ -10,10 +10,11 @@
  */
 #include "sched.h"
 
-static int init(const mos_sched_params_t *params, uint64_t seed, void **rq)
+static int init(const mos_sched_params_t *params, uint64_t seed,
+		const mos_allocator_t *alloc, void **rq)
 {
 	(void)seed;
-	return mos__heapq_init(params, mos__heapq_key_burst, true, rq);
+	return mos__heapq_init(params, mos__heapq_key_burst, true, alloc, rq);
 }
 
 const mos_sched_class_t mos__sched_stcf = {

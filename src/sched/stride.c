@@ -50,25 +50,26 @@ static uint64_t stride_of(const mos_proc_t *p)
 	return s ? s : 1;
 }
 
-static int init(const mos_sched_params_t *params, uint64_t seed, void **out)
+static int init(const mos_sched_params_t *params, uint64_t seed,
+		const mos_allocator_t *alloc, void **out)
 {
-	stride_t *rq = calloc(1, sizeof(*rq));
+	stride_t *rq = mos__calloc(alloc, 1, sizeof(*rq));
 
 	(void)seed;
 	if (!rq)
 		return MOS_ENOMEM;
-	mos__fairq_init(&rq->q, stride_of);
+	mos__fairq_init(&rq->q, stride_of, alloc);
 	rq->quantum = params->time_slice;
 	*out = rq;
 	return 0;
 }
 
-static void fini(void *arg)
+static void fini(void *arg, const mos_allocator_t *alloc)
 {
 	stride_t *rq = arg;
 
 	mos__fairq_fini(&rq->q);
-	free(rq);
+	mos__free(alloc, rq);
 }
 
 static mos_proc_t *pick_next(void *arg, mos_time_t now)

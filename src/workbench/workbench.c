@@ -14,12 +14,14 @@
  * product and release sum below is then known to stay below
  * MOS_TIME_NEVER, and the number of jobs to fit a kernel.  The slice log
  * is bounded (MOS_SCHED_MAX_SLICES): a report past it says so instead of
- * growing without end.
+ * growing without end.  Every block of a run, its kernel's included, comes
+ * from the workload's allocator (w->alloc).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "multios/multios.h"
+#include "util/alloc.h"
 #include "util/error_int.h"
 #include "workload_int.h"
 
@@ -40,6 +42,7 @@ typedef struct job {
 
 typedef struct run {
 	const mos_workload_t *w;
+	mos_allocator_t alloc;  /* w->alloc resolved */
 	job_t *jobs;
 	size_t njobs;
 	mos_sched_slice_t *slices;
@@ -123,7 +126,8 @@ static void add_slice(run_t *r, size_t job, mos_time_t a, mos_time_t b)
 		if (cap > MOS_SCHED_MAX_SLICES)
 			cap = MOS_SCHED_MAX_SLICES;
 		/* Out of memory: keep what we have and say so once. */
-		if (!(s = realloc(r->slices, cap * sizeof(*s)))) {
+		if (!(s = mos__realloc_array(&r->alloc, r->slices, cap,
+					     sizeof(*s)))) {
 			r->truncated = true;
 			return;
 		}
@@ -215,6 +219,7 @@ static int start_kernel(const mos_workload_t *w, const mos_sched_params_t *pol,
 	if (njobs + 1 > cfg.max_processes)
 		cfg.max_processes = (uint32_t)(njobs + 1 < 1048576 ? njobs + 1 : 1048576);
 	cfg.max_service_processes = 0;
+	cfg.alloc = w->alloc;
 	if ((rc = mos_config_validate(&cfg, err)) < 0)
 		return rc;
 	if (njobs + 1 > cfg.max_processes)
@@ -249,9 +254,10 @@ int mos_sched_run_workload(const mos_workload_t *w,
 	pol = policy ? policy : &w->policy;
 	memset(&r, 0, sizeof(r));
 	r.w = w;
+	r.alloc = mos__alloc_resolve(&w->alloc);
 	r.njobs = mos__workload_jobs(w);
-	r.jobs = calloc(r.njobs, sizeof(*r.jobs));
-	r.run_start = calloc(r.njobs, sizeof(*r.run_start));
+	r.jobs = mos__calloc(&r.alloc, r.njobs, sizeof(*r.jobs));
+	r.run_start = mos__calloc(&r.alloc, r.njobs, sizeof(*r.run_start));
 	if (!r.jobs || !r.run_start) {
 		rc = MOS_ENOMEM;
 		goto out;
@@ -274,9 +280,9 @@ out:
 	if (rc < 0)
 		mos__error_path(err, rc, w->source, "", "%s", mos_strerror(rc));
 	mos_kernel_destroy(k);
-	free(r.jobs);
-	free(r.run_start);
-	free(r.slices);
+	mos__free(&r.alloc, r.jobs);
+	mos__free(&r.alloc, r.run_start);
+	mos__free(&r.alloc, r.slices);
 	return rc;
 }
 
@@ -359,11 +365,15 @@ static int report(const run_t *r, const mos_kernel_t *k,
 		  const mos_sched_params_t *pol, mos_sched_report_t **out)
 {
 	const mos_workload_t *w = r->w;
-	mos_sched_report_t *rep = calloc(1, sizeof(*rep));
+	mos_sched_report_t *rep = mos__calloc(&r->alloc, 1, sizeof(*rep));
 	mos_kernel_stats_t st;
 
-	if (!rep || !(rep->procs = calloc(w->nprocs, sizeof(*rep->procs)))) {
-		free(rep);
+	if (!rep)
+		return MOS_ENOMEM;
+	rep->alloc = w->alloc;
+	if (!(rep->procs = mos__calloc(&r->alloc, w->nprocs,
+				       sizeof(*rep->procs)))) {
+		mos_sched_report_free(rep);
 		return MOS_ENOMEM;
 	}
 	memcpy(rep->policy, pol->policy, sizeof(rep->policy));
@@ -384,7 +394,8 @@ static int report(const run_t *r, const mos_kernel_t *k,
 	rep->trace_hash = mos_trace_hash(k);
 	rep->nslices = r->nslices;
 	rep->slices_truncated = r->truncated;
-	if (r->nslices && !(rep->slices = malloc(r->nslices * sizeof(*rep->slices)))) {
+	if (r->nslices && !(rep->slices = mos__malloc_array(&r->alloc, r->nslices,
+							    sizeof(*rep->slices)))) {
 		mos_sched_report_free(rep);
 		return MOS_ENOMEM;
 	}
@@ -396,9 +407,12 @@ static int report(const run_t *r, const mos_kernel_t *k,
 
 void mos_sched_report_free(mos_sched_report_t *r)
 {
+	mos_allocator_t a;
+
 	if (!r)
 		return;
-	free(r->procs);
-	free(r->slices);
-	free(r);
+	a = mos__alloc_resolve(&r->alloc);
+	mos__free(&a, r->procs);
+	mos__free(&a, r->slices);
+	mos__free(&a, r);
 }

@@ -13,7 +13,8 @@
  *
  * The loader builds a fresh workload and hands it over only when the whole
  * file is valid; on any error everything built so far is freed and *out is
- * not touched.
+ * not touched.  Its blocks come from the allocator it is given (kept in
+ * w->alloc for mos_workload_free and the workbench).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "json/config_int.h"
+#include "util/alloc.h"
 #include "util/error_int.h"
 #include "json/jsonload.h"
 #include "multios/program.h"
@@ -289,22 +291,24 @@ static int read_policy(mos_jload_t *ld, json_t *root, mos_workload_t *w)
 
 /* Give p its bursts array of n entries.  p owns it from here on, so a
  * later failure frees it with the workload. */
-static int alloc_bursts(mos_jload_t *ld, mos_wl_process_t *p, size_t n)
+static int alloc_bursts(mos_jload_t *ld, const mos_allocator_t *a,
+			mos_wl_process_t *p, size_t n)
 {
-	p->bursts = calloc(n, sizeof(*p->bursts));
+	p->bursts = mos__calloc(a, n, sizeof(*p->bursts));
 	if (!p->bursts)
 		return mos__json_fail(ld, MOS_ENOMEM, "out of memory");
 	p->nbursts = n;
 	return 0;
 }
 
-static int read_cpu(mos_jload_t *ld, json_t *o, mos_wl_process_t *p)
+static int read_cpu(mos_jload_t *ld, const mos_allocator_t *a, json_t *o,
+		    mos_wl_process_t *p)
 {
 	uint64_t ticks = 0;
 	int rc = get_positive(ld, o, "cpu", &ticks);
 
 	if (!rc)
-		rc = alloc_bursts(ld, p, 1);
+		rc = alloc_bursts(ld, a, p, 1);
 	if (!rc)
 		p->bursts[0] = (mos_wl_burst_t){MOS_WL_CPU, ticks};
 	return rc;
@@ -333,7 +337,8 @@ static int read_burst(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
 	return get_positive(ld, v, cpu ? "cpu" : "io", &p->bursts[i].ticks);
 }
 
-static int read_bursts(mos_jload_t *ld, json_t *o, mos_wl_process_t *p)
+static int read_bursts(mos_jload_t *ld, const mos_allocator_t *alloc,
+		       json_t *o, mos_wl_process_t *p)
 {
 	json_t *a;
 	int rc = mos__json_get_array(ld, o, "bursts", &a);
@@ -344,7 +349,7 @@ static int read_bursts(mos_jload_t *ld, json_t *o, mos_wl_process_t *p)
 	if (json_array_size(a) == 0)
 		rc = mos__json_fail(ld, MOS_ECONFIG, "must not be empty");
 	if (!rc)
-		rc = alloc_bursts(ld, p, json_array_size(a));
+		rc = alloc_bursts(ld, alloc, p, json_array_size(a));
 	if (!rc)
 		rc = mos__json_each(ld, a, SIZE_MAX, read_burst, p);
 	mos__jpath_pop(&ld->path);
@@ -382,7 +387,8 @@ static bool has_any(json_t *o, const char *const *keys)
 }
 
 /* Exactly one kind of work: cpu, bursts or periodic fields. */
-static int read_work(mos_jload_t *ld, json_t *o, mos_wl_process_t *p)
+static int read_work(mos_jload_t *ld, const mos_allocator_t *a, json_t *o,
+		     mos_wl_process_t *p)
 {
 	bool cpu = json_object_get(o, "cpu") != NULL;
 	bool bursts = json_object_get(o, "bursts") != NULL;
@@ -391,9 +397,9 @@ static int read_work(mos_jload_t *ld, json_t *o, mos_wl_process_t *p)
 	if (cpu + bursts + periodic != 1)
 		return fail_at(ld, NULL, "give one of cpu, bursts or period");
 	if (cpu)
-		return read_cpu(ld, o, p);
+		return read_cpu(ld, a, o, p);
 	if (bursts)
-		return read_bursts(ld, o, p);
+		return read_bursts(ld, a, o, p);
 	return read_periodic(ld, o, p);
 }
 
@@ -403,6 +409,7 @@ static int read_work(mos_jload_t *ld, json_t *o, mos_wl_process_t *p)
 typedef struct procs_ctx {
 	mos_workload_t *w;
 	json_t *seen;
+	const mos_allocator_t *alloc; /* w->alloc resolved */
 } procs_ctx_t;
 
 /* Names are unique: reports use them to tell processes apart. */
@@ -446,12 +453,13 @@ static int read_process(mos_jload_t *ld, json_t *o, size_t i, void *ctx)
 		rc = mos__json_get_u32(ld, o, "tickets", 1, MAX_TICKETS,
 				       &p->tickets);
 	if (!rc)
-		rc = read_work(ld, o, p);
+		rc = read_work(ld, c->alloc, o, p);
 	return rc;
 }
 
 static int read_processes(mos_jload_t *ld, json_t *root, mos_workload_t *w)
 {
+	mos_allocator_t alloc = mos__alloc_resolve(&w->alloc);
 	json_t *a;
 	size_t n;
 	int rc = mos__json_require(ld, root, "processes");
@@ -466,10 +474,10 @@ static int read_processes(mos_jload_t *ld, json_t *root, mos_workload_t *w)
 		rc = mos__json_fail(ld, MOS_ECONFIG, "must not be empty");
 	/* calloc: every process starts zeroed, so a half-read workload
 	 * frees cleanly. */
-	if (!rc && !(w->procs = calloc(n, sizeof(*w->procs))))
+	if (!rc && !(w->procs = mos__calloc(&alloc, n, sizeof(*w->procs))))
 		rc = mos__json_fail(ld, MOS_ENOMEM, "out of memory");
 	if (!rc) {
-		procs_ctx_t c = {w, json_object()};
+		procs_ctx_t c = {w, json_object(), &alloc};
 
 		w->nprocs = n;
 		rc = c.seen ? mos__json_each(ld, a, SIZE_MAX, read_process, &c)
@@ -500,12 +508,16 @@ static int read_workload(mos_jload_t *ld, json_t *root, mos_workload_t *w)
 }
 
 /* A zeroed workload with the defaults that do not come from the file. */
-static mos_workload_t *workload_new(const char *path)
+static mos_workload_t *workload_new(const char *path,
+				    const mos_allocator_t *alloc)
 {
-	mos_workload_t *w = calloc(1, sizeof(*w));
+	mos_allocator_t a = mos__alloc_resolve(alloc);
+	mos_workload_t *w = mos__calloc(&a, 1, sizeof(*w));
 
 	if (!w)
 		return NULL;
+	if (alloc)
+		w->alloc = *alloc;
 	/* A path past the field is cut: source only labels reports. */
 	snprintf(w->source, sizeof(w->source), "%s", path);
 	default_name(path, w->name, sizeof(w->name));
@@ -516,6 +528,13 @@ static mos_workload_t *workload_new(const char *path)
 int mos_workload_load_json(const char *path, mos_workload_t **out,
 			   mos_error_t *err)
 {
+	return mos_workload_load_json_alloc(path, NULL, out, err);
+}
+
+int mos_workload_load_json_alloc(const char *path,
+				 const mos_allocator_t *alloc,
+				 mos_workload_t **out, mos_error_t *err)
+{
 	mos_workload_t *w;
 	mos_jload_t ld;
 	json_t *root;
@@ -525,10 +544,14 @@ int mos_workload_load_json(const char *path, mos_workload_t **out,
 	if (!path || !out)
 		return mos__error_path(err, MOS_EINVAL, LOAD_SOURCE, "",
 				       "path and out must not be NULL");
+	if (alloc && !mos__alloc_valid(alloc))
+		return mos__error_path(err, MOS_EINVAL, LOAD_SOURCE, "alloc",
+				       "malloc, realloc and free must be all "
+				       "set or all NULL");
 	rc = mos__json_load_file(path, &root, err);
 	if (rc)
 		return rc;
-	w = workload_new(path);
+	w = workload_new(path, alloc);
 	if (!w) {
 		json_decref(root);
 		return mos__error_path(err, MOS_ENOMEM, path, "",
@@ -547,10 +570,13 @@ int mos_workload_load_json(const char *path, mos_workload_t **out,
 
 void mos_workload_free(mos_workload_t *w)
 {
+	mos_allocator_t a;
+
 	if (!w)
 		return;
-	for (size_t i = 0; i < w->nprocs; i++)
-		free(w->procs[i].bursts);
-	free(w->procs);
-	free(w);
+	a = mos__alloc_resolve(&w->alloc);
+	for (size_t i = 0; w->procs && i < w->nprocs; i++)
+		mos__free(&a, w->procs[i].bursts);
+	mos__free(&a, w->procs);
+	mos__free(&a, w);
 }

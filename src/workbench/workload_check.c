@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "util/error_int.h"
 #include "util/timemath.h"
 #include "workload_int.h"
@@ -174,6 +175,9 @@ int mos__workload_check(const mos_workload_t *w, mos_error_t *err)
 	if (!w || !w->nprocs || !w->procs)
 		return mos__error_path(err, MOS_EINVAL, w ? w->source : "workload",
 				       "processes", "must not be empty");
+	if (!mos__alloc_valid(&w->alloc))
+		return fail(&c, MOS_ECONFIG, "alloc", "malloc, realloc and free "
+			    "must be all set or all NULL");
 	if (!w->tick)
 		return fail(&c, MOS_ECONFIG, "tick", "must be at least 1 ns");
 	if ((rc = check_name(&c, w->name, sizeof(w->name), "name")))

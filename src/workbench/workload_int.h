@@ -25,7 +25,8 @@
 #define MOS_WL_MAX_JOBS 1048575u
 
 /*
- * Check everything the workbench relies on: a tick, at least one process,
+ * Check everything the workbench relies on: an allocator with all or none
+ * of its functions set, a tick, at least one process,
  * names that are non-empty, NUL-terminated and free of control characters,
  * well-formed bursts or periodic fields, at most MOS_WL_MAX_JOBS jobs in
  * all, and times that stay below MOS_TIME_NEVER once multiplied by the
