@@ -167,9 +167,7 @@ int mos__json_get_time_fields(mos_jload_t *ld, json_t *obj,
 			      void *base, mos_jget_time_fn get, void *ctx);
 
 /*
- * Array walking for the loaders.  It belongs with the getters in
- * jsonload.[ch] and keeps their contract; it lives here (defined in
- * config.c) only until it moves there.
+ * Array walking for the loaders (jsonload.c), under the getters' contract.
  *
  * fn reads one element v, the i-th, with the cursor already on "[i]".
  */
