@@ -73,7 +73,7 @@ Test(trace_typed, every_kind_dumps_readably)
 		"         2.000000 ms  pid 2     Terminated -> Zombie     zombie\n"
 		"         2.000000 ms  pid 2     Zombie     -> Defunct    reap\n"
 		"         2.000000 ms  timer     7     cause 40  a 2000000  b 0\n"
-		"         2.000000 ms  signal    2     cause 15  a 1  b 3\n"
+		"         2.000000 ms  pid 2     signal     SIGTERM from 1: ignored\n"
 		"         2.000000 ms  limit     2     cause 4  a 1000  b 512\n"
 		"         2.000000 ms  service   9     cause 1  a 2  b 3\n"
 		"         2.000000 ms  audit     0     cause 6  a 2  b 0\n"

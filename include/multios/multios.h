@@ -16,6 +16,7 @@
 #include "process.h"
 #include "program.h"
 #include "sched.h"
+#include "signal.h"
 #include "syscall.h"
 #include "trace.h"
 #include "types.h"

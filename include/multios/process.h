@@ -122,6 +122,17 @@ typedef struct mos_process_times {
 	uint64_t syscalls;
 } mos_process_times_t;
 
+/* Signal counters of one process (multios/signal.h). */
+typedef struct mos_signal_stats {
+	uint64_t sent;              /* signals it sent (kill, send_signal) */
+	uint64_t received;          /* signals sent to it, init's included */
+	uint64_t delivered;         /* took effect: caught, ignored,
+				       terminated, stopped or continued it */
+	uint64_t caught;            /* ran a handler */
+	uint64_t ignored;           /* dropped: ignored, or init's */
+	uint64_t blocked_delivered; /* delivered after waiting blocked */
+} mos_signal_stats_t;
+
 /*
  * A snapshot of a process control block.  The string pointers are borrowed
  * from the kernel: valid until the process leaves the history or the kernel
@@ -142,14 +153,27 @@ typedef struct mos_process_info {
 	const char *const *environment; /* "KEY=VALUE" */
 	mos_sched_attr_t sched;
 	mos_process_times_t times;
+	uint32_t sig_pending;       /* mos_sigset_t: sent, not delivered */
+	uint32_t sig_blocked;       /* mos_sigset_t: its mask */
+	mos_signal_stats_t signals;
 } mos_process_info_t;
 
 /* Wait status encoding, as POSIX: exit code in bits 8..15, signal in 0..6. */
 #define MOS_WIFEXITED(s) (((s) & 0x7f) == 0)
 #define MOS_WEXITSTATUS(s) (((s) >> 8) & 0xff)
-#define MOS_WIFSIGNALED(s) (((s) & 0x7f) != 0)
+/* Killed by a signal: neither exited (0) nor stopped (0x7f). */
+#define MOS_WIFSIGNALED(s) ((((s) & 0x7f) + 1) >> 1 > 0)
 #define MOS_WTERMSIG(s) ((s) & 0x7f)
+#define MOS_WCOREDUMP(s) (((s) & 0x80) != 0)
+/* Stopped (waitpid with MOS_WUNTRACED): 0x7f, the signal in 8..15. */
+#define MOS_WIFSTOPPED(s) (((s) & 0xff) == 0x7f)
+#define MOS_WSTOPSIG(s) (((s) >> 8) & 0xff)
+/* Continued (waitpid with MOS_WCONTINUED). */
+#define MOS_WIFCONTINUED(s) ((s) == 0xffff)
 #define MOS_W_EXITCODE(code, sig) ((((code) & 0xff) << 8) | ((sig) & 0x7f))
+#define MOS_W_STOPCODE(sig) ((((sig) & 0xff) << 8) | 0x7f)
+#define MOS_W_CONTINUED 0xffff
+#define MOS_W_COREFLAG 0x80
 
 /* Signal numbers used by termination until the signals subsystem lands. */
 #define MOS_SIGKILL 9

@@ -448,12 +448,20 @@ static bool step(mos_kernel_t *k, mos_time_t until)
 		return true;
 	}
 	if (k->current || dispatch(k)) {
-		if (k->current->state == MOS_STATE_READY)
+		mos_proc_t *c = k->current;
+
+		if (c->state == MOS_STATE_READY) {
 			switching(k, until);
-		else if (k->current->req == MOS_REQ_COMPUTE)
+		} else if (c->req != MOS_REQ_COMPUTE) {
+			resume(k, c);
+		} else if (!mos__sig_ready(&c->sig)) {
 			charge(k, until);
-		else
-			resume(k, k->current);
+		} else {
+			/* A signal cuts the burst: its process takes it now,
+			 * with the rest of the burst in burst_left. */
+			c->req = MOS_REQ_NONE;
+			resume(k, c);
+		}
 		return true;
 	}
 	/* Idle: jump to the next timer or policy event.  Policy events alone

@@ -25,6 +25,7 @@
 #include "multios/multios.h"
 #include "programs/programs.h"
 #include "sched/sched.h"
+#include "signal/signal_int.h"
 #include "sim/hal/clock.h"
 #include "sim/hal/ctx.h"
 #include "sim/hal/stack.h"
@@ -68,6 +69,8 @@ struct mos_proc_cold {
 	mos_list_t hist;                /* history link once Defunct; the
 					   pool's free list while pooled */
 
+	mos_sigcold_t sig;              /* actions, alarm, counters */
+
 	/* Waiting. */
 	mos_list_t wait_node;           /* in wchan->waiters */
 	mos_pid_t wait_pid;             /* waitpid: the child, or -1 */
@@ -88,6 +91,7 @@ struct mos_proc {
 
 	mos_time_t burst_left;          /* rest of the compute burst */
 	mos_req_t req;                  /* set by the coroutine, read by kernel */
+	mos_sighot_t sig;               /* pending and mask (src/signal/) */
 
 	/* Blocking. */
 	mos_timer_t timer;              /* admission, then wait timeouts */

@@ -178,6 +178,7 @@ void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause
 	if (!was_current && p->state == MOS_STATE_READY)
 		k->sched->dequeue(k->rq, p);
 	mos__wait_abandon(k, p);
+	mos__sig_exit(k, p);
 	p->req = MOS_REQ_NONE;
 	p->exit_status = status;
 	p->t.finished = k->now;
@@ -256,6 +257,43 @@ int mos_process_terminate(mos_kernel_t *k, mos_pid_t pid, bool force)
 	return mos__proc_terminate(k, p, force ? MOS_SIGKILL : MOS_SIGTERM);
 }
 
+void mos__proc_stop(mos_kernel_t *k, mos_proc_t *p)
+{
+	p->suspended_from = p->state == MOS_STATE_BLOCKED ? MOS_STATE_BLOCKED
+							  : MOS_STATE_READY;
+	p->wake_pending = false;
+	if (p->state == MOS_STATE_RUNNING)
+		p->t.involuntary_switches++;
+	mos__proc_set_state(k, p, MOS_STATE_SUSPENDED, MOS_CAUSE_SUSPEND);
+	/* Picked (running or being switched to) or merely queued. */
+	if (k->current == p)
+		mos__kernel_put_current(k, MOS_PUT_SLEEP);
+	else if (p->suspended_from == MOS_STATE_READY)
+		k->sched->dequeue(k->rq, p);
+}
+
+void mos__proc_cont(mos_kernel_t *k, mos_proc_t *p)
+{
+	if (p->suspended_from == MOS_STATE_BLOCKED && !p->wake_pending) {
+		mos__proc_set_state(k, p, MOS_STATE_BLOCKED, MOS_CAUSE_RESUME);
+		return;
+	}
+	p->wake_pending = false;
+	mos__kernel_make_ready(k, p, MOS_ENQ_RESUME, MOS_CAUSE_RESUME);
+}
+
+void mos__proc_stop_self(mos_proc_t *p)
+{
+	mos_kernel_t *k = p->k;
+
+	p->suspended_from = MOS_STATE_READY;
+	p->wake_pending = false;
+	p->t.voluntary_switches++;
+	mos__proc_set_state(k, p, MOS_STATE_SUSPENDED, MOS_CAUSE_SUSPEND);
+	mos__kernel_put_current(k, MOS_PUT_SLEEP);
+	mos__fiber_switch(&p->fiber, &k->host);
+}
+
 int mos_process_suspend(mos_kernel_t *k, mos_pid_t pid)
 {
 	mos_proc_t *p;
@@ -271,17 +309,7 @@ int mos_process_suspend(mos_kernel_t *k, mos_pid_t pid)
 	default:
 		return MOS_EINVALSTATE;
 	}
-	p->suspended_from = p->state == MOS_STATE_BLOCKED ? MOS_STATE_BLOCKED
-							  : MOS_STATE_READY;
-	p->wake_pending = false;
-	if (p->state == MOS_STATE_RUNNING)
-		p->t.involuntary_switches++;
-	mos__proc_set_state(k, p, MOS_STATE_SUSPENDED, MOS_CAUSE_SUSPEND);
-	/* Picked (running or being switched to) or merely queued. */
-	if (k->current == p)
-		mos__kernel_put_current(k, MOS_PUT_SLEEP);
-	else if (p->suspended_from == MOS_STATE_READY)
-		k->sched->dequeue(k->rq, p);
+	mos__proc_stop(k, p);
 	return 0;
 }
 
@@ -294,11 +322,6 @@ int mos_process_resume(mos_kernel_t *k, mos_pid_t pid)
 		return err;
 	if (p->state != MOS_STATE_SUSPENDED)
 		return MOS_EINVALSTATE;
-	if (p->suspended_from == MOS_STATE_BLOCKED && !p->wake_pending) {
-		mos__proc_set_state(k, p, MOS_STATE_BLOCKED, MOS_CAUSE_RESUME);
-		return 0;
-	}
-	p->wake_pending = false;
-	mos__kernel_make_ready(k, p, MOS_ENQ_RESUME, MOS_CAUSE_RESUME);
+	mos__proc_cont(k, p);
 	return 0;
 }

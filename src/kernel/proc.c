@@ -228,7 +228,12 @@ static int find_parent(mos_kernel_t *k, const mos_process_spec_t *spec,
 static void proc_entry(void *arg)
 {
 	mos_proc_t *p = arg;
-	int code = p->cold.prog->def.main(p, p->cold.argc, p->cold.argv);
+	int code;
+
+	/* Signals sent before it first ran take effect before main. */
+	if (mos__sig_ready(&p->sig))
+		mos__sig_deliver(p);
+	code = p->cold.prog->def.main(p, p->cold.argc, p->cold.argv);
 	mos_sys_exit(p, code);
 }
 
@@ -317,6 +322,7 @@ void mos__proc_free(mos_kernel_t *k, mos_proc_t *p)
 		p->cold.prog->def.release(&k->alloc, p->cold.prog_state);
 	if (p->cold.strings != p->cold.inline_strings)
 		mos__free(&k->alloc, p->cold.strings);
+	mos__sig_release(k, p);
 	mos__pcb_put(&k->pcbs, p);
 }
 
@@ -362,6 +368,9 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 	if (k->sched->attach && (err = k->sched->attach(k->rq, p)) < 0)
 		return create_failed(k, p, &mark, err);
 	p->ppid = parent->pid;
+	/* As after fork and exec: the mask and the ignored set are
+	 * inherited, handlers are not (init's are all default). */
+	mos__sig_init(&p->sig, &p->cold.sig, &parent->sig, &parent->cold.sig);
 	pid_insert(k, p);
 	mos_list_push_back(&parent->cold.children, &p->cold.sibling);
 	k->stats.processes_created++;
@@ -386,6 +395,9 @@ void mos__proc_admit(mos_kernel_t *k, mos_proc_t *p)
 	p->timer.fn = wake_fired;
 	p->t.admitted = k->now;
 	mos__kernel_make_ready(k, p, MOS_ENQ_NEW, MOS_CAUSE_CREATE);
+	/* Stopped while New: Suspended at its admission, without running. */
+	if (mos__sig_stop_at_admission(p))
+		mos__proc_stop(k, p);
 }
 
 /* The table lives in the kernel object; src/programs/ keeps it. */
@@ -484,6 +496,9 @@ void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info)
 	info->environment = (const char *const *)p->cold.envp;
 	info->sched = p->attr;
 	info->times = p->t;
+	info->sig_pending = p->sig.pending;
+	info->sig_blocked = p->sig.blocked;
+	info->signals = p->cold.sig.stats;
 }
 
 static const mos_proc_t *history_find(const mos_kernel_t *k, mos_pid_t pid)

@@ -111,6 +111,50 @@ uint32_t mos__wchan_wake_all(mos_kernel_t *k, mos_wchan_t *c, int result);
  */
 int mos__wait_cancel(mos_kernel_t *k, mos_proc_t *p, int code);
 
+/* ---- processes, for the subsystems that act on them ----------------- */
+
+/*
+ * What a subsystem may know of a process and do to it (proc_access.c).
+ * "Live" means in the process table: from New to Zombie.
+ */
+mos_kernel_t *mos__proc_kernel(const mos_proc_t *p);
+mos_pid_t mos__proc_pid(const mos_proc_t *p);
+mos_proc_state_t mos__proc_state(const mos_proc_t *p);
+bool mos__proc_is_init(const mos_proc_t *p);
+/* The live process pid, or NULL. */
+mos_proc_t *mos__proc_find(mos_kernel_t *k, mos_pid_t pid);
+/* The process whose coroutine runs now, or NULL on the host stack. */
+mos_proc_t *mos__kernel_on_cpu(const mos_kernel_t *k);
+const mos_allocator_t *mos__kernel_alloc(const mos_kernel_t *k);
+/* A public host call that changes the kernel may go ahead: not from a
+ * program nor a synchronous subscriber; catches a realtime clock up. */
+bool mos__host_call(mos_kernel_t *k);
+/* Its signal state (src/signal/sigstate.h). */
+struct mos_sighot *mos__proc_sighot(mos_proc_t *p);
+struct mos_sigcold *mos__proc_sigcold(mos_proc_t *p);
+
+/*
+ * Control.  kill ends p now with wait status `status` (cause: killed),
+ * from the host stack or from another process's coroutine; a process
+ * ending itself on its own coroutine uses exit_self, which does not
+ * return.  stop makes a Ready, Running or Blocked p Suspended (a New one
+ * at its admission); cont brings a stopped p back (Ready, or Blocked if
+ * its wait has not ended).  stop_self stops the calling process on its
+ * coroutine and returns once it has been continued and runs again.
+ */
+void mos__proc_kill(mos_kernel_t *k, mos_proc_t *p, int status);
+_Noreturn void mos__proc_exit_self(mos_proc_t *self, int status);
+void mos__proc_stop(mos_kernel_t *k, mos_proc_t *p);
+void mos__proc_cont(mos_kernel_t *k, mos_proc_t *p);
+void mos__proc_stop_self(mos_proc_t *self);
+
+/* System calls of subsystems start with enter (it checks the call comes
+ * from self's own coroutine, counts it, and returns the kernel); a call
+ * that may have made a more urgent process Ready ends with a preemption
+ * point, as the kernel's own calls do. */
+mos_kernel_t *mos__sys_enter(mos_proc_t *self);
+void mos__sys_preemption_point(mos_proc_t *self);
+
 /* ---- kernel events and the typed trace ------------------------------ */
 
 /*

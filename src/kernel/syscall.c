@@ -20,7 +20,7 @@ static void to_kernel(mos_proc_t *p)
 }
 
 /* The kernel must not be entered from outside a coroutine with these. */
-static mos_proc_t *enter(mos_proc_t *p)
+static inline mos_proc_t *enter(mos_proc_t *p)
 {
 	if (!p || p->k->on_cpu != p)
 		mos__panic(p ? p->k : NULL,
@@ -28,6 +28,15 @@ static mos_proc_t *enter(mos_proc_t *p)
 	p->t.syscalls++;
 	p->k->stats.syscalls++;
 	return p;
+}
+
+/* Signals ready for p take effect before its call returns (src/signal/):
+ * one test of the pending and mask word on the way out. */
+static inline int sys_return(mos_proc_t *p, int rc)
+{
+	if (__builtin_expect(mos__sig_ready(&p->sig), 0))
+		mos__sig_deliver(p);
+	return rc;
 }
 
 static void preemption_point(mos_proc_t *p)
@@ -38,19 +47,29 @@ static void preemption_point(mos_proc_t *p)
 	}
 }
 
+mos_kernel_t *mos__sys_enter(mos_proc_t *self) { return enter(self)->k; }
+
+void mos__sys_preemption_point(mos_proc_t *self) { preemption_point(self); }
+
 int mos_sys_compute(mos_proc_t *self, mos_time_t d)
 {
 	mos_proc_t *p = enter(self);
-	mos_time_t end;
+	mos_time_t end, left = d;
 
-	if (d == 0)
-		return 0;
 	if (!mos__time_add(p->k->now, d, &end))
 		return MOS_ERANGE;
-	p->burst_left = d;
-	p->req = MOS_REQ_COMPUTE;
-	to_kernel(p);
-	return 0;
+	/* A signal for a computing process cuts its burst at that instant
+	 * (the run loop switches back here with the rest in burst_left);
+	 * its handlers run, and may compute themselves, then the rest of
+	 * the burst goes on. */
+	while (left) {
+		p->burst_left = left;
+		p->req = MOS_REQ_COMPUTE;
+		to_kernel(p);
+		if ((left = p->burst_left))
+			mos__sig_deliver(p);
+	}
+	return sys_return(p, 0);
 }
 
 int mos_sys_sleep(mos_proc_t *self, mos_time_t d)
@@ -60,18 +79,18 @@ int mos_sys_sleep(mos_proc_t *self, mos_time_t d)
 
 	/* Forever arms no timer: it keeps no run going.  The timeout is the
 	 * ordinary end of a sleep. */
-	return err == MOS_ETIMEDOUT ? 0 : err;
+	return sys_return(self, err == MOS_ETIMEDOUT ? 0 : err);
 }
 
 int mos_sys_yield(mos_proc_t *self)
 {
 	mos_proc_t *p = enter(self);
 
-	if (mos__kernel_yield_direct(p->k, p))
-		return 0;
-	p->req = MOS_REQ_YIELD;
-	to_kernel(p);
-	return 0;
+	if (!mos__kernel_yield_direct(p->k, p)) {
+		p->req = MOS_REQ_YIELD;
+		to_kernel(p);
+	}
+	return sys_return(p, 0);
 }
 
 static _Noreturn void die_here(mos_proc_t *p, int status, mos_cause_t cause)
@@ -101,7 +120,7 @@ static int spawn(mos_proc_t *p, mos_priority_t prio, const char *const *command,
 	if ((err = mos__proc_create(p->k, &spec, p, pid)) < 0)
 		return err;
 	preemption_point(p);
-	return 0;
+	return sys_return(p, 0);
 }
 
 int mos_sys_spawn(mos_proc_t *self, const char *const *command, mos_pid_t *pid)
@@ -123,7 +142,7 @@ int mos_sys_waitpid(mos_proc_t *self, mos_pid_t pid, int *status, int options)
 		mos_proc_t *c = mos__proc_zombie_child(p, pid, &has_child);
 
 		if (c)
-			return mos__proc_reap(k, c, status);
+			return sys_return(p, mos__proc_reap(k, c, status));
 		if (!has_child)
 			return MOS_ECHILD;
 		if (options & MOS_WNOHANG)
@@ -131,7 +150,7 @@ int mos_sys_waitpid(mos_proc_t *self, mos_pid_t pid, int *status, int options)
 		p->cold.wait_pid = pid;
 		if ((err = mos__wait(p, &p->cold.child_exit, MOS_TIME_NEVER,
 				     MOS_WAIT_INTERRUPTIBLE, MOS_CAUSE_WAIT)) < 0)
-			return err;
+			return sys_return(p, err);
 	}
 }
 
@@ -184,7 +203,7 @@ int mos_sys_terminate_process(mos_proc_t *self, mos_pid_t pid)
 	if ((err = mos__proc_terminate(p->k, target, MOS_SIGTERM)) < 0)
 		return err;
 	preemption_point(p);
-	return 0;
+	return sys_return(p, 0);
 }
 
 int mos_sys_trace_mark(mos_proc_t *self, const char *label)

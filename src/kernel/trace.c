@@ -221,6 +221,17 @@ static int print_counter(const mos_kernel_t *k, const mos_trace_event_t *ev,
 		       label_or(k, (uint64_t)(uint32_t)ev->subject), ev->a);
 }
 
+static int print_signal(const mos_kernel_t *k, const mos_trace_event_t *ev,
+			FILE *out)
+{
+	const char *name = mos_signal_name(ev->cause);
+
+	(void)k;
+	return fprintf(out, "pid %-5d signal     %s from %" PRIu64 ": %s\n",
+		       ev->subject, name ? name : "?", ev->a,
+		       mos_sig_outcome_name((mos_sig_outcome_t)ev->b));
+}
+
 /* The kinds whose subsystems name their causes and words themselves
  * (later issues give them printers of their own). */
 static int print_generic(const mos_kernel_t *k, const mos_trace_event_t *ev,
@@ -235,7 +246,7 @@ static int print_generic(const mos_kernel_t *k, const mos_trace_event_t *ev,
 static const print_fn printers[MOS_TRACE_KIND_COUNT] = {
 	[MOS_TRACE_PROC] = print_proc,
 	[MOS_TRACE_TIMER] = print_generic,
-	[MOS_TRACE_SIGNAL] = print_generic,
+	[MOS_TRACE_SIGNAL] = print_signal,
 	[MOS_TRACE_LIMIT] = print_generic,
 	[MOS_TRACE_SERVICE] = print_generic,
 	[MOS_TRACE_AUDIT] = print_generic,

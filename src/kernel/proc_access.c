@@ -1,0 +1,47 @@
+/*
+ * src/kernel/proc_access.c - the process seams (src/kernel/seams.h): what
+ * subsystems built on the kernel may know of a process and do to it.
+ *
+ * Each is a line or two; under LTO they inline into their callers, so a
+ * subsystem pays nothing for not seeing the control block.
+ */
+#include "kernel_int.h"
+
+mos_kernel_t *mos__proc_kernel(const mos_proc_t *p) { return p->k; }
+mos_pid_t mos__proc_pid(const mos_proc_t *p) { return p->pid; }
+mos_proc_state_t mos__proc_state(const mos_proc_t *p) { return p->state; }
+bool mos__proc_is_init(const mos_proc_t *p) { return p == p->k->init; }
+
+mos_proc_t *mos__proc_find(mos_kernel_t *k, mos_pid_t pid)
+{
+	return mos__proc_lookup(k, pid);
+}
+
+mos_proc_t *mos__kernel_on_cpu(const mos_kernel_t *k) { return k->on_cpu; }
+
+const mos_allocator_t *mos__kernel_alloc(const mos_kernel_t *k)
+{
+	return &k->alloc;
+}
+
+bool mos__host_call(mos_kernel_t *k)
+{
+	if (!mos__host_may_change(k))
+		return false;
+	mos__kernel_clock_sync(k);
+	return true;
+}
+
+struct mos_sighot *mos__proc_sighot(mos_proc_t *p) { return &p->sig; }
+struct mos_sigcold *mos__proc_sigcold(mos_proc_t *p) { return &p->cold.sig; }
+
+void mos__proc_kill(mos_kernel_t *k, mos_proc_t *p, int status)
+{
+	mos__proc_die(k, p, status, MOS_CAUSE_KILL);
+}
+
+_Noreturn void mos__proc_exit_self(mos_proc_t *p, int status)
+{
+	mos__proc_die(p->k, p, status, MOS_CAUSE_KILL);
+	mos__fiber_exit_to(&p->fiber, &p->k->host);
+}

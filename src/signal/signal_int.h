@@ -1,0 +1,34 @@
+/*
+ * src/signal/signal_int.h - what the kernel calls in the signals
+ * subsystem: at a process's creation, death and release, at its
+ * admission, and on its coroutine when signals are ready for it.
+ */
+#ifndef MOS_SIGNAL_INT_H
+#define MOS_SIGNAL_INT_H
+
+#include <stdbool.h>
+
+#include "sigstate.h"
+#include "multios/types.h"
+
+/* A new process's signal state: parent's mask and ignored set (as after
+ * exec: handlers go back to Default), nothing pending.  parent NULL: all
+ * default. */
+void mos__sig_init(mos_sighot_t *h, mos_sigcold_t *c,
+		   const mos_sighot_t *parent_h, const mos_sigcold_t *parent_c);
+
+/* p died: its alarm is cancelled, nothing stays pending. */
+void mos__sig_exit(mos_kernel_t *k, mos_proc_t *p);
+
+/* p's control block is freed: what the subsystem allocated goes. */
+void mos__sig_release(mos_kernel_t *k, mos_proc_t *p);
+
+/* p is being admitted: true when a stop sent before must make it
+ * Suspended instead of Ready. */
+bool mos__sig_stop_at_admission(mos_proc_t *p);
+
+/* On p's coroutine: act on every pending unblocked signal, lowest first,
+ * running handlers.  May not return (a fatal signal). */
+void mos__sig_deliver(mos_proc_t *self);
+
+#endif

@@ -1,0 +1,235 @@
+/*
+ * src/signal/sigsys.c - the signal system calls, the host's send, and the
+ * alarm timer.
+ */
+#include "signal_local.h"
+#include "util/timemath.h"
+
+/* A process's alarm: a timer of its own, made by its first alarm. */
+struct mos_sigalarm {
+	mos_timer_t timer;
+	mos_proc_t *p;
+};
+
+static void alarm_fired(void *arg, mos_timer_t *t)
+{
+	struct mos_sigalarm *a = arg;
+
+	(void)t;
+	mos__sig_send(mos__proc_kernel(a->p), NULL, a->p, MOS_SIGALRM);
+}
+
+int mos_sys_alarm(mos_proc_t *self, mos_time_t d, mos_time_t *left)
+{
+	mos_kernel_t *k = mos__sys_enter(self);
+	mos_sigcold_t *c = mos__proc_sigcold(self);
+	mos_time_t now = mos_kernel_now(k), due = 0;
+	struct mos_sigalarm *a = c->alarm;
+
+	if (d && !mos__time_add(now, d, &due))
+		return MOS_ERANGE;
+	if (!a && d) {
+		const mos_allocator_t *al = mos__kernel_alloc(k);
+
+		if (!(a = mos__malloc(al, sizeof(*a))))
+			return MOS_ENOMEM;
+		if (mos__ktimer_init(k, &a->timer, alarm_fired, a, false) < 0) {
+			mos__free(al, a);
+			return MOS_ENOMEM;
+		}
+		a->p = self;
+		c->alarm = a;
+	}
+	if (left)
+		*left = a && mos__timer_armed(&a->timer) ? a->timer.due - now : 0;
+	if (!a)
+		return 0;
+	if (d)
+		mos__ktimer_arm(k, &a->timer, due, MOS_BAND_SIGNAL);
+	else
+		mos__ktimer_cancel(k, &a->timer);
+	return 0;
+}
+
+void mos__sig_exit(mos_kernel_t *k, mos_proc_t *p)
+{
+	mos_sigcold_t *c = mos__proc_sigcold(p);
+
+	if (c->alarm)
+		mos__ktimer_cancel(k, &c->alarm->timer);
+	mos__proc_sighot(p)->pending = 0;
+	c->was_blocked = 0;
+	c->stop_at_admission = false;
+}
+
+void mos__sig_release(mos_kernel_t *k, mos_proc_t *p)
+{
+	mos_sigcold_t *c = mos__proc_sigcold(p);
+	const mos_allocator_t *al = mos__kernel_alloc(k);
+
+	if (c->alarm) {
+		mos__ktimer_fini(k, &c->alarm->timer);
+		mos__free(al, c->alarm);
+		c->alarm = NULL;
+	}
+	mos__free(al, c->acts);
+	c->acts = NULL;
+}
+
+int mos_sys_sigaction(mos_proc_t *self, int sig, mos_sig_action_t action,
+		      mos_sig_handler_t handler, mos_sigset_t mask,
+		      unsigned flags, mos_sigaction_t *old)
+{
+	mos_kernel_t *k = mos__sys_enter(self);
+	mos_sigcold_t *c = mos__proc_sigcold(self);
+	mos_sigset_t bit = MOS_SIGBIT(sig);
+	bool special = action == MOS_SIG_CATCH || action == MOS_SIG_STOP ||
+		       action == MOS_SIG_TERMINATE;
+
+	if (!mos__sig_valid(sig) || (unsigned)action >= MOS_SIG_ACTION_COUNT ||
+	    (flags & ~(unsigned)(MOS_SA_NODEFER | MOS_SA_RESETHAND)) ||
+	    (mask & ~MOS_SIG_ALL) ||
+	    (action == MOS_SIG_CATCH) != (handler != NULL) ||
+	    ((bit & MOS_SIG_UNBLOCKABLE) && action != MOS_SIG_DEFAULT))
+		return MOS_EINVAL;
+	if (special && !c->acts &&
+	    !(c->acts = mos__calloc(mos__kernel_alloc(k), MOS_NSIG,
+				    sizeof(*c->acts))))
+		return MOS_ENOMEM;
+	if (old) {
+		if (c->special & bit)
+			*old = c->acts[sig];
+		else
+			*old = (mos_sigaction_t){
+				c->ignored & bit ? MOS_SIG_IGNORE : MOS_SIG_DEFAULT,
+				NULL, 0, 0};
+	}
+	c->ignored &= ~bit;
+	c->special &= ~bit;
+	if (action == MOS_SIG_IGNORE)
+		c->ignored |= bit;
+	if (special) {
+		c->special |= bit;
+		c->acts[sig] = (mos_sigaction_t){action, handler, mask, flags};
+	}
+	/* POSIX: setting a pending signal's action to ignore it discards
+	 * it. */
+	if (mos__sig_effect(c, sig) == MOS_SIGFX_IGN) {
+		mos__proc_sighot(self)->pending &= ~bit;
+		c->was_blocked &= ~bit;
+	}
+	return 0;
+}
+
+int mos_sys_sigprocmask(mos_proc_t *self, int how, mos_sigset_t set,
+			mos_sigset_t *old)
+{
+	mos_sighot_t *h;
+
+	mos__sys_enter(self);
+	h = mos__proc_sighot(self);
+	if (set & ~MOS_SIG_ALL)
+		return MOS_EINVAL;
+	set &= ~MOS_SIG_UNBLOCKABLE;
+	switch (how) {
+	case MOS_SIG_BLOCK:
+		if (old)
+			*old = h->blocked;
+		h->blocked |= set;
+		break;
+	case MOS_SIG_UNBLOCK:
+		if (old)
+			*old = h->blocked;
+		h->blocked &= ~set;
+		break;
+	case MOS_SIG_SETMASK:
+		if (old)
+			*old = h->blocked;
+		h->blocked = set;
+		break;
+	default:
+		return MOS_EINVAL;
+	}
+	if (mos__sig_ready(h))
+		mos__sig_deliver(self);
+	return 0;
+}
+
+int mos_sys_sigpending(mos_proc_t *self, mos_sigset_t *set)
+{
+	mos__sys_enter(self);
+	if (!set)
+		return MOS_EINVAL;
+	*set = mos__proc_sighot(self)->pending;
+	return 0;
+}
+
+int mos_sys_pause(mos_proc_t *self)
+{
+	mos__sys_enter(self);
+	/* Only a cancellation ends a wait on nothing with no timeout. */
+	(void)mos__wait(self, NULL, MOS_TIME_NEVER, MOS_WAIT_INTERRUPTIBLE,
+			MOS_CAUSE_SLEEP);
+	mos__sig_deliver(self);
+	return MOS_EINTR;
+}
+
+int mos_sys_nanosleep(mos_proc_t *self, mos_time_t d, mos_time_t *left)
+{
+	mos_kernel_t *k = mos__sys_enter(self);
+	mos_time_t due;
+	int err;
+
+	if (!mos__time_add(mos_kernel_now(k), d, &due))
+		return MOS_ERANGE;
+	err = mos__wait(self, NULL, d, MOS_WAIT_INTERRUPTIBLE, MOS_CAUSE_SLEEP);
+	if (left)
+		*left = err == MOS_ETIMEDOUT ? 0 : due - mos_kernel_now(k);
+	mos__sig_deliver(self);
+	return err == MOS_ETIMEDOUT ? 0 : err;
+}
+
+/* Where a signal may go from sender (NULL: the host). */
+static int target(mos_kernel_t *k, mos_pid_t pid, int sig, mos_proc_t **t)
+{
+	if (sig < 0 || sig >= MOS_NSIG)
+		return MOS_EINVAL;
+	if (pid <= 0)
+		return MOS_EINVALPID;
+	if (!(*t = mos__proc_find(k, pid)))
+		return MOS_EPROCNOTFOUND;
+	return 0;
+}
+
+int mos_sys_kill(mos_proc_t *self, mos_pid_t pid, int sig)
+{
+	mos_kernel_t *k = mos__sys_enter(self);
+	mos_proc_t *t;
+	int err = target(k, pid, sig, &t);
+
+	if (err < 0 || sig == 0)
+		return err;
+	mos__sig_send(k, self, t, sig);
+	if (mos__sig_ready(mos__proc_sighot(self)))
+		mos__sig_deliver(self);
+	mos__sys_preemption_point(self);
+	return 0;
+}
+
+int mos_sys_send_signal(mos_proc_t *self, mos_pid_t pid, int sig)
+{
+	return mos_sys_kill(self, pid, sig);
+}
+
+int mos_process_send_signal(mos_kernel_t *k, mos_pid_t pid, int sig)
+{
+	mos_proc_t *t;
+	int err;
+
+	if (!k || !mos__host_call(k))
+		return MOS_EINVAL;
+	if ((err = target(k, pid, sig, &t)) < 0 || sig == 0)
+		return err;
+	mos__sig_send(k, NULL, t, sig);
+	return 0;
+}

@@ -1,0 +1,533 @@
+/*
+ * tests/test_signal.c - POSIX signals (multios/signal.h) at exact virtual
+ * times: default actions against the POSIX table, handlers on the
+ * process's coroutine (mid-compute, mid-sleep, before main), stop and
+ * continue, masks, merging and order, alarm and pause.
+ */
+#include <string.h>
+
+#include "helpers.h"
+#include "strength.h"
+#include "timeout.h"
+
+TestSuite(signal, .timeout = T_TIMEOUT);
+
+/* ---- names and the POSIX table ----------------------------------------- */
+
+Test(signal, names_parse_both_ways)
+{
+	int sig;
+
+	cr_expect_str_eq(mos_signal_name(MOS_SIGTERM), "SIGTERM");
+	cr_expect_str_eq(mos_signal_name(1), "SIGHUP");
+	cr_expect_str_eq(mos_signal_name(31), "SIGSYS");
+	cr_expect_null(mos_signal_name(0));
+	cr_expect_null(mos_signal_name(32));
+	cr_expect_null(mos_signal_name(-1));
+	cr_assert_eq(mos_signal_parse("TERM", &sig), 0);
+	cr_expect_eq(sig, 15);
+	cr_assert_eq(mos_signal_parse("SIGTERM", &sig), 0);
+	cr_expect_eq(sig, 15);
+	cr_assert_eq(mos_signal_parse("sigusr1", &sig), 0);
+	cr_expect_eq(sig, 10);
+	cr_assert_eq(mos_signal_parse("15", &sig), 0);
+	cr_expect_eq(sig, 15);
+	cr_expect_eq(mos_signal_parse("0", &sig), MOS_EINVAL);
+	cr_expect_eq(mos_signal_parse("32", &sig), MOS_EINVAL);
+	cr_expect_eq(mos_signal_parse("15x", &sig), MOS_EINVAL);
+	cr_expect_eq(mos_signal_parse("SIG", &sig), MOS_EINVAL);
+	cr_expect_eq(mos_signal_parse("", &sig), MOS_EINVAL);
+	cr_expect_eq(mos_signal_parse("BOGUS", &sig), MOS_EINVAL);
+	cr_expect_eq(mos_signal_parse(NULL, &sig), MOS_EINVAL);
+	for (int i = 1; i < MOS_NSIG; i++) {
+		cr_assert_eq(mos_signal_parse(mos_signal_name(i), &sig), 0);
+		cr_expect_eq(sig, i);
+	}
+}
+
+/* POSIX (signal(7)): Term, Core, Stop, Cont, Ign for each signal. */
+static const struct { int sig; mos_sig_default_t dfl; } posix[] = {
+	{1, MOS_SIGDFL_TERM}, {2, MOS_SIGDFL_TERM}, {3, MOS_SIGDFL_CORE},
+	{4, MOS_SIGDFL_CORE}, {5, MOS_SIGDFL_CORE}, {6, MOS_SIGDFL_CORE},
+	{7, MOS_SIGDFL_CORE}, {8, MOS_SIGDFL_CORE}, {9, MOS_SIGDFL_TERM},
+	{10, MOS_SIGDFL_TERM}, {11, MOS_SIGDFL_CORE}, {12, MOS_SIGDFL_TERM},
+	{13, MOS_SIGDFL_TERM}, {14, MOS_SIGDFL_TERM}, {15, MOS_SIGDFL_TERM},
+	{16, MOS_SIGDFL_TERM}, {17, MOS_SIGDFL_IGN}, {18, MOS_SIGDFL_CONT},
+	{19, MOS_SIGDFL_STOP}, {20, MOS_SIGDFL_STOP}, {21, MOS_SIGDFL_STOP},
+	{22, MOS_SIGDFL_STOP}, {23, MOS_SIGDFL_IGN}, {24, MOS_SIGDFL_CORE},
+	{25, MOS_SIGDFL_CORE}, {26, MOS_SIGDFL_TERM}, {27, MOS_SIGDFL_TERM},
+	{28, MOS_SIGDFL_IGN}, {29, MOS_SIGDFL_TERM}, {30, MOS_SIGDFL_TERM},
+	{31, MOS_SIGDFL_CORE},
+};
+
+/* Each signal sent by the host at 2 ms to a process sleeping 10 ms:
+ * what becomes of it, and when. */
+Test(signal, every_default_action_is_posix)
+{
+	for (size_t i = 0; i < sizeof(posix) / sizeof(*posix); i++) {
+		int sig = posix[i].sig;
+		mos_sig_default_t dfl;
+		mos_kernel_t *k = t_kernel(NULL);
+		mos_pid_t p = t_spawn(k, T_ARGV("sleep", "10ms"));
+		mos_process_info_t in;
+
+		cr_assert_eq(mos_signal_default(sig, &dfl), 0);
+		cr_expect_eq(dfl, posix[i].dfl, "%s", mos_signal_name(sig));
+		cr_assert_eq(mos_kernel_run(k, MS(2)), 0);
+		cr_assert_eq(mos_process_send_signal(k, p, sig), 0);
+		in = t_info(k, p);
+		switch (posix[i].dfl) {
+		case MOS_SIGDFL_TERM:
+		case MOS_SIGDFL_CORE:
+			cr_expect_eq(in.state, MOS_STATE_DEFUNCT, "%d", sig);
+			cr_expect(MOS_WIFSIGNALED(in.exit_status), "%d", sig);
+			cr_expect_eq(MOS_WTERMSIG(in.exit_status), sig);
+			cr_expect_eq(MOS_WCOREDUMP(in.exit_status),
+				     posix[i].dfl == MOS_SIGDFL_CORE, "%d", sig);
+			cr_expect_eq(in.times.finished, MS(2));
+			break;
+		case MOS_SIGDFL_STOP:
+			cr_expect_eq(in.state, MOS_STATE_SUSPENDED, "%d", sig);
+			break;
+		case MOS_SIGDFL_CONT:
+		case MOS_SIGDFL_IGN:
+			cr_expect_eq(in.state, MOS_STATE_BLOCKED, "%d", sig);
+			cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+			cr_expect_eq(t_info(k, p).times.finished, MS(10));
+			break;
+		}
+		cr_expect_eq(in.signals.received, 1);
+		mos_kernel_destroy(k);
+	}
+	cr_expect_eq(mos_signal_default(0, &(mos_sig_default_t){0}), MOS_EINVAL);
+}
+
+/* ---- a program that does what its script of signal steps says --------- */
+
+typedef struct sigtest {
+	char log[512];
+	int rc;
+	mos_time_t left;
+	int setup;      /* which setup to run */
+} sigtest_t;
+
+static void say(mos_proc_t *self, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void say(mos_proc_t *self, const char *fmt, ...)
+{
+	sigtest_t *t = mos_sys_state(self);
+	size_t len = strlen(t->log);
+	va_list ap;
+
+	len += (size_t)snprintf(t->log + len, sizeof(t->log) - len, "%s%llu:",
+				len ? " " : "",
+				(unsigned long long)(mos_sys_now(self) / MOS_USEC));
+	va_start(ap, fmt);
+	vsnprintf(t->log + len, sizeof(t->log) - len, fmt, ap);
+	va_end(ap);
+}
+
+static void note_handler(mos_proc_t *self, int sig)
+{
+	say(self, "h%d", sig);
+}
+
+/* Burns 1 ms of its own CPU in the handler. */
+static void busy_handler(mos_proc_t *self, int sig)
+{
+	say(self, "h%d", sig);
+	mos_sys_compute(self, MS(1));
+	say(self, "h%d-end", sig);
+}
+
+static mos_kernel_t *sig_kernel(mos_main_fn main_fn)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+
+	cr_assert_eq(mos_program_register(k, "sigtest", main_fn), 0);
+	return k;
+}
+
+static mos_pid_t start(mos_kernel_t *k, sigtest_t *t)
+{
+	mos_pid_t pid;
+
+	cr_assert_eq(t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_USER,
+				T_ARGV("sigtest"), t, &pid), 0);
+	return pid;
+}
+
+/* SIGKILL and SIGSTOP refuse every action but Default, and blocking. */
+static int refuse_main(mos_proc_t *self, int argc, char **argv)
+{
+	sigtest_t *t = mos_sys_state(self);
+	mos_sigset_t old, now;
+	int bad = 0;
+
+	(void)argc;
+	(void)argv;
+	for (int s = MOS_SIGKILL; s <= MOS_SIGSTOP; s += MOS_SIGSTOP - MOS_SIGKILL) {
+		bad += mos_sys_sigaction(self, s, MOS_SIG_CATCH, note_handler, 0,
+					 0, NULL) != MOS_EINVAL;
+		bad += mos_sys_sigaction(self, s, MOS_SIG_IGNORE, NULL, 0, 0,
+					 NULL) != MOS_EINVAL;
+		bad += mos_sys_sigaction(self, s, MOS_SIG_STOP, NULL, 0, 0,
+					 NULL) != MOS_EINVAL;
+		bad += mos_sys_sigaction(self, s, MOS_SIG_DEFAULT, NULL, 0, 0,
+					 NULL) != 0;
+	}
+	bad += mos_sys_sigprocmask(self, MOS_SIG_SETMASK, MOS_SIGBIT(MOS_SIGKILL) |
+				   MOS_SIGBIT(MOS_SIGSTOP) | MOS_SIGBIT(MOS_SIGUSR1),
+				   &old) != 0;
+	bad += mos_sys_sigprocmask(self, MOS_SIG_BLOCK, 0, &now) != 0;
+	bad += now != MOS_SIGBIT(MOS_SIGUSR1);
+	bad += mos_sys_sigprocmask(self, 7, 0, NULL) != MOS_EINVAL;
+	bad += mos_sys_sigprocmask(self, MOS_SIG_BLOCK, 1, NULL) != MOS_EINVAL;
+	bad += mos_sys_sigaction(self, 0, MOS_SIG_IGNORE, NULL, 0, 0, NULL) != MOS_EINVAL;
+	bad += mos_sys_sigaction(self, 32, MOS_SIG_IGNORE, NULL, 0, 0, NULL) != MOS_EINVAL;
+	bad += mos_sys_sigaction(self, MOS_SIGUSR1, MOS_SIG_CATCH, NULL, 0, 0,
+				 NULL) != MOS_EINVAL;
+	bad += mos_sys_sigaction(self, MOS_SIGUSR1, MOS_SIG_IGNORE, note_handler,
+				 0, 0, NULL) != MOS_EINVAL;
+	bad += mos_sys_sigaction(self, MOS_SIGUSR1, MOS_SIG_CATCH, note_handler,
+				 0, 64, NULL) != MOS_EINVAL;
+	t->rc = bad;
+	mos_sys_sleep(self, MOS_TIME_NEVER);
+	return 0;
+}
+
+Test(signal, kill_and_stop_cannot_be_caught_ignored_or_blocked)
+{
+	mos_kernel_t *k = sig_kernel(refuse_main);
+	sigtest_t t = {0};
+	mos_pid_t p = start(k, &t);
+
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_expect_eq(t.rc, 0, "%d refusals missing", t.rc);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGSTOP), 0);
+	cr_expect_eq(t_info(k, p).state, MOS_STATE_SUSPENDED);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGKILL), 0);
+	cr_expect_eq(MOS_WTERMSIG(t_info(k, p).exit_status), MOS_SIGKILL);
+	mos_kernel_destroy(k);
+}
+
+/* A handler for SIGUSR1, then a 10 ms burst: the signal at 3 ms cuts it,
+ * the handler burns 1 ms, the burst ends at 11 ms. */
+static int burst_main(mos_proc_t *self, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	mos_sys_sigaction(self, MOS_SIGUSR1, MOS_SIG_CATCH, busy_handler, 0, 0,
+			  NULL);
+	mos_sys_compute(self, MS(10));
+	say(self, "done");
+	return 0;
+}
+
+Test(signal, mid_compute_handler_runs_at_its_instant)
+{
+	mos_kernel_t *k = sig_kernel(burst_main);
+	sigtest_t t = {0};
+	mos_pid_t p = start(k, &t);
+
+	cr_assert_eq(mos_kernel_run(k, MS(3)), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGUSR1), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_str_eq(t.log, "3000:h10 4000:h10-end 11000:done");
+	cr_expect_eq(t_info(k, p).times.cpu_user, MS(11));
+	cr_expect_eq(t_info(k, p).signals.caught, 1);
+	mos_kernel_destroy(k);
+}
+
+/* A caught signal ends a sleep with MOS_EINTR after the handler, and
+ * nanosleep says exactly what was left. */
+static int nap_main(mos_proc_t *self, int argc, char **argv)
+{
+	sigtest_t *t = mos_sys_state(self);
+
+	(void)argc;
+	(void)argv;
+	mos_sys_sigaction(self, MOS_SIGTERM, MOS_SIG_CATCH, note_handler, 0, 0,
+			  NULL);
+	t->rc = mos_sys_nanosleep(self, MS(10), &t->left);
+	say(self, "woke %d", t->rc);
+	t->rc = mos_sys_sleep(self, MS(10));
+	say(self, "slept %d", t->rc);
+	return 0;
+}
+
+Test(signal, handler_interrupts_sleep_with_eintr_and_time_left)
+{
+	mos_kernel_t *k = sig_kernel(nap_main);
+	sigtest_t t = {0};
+	mos_pid_t p = start(k, &t);
+
+	cr_assert_eq(mos_kernel_run(k, MS(4)), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGTERM), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(6)), 0);
+	cr_expect_eq(t.left, MS(6));
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGTERM), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_str_eq(t.log, "4000:h15 4000:woke -3 6000:h15 6000:slept -3");
+	cr_expect_eq(t_info(k, p).state, MOS_STATE_DEFUNCT);
+	mos_kernel_destroy(k);
+}
+
+/* SIGSTOP at 2 ms and SIGCONT at 15 ms around a 10 ms sleep: the wake-up
+ * at 10 ms is kept, the process runs only after SIGCONT; continued at 5
+ * ms instead, it wakes at 10 ms. */
+static mos_time_t stop_cont(mos_time_t cont)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_pid_t p = t_spawn(k, T_ARGV("sleep", "10ms"));
+	mos_time_t end;
+
+	cr_assert_eq(mos_kernel_run(k, MS(2)), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGSTOP), 0);
+	cr_expect_eq(t_info(k, p).state, MOS_STATE_SUSPENDED);
+	cr_assert_eq(mos_kernel_run(k, cont), 0);
+	cr_expect_eq(t_info(k, p).state, MOS_STATE_SUSPENDED);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGCONT), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	end = t_info(k, p).times.finished;
+	mos_kernel_destroy(k);
+	return end;
+}
+
+Test(signal, stop_and_continue_around_a_sleep)
+{
+	cr_expect_eq(stop_cont(MS(15)), MS(15));
+	cr_expect_eq(stop_cont(MS(5)), MS(10));
+}
+
+/* Blocked: USR2, USR1, USR2 again (merged) wait; unblocked, they run
+ * lowest first; during USR1's handler, its mask (USR2) holds USR2 back
+ * until it returns. */
+static void usr1_masks_usr2(mos_proc_t *self, int sig)
+{
+	mos_sigset_t pend;
+
+	mos_sys_sigpending(self, &pend);
+	say(self, "h%d pend=%x", sig, pend);
+}
+
+static int order_main(mos_proc_t *self, int argc, char **argv)
+{
+	sigtest_t *t = mos_sys_state(self);
+	mos_sigset_t pend;
+
+	(void)argc;
+	(void)argv;
+	mos_sys_sigaction(self, MOS_SIGUSR1, MOS_SIG_CATCH, usr1_masks_usr2,
+			  MOS_SIGBIT(MOS_SIGUSR2), 0, NULL);
+	mos_sys_sigaction(self, MOS_SIGUSR2, MOS_SIG_CATCH, note_handler, 0, 0,
+			  NULL);
+	mos_sys_sigprocmask(self, MOS_SIG_BLOCK,
+			    MOS_SIGBIT(MOS_SIGUSR1) | MOS_SIGBIT(MOS_SIGUSR2), NULL);
+	mos_sys_sleep(self, MS(5));
+	mos_sys_sigpending(self, &pend);
+	say(self, "pend=%x", pend);
+	t->rc = mos_sys_sigprocmask(self, MOS_SIG_SETMASK, 0, NULL);
+	say(self, "unblocked");
+	return 0;
+}
+
+Test(signal, merging_order_and_handler_masks)
+{
+	mos_kernel_t *k = sig_kernel(order_main);
+	sigtest_t t = {0};
+	mos_pid_t p = start(k, &t);
+	char buf[512];
+	mos_process_info_t in;
+
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGUSR2), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGUSR1), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGUSR2), 0);
+	cr_expect_eq(t_info(k, p).sig_pending,
+		     MOS_SIGBIT(MOS_SIGUSR1) | MOS_SIGBIT(MOS_SIGUSR2));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_str_eq(t.log, "5000:pend=1400 5000:h10 pend=1000 5000:h12 "
+				"5000:unblocked");
+	in = t_info(k, p);
+	cr_expect_eq(in.signals.received, 3);
+	cr_expect_eq(in.signals.caught, 2);
+	cr_expect_eq(in.signals.blocked_delivered, 2);
+	T_HISTORY(k, p, buf);
+	mos_kernel_destroy(k);
+}
+
+/* The signal events of the trace, as "pid:SIG:outcome@us". */
+static void signal_trace(mos_kernel_t *k, char *buf, size_t size)
+{
+	size_t n = 0, len = 0;
+	mos_trace_event_t ev;
+
+	buf[0] = '\0';
+	mos_trace_get(k, 0, NULL, &n);
+	for (size_t i = 0; i < n; i++) {
+		mos_trace_get(k, i, &ev, NULL);
+		if (ev.kind != MOS_TRACE_SIGNAL)
+			continue;
+		len += (size_t)snprintf(buf + len, size - len, "%s%d:%s:%s@%llu",
+			len ? " " : "", ev.subject, mos_signal_name(ev.cause) + 3,
+			mos_sig_outcome_name((mos_sig_outcome_t)ev.b),
+			(unsigned long long)(ev.time / MOS_USEC));
+	}
+}
+
+Test(signal, the_trace_records_every_send_and_delivery)
+{
+	mos_kernel_t *k = sig_kernel(order_main);
+	sigtest_t t = {0};
+	mos_pid_t p = start(k, &t);
+	char buf[512];
+
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGUSR2), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGUSR1), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGUSR2), 0);
+	cr_assert_eq(mos_process_send_signal(k, 1, MOS_SIGTERM), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	signal_trace(k, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "2:USR2:pending@1000 2:USR1:pending@1000 "
+			      "2:USR2:merged@1000 1:TERM:dropped@1000 "
+			      "2:USR1:caught@5000 2:USR2:caught@5000");
+	mos_kernel_destroy(k);
+}
+
+/* alarm: what was left of the previous one; SIGALRM ends a pause. */
+static int alarm_main(mos_proc_t *self, int argc, char **argv)
+{
+	sigtest_t *t = mos_sys_state(self);
+	mos_time_t left = 1;
+
+	(void)argc;
+	(void)argv;
+	mos_sys_sigaction(self, MOS_SIGALRM, MOS_SIG_CATCH, note_handler, 0, 0,
+			  NULL);
+	mos_sys_alarm(self, MS(10), &left);
+	say(self, "first left=%llu", (unsigned long long)left);
+	mos_sys_compute(self, MS(3));
+	mos_sys_alarm(self, MS(5), &left);
+	say(self, "again left=%llu", (unsigned long long)left);
+	t->rc = mos_sys_pause(self);
+	say(self, "paused %d", t->rc);
+	mos_sys_alarm(self, MS(1), NULL);
+	mos_sys_alarm(self, 0, &left);
+	say(self, "cancel left=%llu", (unsigned long long)left);
+	return 0;
+}
+
+Test(signal, alarm_and_pause)
+{
+	mos_kernel_t *k = sig_kernel(alarm_main);
+	sigtest_t t = {0};
+
+	start(k, &t);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_str_eq(t.log, "0:first left=0 3000:again left=7000000 "
+				"8000:h14 8000:paused -3 8000:cancel left=1000000");
+	cr_expect_eq(mos_kernel_now(k), MS(8), "the cancelled alarm is gone");
+	mos_kernel_destroy(k);
+}
+
+/* Sent before the process first ran: delivered before its main. */
+static int first_main(mos_proc_t *self, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	say(self, "main");
+	return 0;
+}
+
+Test(signal, pending_before_the_first_run_act_before_main)
+{
+	mos_kernel_t *k = sig_kernel(first_main);
+	sigtest_t t = {0};
+	mos_pid_t p = start(k, &t);
+
+	/* Inherited from init: nothing caught, so the default acts: USR1
+	 * terminates it before main. */
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGUSR1), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_str_eq(t.log, "");
+	cr_expect_eq(MOS_WTERMSIG(t_info(k, p).exit_status), MOS_SIGUSR1);
+	mos_kernel_destroy(k);
+}
+
+/* A handler that sleeps and spawns. */
+static void heavy_handler(mos_proc_t *self, int sig)
+{
+	mos_pid_t c;
+
+	say(self, "h%d", sig);
+	mos_sys_sleep(self, MS(2));
+	mos_sys_spawn(self, T_ARGV("cpu", "1ms"), &c);
+	mos_sys_waitpid(self, c, NULL, 0);
+	say(self, "h%d-end", sig);
+}
+
+static int heavy_main(mos_proc_t *self, int argc, char **argv)
+{
+	sigtest_t *t = mos_sys_state(self);
+
+	(void)argc;
+	(void)argv;
+	mos_sys_sigaction(self, MOS_SIGUSR1, MOS_SIG_CATCH, heavy_handler, 0, 0,
+			  NULL);
+	t->rc = mos_sys_sleep(self, MS(20));
+	say(self, "slept %d", t->rc);
+	return 0;
+}
+
+Test(signal, a_handler_may_sleep_and_spawn)
+{
+	mos_kernel_t *k = sig_kernel(heavy_main);
+	sigtest_t t = {0};
+	mos_pid_t p = start(k, &t);
+
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGUSR1), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_str_eq(t.log, "1000:h10 4000:h10-end 4000:slept -3");
+	mos_kernel_destroy(k);
+}
+
+/* A stop sent to a process not admitted yet takes effect at admission. */
+Test(signal, stop_before_admission_suspends_at_admission)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_pid_t p = t_spawn_attr(k, NULL, MS(5), T_ARGV("cpu", "1ms"));
+	char buf[256];
+
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGTSTP), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(8)), 0);
+	cr_expect_eq(t_info(k, p).state, MOS_STATE_SUSPENDED);
+	cr_expect_eq(t_info(k, p).times.first_run, MOS_TIME_NEVER);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGCONT), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	T_HISTORY(k, p, buf);
+	cr_expect_str_eq(buf, "create@5 suspend@5 resume@8 dispatch@8 exit@9 "
+			      "zombie@9 reap@9");
+	mos_kernel_destroy(k);
+}
+
+Test(signal, send_checks_its_arguments)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_pid_t p = t_spawn(k, T_ARGV("sleep", "1ms"));
+
+	cr_expect_eq(mos_process_send_signal(NULL, p, 15), MOS_EINVAL);
+	cr_expect_eq(mos_process_send_signal(k, p, 32), MOS_EINVAL);
+	cr_expect_eq(mos_process_send_signal(k, p, -1), MOS_EINVAL);
+	cr_expect_eq(mos_process_send_signal(k, 0, 15), MOS_EINVALPID);
+	cr_expect_eq(mos_process_send_signal(k, 99, 15), MOS_EPROCNOTFOUND);
+	cr_expect_eq(mos_process_send_signal(k, p, 0), 0, "a probe");
+	cr_expect_eq(t_info(k, p).signals.received, 0);
+	cr_expect_eq(mos_process_send_signal(k, 1, MOS_SIGKILL), 0);
+	cr_expect_eq(t_info(k, 1).state, MOS_STATE_BLOCKED, "init drops it");
+	cr_expect_eq(t_info(k, 1).signals.ignored, 1);
+	mos_kernel_destroy(k);
+}
