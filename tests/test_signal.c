@@ -531,3 +531,73 @@ Test(signal, send_checks_its_arguments)
 	cr_expect_eq(t_info(k, 1).signals.ignored, 1);
 	mos_kernel_destroy(k);
 }
+
+/* ---- terminate: SIGTERM, then SIGKILL a grace period later ------------- */
+
+static int term_main(mos_proc_t *self, int argc, char **argv)
+{
+	sigtest_t *t = mos_sys_state(self);
+
+	(void)argc;
+	(void)argv;
+	if (t->setup == 1)
+		mos_sys_sigaction(self, MOS_SIGTERM, MOS_SIG_CATCH, note_handler,
+				  0, 0, NULL);
+	else if (t->setup == 2)
+		mos_sys_sigaction(self, MOS_SIGTERM, MOS_SIG_IGNORE, NULL, 0, 0,
+				  NULL);
+	else if (t->setup == 3)
+		mos_sys_sigprocmask(self, MOS_SIG_BLOCK, MOS_SIGBIT(MOS_SIGTERM),
+				    NULL);
+	for (;;)
+		mos_sys_sleep(self, MOS_TIME_NEVER);
+	return 0;
+}
+
+/* Caught, ignored or blocked, SIGTERM leaves it alive: SIGKILL comes
+ * exactly grace_period_ms (5 s) after the first terminate; a second one
+ * at 3 s does not restart the period. */
+Test(signal, terminate_kills_after_the_grace_period)
+{
+	for (int setup = 1; setup <= 3; setup++) {
+		mos_kernel_t *k = sig_kernel(term_main);
+		sigtest_t t = {.setup = setup};
+		mos_pid_t p = start(k, &t);
+		mos_process_info_t in;
+
+		cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+		cr_assert_eq(mos_process_terminate(k, p, false), 0);
+		cr_assert_eq(mos_kernel_run(k, MS(3000)), 0);
+		cr_expect_eq(t_info(k, p).state, MOS_STATE_BLOCKED, "setup %d", setup);
+		cr_assert_eq(mos_process_terminate(k, p, false), 0);
+		cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+		in = t_info(k, p);
+		cr_expect_eq(in.times.finished, MS(5001), "setup %d", setup);
+		cr_expect_eq(MOS_WTERMSIG(in.exit_status), MOS_SIGKILL);
+		cr_expect_str_eq(t.log, setup == 1 ? "1000:h15 3000000:h15" : "",
+				 "setup %d: %s", setup, t.log);
+		mos_kernel_destroy(k);
+	}
+}
+
+/* Default SIGTERM ends it at once: no timer is left behind; forced is
+ * SIGKILL. */
+Test(signal, terminate_default_and_forced_act_at_once)
+{
+	mos_kernel_t *k = sig_kernel(term_main);
+	sigtest_t t = {0}, u = {.setup = 1};
+	mos_pid_t p = start(k, &t), q = start(k, &u);
+
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_assert_eq(mos_process_terminate(k, p, false), 0);
+	cr_expect_eq(MOS_WTERMSIG(t_info(k, p).exit_status), MOS_SIGTERM);
+	cr_assert_eq(mos_process_terminate(k, q, true), 0);
+	cr_expect_eq(MOS_WTERMSIG(t_info(k, q).exit_status), MOS_SIGKILL);
+	cr_expect_str_eq(u.log, "", "SIGKILL runs no handler");
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(mos_kernel_now(k), MS(1), "nothing left armed");
+	cr_expect_eq(mos_process_terminate(k, p, false), MOS_EPROCNOTFOUND,
+		     "reaped by init");
+	cr_expect_eq(mos_process_terminate(k, 1, true), MOS_EPERM);
+	mos_kernel_destroy(k);
+}

@@ -290,7 +290,11 @@ mos_proc_t *mos__proc_zombie_child(mos_proc_t *parent, mos_pid_t pid,
 void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info);
 int mos__proc_table_init(mos_kernel_t *k);
 void mos__proc_table_fini(mos_kernel_t *k);
-int mos__proc_terminate(mos_kernel_t *k, mos_proc_t *p, int sig);
+/* terminate as the MultiOS documentation says: SIGKILL when forced, else
+ * SIGTERM and SIGKILL grace_period_ms later (src/signal/).  sender NULL:
+ * the host.  MOS_EPERM for init, MOS_EINVALSTATE for a dead process. */
+int mos__proc_terminate(mos_kernel_t *k, mos_proc_t *sender, mos_proc_t *p,
+			bool force);
 
 /* events.c */
 void mos__kev_fini(mos_kernel_t *k);

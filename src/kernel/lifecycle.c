@@ -213,14 +213,14 @@ void mos__proc_after_switch(mos_kernel_t *k, mos_proc_t *p)
 		mos__proc_reap(k, p, NULL);
 }
 
-int mos__proc_terminate(mos_kernel_t *k, mos_proc_t *p, int sig)
+int mos__proc_terminate(mos_kernel_t *k, mos_proc_t *sender, mos_proc_t *p,
+			bool force)
 {
 	if (p == k->init)
 		return MOS_EPERM;
 	if (p->state >= MOS_STATE_TERMINATED)
 		return MOS_EINVALSTATE;
-	mos__proc_die(k, p, MOS_W_EXITCODE(0, sig), MOS_CAUSE_KILL);
-	return 0;
+	return mos__sig_terminate(k, sender, p, force);
 }
 
 /* ---- public control ------------------------------------------------------ */
@@ -254,7 +254,7 @@ int mos_process_terminate(mos_kernel_t *k, mos_pid_t pid, bool force)
 
 	if (err < 0)
 		return err;
-	return mos__proc_terminate(k, p, force ? MOS_SIGKILL : MOS_SIGTERM);
+	return mos__proc_terminate(k, NULL, p, force);
 }
 
 void mos__proc_stop(mos_kernel_t *k, mos_proc_t *p)

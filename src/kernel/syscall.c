@@ -196,11 +196,8 @@ int mos_sys_terminate_process(mos_proc_t *self, mos_pid_t pid)
 	mos_proc_t *p = enter(self), *target;
 	int err;
 
-	if ((err = mos__proc_find_live(p->k, pid, &target)) < 0)
-		return err;
-	if (target == p)
-		die_here(p, MOS_W_EXITCODE(0, MOS_SIGTERM), MOS_CAUSE_KILL);
-	if ((err = mos__proc_terminate(p->k, target, MOS_SIGTERM)) < 0)
+	if ((err = mos__proc_find_live(p->k, pid, &target)) < 0 ||
+	    (err = mos__proc_terminate(p->k, p, target, false)) < 0)
 		return err;
 	preemption_point(p);
 	return sys_return(p, 0);

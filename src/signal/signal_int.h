@@ -27,6 +27,17 @@ void mos__sig_release(mos_kernel_t *k, mos_proc_t *p);
  * Suspended instead of Ready. */
 bool mos__sig_stop_at_admission(mos_proc_t *p);
 
+/*
+ * Terminate t as the MultiOS documentation says: force sends SIGKILL;
+ * otherwise SIGTERM, and SIGKILL grace_period_ms later if t still lives
+ * (a second terminate while one is pending does not restart the grace
+ * period).  sender NULL: the host.  t may be the sender (then it may not
+ * return).  Errors: MOS_ENOMEM (t would survive SIGTERM and its first
+ * grace timer cannot be made: nothing was sent).
+ */
+int mos__sig_terminate(mos_kernel_t *k, mos_proc_t *sender, mos_proc_t *t,
+		       bool force);
+
 /* On p's coroutine: act on every pending unblocked signal, lowest first,
  * running handlers.  May not return (a fatal signal). */
 void mos__sig_deliver(mos_proc_t *self);

@@ -31,7 +31,7 @@ static inline bool mos__sig_ready(const mos_sighot_t *h)
 	return (h->pending & ~h->blocked) != 0;
 }
 
-struct mos_sigalarm;
+struct mos_sigtimers;
 
 /* In the cold part. */
 typedef struct mos_sigcold {
@@ -42,7 +42,8 @@ typedef struct mos_sigcold {
 				       sent (a counter's sake) */
 	mos_sigaction_t *acts;      /* [MOS_NSIG], made by the first
 				       special action; NULL: none */
-	struct mos_sigalarm *alarm; /* made by the first alarm */
+	struct mos_sigtimers *timers; /* made by the first alarm or the
+					 first terminate it survives */
 	bool stop_at_admission;     /* stopped while New */
 	mos_signal_stats_t stats;
 } mos_sigcold_t;

@@ -5,49 +5,103 @@
 #include "signal_local.h"
 #include "util/timemath.h"
 
-/* A process's alarm: a timer of its own, made by its first alarm. */
-struct mos_sigalarm {
-	mos_timer_t timer;
+/* A process's signal timers, made by its first alarm or the first
+ * terminate it survives: the alarm, and the grace period's SIGKILL. */
+struct mos_sigtimers {
+	mos_timer_t alarm;
+	mos_timer_t grace;
 	mos_proc_t *p;
 };
 
 static void alarm_fired(void *arg, mos_timer_t *t)
 {
-	struct mos_sigalarm *a = arg;
+	struct mos_sigtimers *a = arg;
 
 	(void)t;
 	mos__sig_send(mos__proc_kernel(a->p), NULL, a->p, MOS_SIGALRM);
 }
 
-int mos_sys_alarm(mos_proc_t *self, mos_time_t d, mos_time_t *left)
+static void grace_fired(void *arg, mos_timer_t *t)
 {
-	mos_kernel_t *k = mos__sys_enter(self);
-	mos_sigcold_t *c = mos__proc_sigcold(self);
-	mos_time_t now = mos_kernel_now(k), due = 0;
-	struct mos_sigalarm *a = c->alarm;
+	struct mos_sigtimers *a = arg;
 
-	if (d && !mos__time_add(now, d, &due))
-		return MOS_ERANGE;
-	if (!a && d) {
-		const mos_allocator_t *al = mos__kernel_alloc(k);
+	(void)t;
+	mos__sig_send(mos__proc_kernel(a->p), NULL, a->p, MOS_SIGKILL);
+}
 
+/* p's timers, made if need be.  Errors: MOS_ENOMEM, nothing made. */
+static int timers_of(mos_kernel_t *k, mos_proc_t *p, struct mos_sigtimers **out)
+{
+	mos_sigcold_t *c = mos__proc_sigcold(p);
+	const mos_allocator_t *al = mos__kernel_alloc(k);
+	struct mos_sigtimers *a = c->timers;
+
+	if (!a) {
 		if (!(a = mos__malloc(al, sizeof(*a))))
 			return MOS_ENOMEM;
-		if (mos__ktimer_init(k, &a->timer, alarm_fired, a, false) < 0) {
+		if (mos__ktimer_init(k, &a->alarm, alarm_fired, a, false) < 0) {
 			mos__free(al, a);
 			return MOS_ENOMEM;
 		}
-		a->p = self;
-		c->alarm = a;
+		if (mos__ktimer_init(k, &a->grace, grace_fired, a, false) < 0) {
+			mos__ktimer_fini(k, &a->alarm);
+			mos__free(al, a);
+			return MOS_ENOMEM;
+		}
+		a->p = p;
+		c->timers = a;
 	}
+	*out = a;
+	return 0;
+}
+
+int mos__sig_terminate(mos_kernel_t *k, mos_proc_t *sender, mos_proc_t *t,
+		       bool force)
+{
+	mos_sigcold_t *c = mos__proc_sigcold(t);
+	mos_sig_effect_t fx = mos__sig_effect(c, MOS_SIGTERM);
+	struct mos_sigtimers *a = NULL;
+	bool survives = (mos__proc_sighot(t)->blocked & MOS_SIGBIT(MOS_SIGTERM)) ||
+			(fx != MOS_SIGFX_TERM && fx != MOS_SIGFX_CORE);
+	mos_time_t due;
+	int err;
+
+	if (force) {
+		mos__sig_send(k, sender, t, MOS_SIGKILL);
+		return 0;
+	}
+	/* Made before anything is sent: a failure changes nothing. */
+	if (survives && (err = timers_of(k, t, &a)) < 0)
+		return err;
+	if (a && !mos__timer_armed(&a->grace)) {
+		due = mos__time_add_sat(mos_kernel_now(k),
+					(mos_time_t)mos_kernel_config(k)->grace_period_ms *
+						MOS_MSEC);
+		mos__ktimer_arm(k, &a->grace, due, MOS_BAND_SIGNAL);
+	}
+	mos__sig_send(k, sender, t, MOS_SIGTERM);
+	return 0;
+}
+
+int mos_sys_alarm(mos_proc_t *self, mos_time_t d, mos_time_t *left)
+{
+	mos_kernel_t *k = mos__sys_enter(self);
+	struct mos_sigtimers *a = mos__proc_sigcold(self)->timers;
+	mos_time_t now = mos_kernel_now(k), due = 0;
+	int err;
+
+	if (d && !mos__time_add(now, d, &due))
+		return MOS_ERANGE;
+	if (!a && d && (err = timers_of(k, self, &a)) < 0)
+		return err;
 	if (left)
-		*left = a && mos__timer_armed(&a->timer) ? a->timer.due - now : 0;
+		*left = a && mos__timer_armed(&a->alarm) ? a->alarm.due - now : 0;
 	if (!a)
 		return 0;
 	if (d)
-		mos__ktimer_arm(k, &a->timer, due, MOS_BAND_SIGNAL);
+		mos__ktimer_arm(k, &a->alarm, due, MOS_BAND_SIGNAL);
 	else
-		mos__ktimer_cancel(k, &a->timer);
+		mos__ktimer_cancel(k, &a->alarm);
 	return 0;
 }
 
@@ -55,8 +109,10 @@ void mos__sig_exit(mos_kernel_t *k, mos_proc_t *p)
 {
 	mos_sigcold_t *c = mos__proc_sigcold(p);
 
-	if (c->alarm)
-		mos__ktimer_cancel(k, &c->alarm->timer);
+	if (c->timers) {
+		mos__ktimer_cancel(k, &c->timers->alarm);
+		mos__ktimer_cancel(k, &c->timers->grace);
+	}
 	mos__proc_sighot(p)->pending = 0;
 	c->was_blocked = 0;
 	c->stop_at_admission = false;
@@ -67,10 +123,11 @@ void mos__sig_release(mos_kernel_t *k, mos_proc_t *p)
 	mos_sigcold_t *c = mos__proc_sigcold(p);
 	const mos_allocator_t *al = mos__kernel_alloc(k);
 
-	if (c->alarm) {
-		mos__ktimer_fini(k, &c->alarm->timer);
-		mos__free(al, c->alarm);
-		c->alarm = NULL;
+	if (c->timers) {
+		mos__ktimer_fini(k, &c->timers->alarm);
+		mos__ktimer_fini(k, &c->timers->grace);
+		mos__free(al, c->timers);
+		c->timers = NULL;
 	}
 	mos__free(al, c->acts);
 	c->acts = NULL;
