@@ -601,3 +601,94 @@ Test(signal, terminate_default_and_forced_act_at_once)
 	cr_expect_eq(mos_process_terminate(k, 1, true), MOS_EPERM);
 	mos_kernel_destroy(k);
 }
+
+/* ---- SIGCHLD and waitpid reports ---------------------------------------- */
+
+static int parent_main(mos_proc_t *self, int argc, char **argv)
+{
+	sigtest_t *t = mos_sys_state(self);
+	mos_pid_t c, r;
+	int st;
+
+	(void)argc;
+	(void)argv;
+	mos_sys_sigaction(self, MOS_SIGCHLD, MOS_SIG_CATCH, note_handler, 0, 0,
+			  NULL);
+	/* Below the parent: the parent runs as soon as it is woken. */
+	mos_sys_create_process(self, MOS_PRIO_LOW, T_ARGV("cpu", "3ms"), &c);
+	for (;;) {
+		r = mos_sys_waitpid(self, c, &st, MOS_WUNTRACED | MOS_WCONTINUED);
+		if (r == MOS_EINTR)
+			continue; /* the handler ran; ask again */
+		if (r < 0) {
+			say(self, "err %d", r);
+			break;
+		}
+		if (MOS_WIFSTOPPED(st))
+			say(self, "stopped %d", MOS_WSTOPSIG(st));
+		else if (MOS_WIFCONTINUED(st))
+			say(self, "continued");
+		else if (MOS_WIFEXITED(st)) {
+			say(self, "exited %d", MOS_WEXITSTATUS(st));
+			break;
+		}
+	}
+	t->rc = (int)mos_sys_waitpid(self, -1, NULL, 0);
+	return 0;
+}
+
+Test(signal, sigchld_and_waitpid_report_stop_continue_exit)
+{
+	mos_kernel_t *k = sig_kernel(parent_main);
+	sigtest_t t = {0};
+	mos_pid_t p = start(k, &t), c = p + 1;
+
+	cr_assert_eq(mos_kernel_run(k, MS(2)), 0);
+	cr_assert_eq(mos_process_send_signal(k, c, MOS_SIGTSTP), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(4)), 0);
+	cr_assert_eq(mos_process_resume(k, c), 0); /* the host's SIGCONT */
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	/* The child computes 0-2 and 4-5 ms (the parent blocked at once in
+	 * waitpid); a report not collected before the child's death would
+	 * give way to the death's. */
+	cr_expect_str_eq(t.log, "2000:h17 2000:stopped 20 4000:h17 4000:continued "
+				"5000:h17 5000:exited 0");
+	cr_expect_eq(t.rc, MOS_ECHILD);
+	cr_expect(!MOS_WIFSIGNALED(MOS_W_STOPCODE(MOS_SIGSTOP)));
+	cr_expect(MOS_WIFSTOPPED(MOS_W_STOPCODE(MOS_SIGSTOP)));
+	cr_expect(!MOS_WIFSTOPPED(MOS_W_CONTINUED));
+	cr_expect(!MOS_WIFSIGNALED(MOS_W_CONTINUED));
+	mos_kernel_destroy(k);
+}
+
+/* SIGCHLD ignored: children are reaped as they die; waitpid blocks until
+ * the last is gone and then says MOS_ECHILD. */
+static int reaper_main(mos_proc_t *self, int argc, char **argv)
+{
+	sigtest_t *t = mos_sys_state(self);
+	mos_pid_t c;
+
+	(void)argc;
+	(void)argv;
+	mos_sys_sigaction(self, MOS_SIGCHLD, MOS_SIG_IGNORE, NULL, 0, 0, NULL);
+	mos_sys_spawn(self, T_ARGV("sleep", "1ms"), &c);
+	mos_sys_spawn(self, T_ARGV("sleep", "3ms"), &c);
+	t->rc = mos_sys_waitpid(self, -1, NULL, 0);
+	say(self, "wait %d", t->rc);
+	return 0;
+}
+
+Test(signal, ignored_sigchld_reaps_children_automatically)
+{
+	mos_kernel_t *k = sig_kernel(reaper_main);
+	sigtest_t t = {0};
+	mos_pid_t p = start(k, &t);
+
+	cr_assert_eq(mos_kernel_run(k, MS(2)), 0);
+	cr_expect_eq(t_info(k, p + 1).state, MOS_STATE_DEFUNCT);
+	cr_expect_eq(t_info(k, p + 1).times.reaped, MS(1));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_str_eq(t.log, "3000:wait -4");
+	cr_expect_eq(t_info(k, p + 2).times.reaped, MS(3));
+	mos_kernel_destroy(k);
+}

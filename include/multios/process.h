@@ -162,7 +162,7 @@ typedef struct mos_process_info {
 #define MOS_WIFEXITED(s) (((s) & 0x7f) == 0)
 #define MOS_WEXITSTATUS(s) (((s) >> 8) & 0xff)
 /* Killed by a signal: neither exited (0) nor stopped (0x7f). */
-#define MOS_WIFSIGNALED(s) ((((s) & 0x7f) + 1) >> 1 > 0)
+#define MOS_WIFSIGNALED(s) (((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
 #define MOS_WTERMSIG(s) ((s) & 0x7f)
 #define MOS_WCOREDUMP(s) (((s) & 0x80) != 0)
 /* Stopped (waitpid with MOS_WUNTRACED): 0x7f, the signal in 8..15. */

@@ -16,7 +16,11 @@
 #include "types.h"
 
 /* Options for mos_sys_waitpid. */
-enum { MOS_WNOHANG = 1 };
+enum {
+	MOS_WNOHANG = 1,    /* do not block */
+	MOS_WUNTRACED = 2,  /* also report children stopped since */
+	MOS_WCONTINUED = 8  /* also report children continued since */
+};
 
 /*
  * Burn d nanoseconds of CPU time.  The kernel may preempt the caller in the
@@ -50,10 +54,17 @@ MOS_API int mos_sys_spawn(mos_proc_t *self, const char *const *command,
 			  mos_pid_t *pid);
 
 /*
- * Wait for a child to die and reap it.  pid > 0 waits for that child, -1 for
- * any.  *status (may be NULL) receives the wait status.  Returns the reaped
- * pid, or 0 with MOS_WNOHANG when no child has died yet.
- * Errors: MOS_ECHILD (no such child, or no children at all), MOS_EINVAL.
+ * Wait for a child to change state: die (it is reaped), or, with
+ * MOS_WUNTRACED, stop, or, with MOS_WCONTINUED, continue — each stop or
+ * continue is reported once.  pid > 0 waits for that child, -1 for any.
+ * *status (may be NULL) receives the wait status (MOS_WIFEXITED,
+ * MOS_WIFSIGNALED, MOS_WIFSTOPPED, MOS_WIFCONTINUED...).  Returns the
+ * child's pid, or 0 with MOS_WNOHANG when none has changed yet.  A parent
+ * whose action for SIGCHLD is Ignore has its children reaped as they die
+ * (as on Linux): its waitpid returns MOS_ECHILD once they are gone.  A
+ * caught signal ends the wait with MOS_EINTR.
+ * Errors: MOS_ECHILD (no such child, or no children at all), MOS_EINVAL,
+ * MOS_EINTR.
  */
 MOS_API int mos_sys_waitpid(mos_proc_t *self, mos_pid_t pid, int *status,
 			    int options);

@@ -74,6 +74,10 @@ struct mos_proc_cold {
 	/* Waiting. */
 	mos_list_t wait_node;           /* in wchan->waiters */
 	mos_pid_t wait_pid;             /* waitpid: the child, or -1 */
+	int wait_options;               /* waitpid: MOS_WUNTRACED... */
+	int report;                     /* a stop or continue its parent has
+					   not been told of: the wait status,
+					   or 0 */
 	mos_wchan_t child_exit;         /* its waitpid waits here */
 };
 
@@ -285,8 +289,10 @@ void mos__wait_abandon(mos_kernel_t *k, mos_proc_t *p);
  * about to be created, or a timer about to be initialised): MOS_ENOMEM. */
 int mos__kernel_reserve_timer(mos_kernel_t *k);
 int mos__proc_reap(mos_kernel_t *k, mos_proc_t *p, int *status);
-mos_proc_t *mos__proc_zombie_child(mos_proc_t *parent, mos_pid_t pid,
-				   bool *has_child);
+/* The first child of parent that waitpid(pid, options) reports: a
+ * zombie, or a stop or continue it has not reported yet. */
+mos_proc_t *mos__proc_waitable(mos_proc_t *parent, mos_pid_t pid, int options,
+			       bool *has_child);
 void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info);
 int mos__proc_table_init(mos_kernel_t *k);
 void mos__proc_table_fini(mos_kernel_t *k);

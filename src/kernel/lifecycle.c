@@ -113,8 +113,18 @@ int mos__proc_reap(mos_kernel_t *k, mos_proc_t *p, int *status)
 	return pid;
 }
 
-mos_proc_t *mos__proc_zombie_child(mos_proc_t *parent, mos_pid_t pid,
-				   bool *has_child)
+static bool reportable(const mos_proc_t *c, int options)
+{
+	if (c->state == MOS_STATE_ZOMBIE)
+		return true;
+	if (!c->cold.report)
+		return false;
+	return MOS_WIFCONTINUED(c->cold.report) ? (options & MOS_WCONTINUED)
+						 : (options & MOS_WUNTRACED);
+}
+
+mos_proc_t *mos__proc_waitable(mos_proc_t *parent, mos_pid_t pid, int options,
+			       bool *has_child)
 {
 	mos_list_t *n;
 
@@ -124,18 +134,33 @@ mos_proc_t *mos__proc_zombie_child(mos_proc_t *parent, mos_pid_t pid,
 		if (pid != -1 && c->pid != pid)
 			continue;
 		*has_child = true;
-		if (c->state == MOS_STATE_ZOMBIE)
+		if (reportable(c, options))
 			return c;
 	}
 	return NULL;
 }
 
-/* Whether the death of child ends parent's waitpid. */
+/* Whether what child has to report ends parent's waitpid. */
 static bool waits_for(const mos_proc_t *parent, const mos_proc_t *child)
 {
 	return parent->wchan == &parent->cold.child_exit &&
 	       (parent->cold.wait_pid == -1 ||
-		parent->cold.wait_pid == child->pid);
+		parent->cold.wait_pid == child->pid) &&
+	       reportable(child, parent->cold.wait_options);
+}
+
+/* child stopped or continued: its parent may be told (report), woken,
+ * and sent SIGCHLD. */
+static void tell_parent(mos_kernel_t *k, mos_proc_t *child, int report)
+{
+	mos_proc_t *parent = mos__proc_lookup(k, child->ppid);
+
+	child->cold.report = report;
+	if (!parent || parent == k->init)
+		return;
+	if (waits_for(parent, child))
+		mos__wait_end(k, parent, 0, MOS_CAUSE_WAKE);
+	mos__sig_child(k, parent, child);
 }
 
 /* ---- death ------------------------------------------------------------- */
@@ -195,13 +220,28 @@ void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause
 	mos__proc_set_state(k, p, MOS_STATE_ZOMBIE, MOS_CAUSE_ZOMBIE);
 
 	parent = mos__proc_lookup(k, p->ppid);
+	p->cold.report = 0; /* a zombie reports its death, nothing else */
 	if (parent == k->init || p->reap_by_init) {
 		p->reap_by_init = true;
 		if (k->on_cpu != p)
 			mos__proc_reap(k, p, NULL);
-	} else if (waits_for(parent, p)) {
-		mos__wait_end(k, parent, 0, MOS_CAUSE_WAKE);
+		return;
 	}
+	/* A parent that ignores SIGCHLD leaves its children to be reaped
+	 * at once (Linux, POSIX's SA_NOCLDWAIT); its waitpid, woken, finds
+	 * them gone. */
+	if (mos__sig_nocldwait(&parent->cold.sig)) {
+		p->reap_by_init = true;
+		if (parent->wchan == &parent->cold.child_exit &&
+		    (parent->cold.wait_pid == -1 || parent->cold.wait_pid == p->pid))
+			mos__wait_end(k, parent, 0, MOS_CAUSE_WAKE);
+		if (k->on_cpu != p)
+			mos__proc_reap(k, p, NULL);
+		return;
+	}
+	if (waits_for(parent, p))
+		mos__wait_end(k, parent, 0, MOS_CAUSE_WAKE);
+	mos__sig_child(k, parent, p);
 }
 
 void mos__proc_after_switch(mos_kernel_t *k, mos_proc_t *p)
@@ -257,7 +297,7 @@ int mos_process_terminate(mos_kernel_t *k, mos_pid_t pid, bool force)
 	return mos__proc_terminate(k, NULL, p, force);
 }
 
-void mos__proc_stop(mos_kernel_t *k, mos_proc_t *p)
+void mos__proc_stop(mos_kernel_t *k, mos_proc_t *p, int sig)
 {
 	p->suspended_from = p->state == MOS_STATE_BLOCKED ? MOS_STATE_BLOCKED
 							  : MOS_STATE_READY;
@@ -270,19 +310,21 @@ void mos__proc_stop(mos_kernel_t *k, mos_proc_t *p)
 		mos__kernel_put_current(k, MOS_PUT_SLEEP);
 	else if (p->suspended_from == MOS_STATE_READY)
 		k->sched->dequeue(k->rq, p);
+	tell_parent(k, p, MOS_W_STOPCODE(sig));
 }
 
 void mos__proc_cont(mos_kernel_t *k, mos_proc_t *p)
 {
 	if (p->suspended_from == MOS_STATE_BLOCKED && !p->wake_pending) {
 		mos__proc_set_state(k, p, MOS_STATE_BLOCKED, MOS_CAUSE_RESUME);
-		return;
+	} else {
+		p->wake_pending = false;
+		mos__kernel_make_ready(k, p, MOS_ENQ_RESUME, MOS_CAUSE_RESUME);
 	}
-	p->wake_pending = false;
-	mos__kernel_make_ready(k, p, MOS_ENQ_RESUME, MOS_CAUSE_RESUME);
+	tell_parent(k, p, MOS_W_CONTINUED);
 }
 
-void mos__proc_stop_self(mos_proc_t *p)
+void mos__proc_stop_self(mos_proc_t *p, int sig)
 {
 	mos_kernel_t *k = p->k;
 
@@ -291,6 +333,7 @@ void mos__proc_stop_self(mos_proc_t *p)
 	p->t.voluntary_switches++;
 	mos__proc_set_state(k, p, MOS_STATE_SUSPENDED, MOS_CAUSE_SUSPEND);
 	mos__kernel_put_current(k, MOS_PUT_SLEEP);
+	tell_parent(k, p, MOS_W_STOPCODE(sig));
 	mos__fiber_switch(&p->fiber, &k->host);
 }
 
@@ -309,7 +352,7 @@ int mos_process_suspend(mos_kernel_t *k, mos_pid_t pid)
 	default:
 		return MOS_EINVALSTATE;
 	}
-	mos__proc_stop(k, p);
+	mos__proc_stop(k, p, MOS_SIGSTOP);
 	return 0;
 }
 

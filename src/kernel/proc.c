@@ -392,12 +392,14 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 /* New -> Ready: the long-term scheduler lets p in. */
 void mos__proc_admit(mos_kernel_t *k, mos_proc_t *p)
 {
+	int sig;
+
 	p->timer.fn = wake_fired;
 	p->t.admitted = k->now;
 	mos__kernel_make_ready(k, p, MOS_ENQ_NEW, MOS_CAUSE_CREATE);
 	/* Stopped while New: Suspended at its admission, without running. */
-	if (mos__sig_stop_at_admission(p))
-		mos__proc_stop(k, p);
+	if ((sig = mos__sig_stop_at_admission(p)))
+		mos__proc_stop(k, p, sig);
 }
 
 /* The table lives in the kernel object; src/programs/ keeps it. */

@@ -137,16 +137,17 @@ struct mos_sigcold *mos__proc_sigcold(mos_proc_t *p);
  * Control.  kill ends p now with wait status `status` (cause: killed),
  * from the host stack or from another process's coroutine; a process
  * ending itself on its own coroutine uses exit_self, which does not
- * return.  stop makes a Ready, Running or Blocked p Suspended (a New one
- * at its admission); cont brings a stopped p back (Ready, or Blocked if
- * its wait has not ended).  stop_self stops the calling process on its
- * coroutine and returns once it has been continued and runs again.
+ * return.  stop makes a Ready, Running or Blocked p Suspended by signal
+ * sig; cont brings a stopped p back (Ready, or Blocked if its wait has
+ * not ended).  Both tell the parent (a waitpid report, SIGCHLD).
+ * stop_self stops the calling process on its coroutine and returns once
+ * it has been continued and runs again.
  */
 void mos__proc_kill(mos_kernel_t *k, mos_proc_t *p, int status);
 _Noreturn void mos__proc_exit_self(mos_proc_t *self, int status);
-void mos__proc_stop(mos_kernel_t *k, mos_proc_t *p);
+void mos__proc_stop(mos_kernel_t *k, mos_proc_t *p, int sig);
 void mos__proc_cont(mos_kernel_t *k, mos_proc_t *p);
-void mos__proc_stop_self(mos_proc_t *self);
+void mos__proc_stop_self(mos_proc_t *self, int sig);
 
 /* System calls of subsystems start with enter (it checks the call comes
  * from self's own coroutine, counts it, and returns the kernel); a call

@@ -135,12 +135,20 @@ int mos_sys_waitpid(mos_proc_t *self, mos_pid_t pid, int *status, int options)
 	mos_kernel_t *k = p->k;
 	int err;
 
-	if (pid == 0 || pid < -1 || (options & ~MOS_WNOHANG))
+	if (pid == 0 || pid < -1 ||
+	    (options & ~(MOS_WNOHANG | MOS_WUNTRACED | MOS_WCONTINUED)))
 		return MOS_EINVAL;
 	for (;;) {
 		bool has_child;
-		mos_proc_t *c = mos__proc_zombie_child(p, pid, &has_child);
+		mos_proc_t *c = mos__proc_waitable(p, pid, options, &has_child);
 
+		if (c && c->state != MOS_STATE_ZOMBIE) {
+			/* A stop or a continue, reported once. */
+			if (status)
+				*status = c->cold.report;
+			c->cold.report = 0;
+			return sys_return(p, c->pid);
+		}
 		if (c)
 			return sys_return(p, mos__proc_reap(k, c, status));
 		if (!has_child)
@@ -148,6 +156,7 @@ int mos_sys_waitpid(mos_proc_t *self, mos_pid_t pid, int *status, int options)
 		if (options & MOS_WNOHANG)
 			return 0;
 		p->cold.wait_pid = pid;
+		p->cold.wait_options = options;
 		if ((err = mos__wait(p, &p->cold.child_exit, MOS_TIME_NEVER,
 				     MOS_WAIT_INTERRUPTIBLE, MOS_CAUSE_WAIT)) < 0)
 			return sys_return(p, err);

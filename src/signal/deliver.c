@@ -64,7 +64,7 @@ static void take_effect(mos_kernel_t *k, mos_proc_t *t, int sig,
 		trace(k, t, sig, from, MOS_SIGEV_STOPPED);
 		switch (mos__proc_state(t)) {
 		case MOS_STATE_NEW:
-			c->stop_at_admission = true;
+			c->stop_at_admission = sig;
 			return;
 		case MOS_STATE_SUSPENDED:
 			return;
@@ -72,9 +72,9 @@ static void take_effect(mos_kernel_t *k, mos_proc_t *t, int sig,
 			break;
 		}
 		if (self)
-			mos__proc_stop_self(t);
+			mos__proc_stop_self(t, sig);
 		else
-			mos__proc_stop(k, t);
+			mos__proc_stop(k, t, sig);
 		return;
 	case MOS_SIGFX_CATCH:
 		break;
@@ -111,7 +111,7 @@ void mos__sig_send(mos_kernel_t *k, mos_proc_t *sender, mos_proc_t *t,
 	if (sig == MOS_SIGCONT) {
 		h->pending &= ~MOS_SIG_STOPS;
 		c->was_blocked &= ~MOS_SIG_STOPS;
-		c->stop_at_admission = false;
+		c->stop_at_admission = 0;
 		if (mos__proc_state(t) == MOS_STATE_SUSPENDED) {
 			c->stats.delivered++;
 			trace(k, t, sig, from, MOS_SIGEV_CONTINUED);
@@ -141,13 +141,26 @@ void mos__sig_send(mos_kernel_t *k, mos_proc_t *sender, mos_proc_t *t,
 	take_effect(k, t, sig, from, mos__sig_effect(c, sig));
 }
 
-bool mos__sig_stop_at_admission(mos_proc_t *p)
+int mos__sig_stop_at_admission(mos_proc_t *p)
 {
 	mos_sigcold_t *c = mos__proc_sigcold(p);
-	bool stop = c->stop_at_admission;
+	int sig = c->stop_at_admission;
 
-	c->stop_at_admission = false;
-	return stop;
+	c->stop_at_admission = 0;
+	return sig;
+}
+
+void mos__sig_child(mos_kernel_t *k, mos_proc_t *parent, mos_proc_t *child)
+{
+	(void)child;
+	/* A SIGCHLD its parent would ignore by default is not generated at
+	 * all (Linux discards a signal ignored at generation): a plain exit
+	 * costs no event. */
+	if (mos__sig_effect(mos__proc_sigcold(parent), MOS_SIGCHLD) ==
+		    MOS_SIGFX_IGN &&
+	    !(mos__proc_sighot(parent)->blocked & MOS_SIGBIT(MOS_SIGCHLD)))
+		return;
+	mos__sig_send(k, NULL, parent, MOS_SIGCHLD);
 }
 
 static void run_handler(mos_proc_t *p, int sig)

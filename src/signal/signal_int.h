@@ -23,9 +23,12 @@ void mos__sig_exit(mos_kernel_t *k, mos_proc_t *p);
 /* p's control block is freed: what the subsystem allocated goes. */
 void mos__sig_release(mos_kernel_t *k, mos_proc_t *p);
 
-/* p is being admitted: true when a stop sent before must make it
- * Suspended instead of Ready. */
-bool mos__sig_stop_at_admission(mos_proc_t *p);
+/* p is being admitted: the stop signal sent before, which must make it
+ * Suspended at once; 0 for none. */
+int mos__sig_stop_at_admission(mos_proc_t *p);
+
+/* child died, stopped or continued: SIGCHLD for parent. */
+void mos__sig_child(mos_kernel_t *k, mos_proc_t *parent, mos_proc_t *child);
 
 /*
  * Terminate t as the MultiOS documentation says: force sends SIGKILL;

@@ -44,8 +44,15 @@ typedef struct mos_sigcold {
 				       special action; NULL: none */
 	struct mos_sigtimers *timers; /* made by the first alarm or the
 					 first terminate it survives */
-	bool stop_at_admission;     /* stopped while New */
+	int stop_at_admission;      /* the stop signal sent while New, or 0 */
 	mos_signal_stats_t stats;
 } mos_sigcold_t;
+
+/* A parent that ignores SIGCHLD explicitly: its children are reaped as
+ * they die. */
+static inline bool mos__sig_nocldwait(const mos_sigcold_t *c)
+{
+	return (c->ignored & MOS_SIGBIT(MOS_SIGCHLD)) != 0;
+}
 
 #endif

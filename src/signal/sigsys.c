@@ -115,7 +115,7 @@ void mos__sig_exit(mos_kernel_t *k, mos_proc_t *p)
 	}
 	mos__proc_sighot(p)->pending = 0;
 	c->was_blocked = 0;
-	c->stop_at_admission = false;
+	c->stop_at_admission = 0;
 }
 
 void mos__sig_release(mos_kernel_t *k, mos_proc_t *p)
@@ -139,11 +139,12 @@ int mos_sys_sigaction(mos_proc_t *self, int sig, mos_sig_action_t action,
 {
 	mos_kernel_t *k = mos__sys_enter(self);
 	mos_sigcold_t *c = mos__proc_sigcold(self);
-	mos_sigset_t bit = MOS_SIGBIT(sig);
+	/* Shifted only once sig is known to be a signal (bit 1..31). */
+	mos_sigset_t bit = mos__sig_valid(sig) ? MOS_SIGBIT(sig) : 0;
 	bool special = action == MOS_SIG_CATCH || action == MOS_SIG_STOP ||
 		       action == MOS_SIG_TERMINATE;
 
-	if (!mos__sig_valid(sig) || (unsigned)action >= MOS_SIG_ACTION_COUNT ||
+	if (!bit || (unsigned)action >= MOS_SIG_ACTION_COUNT ||
 	    (flags & ~(unsigned)(MOS_SA_NODEFER | MOS_SA_RESETHAND)) ||
 	    (mask & ~MOS_SIG_ALL) ||
 	    (action == MOS_SIG_CATCH) != (handler != NULL) ||
