@@ -692,3 +692,85 @@ Test(signal, ignored_sigchld_reaps_children_automatically)
 	cr_expect_eq(t_info(k, p + 2).times.reaped, MS(3));
 	mos_kernel_destroy(k);
 }
+
+/* ---- process groups, sessions and kill's pid ---------------------------- */
+
+static int group_main(mos_proc_t *self, int argc, char **argv)
+{
+	sigtest_t *t = mos_sys_state(self);
+	mos_pid_t me = mos_sys_getpid(self), a, b, c, r;
+	int bad = 0, st;
+
+	(void)argc;
+	(void)argv;
+	mos_sys_sigaction(self, MOS_SIGTERM, MOS_SIG_CATCH, note_handler, 0, 0,
+			  NULL);
+	bad += mos_sys_getpgid(self, 0) != me;
+	bad += mos_sys_getsid(self, 0) != me;
+	bad += mos_sys_setsid(self) != MOS_EPERM;        /* leads a group */
+	bad += mos_sys_setpgid(self, 0, 0) != MOS_EPERM; /* leads a session */
+	mos_sys_spawn(self, T_ARGV("sleep", "10ms"), &a);
+	mos_sys_spawn(self, T_ARGV("sleep", "10ms"), &b);
+	mos_sys_spawn(self, T_ARGV("sleep", "10ms"), &c);
+	bad += mos_sys_getpgid(self, a) != me || mos_sys_getsid(self, a) != me;
+	bad += mos_sys_setpgid(self, c, 0) != 0;          /* its own group */
+	bad += mos_sys_getpgid(self, c) != c;
+	bad += mos_sys_setpgid(self, b, c) != 0;          /* joins c's */
+	bad += mos_sys_setpgid(self, b, me) != 0;         /* and back */
+	bad += mos_sys_setpgid(self, b, 999) != MOS_EPERM;
+	bad += mos_sys_setpgid(self, 1, 0) != MOS_EPROCNOTFOUND;
+	bad += mos_sys_setpgid(self, -1, 0) != MOS_EINVAL;
+	bad += mos_sys_getpgid(self, 999) != MOS_EPROCNOTFOUND;
+	mos_sys_sleep(self, MS(1));
+	/* Its own group: a and b, then itself last. */
+	bad += mos_sys_kill(self, 0, MOS_SIGTERM) != 0;
+	say(self, "after kill 0");
+	bad += mos_sys_kill(self, -c, 0) != 0;            /* a probe */
+	bad += mos_sys_kill(self, -999, 0) != MOS_EPROCNOTFOUND;
+	r = mos_sys_waitpid(self, 0, &st, 0);             /* a or b */
+	say(self, "reaped %d sig %d", r == a ? 1 : r == b ? 2 : 0,
+	    MOS_WTERMSIG(st));
+	r = mos_sys_waitpid(self, 0, &st, 0);
+	say(self, "reaped %d", r == a ? 1 : r == b ? 2 : 0);
+	r = mos_sys_waitpid(self, 0, &st, MOS_WNOHANG);   /* c: other group */
+	bad += r != MOS_ECHILD;
+	r = mos_sys_waitpid(self, -c, &st, 0);
+	say(self, "reaped %d exit %d", r == c ? 3 : 0, MOS_WEXITSTATUS(st));
+	t->rc = bad;
+	return 0;
+}
+
+Test(signal, groups_sessions_and_kill_pid_semantics)
+{
+	mos_kernel_t *k = sig_kernel(group_main);
+	sigtest_t t = {0};
+
+	start(k, &t);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(t.rc, 0, "%d checks failed", t.rc);
+	cr_expect_str_eq(t.log, "1000:h15 1000:after kill 0 1000:reaped 1 sig 15 "
+				"1000:reaped 2 10000:reaped 3 exit 0");
+	mos_kernel_destroy(k);
+}
+
+/* The host: -1 is everyone but init; a group; 0 is nobody. */
+Test(signal, host_sends_to_everyone_and_to_groups)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_pid_t a = t_spawn(k, T_ARGV("sleep", "10ms"));
+	mos_pid_t b = t_spawn(k, T_ARGV("sleep", "10ms"));
+
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_expect_eq(t_info(k, a).pgid, a);
+	cr_expect_eq(t_info(k, b).sid, b);
+	cr_expect_eq(mos_process_send_signal(k, 0, MOS_SIGSTOP), MOS_EINVALPID);
+	cr_expect_eq(mos_process_send_signal(k, -b, MOS_SIGSTOP), 0);
+	cr_expect_eq(t_info(k, a).state, MOS_STATE_BLOCKED);
+	cr_expect_eq(t_info(k, b).state, MOS_STATE_SUSPENDED);
+	cr_expect_eq(mos_process_send_signal(k, -1, MOS_SIGKILL), 0);
+	cr_expect_eq(t_info(k, a).state, MOS_STATE_DEFUNCT);
+	cr_expect_eq(t_info(k, b).state, MOS_STATE_DEFUNCT);
+	cr_expect_eq(t_info(k, 1).state, MOS_STATE_BLOCKED);
+	cr_expect_eq(mos_process_send_signal(k, -1, MOS_SIGKILL), MOS_EPROCNOTFOUND);
+	mos_kernel_destroy(k);
+}

@@ -38,7 +38,7 @@ static int probe_main(mos_proc_t *self, int argc, char **argv)
 	pr->rc_info = mos_sys_get_process_info(self, pr->child, &pr->info);
 	pr->rc_term_init = mos_sys_terminate_process(self, 1);
 	pr->rc_term_child = mos_sys_terminate_process(self, pr->child);
-	pr->rc_bad_wait = mos_sys_waitpid(self, 0, NULL, 0);
+	pr->rc_bad_wait = mos_sys_waitpid(self, -1, NULL, 0x40); /* no such option */
 	pr->r1 = mos_sys_random(self);
 	pr->r2 = mos_sys_random(self);
 	mos_sys_wait(self, NULL);

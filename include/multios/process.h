@@ -153,6 +153,8 @@ typedef struct mos_process_info {
 	const char *const *environment; /* "KEY=VALUE" */
 	mos_sched_attr_t sched;
 	mos_process_times_t times;
+	mos_pid_t pgid;             /* process group */
+	mos_pid_t sid;              /* session */
 	uint32_t sig_pending;       /* mos_sigset_t: sent, not delivered */
 	uint32_t sig_blocked;       /* mos_sigset_t: its mask */
 	mos_signal_stats_t signals;

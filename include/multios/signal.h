@@ -206,11 +206,14 @@ MOS_API int mos_sys_nanosleep(mos_proc_t *self, mos_time_t d,
 			      mos_time_t *left);
 
 /*
- * Send sig to process pid (sig 0: only check that it could be sent).
- * For now pid > 0 only (process groups come with setpgid).
- * Errors: MOS_EINVAL (no such signal, pid <= 0), MOS_EPROCNOTFOUND (no
- * live process pid: a zombie counts as live, as for kill(2)),
- * MOS_EPERM.
+ * Send sig to the processes pid names, as kill(2): pid > 0 that process,
+ * 0 every process of the caller's group, -1 every process but init and
+ * the caller, < -1 every process of group -pid; the caller, if named, is
+ * signalled last.  sig 0 sends nothing: it only checks that pid names
+ * someone.  Zombies count as live, as for kill(2), and drop what they
+ * get.  A signal that acts on the caller acts before the call returns.
+ * Errors: MOS_EINVAL (no such signal, pid INT32_MIN),
+ * MOS_EPROCNOTFOUND (pid names no live process).
  */
 MOS_API int mos_sys_kill(mos_proc_t *self, mos_pid_t pid, int sig);
 
@@ -218,9 +221,11 @@ MOS_API int mos_sys_kill(mos_proc_t *self, mos_pid_t pid, int sig);
 MOS_API int mos_sys_send_signal(mos_proc_t *self, mos_pid_t pid, int sig);
 
 /*
- * The host sends sig to pid (ProcessManager::send_signal), as uid 0.
+ * The host sends sig to pid (ProcessManager::send_signal), as uid 0:
+ * pid > 0, -1 or < -1 as for mos_sys_kill (the host is in no group, so 0
+ * names nothing).
  * Errors: MOS_EINVAL (NULL k, no such signal, from inside a program or a
- * synchronous event subscriber), MOS_EINVALPID, MOS_EPROCNOTFOUND.
+ * synchronous event subscriber), MOS_EINVALPID (0), MOS_EPROCNOTFOUND.
  */
 MOS_API int mos_process_send_signal(mos_kernel_t *k, mos_pid_t pid, int sig);
 

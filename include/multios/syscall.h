@@ -56,7 +56,8 @@ MOS_API int mos_sys_spawn(mos_proc_t *self, const char *const *command,
 /*
  * Wait for a child to change state: die (it is reaped), or, with
  * MOS_WUNTRACED, stop, or, with MOS_WCONTINUED, continue — each stop or
- * continue is reported once.  pid > 0 waits for that child, -1 for any.
+ * continue is reported once.  pid > 0 waits for that child, -1 for any,
+ * 0 for any in the caller's process group, < -1 for any in group -pid.
  * *status (may be NULL) receives the wait status (MOS_WIFEXITED,
  * MOS_WIFSIGNALED, MOS_WIFSTOPPED, MOS_WIFCONTINUED...).  Returns the
  * child's pid, or 0 with MOS_WNOHANG when none has changed yet.  A parent
@@ -72,6 +73,27 @@ MOS_API int mos_sys_wait(mos_proc_t *self, int *status);
 
 MOS_API mos_pid_t mos_sys_getpid(mos_proc_t *self);
 MOS_API mos_pid_t mos_sys_getppid(mos_proc_t *self);
+
+/*
+ * Process groups and sessions, as POSIX.  A process created by the host
+ * (a child of init) starts a session and a group of its own (pgid = sid =
+ * its pid: a daemon that called setsid); a process spawned by a program
+ * joins its parent's group and session.
+ *
+ * setpgid puts process pid (0: the caller), the caller or one of its
+ * children, into group pgid (0: pid's own number), which must be pid's
+ * own or an existing group of the caller's session.  Errors: MOS_EINVAL
+ * (a negative pid or pgid), MOS_EPROCNOTFOUND (pid is neither the caller
+ * nor its child), MOS_EPERM (pid is a session leader, or in another
+ * session, or the group is in another session or does not exist).
+ * getpgid and getsid return pid's (0: the caller's) group or session, or
+ * MOS_EPROCNOTFOUND.  setsid makes the caller the leader of a new session
+ * and group and returns its id; MOS_EPERM when it leads a group already.
+ */
+MOS_API int mos_sys_setpgid(mos_proc_t *self, mos_pid_t pid, mos_pid_t pgid);
+MOS_API mos_pid_t mos_sys_getpgid(mos_proc_t *self, mos_pid_t pid);
+MOS_API mos_pid_t mos_sys_getsid(mos_proc_t *self, mos_pid_t pid);
+MOS_API mos_pid_t mos_sys_setsid(mos_proc_t *self);
 MOS_API mos_time_t mos_sys_now(mos_proc_t *self);
 
 /* The state the program's prepare hook returned, or the spec's arg. */

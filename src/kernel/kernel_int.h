@@ -62,7 +62,8 @@ struct mos_proc_cold {
 	const mos_prog_entry_t *prog;
 	void *prog_state;               /* from prepare, or spec.arg */
 
-	/* Process tree. */
+	/* Process tree, group and session. */
+	mos_pid_t pgid, sid;
 	mos_list_t children;            /* of struct mos_proc_cold.sibling */
 	mos_list_t sibling;
 
@@ -289,6 +290,11 @@ void mos__wait_abandon(mos_kernel_t *k, mos_proc_t *p);
  * about to be created, or a timer about to be initialised): MOS_ENOMEM. */
 int mos__kernel_reserve_timer(mos_kernel_t *k);
 int mos__proc_reap(mos_kernel_t *k, mos_proc_t *p, int *status);
+/* pgrp.c: whether child is one of those waitpid's pid names for parent
+ * (> 0: that one, -1: any, 0: parent's group, < -1: group -pid). */
+bool mos__wait_names(const mos_proc_t *parent, mos_pid_t pid,
+		     const mos_proc_t *child);
+
 /* The first child of parent that waitpid(pid, options) reports: a
  * zombie, or a stop or continue it has not reported yet. */
 mos_proc_t *mos__proc_waitable(mos_proc_t *parent, mos_pid_t pid, int options,

@@ -131,7 +131,7 @@ mos_proc_t *mos__proc_waitable(mos_proc_t *parent, mos_pid_t pid, int options,
 	*has_child = false;
 	mos_list_for_each(n, &parent->cold.children) {
 		mos_proc_t *c = mos_container_of(n, mos_proc_t, cold.sibling);
-		if (pid != -1 && c->pid != pid)
+		if (!mos__wait_names(parent, pid, c))
 			continue;
 		*has_child = true;
 		if (reportable(c, options))
@@ -144,8 +144,7 @@ mos_proc_t *mos__proc_waitable(mos_proc_t *parent, mos_pid_t pid, int options,
 static bool waits_for(const mos_proc_t *parent, const mos_proc_t *child)
 {
 	return parent->wchan == &parent->cold.child_exit &&
-	       (parent->cold.wait_pid == -1 ||
-		parent->cold.wait_pid == child->pid) &&
+	       mos__wait_names(parent, parent->cold.wait_pid, child) &&
 	       reportable(child, parent->cold.wait_options);
 }
 
@@ -233,7 +232,7 @@ void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause
 	if (mos__sig_nocldwait(&parent->cold.sig)) {
 		p->reap_by_init = true;
 		if (parent->wchan == &parent->cold.child_exit &&
-		    (parent->cold.wait_pid == -1 || parent->cold.wait_pid == p->pid))
+		    mos__wait_names(parent, parent->cold.wait_pid, p))
 			mos__wait_end(k, parent, 0, MOS_CAUSE_WAKE);
 		if (k->on_cpu != p)
 			mos__proc_reap(k, p, NULL);

@@ -368,6 +368,14 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 	if (k->sched->attach && (err = k->sched->attach(k->rq, p)) < 0)
 		return create_failed(k, p, &mark, err);
 	p->ppid = parent->pid;
+	/* A child of init (the host's) leads a session and group of its
+	 * own; a program's child joins its parent's. */
+	if (parent == k->init) {
+		p->cold.pgid = p->cold.sid = p->pid;
+	} else {
+		p->cold.pgid = parent->cold.pgid;
+		p->cold.sid = parent->cold.sid;
+	}
 	/* As after fork and exec: the mask and the ignored set are
 	 * inherited, handlers are not (init's are all default). */
 	mos__sig_init(&p->sig, &p->cold.sig, &parent->sig, &parent->cold.sig);
@@ -452,6 +460,7 @@ int mos__proc_table_init(mos_kernel_t *k)
 		return MOS_ENOMEM;
 	}
 	p->pid = pid_alloc(k);
+	p->cold.pgid = p->cold.sid = p->pid;
 	pid_insert(k, p);
 	k->init = p;
 	k->stats.processes_created++;
@@ -498,6 +507,8 @@ void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info)
 	info->environment = (const char *const *)p->cold.envp;
 	info->sched = p->attr;
 	info->times = p->t;
+	info->pgid = p->cold.pgid;
+	info->sid = p->cold.sid;
 	info->sig_pending = p->sig.pending;
 	info->sig_blocked = p->sig.blocked;
 	info->signals = p->cold.sig.stats;

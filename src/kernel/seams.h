@@ -129,6 +129,12 @@ const mos_allocator_t *mos__kernel_alloc(const mos_kernel_t *k);
 /* A public host call that changes the kernel may go ahead: not from a
  * program nor a synchronous subscriber; catches a realtime clock up. */
 bool mos__host_call(mos_kernel_t *k);
+mos_pid_t mos__proc_pgid(const mos_proc_t *p);
+mos_pid_t mos__proc_sid(const mos_proc_t *p);
+/* Walk the live processes: *cursor starts at 0; NULL at the end.  The
+ * order is fixed by the pids alone (deterministic).  A process the
+ * caller kills may be reaped and leave the walk; the walk goes on. */
+mos_proc_t *mos__proc_next(mos_kernel_t *k, uint32_t *cursor);
 /* Its signal state (src/signal/sigstate.h). */
 struct mos_sighot *mos__proc_sighot(mos_proc_t *p);
 struct mos_sigcold *mos__proc_sigcold(mos_proc_t *p);

@@ -135,7 +135,7 @@ int mos_sys_waitpid(mos_proc_t *self, mos_pid_t pid, int *status, int options)
 	mos_kernel_t *k = p->k;
 	int err;
 
-	if (pid == 0 || pid < -1 ||
+	if (pid == INT32_MIN ||
 	    (options & ~(MOS_WNOHANG | MOS_WUNTRACED | MOS_WCONTINUED)))
 		return MOS_EINVAL;
 	for (;;) {

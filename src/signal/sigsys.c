@@ -247,27 +247,62 @@ int mos_sys_nanosleep(mos_proc_t *self, mos_time_t d, mos_time_t *left)
 	return err == MOS_ETIMEDOUT ? 0 : err;
 }
 
-/* Where a signal may go from sender (NULL: the host). */
-static int target(mos_kernel_t *k, mos_pid_t pid, int sig, mos_proc_t **t)
+/* Whether kill's pid names t, for sender (NULL: the host): > 0 that
+ * process, 0 the sender's group, -1 everyone but init and the sender,
+ * < -1 group -pid. */
+static bool names(mos_pid_t pid, mos_proc_t *sender, mos_proc_t *t)
 {
-	if (sig < 0 || sig >= MOS_NSIG)
-		return MOS_EINVAL;
-	if (pid <= 0)
-		return MOS_EINVALPID;
-	if (!(*t = mos__proc_find(k, pid)))
-		return MOS_EPROCNOTFOUND;
-	return 0;
+	if (pid > 0)
+		return mos__proc_pid(t) == pid;
+	if (pid == 0)
+		return mos__proc_pgid(t) == mos__proc_pgid(sender);
+	if (pid == -1)
+		return t != sender && !mos__proc_is_init(t);
+	return mos__proc_pgid(t) == -pid;
+}
+
+/*
+ * Send sig to every process pid names, in pid-table order, the sender
+ * last (a signal that ends or stops it must not keep the others from
+ * theirs).  sig 0 sends nothing.  MOS_EPROCNOTFOUND when pid names no
+ * live process.
+ */
+static int send_all(mos_kernel_t *k, mos_proc_t *sender, mos_pid_t pid, int sig)
+{
+	uint32_t cur = 0, hits = 0;
+	bool to_self = false;
+	mos_proc_t *t;
+
+	if (pid > 0) {
+		if (!(t = mos__proc_find(k, pid)))
+			return MOS_EPROCNOTFOUND;
+		if (sig)
+			mos__sig_send(k, sender, t, sig);
+		return 0;
+	}
+	while ((t = mos__proc_next(k, &cur))) {
+		if (!names(pid, sender, t))
+			continue;
+		hits++;
+		if (t == sender)
+			to_self = true;
+		else if (sig)
+			mos__sig_send(k, sender, t, sig);
+	}
+	if (to_self && sig)
+		mos__sig_send(k, sender, sender, sig);
+	return hits ? 0 : MOS_EPROCNOTFOUND;
 }
 
 int mos_sys_kill(mos_proc_t *self, mos_pid_t pid, int sig)
 {
 	mos_kernel_t *k = mos__sys_enter(self);
-	mos_proc_t *t;
-	int err = target(k, pid, sig, &t);
+	int err;
 
-	if (err < 0 || sig == 0)
+	if (sig < 0 || sig >= MOS_NSIG || pid == INT32_MIN)
+		return MOS_EINVAL;
+	if ((err = send_all(k, self, pid, sig)) < 0)
 		return err;
-	mos__sig_send(k, self, t, sig);
 	if (mos__sig_ready(mos__proc_sighot(self)))
 		mos__sig_deliver(self);
 	mos__sys_preemption_point(self);
@@ -281,13 +316,10 @@ int mos_sys_send_signal(mos_proc_t *self, mos_pid_t pid, int sig)
 
 int mos_process_send_signal(mos_kernel_t *k, mos_pid_t pid, int sig)
 {
-	mos_proc_t *t;
-	int err;
-
-	if (!k || !mos__host_call(k))
+	if (!k || !mos__host_call(k) || sig < 0 || sig >= MOS_NSIG)
 		return MOS_EINVAL;
-	if ((err = target(k, pid, sig, &t)) < 0 || sig == 0)
-		return err;
-	mos__sig_send(k, NULL, t, sig);
-	return 0;
+	/* The host is in no group: 0 names nothing. */
+	if (pid == 0 || pid == INT32_MIN)
+		return MOS_EINVALPID;
+	return send_all(k, NULL, pid, sig);
 }
