@@ -56,7 +56,9 @@ enum {
  * (libuv's uv_unref): periodic probes and samplers.  fn runs on the host
  * stack, between steps, and may call the kernel and re-arm its timer.
  * Arming an armed timer moves it (a re-arm takes a new place in the
- * arming order); cancelling an idle one does nothing.
+ * arming order); cancelling an idle one does nothing.  A foreground timer
+ * armed at MOS_TIME_NEVER never fires: a run that has nothing earlier
+ * left stops there with MOS_ERANGE (multios/kernel.h).
  */
 int mos__ktimer_init(mos_kernel_t *k, mos_timer_t *t, mos_timer_fn fn,
 		     void *arg, bool background);
