@@ -239,3 +239,40 @@ Test(trace_typed, chrome_export_closes_open_runs_and_checks_arguments)
 	cr_expect_eq(mos_trace_write_chrome(k, NULL), MOS_EINVAL);
 	mos_kernel_destroy(k);
 }
+
+/*
+ * A ring that has overwritten older events: pid 2 (fifo) runs from 0; at
+ * 5 ms four more arrive, and their four New -> Ready are all a ring of 4
+ * holds.  The runnable count starts at its value before them (1: pid 2)
+ * and climbs to 5, never from 0; pid 2's run, begun before the ring,
+ * shows from the ring's first event (5 ms) to now (7 ms).
+ */
+Test(trace_typed, chrome_export_of_a_wrapped_ring_starts_from_the_true_state)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	json_t *root, *evs;
+	char buf[256];
+
+	mos_config_default(&cfg);
+	cfg.trace_capacity = 4;
+	strcpy(cfg.sched.policy, "fifo");
+	k = t_kernel(&cfg);
+	t_spawn(k, T_ARGV("cpu", "10ms"));
+	cr_assert_eq(mos_kernel_run(k, MS(5)), 0);
+	for (int i = 0; i < 4; i++)
+		t_spawn(k, T_ARGV("cpu", "1ms"));
+	cr_assert_eq(mos_kernel_run(k, MS(7)), 0);
+	cr_assert_eq(mos_trace_total(k), 7);
+	root = chrome(k);
+	evs = json_object_get(root, "traceEvents");
+	pick(evs, "C", "runnable", buf, sizeof(buf));
+	cr_expect_str_eq(buf, "0@5000=1 0@5000=2 0@5000=3 0@5000=4 0@5000=5");
+	pick(evs, "X", NULL, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "2@5000+2000");
+	pick(evs, "M", NULL, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "2@0:cpu (pid 2) 3@0:cpu (pid 3) 4@0:cpu (pid 4) "
+			      "5@0:cpu (pid 5) 6@0:cpu (pid 6)");
+	json_decref(root);
+	mos_kernel_destroy(k);
+}
