@@ -8,8 +8,9 @@
  *   - deferred (the default): the kernel copies the event into a queue
  *     and calls the subscriber on the host stack, between two steps, at
  *     the same virtual instant, in the order the events happened.  It may
- *     call the kernel: create, terminate, suspend processes, subscribe.
- *     This is how a supervisor restarts what died.
+ *     call the kernel: create, terminate, suspend processes, subscribe
+ *     (but not run, step or destroy it).  This is how a supervisor
+ *     restarts what died.
  *   - synchronous (MOS_KEV_SYNC): called at once, wherever the event
  *     happens (possibly on a process's coroutine, with little stack).  It
  *     may only look (queries); a call that changes the kernel fails with
