@@ -276,3 +276,28 @@ Test(trace_typed, chrome_export_of_a_wrapped_ring_starts_from_the_true_state)
 	json_decref(root);
 	mos_kernel_destroy(k);
 }
+
+/*
+ * A label is any bytes, and jansson refuses a string that is not UTF-8:
+ * such a label must not make the whole export fail (it said MOS_ENOMEM).
+ * Its bytes above ASCII show as '?'; the dump prints them as they are.
+ */
+Test(trace_typed, chrome_export_survives_a_label_that_is_not_utf8)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	json_t *root, *evs;
+	uint32_t id;
+	char buf[256];
+
+	cr_assert_eq(mos_trace_label(k, "ph\xff" "ase", &id), 0);
+	mos__trace_emit(k, MOS_TRACE_MARK, 1, 0, id, 0);
+	mos__trace_emit(k, MOS_TRACE_COUNTER, (int32_t)id, 0, 5, 0);
+	root = chrome(k);
+	evs = json_object_get(root, "traceEvents");
+	pick(evs, "i", NULL, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "1@0:ph?ase");
+	pick(evs, "C", "ph?ase", buf, sizeof(buf));
+	cr_expect_str_eq(buf, "0@0=5");
+	json_decref(root);
+	mos_kernel_destroy(k);
+}

@@ -49,13 +49,32 @@ int mos__json_dump(json_t *o, FILE *out, size_t flags)
 	return 0;
 }
 
+/*
+ * A JSON string of s, which may not be UTF-8: a label or a program name is
+ * any bytes, and jansson refuses what is not UTF-8 as if out of memory.
+ * Then every byte above ASCII becomes '?'.  NULL only when out of memory.
+ */
+static json_t *text(const char *s)
+{
+	json_t *j = json_string(s);
+	char buf[256];
+	size_t i;
+
+	if (j)
+		return j;
+	for (i = 0; s[i] && i < sizeof(buf) - 1; i++)
+		buf[i] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
+	buf[i] = '\0';
+	return json_string(buf);
+}
+
 json_t *mos__chrome_event(const char *ph, const char *name, int tid,
 			  double ts, double dur)
 {
 	json_t *e = json_object();
 	int bad = !e;
 
-	bad |= mos__json_set(e, "name", json_string(name));
+	bad |= mos__json_set(e, "name", text(name));
 	bad |= mos__json_set(e, "ph", json_string(ph));
 	bad |= mos__json_set(e, "pid", json_integer(1));
 	bad |= mos__json_set(e, "tid", json_integer(tid));
@@ -87,7 +106,7 @@ static json_t *with_args(json_t *e, const char *key, json_t *v)
 json_t *mos__chrome_thread_name(const char *name, int tid)
 {
 	return with_args(mos__chrome_event("M", "thread_name", tid, 0, 0),
-			 "name", json_string(name));
+			 "name", text(name));
 }
 
 /* ---- the kernel's trace --------------------------------------------------- */
