@@ -75,7 +75,8 @@ enum { MOS_KEV_SYNC = 1 };
  * dropped and counted (mos_kernel_stats_t.events_dropped).
  * Errors: MOS_EINVAL (NULL k, filter or fn, no or unknown types, unknown
  * flags, a negative pid, an empty program, a call from inside a program or
- * a synchronous subscriber), MOS_ENOMEM.
+ * a synchronous subscriber), MOS_ENOMEM, MOS_EEXHAUSTED (2^31 - 1
+ * subscriptions made over the kernel's life: ids are never reused).
  */
 MOS_API int mos_kernel_subscribe(mos_kernel_t *k, const mos_kev_filter_t *filter,
 				 unsigned flags, mos_kev_fn fn, void *ud,

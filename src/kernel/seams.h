@@ -14,7 +14,9 @@
  * A subsystem's folder declares its use of this header in
  * tests/check_includes.sh.  Everything here runs on the host stack or on
  * the calling process's coroutine, as each function says, and none of it
- * allocates after the set-up calls that return MOS_ENOMEM.
+ * allocates after the set-up calls that return MOS_ENOMEM, but
+ * mos__kev_emit: its queue of deferred deliveries grows when it must, and
+ * an event it cannot queue is dropped and counted (events_dropped).
  */
 #ifndef MOS_KERNEL_SEAMS_H
 #define MOS_KERNEL_SEAMS_H
