@@ -136,3 +136,32 @@ Test(timers, background_timers_do_not_keep_a_run_going)
 	mos__ktimer_fini(k, &ts);
 	mos_kernel_destroy(k);
 }
+
+/*
+ * A timer armed at MOS_TIME_NEVER (a saturated sum, say) is no time the
+ * clock may jump to: beside a 3 ms sleeper, the run goes to 3 ms and then
+ * stops with MOS_ERANGE, the timer unfired, as a burst that would end at
+ * "never" stops it; every later run fails the same way.
+ */
+Test(timers, a_timer_at_never_stops_the_run_out_of_range)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	log_t l = {.k = k};
+	tag_t g = {&l, "N", 0, 0, MOS_BAND_SERVICE};
+	mos_timer_t t;
+	mos_pid_t s;
+
+	init_all(k, &t, &g, 1);
+	mos__ktimer_arm(k, &t, MOS_TIME_NEVER, g.band);
+	s = t_spawn(k, T_ARGV("sleep", "3ms"));
+	cr_expect_eq(mos_kernel_run(k, MOS_TIME_NEVER), MOS_ERANGE);
+	cr_expect_eq(mos_kernel_now(k), MS(3));
+	cr_expect_eq(t_info(k, s).times.finished, MS(3));
+	cr_expect_str_eq(l.text, "");
+	cr_expect(mos__timer_armed(&t));
+	cr_expect_eq(mos_kernel_next_event(k), MOS_TIME_NEVER);
+	cr_expect_eq(mos_kernel_run(k, MOS_TIME_NEVER), MOS_ERANGE);
+	cr_expect_eq(mos_kernel_now(k), MS(3));
+	fini_all(k, &t, 1);
+	mos_kernel_destroy(k);
+}

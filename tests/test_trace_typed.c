@@ -239,3 +239,65 @@ Test(trace_typed, chrome_export_closes_open_runs_and_checks_arguments)
 	cr_expect_eq(mos_trace_write_chrome(k, NULL), MOS_EINVAL);
 	mos_kernel_destroy(k);
 }
+
+/*
+ * A ring that has overwritten older events: pid 2 (fifo) runs from 0; at
+ * 5 ms four more arrive, and their four New -> Ready are all a ring of 4
+ * holds.  The runnable count starts at its value before them (1: pid 2)
+ * and climbs to 5, never from 0; pid 2's run, begun before the ring,
+ * shows from the ring's first event (5 ms) to now (7 ms).
+ */
+Test(trace_typed, chrome_export_of_a_wrapped_ring_starts_from_the_true_state)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	json_t *root, *evs;
+	char buf[256];
+
+	mos_config_default(&cfg);
+	cfg.trace_capacity = 4;
+	strcpy(cfg.sched.policy, "fifo");
+	k = t_kernel(&cfg);
+	t_spawn(k, T_ARGV("cpu", "10ms"));
+	cr_assert_eq(mos_kernel_run(k, MS(5)), 0);
+	for (int i = 0; i < 4; i++)
+		t_spawn(k, T_ARGV("cpu", "1ms"));
+	cr_assert_eq(mos_kernel_run(k, MS(7)), 0);
+	cr_assert_eq(mos_trace_total(k), 7);
+	root = chrome(k);
+	evs = json_object_get(root, "traceEvents");
+	pick(evs, "C", "runnable", buf, sizeof(buf));
+	cr_expect_str_eq(buf, "0@5000=1 0@5000=2 0@5000=3 0@5000=4 0@5000=5");
+	pick(evs, "X", NULL, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "2@5000+2000");
+	pick(evs, "M", NULL, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "2@0:cpu (pid 2) 3@0:cpu (pid 3) 4@0:cpu (pid 4) "
+			      "5@0:cpu (pid 5) 6@0:cpu (pid 6)");
+	json_decref(root);
+	mos_kernel_destroy(k);
+}
+
+/*
+ * A label is any bytes, and jansson refuses a string that is not UTF-8:
+ * such a label must not make the whole export fail (it said MOS_ENOMEM).
+ * Its bytes above ASCII show as '?'; the dump prints them as they are.
+ */
+Test(trace_typed, chrome_export_survives_a_label_that_is_not_utf8)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	json_t *root, *evs;
+	uint32_t id;
+	char buf[256];
+
+	cr_assert_eq(mos_trace_label(k, "ph\xff" "ase", &id), 0);
+	mos__trace_emit(k, MOS_TRACE_MARK, 1, 0, id, 0);
+	mos__trace_emit(k, MOS_TRACE_COUNTER, (int32_t)id, 0, 5, 0);
+	root = chrome(k);
+	evs = json_object_get(root, "traceEvents");
+	pick(evs, "i", NULL, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "1@0:ph?ase");
+	pick(evs, "C", "ph?ase", buf, sizeof(buf));
+	cr_expect_str_eq(buf, "0@0=5");
+	json_decref(root);
+	mos_kernel_destroy(k);
+}

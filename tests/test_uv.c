@@ -337,6 +337,42 @@ Test(uv, wakeup_from_another_thread_ends_a_step)
 	mos_kernel_destroy(k);
 }
 
+static void never_called(uv_timer_t *t)
+{
+	(void)t;
+	cr_assert_fail("the host's far timer fired");
+}
+
+/*
+ * A wakeup whose callback runs in the host's own uv_run, between kernel
+ * runs (uv.h allows that), still ends the kernel's next wait: the step
+ * towards a sleeper's wake-up 2 s away returns at once, the sleeper still
+ * asleep.  (A far host timer keeps the loop alive, so that the host's
+ * uv_run does take the async.)
+ */
+Test(uv, wakeup_taken_by_the_hosts_own_uv_run_ends_the_next_wait)
+{
+	mos_kernel_t *k = rt_kernel(NULL, 1.0);
+	mos_pid_t sleeper = t_spawn(k, T_ARGV("sleep", "2s"));
+	uv_timer_t far;
+	int progressed = 0;
+
+	while (t_info(k, sleeper).state != MOS_STATE_BLOCKED)
+		cr_assert_eq(mos_kernel_step(k, &progressed), 0);
+	arm(k, &far, never_called, NULL, 100000, 0);
+	cr_assert_eq(mos_kernel_wakeup(k), 0);
+	uv_run(mos_kernel_uv_loop(k), UV_RUN_NOWAIT);
+	uv_close((uv_handle_t *)&far, NULL);
+	cr_assert_eq(mos_kernel_step(k, &progressed), 0);
+	cr_assert_eq(progressed, 1);
+	cr_assert_lt(mos_kernel_now(k), MOS_SEC, "the step waited until %llu ns",
+		     (unsigned long long)mos_kernel_now(k));
+	cr_assert_eq(t_info(k, sleeper).state, MOS_STATE_BLOCKED);
+	expect_accounted(k);
+	cr_assert_eq(mos_process_terminate(k, sleeper, true), 0);
+	mos_kernel_destroy(k);
+}
+
 /* ---- a pipe echoes lines while a scenario runs --------------------------- */
 
 #define LINES 10

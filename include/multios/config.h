@@ -94,18 +94,19 @@ typedef struct mos_sched_params {
  *   free(ud, p)        p from this allocator, never NULL
  * Every allocation of the kernel goes through it: the kernel object, the
  * pid table, the control-block and stack slab headers, the process
- * strings, the trace ring, the timer heap, the policies' run queues, the
- * program table, the program states (a prepare hook is given the
- * allocator) and the host context; so do the workload loader's and
- * mos_sched_run_workload's (mos_workload_load_json_alloc).  A failed
- * allocation fails the call that made it with MOS_ENOMEM and changes
- * nothing.  The functions are called on the thread that uses the kernel,
- * sometimes on a simulated process's stack (a spawn): keep their stack
- * use small.
+ * strings, the trace ring and its labels, the timer heap, the event
+ * subscribers and their queue, the policies' run queues, the program
+ * table, the program states (a prepare hook is given the allocator), the
+ * host context and the realtime clock's state; so do the workload
+ * loader's and mos_sched_run_workload's (mos_workload_load_json_alloc).
+ * A failed allocation fails the call that made it with MOS_ENOMEM and
+ * changes nothing.  The functions are called on the thread that uses the
+ * kernel, sometimes on a simulated process's stack (a spawn, a trace
+ * mark, an event queued by an exit): keep their stack use small.
  *
  * Not through it: the pages of control blocks and coroutine stacks (mmap,
- * populated or guarded as the pools need); the realtime clock backend
- * (its state and its libuv loop; libuv's allocator is process-wide); and
+ * populated or guarded as the pools need); what libuv allocates for the
+ * realtime clock's loop (libuv's allocator is process-wide); and
  * jansson's allocations while a file or a script is parsed.  jansson's
  * allocator is process-wide (json_set_alloc_funcs) and the library leaves
  * it alone.  When jansson runs out, the call fails with MOS_ENOMEM where

@@ -8,8 +8,9 @@
  *   - deferred (the default): the kernel copies the event into a queue
  *     and calls the subscriber on the host stack, between two steps, at
  *     the same virtual instant, in the order the events happened.  It may
- *     call the kernel: create, terminate, suspend processes, subscribe.
- *     This is how a supervisor restarts what died.
+ *     call the kernel: create, terminate, suspend processes, subscribe
+ *     (but not run, step or destroy it).  This is how a supervisor
+ *     restarts what died.
  *   - synchronous (MOS_KEV_SYNC): called at once, wherever the event
  *     happens (possibly on a process's coroutine, with little stack).  It
  *     may only look (queries); a call that changes the kernel fails with
@@ -74,7 +75,8 @@ enum { MOS_KEV_SYNC = 1 };
  * dropped and counted (mos_kernel_stats_t.events_dropped).
  * Errors: MOS_EINVAL (NULL k, filter or fn, no or unknown types, unknown
  * flags, a negative pid, an empty program, a call from inside a program or
- * a synchronous subscriber), MOS_ENOMEM.
+ * a synchronous subscriber), MOS_ENOMEM, MOS_EEXHAUSTED (2^31 - 1
+ * subscriptions made over the kernel's life: ids are never reused).
  */
 MOS_API int mos_kernel_subscribe(mos_kernel_t *k, const mos_kev_filter_t *filter,
 				 unsigned flags, mos_kev_fn fn, void *ud,

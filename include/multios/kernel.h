@@ -54,7 +54,10 @@ typedef struct mos_kernel_stats {
 MOS_API int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **k,
 			      mos_error_t *err);
 
-/* Destroy the kernel and every process in it.  NULL is fine. */
+/* Destroy the kernel and every process in it.  NULL is fine.  Never from
+ * code the kernel is running (a program, a kernel-event subscriber, a
+ * callback on the realtime clock's loop during a run): the kernel would
+ * be freed under its own caller. */
 MOS_API void mos_kernel_destroy(mos_kernel_t *k);
 
 /*

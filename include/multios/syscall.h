@@ -31,7 +31,9 @@ MOS_API int mos_sys_compute(mos_proc_t *self, mos_time_t d);
 
 /* Block for d nanoseconds (0 still gives way to the timers due now);
  * MOS_TIME_NEVER blocks until the process is killed.  Returns 0, or
- * MOS_ERANGE (nothing happens) when now + d would reach MOS_TIME_NEVER. */
+ * MOS_ERANGE (nothing happens) when now + d would reach MOS_TIME_NEVER.
+ * The sleep is interruptible: a kernel subsystem that cancels it from
+ * outside (signals: MOS_EINTR) ends it early and it returns that code. */
 MOS_API int mos_sys_sleep(mos_proc_t *self, mos_time_t d);
 
 /* Give the CPU to the next Ready process of the same or higher rank. */
@@ -119,6 +121,9 @@ MOS_API int mos_sys_sched_hint(mos_proc_t *self, mos_time_t next_burst);
 MOS_API int mos_sys_create_process(mos_proc_t *self, mos_priority_t priority,
 				   const char *const *command, mos_pid_t *pid);
 MOS_API int mos_sys_terminate_process(mos_proc_t *self, mos_pid_t pid);
+MOS_API int mos_sys_get_process_info(mos_proc_t *self, mos_pid_t pid,
+				     mos_process_info_t *info);
+
 /*
  * Leave a mark in the trace (kind MOS_TRACE_MARK, the label interned by
  * mos_trace_label), so an experiment can time its own phases: the dump
@@ -127,8 +132,5 @@ MOS_API int mos_sys_terminate_process(mos_proc_t *self, mos_pid_t pid);
  * Errors: as mos_trace_label (MOS_EINVAL, MOS_EEXHAUSTED, MOS_ENOMEM).
  */
 MOS_API int mos_sys_trace_mark(mos_proc_t *self, const char *label);
-
-MOS_API int mos_sys_get_process_info(mos_proc_t *self, mos_pid_t pid,
-				     mos_process_info_t *info);
 
 #endif

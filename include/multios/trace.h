@@ -132,9 +132,12 @@ MOS_API const char *mos_trace_label_name(const mos_kernel_t *k, uint32_t id);
  * states, audit entries and timers on the track they concern, and
  * counter tracks: runnable processes (Ready or Running) after every
  * transition, and every counter sample.  Times are microseconds.  Only
- * what the ring still holds is written (trace_capacity).  The export's
- * memory is jansson's and the C library's, not the kernel's allocator:
- * it builds a document, it changes nothing in the kernel.
+ * what the ring still holds is written (trace_capacity); when it has
+ * overwritten older events, the runnable count starts at its true value
+ * at the oldest event held, and a run in progress then starts there.
+ * A label or program name that is not UTF-8 is written with its bytes
+ * above ASCII as '?' (JSON strings are UTF-8).  The export's memory is jansson's and the C library's, not the kernel's
+ * allocator: it builds a document, it changes nothing in the kernel.
  * Errors: MOS_EINVAL, MOS_ENOMEM, MOS_EIO (write failed).
  */
 MOS_API int mos_trace_write_chrome(mos_kernel_t *k, FILE *out);

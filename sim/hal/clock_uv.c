@@ -30,7 +30,9 @@ struct realtime {
 	double speed;      /* virtual ns per wall ns */
 	bool anchored;
 	bool fired;        /* the timer's callback ran in this uv_run */
-	bool woken;        /* the async's callback ran during this advance */
+	bool woken;        /* the async's callback ran and no advance has
+			      reported it yet (it may have run in the
+			      host's own uv_run, between kernel runs) */
 	uint64_t wall0;    /* uv_hrtime() at the first advance */
 	mos_time_t virt0;  /* virtual time at the first advance */
 };
@@ -150,7 +152,12 @@ static int advance_realtime(void *state, mos_time_t from, mos_time_t to,
 		rt->anchored = true;
 	}
 	due = wall_at(rt, to);
-	rt->woken = false;
+	/* A wakeup whose callback already ran ends this wait at once. */
+	if (rt->woken) {
+		rt->woken = false;
+		*reached = virt_at(rt, now, from, to);
+		return MOS_CLOCK_WOKEN;
+	}
 	/* uv timers have millisecond resolution: wait in whole ms (rounded
 	 * up) and re-check, so the timer alone never ends a wait before
 	 * `due`.  Anything else that ran a callback ends it. */
@@ -165,10 +172,13 @@ static int advance_realtime(void *state, mos_time_t from, mos_time_t to,
 		}
 		uv_run(&rt->loop, UV_RUN_ONCE);
 		if (!rt->fired || rt->woken) {
+			bool woken = rt->woken;
+
 			/* The timer would keep a host's uv_run going. */
 			uv_timer_stop(&rt->timer);
+			rt->woken = false;
 			*reached = virt_at(rt, uv_hrtime(), from, to);
-			return rt->woken ? MOS_CLOCK_WOKEN : 0;
+			return woken ? MOS_CLOCK_WOKEN : 0;
 		}
 	}
 	*reached = to;

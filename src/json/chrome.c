@@ -10,7 +10,10 @@
  * entries and timers on track 0, "kernel" (scope "t"); the number of runnable processes (Ready or
  * Running) is a counter track updated at every transition that changes
  * it, and every counter sample a counter track of its own.  A run still
- * going ends at the kernel's current time.
+ * going ends at the kernel's current time.  When the ring has overwritten
+ * older events, the runnable count starts from its value at the oldest
+ * event held (the count now, less what the events held changed), and a
+ * process running then shows its run from there.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -46,13 +49,32 @@ int mos__json_dump(json_t *o, FILE *out, size_t flags)
 	return 0;
 }
 
+/*
+ * A JSON string of s, which may not be UTF-8: a label or a program name is
+ * any bytes, and jansson refuses what is not UTF-8 as if out of memory.
+ * Then every byte above ASCII becomes '?'.  NULL only when out of memory.
+ */
+static json_t *text(const char *s)
+{
+	json_t *j = json_string(s);
+	char buf[256];
+	size_t i;
+
+	if (j)
+		return j;
+	for (i = 0; s[i] && i < sizeof(buf) - 1; i++)
+		buf[i] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
+	buf[i] = '\0';
+	return json_string(buf);
+}
+
 json_t *mos__chrome_event(const char *ph, const char *name, int tid,
 			  double ts, double dur)
 {
 	json_t *e = json_object();
 	int bad = !e;
 
-	bad |= mos__json_set(e, "name", json_string(name));
+	bad |= mos__json_set(e, "name", text(name));
 	bad |= mos__json_set(e, "ph", json_string(ph));
 	bad |= mos__json_set(e, "pid", json_integer(1));
 	bad |= mos__json_set(e, "tid", json_integer(tid));
@@ -84,7 +106,7 @@ static json_t *with_args(json_t *e, const char *key, json_t *v)
 json_t *mos__chrome_thread_name(const char *name, int tid)
 {
 	return with_args(mos__chrome_event("M", "thread_name", tid, 0, 0),
-			 "name", json_string(name));
+			 "name", text(name));
 }
 
 /* ---- the kernel's trace --------------------------------------------------- */
@@ -93,6 +115,7 @@ json_t *mos__chrome_thread_name(const char *name, int tid)
 typedef struct track {
 	mos_pid_t pid;
 	mos_time_t run_start;  /* MOS_TIME_NEVER: not running */
+	bool seen;             /* a transition of it was met */
 } track_t;
 
 typedef struct writer {
@@ -101,6 +124,9 @@ typedef struct writer {
 	track_t *tracks;       /* sorted by pid */
 	size_t ntracks;
 	long runnable;
+	bool wrapped;          /* the ring lost older events */
+	mos_time_t t0;         /* the oldest event's time */
+	mos_pid_t running;     /* the process Running now, or 0 */
 	int bad;
 } writer_t;
 
@@ -114,7 +140,7 @@ static int cmp_track(const void *a, const void *b)
 
 static track_t *track_of(writer_t *w, mos_pid_t pid)
 {
-	track_t key = {pid, 0};
+	track_t key = {pid, 0, false};
 
 	return bsearch(&key, w->tracks, w->ntracks, sizeof(key), cmp_track);
 }
@@ -157,13 +183,17 @@ static int collect_tracks(writer_t *w, size_t n)
 	mos_trace_event_t ev;
 	size_t m = 0;
 
-	if (!(w->tracks = calloc(n ? n : 1, sizeof(*w->tracks))))
+	if (!(w->tracks = calloc(n + 1, sizeof(*w->tracks))))
 		return MOS_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		mos_trace_get(w->k, i, &ev, NULL);
 		if (ev.kind != MOS_TRACE_COUNTER)
-			w->tracks[m++] = (track_t){track_id(&ev), MOS_TIME_NEVER};
+			w->tracks[m++] = (track_t){track_id(&ev), MOS_TIME_NEVER,
+						   false};
 	}
+	/* It may have run since before the oldest event, with none held. */
+	if (w->wrapped && w->running)
+		w->tracks[m++] = (track_t){w->running, MOS_TIME_NEVER, false};
 	qsort(w->tracks, m, sizeof(*w->tracks), cmp_track);
 	w->ntracks = 0;
 	for (size_t i = 0; i < m; i++) {
@@ -198,11 +228,54 @@ static bool is_runnable(uint64_t s)
 	return s == MOS_STATE_READY || s == MOS_STATE_RUNNING;
 }
 
+static long delta(const mos_trace_event_t *ev)
+{
+	return (long)is_runnable(ev->b) - (long)is_runnable(ev->a);
+}
+
+/*
+ * When the ring has lost older events, the runnable count at its oldest
+ * event is not 0: it is the count now less what the events held changed.
+ * Also finds the process Running now.
+ */
+static int ring_start(writer_t *w, size_t n)
+{
+	mos_trace_event_t ev;
+	mos_process_info_t info;
+	mos_pid_t *pids;
+	size_t count;
+	long now = 0, d = 0;
+
+	if (mos_process_list(w->k, NULL, 0, &count) < 0 ||
+	    !(pids = calloc(count ? count : 1, sizeof(*pids))))
+		return MOS_ENOMEM;
+	mos_process_list(w->k, pids, count, &count);
+	for (size_t i = 0; i < count; i++) {
+		if (mos_process_get_info(w->k, pids[i], &info) < 0)
+			continue;
+		now += is_runnable(info.state);
+		if (info.state == MOS_STATE_RUNNING)
+			w->running = pids[i];
+	}
+	free(pids);
+	for (size_t i = 0; i < n; i++) {
+		mos_trace_get(w->k, i, &ev, NULL);
+		if (ev.kind == MOS_TRACE_PROC)
+			d += delta(&ev);
+	}
+	w->runnable = now - d;
+	return 0;
+}
+
 static void transition(writer_t *w, const mos_trace_event_t *ev)
 {
 	track_t *tr = track_of(w, ev->subject);
-	long d = (long)is_runnable(ev->b) - (long)is_runnable(ev->a);
+	long d = delta(ev);
 
+	/* Running when the ring begins: its run shows from there. */
+	if (w->wrapped && !tr->seen && ev->a == MOS_STATE_RUNNING)
+		tr->run_start = w->t0;
+	tr->seen = true;
 	if (ev->a == MOS_STATE_RUNNING)
 		end_run(w, tr, ev->time);
 	if (ev->b == MOS_STATE_RUNNING)
@@ -250,14 +323,22 @@ int mos_trace_write_chrome(mos_kernel_t *k, FILE *out)
 	if (!k || !out)
 		return MOS_EINVAL;
 	mos_trace_get(k, 0, NULL, &n);
+	if (n && mos_trace_total(k) > n) {
+		w.wrapped = true;
+		mos_trace_get(k, 0, &ev, NULL);
+		w.t0 = ev.time;
+	}
 	root = json_object();
 	w.evs = json_array();
-	if (!root || !w.evs || (err = collect_tracks(&w, n)) < 0) {
+	if (!root || !w.evs || (w.wrapped && (err = ring_start(&w, n)) < 0) ||
+	    (err = collect_tracks(&w, n)) < 0) {
 		json_decref(root);
 		json_decref(w.evs);
 		free(w.tracks);
 		return MOS_ENOMEM;
 	}
+	if (w.wrapped)
+		counter(&w, "runnable", w.t0, (double)w.runnable);
 	for (size_t i = 0; i < n && !w.bad; i++) {
 		const char *label;
 
@@ -276,8 +357,13 @@ int mos_trace_write_chrome(mos_kernel_t *k, FILE *out)
 			break;
 		}
 	}
-	for (size_t i = 0; i < w.ntracks; i++)
-		end_run(&w, &w.tracks[i], mos_kernel_now(k));
+	for (size_t i = 0; i < w.ntracks; i++) {
+		track_t *tr = &w.tracks[i];
+
+		if (w.wrapped && !tr->seen && tr->pid == w.running)
+			tr->run_start = w.t0;
+		end_run(&w, tr, mos_kernel_now(k));
+	}
 	free(w.tracks);
 	w.bad |= mos__json_set(root, "traceEvents", w.evs);
 	w.bad |= mos__json_set(root, "displayTimeUnit", json_string("ms"));

@@ -470,6 +470,13 @@ static bool step(mos_kernel_t *k, mos_time_t until)
 	if (!mos__timer_heap_foreground(&k->timers) && until == MOS_TIME_NEVER)
 		return false;
 	target = tmin(next_due(k), until);
+	/* Only a timer armed at MOS_TIME_NEVER (the seam allows it) leads
+	 * here: the clock must not jump onto "never", so the run is out of
+	 * time, as for a burst or a switch that would end there. */
+	if (target == MOS_TIME_NEVER) {
+		k->out_of_time = true;
+		return false;
+	}
 	k->last_ran_pid = 0;
 	advance(k, target);
 	return true;

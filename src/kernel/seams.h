@@ -14,7 +14,9 @@
  * A subsystem's folder declares its use of this header in
  * tests/check_includes.sh.  Everything here runs on the host stack or on
  * the calling process's coroutine, as each function says, and none of it
- * allocates after the set-up calls that return MOS_ENOMEM.
+ * allocates after the set-up calls that return MOS_ENOMEM, but
+ * mos__kev_emit: its queue of deferred deliveries grows when it must, and
+ * an event it cannot queue is dropped and counted (events_dropped).
  */
 #ifndef MOS_KERNEL_SEAMS_H
 #define MOS_KERNEL_SEAMS_H
@@ -56,7 +58,9 @@ enum {
  * (libuv's uv_unref): periodic probes and samplers.  fn runs on the host
  * stack, between steps, and may call the kernel and re-arm its timer.
  * Arming an armed timer moves it (a re-arm takes a new place in the
- * arming order); cancelling an idle one does nothing.
+ * arming order); cancelling an idle one does nothing.  A foreground timer
+ * armed at MOS_TIME_NEVER never fires: a run that has nothing earlier
+ * left stops there with MOS_ERANGE (multios/kernel.h).
  */
 int mos__ktimer_init(mos_kernel_t *k, mos_timer_t *t, mos_timer_fn fn,
 		     void *arg, bool background);
