@@ -177,7 +177,7 @@ typedef struct mos_process_info {
 #define MOS_W_CONTINUED 0xffff
 #define MOS_W_COREFLAG 0x80
 
-/* Signal numbers used by termination until the signals subsystem lands. */
+/* The signals termination uses; all the others are in signal.h. */
 #define MOS_SIGKILL 9
 #define MOS_SIGSEGV 11
 #define MOS_SIGTERM 15
@@ -214,7 +214,10 @@ MOS_API int mos_process_terminate(mos_kernel_t *k, mos_pid_t pid, bool force);
  * the middle of a compute burst: suspending it counts an involuntary
  * switch, and it resumes Ready with the rest of its burst still to do.  A
  * Blocked one resumes Blocked and keeps its pending wake-up (if the wake-up
- * came while it was suspended it resumes Ready).
+ * came while it was suspended it resumes Ready).  They are SIGSTOP and
+ * SIGCONT sent by the host (multios/signal.h): traced as signals, and
+ * reported to the parent (SIGCHLD, waitpid's MOS_WUNTRACED and
+ * MOS_WCONTINUED) like any stop and continue.
  * Errors: MOS_EINVAL (k NULL, or from inside a program), MOS_EINVALPID,
  * MOS_EPROCNOTFOUND, MOS_EPERM (pid 1), MOS_EINVALSTATE.
  */

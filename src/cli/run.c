@@ -4,6 +4,7 @@
  * Everything printed comes from virtual time and the kernel's trace, so two
  * runs print the same bytes.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,17 +98,12 @@ static const char usage[] =
 	"                 JSON (ui.perfetto.dev, chrome://tracing): a track per\n"
 	"                 process with its runs, and the runnable count\n";
 
-/* The kernel's trace as Chrome JSON in path; the error says why not. */
-static int write_trace(mos_kernel_t *k, const char *path)
+/* The kernel's trace as Chrome JSON into f (opened before the run, so a
+ * bad path fails before anything runs); closes f. */
+static int write_trace(mos_kernel_t *k, FILE *f, const char *path)
 {
-	FILE *f = fopen(path, "w");
-	int err;
+	int err = mos_trace_write_chrome(k, f);
 
-	if (!f) {
-		perror(path);
-		return MOS_EIO;
-	}
-	err = mos_trace_write_chrome(k, f);
 	if (fclose(f) != 0 && err == 0)
 		err = MOS_EIO;
 	if (err < 0)
@@ -153,14 +149,21 @@ int cli_run(int argc, char **argv)
 	mos_pid_t daemon_pid = 0;
 	mos_kernel_stats_t st;
 	const char *trace = NULL;
+	FILE *tf = NULL;
 	int quiet = 0, err;
 
 	if ((err = parse_opts(argc, argv, &quiet, &trace)) != 0)
 		return err == 1 ? 0 : err;
+	if (trace && !(tf = fopen(trace, "w"))) {
+		fprintf(stderr, "multios run: %s: %s\n", trace, strerror(errno));
+		return 1;
+	}
 	mos_config_default(&cfg);
 	cfg.sched.time_slice = 4 * MOS_MSEC;
 	if ((err = mos_kernel_create(&cfg, &k, &diag)) < 0) {
 		fprintf(stderr, "multios run: %s\n", diag.message);
+		if (tf)
+			fclose(tf);
 		return 1;
 	}
 	puts("== libmultios demo: timeline (virtual time) ==");
@@ -175,8 +178,11 @@ int cli_run(int argc, char **argv)
 	}
 	if (err == 0 && (err = mos_process_terminate(k, daemon_pid, false)) == 0)
 		err = mos_kernel_run(k, MOS_TIME_NEVER);
-	if (err == 0 && trace)
-		err = write_trace(k, trace);
+	if (tf) {
+		int werr = write_trace(k, tf, trace);
+		if (err == 0)
+			err = werr;
+	}
 	if (err == 0) {
 		mos_kernel_stats(k, &st);
 		puts("\n== ps at the end (Defunct rows come from the history) ==");

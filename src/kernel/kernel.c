@@ -522,7 +522,8 @@ mos_time_t mos_kernel_next_event(const mos_kernel_t *k)
 		return MOS_TIME_NEVER;
 	/* Only current is ever Running: without it, every runnable process
 	 * is Ready. */
-	if (k->current || k->need_resched || k->nrunnable || k->kev.qlen)
+	if (k->current || k->need_resched || k->nrunnable || k->kev.qlen ||
+	    next_due(k) <= k->now)
 		return k->now;
 	/* As step(): with nothing runnable and no timer armed, a run is over
 	 * whatever the policy still has planned. */

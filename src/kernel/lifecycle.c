@@ -280,10 +280,15 @@ static int control_target(mos_kernel_t *k, mos_pid_t pid, mos_proc_t **p)
 
 	if (!k || !mos__host_may_change(k))
 		return MOS_EINVAL;
-	mos__kernel_clock_sync(k);
 	if ((err = mos__proc_find_live(k, pid, p)) < 0)
 		return err;
-	return *p == k->init ? MOS_EPERM : 0;
+	if (*p == k->init)
+		return MOS_EPERM;
+	/* Only a call that goes ahead catches a realtime clock up: what it
+	 * checked does not change with the time caught up (no timer fires,
+	 * no burst ends inside a wait). */
+	mos__kernel_clock_sync(k);
+	return 0;
 }
 
 int mos_process_terminate(mos_kernel_t *k, mos_pid_t pid, bool force)
@@ -351,7 +356,9 @@ int mos_process_suspend(mos_kernel_t *k, mos_pid_t pid)
 	default:
 		return MOS_EINVALSTATE;
 	}
-	mos__proc_stop(k, p, MOS_SIGSTOP);
+	/* SIGSTOP sent by the host: traced, counted, reported to the
+	 * parent as any stop. */
+	mos__sig_host_send(k, p, MOS_SIGSTOP);
 	return 0;
 }
 
@@ -364,6 +371,6 @@ int mos_process_resume(mos_kernel_t *k, mos_pid_t pid)
 		return err;
 	if (p->state != MOS_STATE_SUSPENDED)
 		return MOS_EINVALSTATE;
-	mos__proc_cont(k, p);
+	mos__sig_host_send(k, p, MOS_SIGCONT);
 	return 0;
 }

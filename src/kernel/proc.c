@@ -367,6 +367,10 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 	p->pid = pid_alloc(k);
 	if (k->sched->attach && (err = k->sched->attach(k->rq, p)) < 0)
 		return create_failed(k, p, &mark, err);
+	/* Past the last failure: a host call made during a realtime wait
+	 * catches the clock up now, and the process is born then. */
+	mos__kernel_clock_sync(k);
+	p->t.created = p->state_since = k->now;
 	p->ppid = parent->pid;
 	/* A child of init (the host's) leads a session and group of its
 	 * own; a program's child joins its parent's. */
@@ -426,7 +430,6 @@ int mos_process_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 	/* An admission timer at "never" would be no time at all. */
 	if (spec->start_time == MOS_TIME_NEVER)
 		return MOS_ERANGE;
-	mos__kernel_clock_sync(k);
 	return mos__proc_create(k, spec, NULL, pid);
 }
 

@@ -24,13 +24,9 @@ const mos_allocator_t *mos__kernel_alloc(const mos_kernel_t *k)
 	return &k->alloc;
 }
 
-bool mos__host_call(mos_kernel_t *k)
-{
-	if (!mos__host_may_change(k))
-		return false;
-	mos__kernel_clock_sync(k);
-	return true;
-}
+bool mos__host_call(mos_kernel_t *k) { return mos__host_may_change(k); }
+
+void mos__host_clock_sync(mos_kernel_t *k) { mos__kernel_clock_sync(k); }
 
 struct mos_sighot *mos__proc_sighot(mos_proc_t *p) { return &p->sig; }
 struct mos_sigcold *mos__proc_sigcold(mos_proc_t *p) { return &p->cold.sig; }

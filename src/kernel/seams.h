@@ -131,8 +131,11 @@ mos_proc_t *mos__proc_find(mos_kernel_t *k, mos_pid_t pid);
 mos_proc_t *mos__kernel_on_cpu(const mos_kernel_t *k);
 const mos_allocator_t *mos__kernel_alloc(const mos_kernel_t *k);
 /* A public host call that changes the kernel may go ahead: not from a
- * program nor a synchronous subscriber; catches a realtime clock up. */
+ * program nor a synchronous subscriber.  Once its arguments are checked
+ * and it is about to act, it catches a realtime clock up (a host call
+ * made from a libuv callback while the kernel waits: multios/uv.h). */
 bool mos__host_call(mos_kernel_t *k);
+void mos__host_clock_sync(mos_kernel_t *k);
 mos_pid_t mos__proc_pgid(const mos_proc_t *p);
 mos_pid_t mos__proc_sid(const mos_proc_t *p);
 /* Walk the live processes: *cursor starts at 0; NULL at the end.  The

@@ -27,6 +27,9 @@ void mos__sig_release(mos_kernel_t *k, mos_proc_t *p);
  * Suspended at once; 0 for none. */
 int mos__sig_stop_at_admission(mos_proc_t *p);
 
+/* The host sends sig to p (checked: live, not init). */
+void mos__sig_host_send(mos_kernel_t *k, mos_proc_t *p, int sig);
+
 /* child died, stopped or continued: SIGCHLD for parent. */
 void mos__sig_child(mos_kernel_t *k, mos_proc_t *parent, mos_proc_t *child);
 

@@ -314,6 +314,11 @@ int mos_sys_send_signal(mos_proc_t *self, mos_pid_t pid, int sig)
 	return mos_sys_kill(self, pid, sig);
 }
 
+void mos__sig_host_send(mos_kernel_t *k, mos_proc_t *p, int sig)
+{
+	mos__sig_send(k, NULL, p, sig);
+}
+
 int mos_process_send_signal(mos_kernel_t *k, mos_pid_t pid, int sig)
 {
 	if (!k || !mos__host_call(k) || sig < 0 || sig >= MOS_NSIG)
@@ -321,5 +326,8 @@ int mos_process_send_signal(mos_kernel_t *k, mos_pid_t pid, int sig)
 	/* The host is in no group: 0 names nothing. */
 	if (pid == 0 || pid == INT32_MIN)
 		return MOS_EINVALPID;
+	if (pid > 0 && !mos__proc_find(k, pid))
+		return MOS_EPROCNOTFOUND;
+	mos__host_clock_sync(k);
 	return send_all(k, NULL, pid, sig);
 }
