@@ -774,3 +774,77 @@ Test(signal, host_sends_to_everyone_and_to_groups)
 	cr_expect_eq(mos_process_send_signal(k, -1, MOS_SIGKILL), MOS_EPROCNOTFOUND);
 	mos_kernel_destroy(k);
 }
+
+/* ---- script steps: scenarios without C ------------------------------------ */
+
+static mos_pid_t script(mos_kernel_t *k, const char *steps)
+{
+	return t_spawn(k, T_ARGV("script", steps));
+}
+
+Test(signal, script_steps_handle_mask_pause_alarm_and_kill)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	/* A pause ended by the host's USR1, caught by an empty handler (it
+	 * runs first: it has paused long before 4 ms). */
+	mos_pid_t c = script(k, "[{\"signal\":\"USR1\",\"action\":[]},"
+			     "{\"pause\":true},{\"exit\":7}]");
+	/* An alarm handler that burns 1 ms in the middle of 10 ms. */
+	mos_pid_t a = script(k, "[{\"signal\":\"ALRM\",\"action\":[{\"compute\":\"1ms\"}]},"
+			     "{\"alarm\":\"3ms\"},{\"compute\":\"10ms\"}]");
+	/* Masked, the alarm's default (terminate) waits for the unmask. */
+	mos_pid_t b = script(k, "[{\"mask\":[\"ALRM\"]},{\"alarm\":\"1ms\"},"
+			     "{\"sleep\":\"5ms\"},{\"unmask\":[14]},{\"exit\":9}]");
+	/* A child killed by its parent, who then reaps it. */
+	mos_pid_t d = script(k, "[{\"spawn\":[\"idle\"]},{\"sleep\":\"2ms\"},"
+			     "{\"kill\":\"child\",\"signal\":\"TERM\"},"
+			     "{\"wait\":\"any\"},{\"exit\":3}]");
+	mos_process_info_t in;
+
+	cr_assert_eq(mos_kernel_run(k, MS(4)), 0);
+	cr_assert_eq(mos_process_send_signal(k, c, MOS_SIGUSR1), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	in = t_info(k, a);
+	cr_expect_eq(in.times.cpu_user, MS(11));
+	cr_expect_eq(in.signals.caught, 1);
+	in = t_info(k, b);
+	cr_expect_eq(MOS_WTERMSIG(in.exit_status), MOS_SIGALRM);
+	cr_expect(!MOS_WIFEXITED(in.exit_status), "killed before its exit step");
+	cr_expect_eq(in.signals.blocked_delivered, 1);
+	in = t_info(k, c);
+	cr_expect_eq(MOS_WEXITSTATUS(in.exit_status), 7);
+	cr_expect_eq(in.signals.caught, 1);
+	in = t_info(k, d + 1);
+	cr_expect_eq(MOS_WTERMSIG(in.exit_status), MOS_SIGTERM);
+	cr_expect_eq(t_info(k, d).exit_status, MOS_W_EXITCODE(3, 0));
+	mos_kernel_destroy(k);
+}
+
+Test(signal, bad_signal_steps_fail_at_create)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	static const char *const bad[] = {
+		"[{\"signal\":\"KILL\",\"action\":\"ignore\"}]",
+		"[{\"signal\":\"STOP\",\"action\":[]}]",
+		"[{\"signal\":\"USR1\",\"action\":\"sometimes\"}]",
+		"[{\"signal\":\"USR1\"}]",
+		"[{\"signal\":0,\"action\":\"ignore\"}]",
+		"[{\"kill\":\"nobody\",\"signal\":\"TERM\"}]",
+		"[{\"kill\":\"child\",\"signal\":\"BOGUS\"}]",
+		"[{\"kill\":\"child\"}]",
+		"[{\"mask\":[\"TERM\",\"NOPE\"]}]",
+		"[{\"unmask\":\"TERM\"}]",
+		"[{\"pause\":false}]",
+		"[{\"alarm\":\"soon\"}]",
+		"[{\"signal\":\"USR1\",\"action\":[{\"bogus\":1}]}]",
+	};
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		cr_expect_eq(t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_USER,
+					T_ARGV("script", bad[i]), NULL, NULL),
+			     MOS_ECONFIG, "%s", bad[i]);
+	cr_assert_eq(mos_process_list(k, NULL, 0, &n), 0);
+	cr_expect_eq(n, 1, "nothing was created");
+	mos_kernel_destroy(k);
+}

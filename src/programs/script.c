@@ -7,7 +7,9 @@
  *
  * Steps: compute / sleep DURATION; yield true; spawn COMMAND or
  * {"command": COMMAND, "priority": NAME}; wait "any" | "all"; exit CODE;
- * repeat N with "steps".  A spawned script may give its steps as a JSON array
+ * repeat N with "steps"; signals: kill WHO with "signal"; signal SIG with
+ * "action" (default, ignore, stop, terminate, or a list of steps: the
+ * handler); mask / unmask [SIG...]; pause true; alarm DURATION.  A spawned script may give its steps as a JSON array
  * in place of the string: {"spawn": ["script", [ ...steps... ]]}.
  * The whole script is parsed and checked when the process is created (the
  * prepare hook), so a bad script fails mos_process_create with MOS_ECONFIG;
@@ -25,21 +27,32 @@
 #include "util/alloc.h"
 
 typedef enum kind { COMPUTE, SLEEP, YIELD, SPAWN, WAIT_ANY, WAIT_ALL, EXIT,
-		    REPEAT } kind_t;
+		    REPEAT, KILL, SIGNAL, MASK, UNMASK, PAUSE, ALARM } kind_t;
+
+/* Whom a kill step names. */
+typedef enum who { WHO_PID, WHO_SELF, WHO_PARENT, WHO_CHILD } who_t;
 
 typedef struct step {
 	kind_t kind;
 	mos_time_t d;
-	long n;                 /* exit code, repeat count */
+	long n;                 /* exit code, repeat count, KILL: the pid */
 	char **argv;            /* SPAWN, NULL-terminated */
 	int prio;               /* SPAWN: -1 inherit */
-	struct step *body;      /* REPEAT */
+	int sig;                /* KILL, SIGNAL */
+	who_t who;              /* KILL */
+	mos_sig_action_t action;/* SIGNAL (CATCH: body is the handler) */
+	mos_sigset_t set;       /* MASK, UNMASK */
+	struct step *body;      /* REPEAT, SIGNAL's handler */
 	size_t nbody;
 } step_t;
 
 typedef struct script {
 	step_t *steps;
 	size_t n;
+	/* While it runs: each caught signal's handler steps, and the last
+	 * child spawned (a kill step's "child"). */
+	const step_t *handler[MOS_NSIG];
+	mos_pid_t last_child;
 } script_t;
 
 static void free_steps(const mos_allocator_t *alloc, step_t *s, size_t n)
@@ -135,12 +148,125 @@ static int parse_duration(json_t *v, mos_time_t *d)
 				 : MOS_EINVAL;
 }
 
+static int parse_sig(json_t *v, int *sig)
+{
+	if (json_is_integer(v)) {
+		json_int_t n = json_integer_value(v);
+		*sig = (int)n;
+		return n > 0 && n < MOS_NSIG ? 0 : MOS_EINVAL;
+	}
+	return json_is_string(v) ? mos_signal_parse(json_string_value(v), sig)
+				 : MOS_EINVAL;
+}
+
+static int parse_sigset(json_t *arr, mos_sigset_t *set)
+{
+	size_t i;
+	json_t *v;
+	int sig;
+
+	if (!json_is_array(arr))
+		return MOS_EINVAL;
+	*set = 0;
+	json_array_foreach(arr, i, v) {
+		if (parse_sig(v, &sig) < 0)
+			return MOS_EINVAL;
+		*set |= MOS_SIGBIT(sig);
+	}
+	return 0;
+}
+
+/* kill's target: a pid (kill(2)'s: > 0, 0 the group, -1 everyone, < -1 a
+ * group), or "self", "parent", "child" (the last one spawned), "group"
+ * (0), "all" (-1). */
+static int parse_who(json_t *v, step_t *st)
+{
+	static const struct { const char *name; who_t who; long pid; } w[] = {
+		{"self", WHO_SELF, 0}, {"parent", WHO_PARENT, 0},
+		{"child", WHO_CHILD, 0}, {"group", WHO_PID, 0},
+		{"all", WHO_PID, -1},
+	};
+
+	if (json_is_integer(v)) {
+		json_int_t n = json_integer_value(v);
+		st->who = WHO_PID;
+		st->n = (long)n;
+		return n > INT32_MIN && n <= INT32_MAX ? 0 : MOS_EINVAL;
+	}
+	for (size_t i = 0; json_is_string(v) && i < sizeof(w) / sizeof(*w); i++) {
+		if (strcmp(json_string_value(v), w[i].name) == 0) {
+			st->who = w[i].who;
+			st->n = w[i].pid;
+			return 0;
+		}
+	}
+	return MOS_EINVAL;
+}
+
+static int parse_action(const mos_allocator_t *alloc, json_t *v, step_t *st)
+{
+	static const struct { const char *name; mos_sig_action_t a; } acts[] = {
+		{"default", MOS_SIG_DEFAULT}, {"ignore", MOS_SIG_IGNORE},
+		{"stop", MOS_SIG_STOP}, {"terminate", MOS_SIG_TERMINATE},
+	};
+
+	if (json_is_array(v)) {
+		st->action = MOS_SIG_CATCH;
+		return parse_list(alloc, v, &st->body, &st->nbody);
+	}
+	for (size_t i = 0; json_is_string(v) && i < sizeof(acts) / sizeof(*acts); i++) {
+		if (strcmp(json_string_value(v), acts[i].name) == 0) {
+			st->action = acts[i].a;
+			return 0;
+		}
+	}
+	return MOS_EINVAL;
+}
+
+/* Steps with two keys: kill WHO + signal, signal SIG + action. */
+static int parse_signal_step(const mos_allocator_t *alloc, json_t *o,
+			     step_t *st)
+{
+	json_t *v, *sig = json_object_get(o, "signal");
+	int err;
+
+	if (json_object_size(o) != 2 || !sig)
+		return MOS_EINVAL;
+	if ((v = json_object_get(o, "kill"))) {
+		st->kind = KILL;
+		if ((err = parse_who(v, st)) < 0)
+			return err;
+		return parse_sig(sig, &st->sig);
+	}
+	if ((v = json_object_get(o, "action"))) {
+		st->kind = SIGNAL;
+		if ((err = parse_sig(sig, &st->sig)) < 0)
+			return err;
+		/* Checked here, not at run time: a script fails when it is
+		 * created, never half-way. */
+		if (st->sig == MOS_SIGKILL || st->sig == MOS_SIGSTOP)
+			return MOS_EINVAL;
+		return parse_action(alloc, v, st);
+	}
+	return MOS_EINVAL;
+}
+
 static int parse_step(const mos_allocator_t *alloc, json_t *o, step_t *st)
 {
 	json_t *v;
 
 	if (!json_is_object(o))
 		return MOS_EINVAL;
+	if (json_object_get(o, "signal"))
+		return parse_signal_step(alloc, o, st);
+	if ((v = json_object_get(o, "mask")) && json_object_size(o) == 1)
+		return st->kind = MASK, parse_sigset(v, &st->set);
+	if ((v = json_object_get(o, "unmask")) && json_object_size(o) == 1)
+		return st->kind = UNMASK, parse_sigset(v, &st->set);
+	if ((v = json_object_get(o, "pause")) && json_object_size(o) == 1)
+		return st->kind = PAUSE, json_is_true(v) ? 0 : MOS_EINVAL;
+	if ((v = json_object_get(o, "alarm")) && json_object_size(o) == 1)
+		return st->kind = ALARM, parse_duration(v, &st->d);
 	if ((v = json_object_get(o, "compute")) && json_object_size(o) == 1)
 		return st->kind = COMPUTE, parse_duration(v, &st->d);
 	if ((v = json_object_get(o, "sleep")) && json_object_size(o) == 1)
@@ -223,22 +349,73 @@ static int prepare(const mos_allocator_t *alloc, int argc, char **argv,
 	return 0;
 }
 
+static void run(mos_proc_t *self, const step_t *s, size_t n);
+
+/* A caught signal: the steps its signal step gave. */
+static void script_handler(mos_proc_t *self, int sig)
+{
+	script_t *sc = mos_sys_state(self);
+	const step_t *h = sc->handler[sig];
+
+	if (h)
+		run(self, h->body, h->nbody);
+}
+
+static mos_pid_t kill_target(mos_proc_t *self, const step_t *s)
+{
+	const script_t *sc = mos_sys_state(self);
+
+	switch (s->who) {
+	case WHO_SELF: return mos_sys_getpid(self);
+	case WHO_PARENT: return mos_sys_getppid(self);
+	case WHO_CHILD: return sc->last_child;
+	case WHO_PID: break;
+	}
+	return (mos_pid_t)s->n;
+}
+
 static void run(mos_proc_t *self, const step_t *s, size_t n)
 {
+	script_t *sc = mos_sys_state(self);
+
 	for (size_t i = 0; i < n; i++, s++) {
 		mos_pid_t pid;
 
 		switch (s->kind) {
+		case KILL:
+			/* A kill of "child" before any spawn names nobody:
+			 * the call fails and the script goes on, as a shell's
+			 * kill would. */
+			if ((pid = kill_target(self, s)) != 0 || s->who == WHO_PID)
+				mos_sys_kill(self, pid, s->sig);
+			break;
+		case SIGNAL:
+			sc->handler[s->sig] = s->action == MOS_SIG_CATCH ? s : NULL;
+			mos_sys_sigaction(self, s->sig, s->action,
+					  s->action == MOS_SIG_CATCH ? script_handler
+								     : NULL,
+					  0, 0, NULL);
+			break;
+		case MASK:
+			mos_sys_sigprocmask(self, MOS_SIG_BLOCK, s->set, NULL);
+			break;
+		case UNMASK:
+			mos_sys_sigprocmask(self, MOS_SIG_UNBLOCK, s->set, NULL);
+			break;
+		case PAUSE: mos_sys_pause(self); break;
+		case ALARM: mos_sys_alarm(self, s->d, NULL); break;
 		case COMPUTE: mos_sys_compute(self, s->d); break;
 		case SLEEP: mos_sys_sleep(self, s->d); break;
 		case YIELD: mos_sys_yield(self); break;
 		case SPAWN:
-			if (s->prio < 0)
-				mos_sys_spawn(self, (const char *const *)s->argv, &pid);
-			else
-				mos_sys_create_process(self, (mos_priority_t)s->prio,
-						       (const char *const *)s->argv,
-						       &pid);
+			if ((s->prio < 0
+				     ? mos_sys_spawn(self, (const char *const *)s->argv,
+						     &pid)
+				     : mos_sys_create_process(self,
+							      (mos_priority_t)s->prio,
+							      (const char *const *)s->argv,
+							      &pid)) == 0)
+				sc->last_child = pid;
 			break;
 		case WAIT_ANY: mos_sys_wait(self, NULL); break;
 		case WAIT_ALL:
