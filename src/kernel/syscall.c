@@ -38,6 +38,10 @@ static void preemption_point(mos_proc_t *p)
 	}
 }
 
+/* For the system calls of other files (cred.c, priority.c). */
+mos_proc_t *mos__sys_enter(mos_proc_t *p) { return enter(p); }
+void mos__sys_preemption_point(mos_proc_t *p) { preemption_point(p); }
+
 int mos_sys_compute(mos_proc_t *self, mos_time_t d)
 {
 	mos_proc_t *p = enter(self);
@@ -167,8 +171,8 @@ int mos_sys_create_process(mos_proc_t *self, mos_priority_t priority,
 
 	if ((unsigned)priority >= MOS_PRIO_COUNT)
 		return MOS_EINVALPRIO;
-	if (priority > p->priority && p->prio_class != MOS_CLASS_SYSTEM)
-		return MOS_EPERM;
+	if (!mos__cred_may_create(p, priority))
+		return mos__cred_deny(p->k, p, MOS_AUDIT_CREATE, p->pid, priority);
 	return spawn(p, priority, command, pid);
 }
 
@@ -179,6 +183,10 @@ int mos_sys_terminate_process(mos_proc_t *self, mos_pid_t pid)
 
 	if ((err = mos__proc_find_live(p->k, pid, &target)) < 0)
 		return err;
+	if (!mos__cred_may_see(p, target))
+		return MOS_EPROCNOTFOUND;
+	if (!mos__cred_may_signal(p, target, MOS_SIGTERM))
+		return mos__cred_deny(p->k, p, MOS_AUDIT_SIGNAL, pid, MOS_SIGTERM);
 	if (target == p)
 		die_here(p, MOS_W_EXITCODE(0, MOS_SIGTERM), MOS_CAUSE_KILL);
 	if ((err = mos__proc_terminate(p->k, target, MOS_SIGTERM)) < 0)
@@ -202,5 +210,7 @@ int mos_sys_trace_mark(mos_proc_t *self, const char *label)
 int mos_sys_get_process_info(mos_proc_t *self, mos_pid_t pid,
 			     mos_process_info_t *info)
 {
-	return mos_process_get_info(enter(self)->k, pid, info);
+	mos_proc_t *p = enter(self);
+
+	return mos__proc_get_info(p->k, p, pid, info);
 }
