@@ -25,19 +25,47 @@ static inline mos_kernel_t *t_kernel(const mos_config_t *cfg)
 	return k;
 }
 
-/* Create a process from a NULL-terminated argv with extra spec fields. */
-static inline int t_spawn_ex(mos_kernel_t *k, mos_pid_t parent,
-			     mos_priority_t prio, mos_prio_class_t cls,
-			     const char *const *argv, void *arg, mos_pid_t *pid)
+static inline mos_process_spec_t t_spec(mos_pid_t parent, mos_priority_t prio,
+					const char *const *argv, void *arg)
 {
 	mos_process_spec_t spec;
 	mos_process_spec_init(&spec);
 	spec.parent = parent;
 	spec.priority = prio;
-	spec.prio_class = cls;
 	spec.command = argv;
 	spec.arg = arg;
+	return spec;
+}
+
+/* Create a process from a NULL-terminated argv with extra spec fields. */
+static inline int t_spawn_ex(mos_kernel_t *k, mos_pid_t parent,
+			     mos_priority_t prio, mos_prio_class_t cls,
+			     const char *const *argv, void *arg, mos_pid_t *pid)
+{
+	mos_process_spec_t spec = t_spec(parent, prio, argv, arg);
+	spec.prio_class = cls;
 	return mos_process_create(k, &spec, pid);
+}
+
+/* The same with credentials: uid (real, effective, saved) and caps. */
+static inline int t_spawn_as(mos_kernel_t *k, mos_pid_t parent,
+			     mos_priority_t prio, mos_uid_t uid, uint32_t caps,
+			     const char *const *argv, void *arg, mos_pid_t *pid)
+{
+	mos_process_spec_t spec = t_spec(parent, prio, argv, arg);
+	spec.uid = uid;
+	spec.caps = caps;
+	return mos_process_create(k, &spec, pid);
+}
+
+/* Create from a whole spec, which must succeed. */
+static inline mos_pid_t t_make(mos_kernel_t *k, const mos_process_spec_t *spec)
+{
+	mos_pid_t pid = 0;
+	int err = mos_process_create(k, spec, &pid);
+
+	cr_assert_eq(err, 0, "create: %s", mos_strerror(err));
+	return pid;
 }
 
 static inline mos_pid_t t_spawn(mos_kernel_t *k, const char *const *argv)

@@ -848,3 +848,95 @@ Test(signal, bad_signal_steps_fail_at_create)
 	cr_expect_eq(n, 1, "nothing was created");
 	mos_kernel_destroy(k);
 }
+
+/* ---- who may signal whom ---------------------------------------------------- */
+
+typedef struct killer {
+	mos_pid_t target;
+	int sig;
+	int rc;
+} killer_t;
+
+static int killer_main(mos_proc_t *self, int argc, char **argv)
+{
+	killer_t *kl = mos_sys_state(self);
+
+	(void)argc;
+	(void)argv;
+	kl->rc = mos_sys_kill(self, kl->target, kl->sig);
+	return 0;
+}
+
+static mos_pid_t cred_spawn(mos_kernel_t *k, mos_pid_t parent, mos_uid_t uid,
+			    uint32_t caps, const char *const *argv, void *arg)
+{
+	mos_process_spec_t spec;
+	mos_pid_t pid;
+
+	mos_process_spec_init(&spec);
+	spec.parent = parent;
+	spec.uid = uid;
+	spec.caps = caps;
+	spec.command = argv;
+	spec.arg = arg;
+	cr_assert_eq(mos_process_create(k, &spec, &pid), 0);
+	return pid;
+}
+
+/* The sender (uid, caps) signals a sleeper of target_uid, in the
+ * sender's session or not: the code, and whether it was refused. */
+static int kill_as(mos_uid_t uid, uint32_t caps, mos_uid_t target_uid,
+		   bool same_session, int sig, uint64_t *denials)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	killer_t kl = {.sig = sig};
+	mos_kernel_stats_t st;
+	mos_pid_t s, t;
+
+	cr_assert_eq(mos_program_register(k, "killer", killer_main), 0);
+	s = cred_spawn(k, 0, uid, caps, T_ARGV("sleep", "1ms"), NULL);
+	t = cred_spawn(k, same_session ? s : 0, target_uid, 0,
+		       T_ARGV("sleep", "5ms"), NULL);
+	kl.target = t;
+	cred_spawn(k, same_session ? s : 0, uid, caps, T_ARGV("killer"), &kl);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	mos_kernel_stats(k, &st);
+	*denials = st.permission_denials;
+	cr_expect_eq(t_info(k, t).state == MOS_STATE_DEFUNCT &&
+		     t_info(k, t).times.finished == 0, kl.rc == 0 && sig != MOS_SIGCONT,
+		     "uid %u -> %u sig %d", uid, target_uid, sig);
+	mos_kernel_destroy(k);
+	return kl.rc;
+}
+
+Test(signal, kill_permission_matrix)
+{
+	static const struct {
+		mos_uid_t uid;
+		uint32_t caps;
+		mos_uid_t target;
+		bool session;
+		int sig;
+		int want;
+	} m[] = {
+		{0, 0, 1000, false, MOS_SIGTERM, 0},            /* root */
+		{1000, 0, 1000, false, MOS_SIGTERM, 0},         /* same uid */
+		{1000, 0, 2000, false, MOS_SIGTERM, MOS_EPERM}, /* other uid */
+		{1000, MOS_CAP_KILL, 2000, false, MOS_SIGTERM, 0},
+		{1000, MOS_CAP_NICE | MOS_CAP_ADMIN, 2000, false, MOS_SIGTERM,
+		 MOS_EPERM},                                    /* not KILL */
+		{1000, 0, 2000, true, MOS_SIGTERM, MOS_EPERM},  /* session: no */
+		{1000, 0, 2000, true, MOS_SIGCONT, 0},          /* but CONT */
+		{1000, 0, 2000, false, MOS_SIGCONT, MOS_EPERM},
+		{1000, 0, 2000, false, 0, MOS_EPERM},           /* even a probe */
+	};
+
+	for (size_t i = 0; i < sizeof(m) / sizeof(*m); i++) {
+		uint64_t denials;
+		int rc = kill_as(m[i].uid, m[i].caps, m[i].target, m[i].session,
+				 m[i].sig, &denials);
+
+		cr_expect_eq(rc, m[i].want, "row %zu: %d", i, rc);
+		cr_expect_eq(denials, m[i].want ? 1 : 0, "row %zu", i);
+	}
+}

@@ -325,7 +325,7 @@ static mos_pid_t t_start(mos_kernel_t *k, const char *name, mos_main_fn main,
 /* ---- the spawn permission rule ---------------------------------------------------- */
 
 typedef struct perm {
-	int rc_same, rc_higher, rc_lower, rc_system_higher;
+	int rc_same, rc_higher, rc_lower, rc_nice_higher;
 	mos_pid_t same;
 } perm_t;
 
@@ -344,22 +344,35 @@ static int perm_user_main(mos_proc_t *self, int argc, char **argv)
 	return 0;
 }
 
-static int perm_system_main(mos_proc_t *self, int argc, char **argv)
+static int perm_nice_main(mos_proc_t *self, int argc, char **argv)
 {
 	perm_t *pr = mos_sys_state(self);
 
 	(void)argc;
 	(void)argv;
-	pr->rc_system_higher = mos_sys_create_process(self, MOS_PRIO_CRITICAL,
-						      T_ARGV("idle"), NULL);
+	pr->rc_nice_higher = mos_sys_create_process(self, MOS_PRIO_CRITICAL,
+						    T_ARGV("idle"), NULL);
 	return 0;
 }
 
+/* Register main as name and start one process of it as uid 1000 with
+ * capabilities caps, at Normal priority. */
+static mos_pid_t t_start_as(mos_kernel_t *k, const char *name,
+			    mos_main_fn main, uint32_t caps, void *arg)
+{
+	mos_pid_t pid = 0;
+
+	cr_assert_eq(mos_program_register(k, name, main), 0);
+	cr_assert_eq(t_spawn_as(k, 0, MOS_PRIO_NORMAL, 1000, caps,
+				(const char *const[]){name, NULL}, arg, &pid), 0);
+	return pid;
+}
+
 /*
- * A Normal User process may create a child at its own priority (Normal)
- * or below; High, above its own, needs the System class: MOS_EPERM,
- * nothing created.  A Normal System process may create a Critical child.
- * Fault: `priority > p->priority` made `>=`.
+ * A Normal process without NICE may create a child at its own priority
+ * (Normal) or below; High, above its own, needs NICE: MOS_EPERM, nothing
+ * created.  A Normal process with NICE may create a Critical child.
+ * Fault: `prio <= actor->priority` made `<`.
  */
 Test(strength, spawn_permission_same_priority)
 {
@@ -367,17 +380,15 @@ Test(strength, spawn_permission_same_priority)
 	mos_kernel_stats_t st;
 	perm_t pr = {1, 1, 1, 1, 0};
 
-	t_start(k, "perm_user", perm_user_main, MOS_PRIO_NORMAL, MOS_CLASS_USER,
-		&pr);
-	t_start(k, "perm_system", perm_system_main, MOS_PRIO_NORMAL,
-		MOS_CLASS_SYSTEM, &pr);
+	t_start_as(k, "perm_user", perm_user_main, 0, &pr);
+	t_start_as(k, "perm_nice", perm_nice_main, MOS_CAP_NICE, &pr);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_assert_eq(pr.rc_same, 0);
 	cr_assert_eq(pr.same, 4);
 	cr_assert_eq(t_info(k, pr.same).priority, MOS_PRIO_NORMAL);
 	cr_assert_eq(pr.rc_higher, MOS_EPERM);
 	cr_assert_eq(pr.rc_lower, 0);
-	cr_assert_eq(pr.rc_system_higher, 0);
+	cr_assert_eq(pr.rc_nice_higher, 0);
 	/* init, the two parents, same, lower (pid 5), the Critical child 6 */
 	cr_assert_eq(mos_kernel_stats(k, &st), 0);
 	cr_assert_eq(st.processes_created, 6);

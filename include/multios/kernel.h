@@ -37,6 +37,8 @@ typedef struct mos_kernel_stats {
 	uint64_t events_delivered;   /* kernel events given to subscribers */
 	uint64_t events_dropped;     /* deferred events lost for lack of
 					memory (multios/events.h) */
+	uint64_t permission_denials; /* calls refused with MOS_EPERM by a
+					credential check (multios/cred.h) */
 	mos_time_t busy;             /* virtual time the CPU computed */
 	mos_time_t idle;             /* virtual time the CPU did not compute
 					(includes switching) */

@@ -10,6 +10,7 @@
 #define MULTIOS_MULTIOS_H
 
 #include "config.h"
+#include "cred.h"
 #include "events.h"
 #include "error.h"
 #include "kernel.h"

@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cred.h"
 #include "types.h"
 
 typedef enum mos_proc_state {
@@ -103,6 +104,17 @@ typedef struct mos_process_spec {
 	mos_sched_attr_t sched;     /* all 0 */
 	mos_time_t start_time;      /* admit (New -> Ready) at this virtual
 				       time; 0 or past: at once */
+	/* Credentials and isolation (multios/cred.h), each inherited from
+	 * the parent unless given; the host may give any. */
+	mos_uid_t uid;              /* MOS_UID_INHERIT; else real, effective
+				       and saved uid */
+	mos_gid_t gid;              /* MOS_GID_INHERIT; likewise */
+	int ngroups;                /* MOS_GROUPS_INHERIT; else 0 to
+				       MOS_NGROUPS_MAX of groups */
+	const mos_gid_t *groups;    /* NULL; copied */
+	uint32_t caps;              /* MOS_CAPS_INHERIT; else MOS_CAP_* */
+	mos_isolation_t isolation;  /* MOS_ISO_INHERIT; Namespace or above
+				       starts a domain */
 } mos_process_spec_t;
 
 /* Times and counters of one process; all times virtual nanoseconds. */
@@ -145,6 +157,16 @@ typedef struct mos_process_info {
 	mos_priority_t priority;
 	mos_prio_class_t prio_class;
 	uint32_t flags;
+	/* Credentials and isolation (multios/cred.h). */
+	mos_uid_t uid, euid, suid;  /* real, effective, saved */
+	mos_gid_t gid, egid, sgid;
+	int ngroups;
+	mos_gid_t groups[MOS_NGROUPS_MAX];
+	uint32_t caps;
+	mos_isolation_t isolation;
+	uint32_t domain;            /* its isolation domain: 0 is the
+				       machine's, others count from 1 in
+				       order of creation */
 	int exit_status;            /* wait status (MOS_WIFEXITED...) once dead */
 	int argc;
 	const char *const *command;
@@ -182,7 +204,9 @@ typedef struct mos_process_info {
 #define MOS_SIGSEGV 11
 #define MOS_SIGTERM 15
 
-/* Fill *spec with the defaults noted in mos_process_spec_t. */
+/* Fill *spec with the defaults noted in mos_process_spec_t: the
+ * credentials and isolation inherited from the parent (init's, root with
+ * every capability, when no parent is given). */
 MOS_API void mos_process_spec_init(mos_process_spec_t *spec);
 
 /*
@@ -192,7 +216,12 @@ MOS_API void mos_process_spec_init(mos_process_spec_t *spec);
  * environment), MOS_EINVALPRIO, MOS_EINVALPID (negative parent),
  * MOS_EPROCNOTFOUND (no such parent), MOS_EINVALSTATE (parent is dead),
  * MOS_ENOPROG (command[0] is not a registered program), MOS_ECONFIG (the
- * program rejected its arguments), MOS_EEXHAUSTED (max_processes reached),
+ * program rejected its arguments), MOS_EINVAL also for credentials out of
+ * range (capability bits outside MOS_CAP_ALL, more than MOS_NGROUPS_MAX
+ * groups or a group MOS_GID_INHERIT, an isolation level out of range, or
+ * None or Process for a child of a Namespace-or-above parent: no process
+ * leaves its parent's domain), MOS_ELIMIT (a domain nested deeper than
+ * MOS_ISO_MAX_DEPTH), MOS_EEXHAUSTED (max_processes reached),
  * MOS_ERANGE (start_time is MOS_TIME_NEVER), MOS_ENOMEM; MOS_EINVAL also
  * from inside a program.
  */
@@ -223,6 +252,22 @@ MOS_API int mos_process_terminate(mos_kernel_t *k, mos_pid_t pid, bool force);
  */
 MOS_API int mos_process_suspend(mos_kernel_t *k, mos_pid_t pid);
 MOS_API int mos_process_resume(mos_kernel_t *k, mos_pid_t pid);
+
+/*
+ * Change a process's priority (New, Ready, Running, Blocked or
+ * Suspended).  The policy in force is told at once (its reprio hook):
+ * under multios a Ready process moves to its new level, at the tail if
+ * raised, at the head if lowered (as Linux moves a SCHED_FIFO thread,
+ * sched(7)), and a process that is now more urgent than the running one
+ * preempts it at this instant, as a running one now less urgent than a
+ * Ready one is preempted.  The same priority changes nothing.  The host
+ * needs no permission (mos_sys_set_priority checks it).
+ * Errors: MOS_EINVAL (k NULL, or from inside a program), MOS_EINVALPRIO,
+ * MOS_EINVALPID, MOS_EPROCNOTFOUND, MOS_EPERM (pid 1), MOS_EINVALSTATE
+ * (dead).
+ */
+MOS_API int mos_process_set_priority(mos_kernel_t *k, mos_pid_t pid,
+				     mos_priority_t prio);
 
 /*
  * Snapshot of pid's control block, live or in the history (Defunct).

@@ -212,8 +212,14 @@ MOS_API int mos_sys_nanosleep(mos_proc_t *self, mos_time_t d,
  * signalled last.  sig 0 sends nothing: it only checks that pid names
  * someone.  Zombies count as live, as for kill(2), and drop what they
  * get.  A signal that acts on the caller acts before the call returns.
+ * Permission (multios/cred.h): the caller's uid 0 or KILL capability, or
+ * its real or effective uid equal to the target's real or saved uid, or
+ * SIGCONT within its session; a process outside the caller's isolation
+ * domain does not exist for it.  Each refusal is counted
+ * (permission_denials) and audited in the trace.
  * Errors: MOS_EINVAL (no such signal, pid INT32_MIN),
- * MOS_EPROCNOTFOUND (pid names no live process).
+ * MOS_EPROCNOTFOUND (pid names no process the caller can see), MOS_EPERM
+ * (it may signal none of those pid names).
  */
 MOS_API int mos_sys_kill(mos_proc_t *self, mos_pid_t pid, int sig);
 

@@ -11,6 +11,7 @@
 #define MULTIOS_SYSCALL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "process.h"
 #include "types.h"
@@ -44,7 +45,9 @@ MOS_API _Noreturn void mos_sys_exit(mos_proc_t *self, int status);
 
 /*
  * Start a child running command (NULL-terminated), inheriting the caller's
- * priority, class, working directory and environment.  Its scheduling
+ * priority (without a permission check, as fork copies a real-time
+ * policy), class, working directory, environment, credentials and
+ * isolation domain (multios/cred.h).  Its scheduling
  * attributes (rank or nice, tickets, period, deadline, burst: sched_attr)
  * are not inherited: they start at 0, the policy's default, so under a
  * policy that reads them the child may be more urgent than its parent,
@@ -113,10 +116,14 @@ MOS_API int mos_sys_sched_hint(mos_proc_t *self, mos_time_t next_burst);
 
 /*
  * The MultiOS System Call Interface.  create_process makes a child of the
- * caller running command at the given priority; priorities above the
- * caller's own need a System-class caller (else MOS_EPERM).
- * terminate_process kills pid (SIGTERM semantics; MOS_EPERM for init; the
- * caller itself exits).  get_process_info is mos_process_get_info.
+ * caller running command at the given priority, with the caller's
+ * credentials; a priority above the caller's own, or RealTime or
+ * Critical at all, needs NICE (multios/cred.h; else MOS_EPERM, audited).
+ * terminate_process kills pid (SIGTERM semantics; MOS_EPERM for init, or
+ * when the caller may not signal pid (audited); MOS_EPROCNOTFOUND when
+ * pid is outside the caller's isolation domain; the caller itself
+ * exits).  get_process_info is mos_process_get_info for the processes
+ * the caller can see (else MOS_EPROCNOTFOUND).
  */
 MOS_API int mos_sys_create_process(mos_proc_t *self, mos_priority_t priority,
 				   const char *const *command, mos_pid_t *pid);
@@ -132,5 +139,26 @@ MOS_API int mos_sys_get_process_info(mos_proc_t *self, mos_pid_t pid,
  * Errors: as mos_trace_label (MOS_EINVAL, MOS_EEXHAUSTED, MOS_ENOMEM).
  */
 MOS_API int mos_sys_trace_mark(mos_proc_t *self, const char *label);
+
+/*
+ * mos_process_list for the processes the caller can see: those of its
+ * own isolation domain and of the domains nested in it, or all of them
+ * with ADMIN (multios/cred.h).  Errors: MOS_EINVAL.
+ */
+MOS_API int mos_sys_process_list(mos_proc_t *self, mos_pid_t *pids, size_t cap,
+				 size_t *count);
+
+/*
+ * mos_process_set_priority with the caller's rights (multios/cred.h):
+ * pid 0 is the caller.  Changing another user's process needs NICE,
+ * raising a priority needs NICE, lowering never does.  A change that
+ * makes another process more urgent than the caller, or the caller less
+ * urgent than a Ready one, preempts the caller before it returns.
+ * Errors: MOS_EINVALPRIO, MOS_EINVALPID (negative), MOS_EPROCNOTFOUND
+ * (none, or outside the caller's domain), MOS_EINVALSTATE (dead),
+ * MOS_EPERM (pid 1; or denied, audited).
+ */
+MOS_API int mos_sys_set_priority(mos_proc_t *self, mos_pid_t pid,
+				 mos_priority_t prio);
 
 #endif

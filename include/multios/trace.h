@@ -59,7 +59,8 @@ typedef enum mos_cause {
 	X(LIMIT, "limit")                                                  \
 	/* the service id; the reason; from state; to state */             \
 	X(SERVICE, "service")                                              \
-	/* the uid acting; the action; the target id; the result */        \
+	/* a denial: the acting pid; mos_audit_action_t; the target pid;  \
+	   what was asked (multios/cred.h) */                              \
 	X(AUDIT, "audit")                                                  \
 	/* the counter's label id; 0; the value; 0 */                      \
 	X(COUNTER, "counter")                                              \

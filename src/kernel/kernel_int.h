@@ -44,6 +44,22 @@ typedef enum mos_req {
 #define MOS__WAITING 0x80u
 
 /*
+ * Credentials and isolation (cred.c, multios/cred.h).  dom[0..depth-1]
+ * are the ids of the domains a process is in, outermost first: it sees
+ * a process whose path starts with its own.
+ */
+typedef struct mos_cred {
+	mos_uid_t ruid, euid, suid;
+	mos_gid_t rgid, egid, sgid;
+	uint32_t caps;
+	uint8_t ngroups;
+	uint8_t iso;                    /* mos_isolation_t */
+	uint8_t depth;
+	mos_gid_t groups[MOS_NGROUPS_MAX];
+	uint32_t dom[MOS_ISO_MAX_DEPTH];
+} mos_cred_t;
+
+/*
  * The cold part of a control block: what no scheduling decision, switch
  * or system call on the hot path reads.  It sits at the end of struct
  * mos_proc (one allocation), after the lines the hot path touches.
@@ -80,6 +96,9 @@ struct mos_proc_cold {
 					   not been told of: the wait status,
 					   or 0 */
 	mos_wchan_t child_exit;         /* its waitpid waits here */
+
+	mos_cred_t cred;                /* set at creation, then by setuid,
+					   setgid, dropcaps */
 };
 
 struct mos_proc {
@@ -237,6 +256,7 @@ struct mos_kernel {
 	mos_list_t history;             /* Defunct PCBs, oldest first */
 	uint32_t history_len;
 	mos_prog_entry_t *programs;     /* registry, sorted by name */
+	uint32_t domains;               /* isolation domains ever started */
 
 	mos_trace_t trace;
 	mos_kev_t kev;
@@ -307,6 +327,30 @@ void mos__proc_table_fini(mos_kernel_t *k);
  * the host.  MOS_EPERM for init, MOS_EINVALSTATE for a dead process. */
 int mos__proc_terminate(mos_kernel_t *k, mos_proc_t *sender, mos_proc_t *p,
 			bool force);
+/* The queries, as `viewer` sees the processes (NULL: the host, all). */
+int mos__proc_get_info(const mos_kernel_t *k, const mos_proc_t *viewer,
+		       mos_pid_t pid, mos_process_info_t *info);
+int mos__proc_list(const mos_kernel_t *k, const mos_proc_t *viewer,
+		   mos_pid_t *pids, size_t cap, size_t *count);
+
+/* syscall.c: mos__sys_enter (seams.h) for the kernel's own files, which
+ * want the control block. */
+mos_proc_t *mos__sys_self(mos_proc_t *self);
+
+/* cred.c: the spec's credentials and isolation, checked against the
+ * parent (MOS_EINVAL, MOS_ELIMIT), then given to p once its create can
+ * no longer fail; init's, root with every capability. */
+int mos__cred_check(const mos_kernel_t *k, const mos_process_spec_t *spec,
+		    const mos_proc_t *parent);
+void mos__cred_give(mos_kernel_t *k, mos_proc_t *p,
+		    const mos_process_spec_t *spec, const mos_proc_t *parent);
+void mos__cred_init_root(mos_proc_t *p);
+void mos__cred_fill_info(const mos_proc_t *p, mos_process_info_t *info);
+/* Whether actor (NULL: the host) may give target priority prio, and
+ * whether it may create a child at prio (the rules of multios/cred.h). */
+bool mos__cred_may_prio(const mos_proc_t *actor, const mos_proc_t *target,
+			mos_priority_t prio);
+bool mos__cred_may_create(const mos_proc_t *actor, mos_priority_t prio);
 
 /* events.c */
 void mos__kev_fini(mos_kernel_t *k);

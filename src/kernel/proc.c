@@ -27,6 +27,9 @@ static const char *const prio_names[MOS_PRIO_COUNT] = {
 static const char *const class_names[MOS_CLASS_COUNT] = {
 	"System", "User", "Service", "Background", "Interactive",
 };
+static const char *const iso_names[MOS_ISO_COUNT] = {
+	"None", "Process", "Namespace", "Container", "VM",
+};
 
 const char *mos_state_name(mos_proc_state_t s)
 {
@@ -41,6 +44,11 @@ const char *mos_priority_name(mos_priority_t p)
 const char *mos_class_name(mos_prio_class_t c)
 {
 	return (unsigned)c < MOS_CLASS_COUNT ? class_names[c] : "?";
+}
+
+const char *mos_isolation_name(mos_isolation_t level)
+{
+	return (unsigned)level < MOS_ISO_COUNT ? iso_names[level] : "?";
 }
 
 static int parse_name(const char *const *names, int n, const char *s, int *out)
@@ -72,6 +80,14 @@ int mos_class_parse(const char *name, mos_prio_class_t *out)
 	return err;
 }
 
+int mos_isolation_parse(const char *name, mos_isolation_t *out)
+{
+	int v, err = parse_name(iso_names, MOS_ISO_COUNT, name, &v);
+	if (err == 0)
+		*out = (mos_isolation_t)v;
+	return err;
+}
+
 void mos_process_spec_init(mos_process_spec_t *spec)
 {
 	if (!spec)
@@ -79,6 +95,11 @@ void mos_process_spec_init(mos_process_spec_t *spec)
 	memset(spec, 0, sizeof(*spec));
 	spec->priority = MOS_PRIO_NORMAL;
 	spec->prio_class = MOS_CLASS_USER;
+	spec->uid = MOS_UID_INHERIT;
+	spec->gid = MOS_GID_INHERIT;
+	spec->ngroups = MOS_GROUPS_INHERIT;
+	spec->caps = MOS_CAPS_INHERIT;
+	spec->isolation = MOS_ISO_INHERIT;
 }
 
 /* ---- pid table ------------------------------------------------------- */
@@ -356,6 +377,8 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 		return err;
 	if (!parent && (err = find_parent(k, spec, &parent)) < 0)
 		return err;
+	if ((err = mos__cred_check(k, spec, parent)) < 0)
+		return err;
 	if (k->pids.used >= k->cfg.max_processes)
 		return MOS_EEXHAUSTED;
 	if (!(p = proc_alloc(k, spec)))
@@ -371,6 +394,7 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 	 * catches the clock up now, and the process is born then. */
 	mos__kernel_clock_sync(k);
 	p->t.created = p->state_since = k->now;
+	mos__cred_give(k, p, spec, parent);
 	p->ppid = parent->pid;
 	/* A child of init (the host's) leads a session and group of its
 	 * own; a program's child joins its parent's. */
@@ -458,6 +482,7 @@ int mos__proc_table_init(mos_kernel_t *k)
 	spec.command = init_cmd;
 	if (!(p = proc_alloc(k, &spec)))
 		return MOS_ENOMEM;
+	mos__cred_init_root(p);
 	if (copy_strings(p, &spec, 1, 0) < 0) {
 		mos__proc_free(k, p);
 		return MOS_ENOMEM;
@@ -515,6 +540,7 @@ void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info)
 	info->sig_pending = p->sig.pending;
 	info->sig_blocked = p->sig.blocked;
 	info->signals = p->cold.sig.stats;
+	mos__cred_fill_info(p, info);
 }
 
 static const mos_proc_t *history_find(const mos_kernel_t *k, mos_pid_t pid)
@@ -530,19 +556,27 @@ static const mos_proc_t *history_find(const mos_kernel_t *k, mos_pid_t pid)
 	return NULL;
 }
 
-int mos_process_get_info(mos_kernel_t *k, mos_pid_t pid,
-			 mos_process_info_t *info)
+int mos__proc_get_info(const mos_kernel_t *k, const mos_proc_t *viewer,
+		       mos_pid_t pid, mos_process_info_t *info)
 {
 	const mos_proc_t *p;
 
-	if (!k || !info)
+	if (!info)
 		return MOS_EINVAL;
 	if (pid <= 0)
 		return MOS_EINVALPID;
 	if (!(p = mos__proc_lookup(k, pid)) && !(p = history_find(k, pid)))
 		return MOS_EPROCNOTFOUND;
+	if (!mos__cred_may_see(viewer, p))
+		return MOS_EPROCNOTFOUND;
 	mos__proc_fill_info(p, info);
 	return 0;
+}
+
+int mos_process_get_info(mos_kernel_t *k, mos_pid_t pid,
+			 mos_process_info_t *info)
+{
+	return k ? mos__proc_get_info(k, NULL, pid, info) : MOS_EINVAL;
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -584,19 +618,19 @@ static void pid_sift_up(mos_pid_t *h, size_t i)
 	}
 }
 
-int mos_process_list(mos_kernel_t *k, mos_pid_t *pids, size_t cap,
-		     size_t *count)
+int mos__proc_list(const mos_kernel_t *k, const mos_proc_t *viewer,
+		   mos_pid_t *pids, size_t cap, size_t *count)
 {
 	size_t n = 0;
 
-	if (!k || !count || (cap && !pids))
+	if (!count || (cap && !pids))
 		return MOS_EINVAL;
 	/* Slots are in pid order only until pids wrap past the table size.
 	 * A short buffer must still get the cap smallest pids, so it is a
 	 * max-heap of the smallest seen so far, sorted at the end. */
 	for (uint32_t i = 0; i < k->pids.cap; i++) {
 		const mos_proc_t *p = k->pids.slot[i];
-		if (!p)
+		if (!p || !mos__cred_may_see(viewer, p))
 			continue;
 		if (n < cap) {
 			pids[n] = p->pid;
@@ -611,6 +645,12 @@ int mos_process_list(mos_kernel_t *k, mos_pid_t *pids, size_t cap,
 		qsort(pids, n < cap ? n : cap, sizeof(*pids), cmp_pid);
 	*count = n;
 	return 0;
+}
+
+int mos_process_list(mos_kernel_t *k, mos_pid_t *pids, size_t cap,
+		     size_t *count)
+{
+	return k ? mos__proc_list(k, NULL, pids, cap, count) : MOS_EINVAL;
 }
 
 int mos_process_history(mos_kernel_t *k, mos_pid_t *pids, size_t cap,

@@ -10,6 +10,8 @@
  *     not; a wait can be cancelled from outside with a result code.
  *   - Kernel events (multios/events.h): subsystems emit their own kinds.
  *   - The typed trace (multios/trace.h): subsystems record their own kinds.
+ *   - Credentials: who may see and signal whom, and the audit of a
+ *     denial.
  *
  * A subsystem's folder declares its use of this header in
  * tests/check_includes.sh.  Everything here runs on the host stack or on
@@ -181,5 +183,35 @@ void mos__kev_emit(mos_kernel_t *k, mos_kevent_t *ev, const mos_proc_t *p);
 /* Record an event of `kind` at the current virtual time. */
 void mos__trace_emit(mos_kernel_t *k, mos_trace_kind_t kind, int32_t subject,
 		     uint8_t cause, uint64_t a, uint64_t b);
+
+/* ---- credentials and isolation (cred.c, multios/cred.h) ------------- */
+
+/*
+ * The permission rules, for the subsystems that act on processes (the
+ * signals' kill paths, later services).  An actor NULL is the host: uid 0
+ * with every capability, seeing every domain.  Both are pure: a caller
+ * that refuses because of them returns what mos__cred_deny returns.
+ *
+ * may_see: target is in actor's isolation domain or in one nested in it,
+ * or actor holds ADMIN.  A process the actor cannot see does not exist
+ * for it: MOS_EPROCNOTFOUND (Linux's ESRCH), not a denial, not counted.
+ *
+ * may_signal: actor is privileged for KILL (effective uid 0 or the
+ * capability), or its real or effective uid is target's real or saved
+ * uid; for SIGCONT (18) also when both are in one session.  It does not
+ * look at visibility: check may_see first.
+ */
+bool mos__cred_may_see(const mos_proc_t *actor, const mos_proc_t *target);
+bool mos__cred_may_signal(const mos_proc_t *sender, const mos_proc_t *target,
+			  int sig);
+
+/*
+ * Record a denial by actor (a process, never the host): count it in
+ * permission_denials and trace it (MOS_TRACE_AUDIT: subject actor's pid,
+ * cause `action`, a `target`, b `asked`: for a signal, the target pid and
+ * the signal number).  Returns MOS_EPERM, for the caller to return.
+ */
+int mos__cred_deny(mos_kernel_t *k, const mos_proc_t *actor,
+		   mos_audit_action_t action, mos_pid_t target, uint64_t asked);
 
 #endif

@@ -49,6 +49,8 @@ static void preemption_point(mos_proc_t *p)
 
 mos_kernel_t *mos__sys_enter(mos_proc_t *self) { return enter(self)->k; }
 
+mos_proc_t *mos__sys_self(mos_proc_t *self) { return enter(self); }
+
 void mos__sys_preemption_point(mos_proc_t *self) { preemption_point(self); }
 
 int mos_sys_compute(mos_proc_t *self, mos_time_t d)
@@ -195,8 +197,8 @@ int mos_sys_create_process(mos_proc_t *self, mos_priority_t priority,
 
 	if ((unsigned)priority >= MOS_PRIO_COUNT)
 		return MOS_EINVALPRIO;
-	if (priority > p->priority && p->prio_class != MOS_CLASS_SYSTEM)
-		return MOS_EPERM;
+	if (!mos__cred_may_create(p, priority))
+		return mos__cred_deny(p->k, p, MOS_AUDIT_CREATE, p->pid, priority);
 	return spawn(p, priority, command, pid);
 }
 
@@ -205,8 +207,13 @@ int mos_sys_terminate_process(mos_proc_t *self, mos_pid_t pid)
 	mos_proc_t *p = enter(self), *target;
 	int err;
 
-	if ((err = mos__proc_find_live(p->k, pid, &target)) < 0 ||
-	    (err = mos__proc_terminate(p->k, p, target, false)) < 0)
+	if ((err = mos__proc_find_live(p->k, pid, &target)) < 0)
+		return err;
+	if (!mos__cred_may_see(p, target))
+		return MOS_EPROCNOTFOUND;
+	if (!mos__cred_may_signal(p, target, MOS_SIGTERM))
+		return mos__cred_deny(p->k, p, MOS_AUDIT_SIGNAL, pid, MOS_SIGTERM);
+	if ((err = mos__proc_terminate(p->k, p, target, false)) < 0)
 		return err;
 	preemption_point(p);
 	return sys_return(p, 0);
@@ -227,5 +234,7 @@ int mos_sys_trace_mark(mos_proc_t *self, const char *label)
 int mos_sys_get_process_info(mos_proc_t *self, mos_pid_t pid,
 			     mos_process_info_t *info)
 {
-	return mos_process_get_info(enter(self)->k, pid, info);
+	mos_proc_t *p = enter(self);
+
+	return mos__proc_get_info(p->k, p, pid, info);
 }

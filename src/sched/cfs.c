@@ -307,4 +307,5 @@ const mos_sched_class_t mos__sched_cfs = {
 	.preempts = preempts,
 	.slice_left = mos__fair_slice_left,
 	.charge = charge,
+	.reprio = mos__sched_reprio_none,
 };

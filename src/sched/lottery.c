@@ -434,4 +434,5 @@ const mos_sched_class_t mos__sched_lottery = {
 	.slice_left = slice_left,
 	.charge = charge,
 	.likely_next = likely_next,
+	.reprio = mos__sched_reprio_none,
 };

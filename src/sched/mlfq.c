@@ -315,4 +315,5 @@ const mos_sched_class_t mos__sched_mlfq = {
 	.next_event = next_event,
 	.event = event,
 	.likely_next = likely_next,
+	.reprio = mos__sched_reprio_none,
 };

@@ -12,6 +12,12 @@
  * Interactive gets base/2 (quick turns for latency), Background 2 x base
  * (fewer switches for throughput), System, User and Service the base.
  *
+ * A priority change (reprio) moves a Ready process to its new level as
+ * Linux moves a SCHED_FIFO thread whose priority changes (sched(7)):
+ * raised, to the tail of the new level; lowered, to its head; it keeps
+ * what it had of its slice.  The running process is in no level: the
+ * new one is read when it goes back.
+ *
  * One FIFO per level and a bitmap of non-empty levels: O(1) everything.
  */
 #include <stdlib.h>
@@ -119,6 +125,17 @@ static void put_prev(void *rq, mos_proc_t *p, mos_put_reason_t why, mos_time_t n
 		push(rq, p, false);
 }
 
+static bool reprio(void *rq, mos_proc_t *p, int old, bool queued,
+		   mos_time_t now)
+{
+	(void)now;
+	if (queued) {
+		dequeue(rq, p);
+		push(rq, p, mos__sched_level_of(p) < old);
+	}
+	return true;
+}
+
 static mos_proc_t *likely_next(void *arg)
 {
 	rq_t *rq = arg;
@@ -157,4 +174,5 @@ const mos_sched_class_t mos__sched_multios = {
 	.slice_left = slice_left,
 	.charge = charge,
 	.likely_next = likely_next,
+	.reprio = reprio,
 };

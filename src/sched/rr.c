@@ -112,6 +112,7 @@ const mos_sched_class_t mos__sched_fifo = {
 	.slice_left = slice_left,
 	.charge = charge,
 	.likely_next = likely_next,
+	.reprio = mos__sched_reprio_none,
 };
 
 const mos_sched_class_t mos__sched_rr = {
@@ -125,4 +126,5 @@ const mos_sched_class_t mos__sched_rr = {
 	.slice_left = slice_left,
 	.charge = charge,
 	.likely_next = likely_next,
+	.reprio = mos__sched_reprio_none,
 };

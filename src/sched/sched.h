@@ -27,6 +27,7 @@
  *               SLEEP/EXIT it leaves the runnable set
  *   dequeue     a runnable process that is not running leaves (suspended,
  *               killed)
+ *   reprio      its priority level changed (mos_process_set_priority)
  *   detach      died
  *
  * The kernel asks `preempts(curr)` after every enqueue and event: should the
@@ -35,6 +36,17 @@
  * calls put_prev(SLICE) when it reaches 0.  `next_event` (optional) is the
  * next instant the policy wants control (mlfq's boost, priority aging); the
  * kernel calls `event` then, before the timers due at that instant.
+ *
+ * `reprio(p, old, queued)` tells the policy that p's priority level
+ * (mos__sched_level_of) is no longer `old`, while p is runnable: queued
+ * (Ready in the policy's structures, not picked) or the picked one
+ * (queued false: running, or being switched to).  The policy puts a
+ * queued p where the new level belongs, and returns true when the change
+ * may call for a preemption: the kernel then asks `preempts`.  A policy
+ * that orders by nothing the level affects leaves everything as it was
+ * and returns false (mos__sched_reprio_none), so that not even a
+ * preemption check happens that would not have happened without the
+ * change.  Every policy sets it.
  */
 #ifndef MOS_SCHED_H
 #define MOS_SCHED_H
@@ -110,6 +122,8 @@ typedef struct mos_sched_class {
 	 * processes to matter).  The kernel warms its control block. */
 	mos_proc_t *(*likely_next)(void *rq);
 	void (*event)(void *rq, mos_time_t now);               /* optional */
+	bool (*reprio)(void *rq, mos_proc_t *p, int old, bool queued,
+		       mos_time_t now);
 } mos_sched_class_t;
 
 /* The policy called name, or NULL. */
@@ -290,7 +304,8 @@ bool mos__heapq_preempts(void *rq, const mos_proc_t *curr, mos_time_t now);
 	.detach = mos__heapq_detach, .enqueue = mos__heapq_enqueue,      \
 	.dequeue = mos__heapq_dequeue, .pick_next = mos__heapq_pick,     \
 	.put_prev = mos__heapq_put_prev, .preempts = mos__heapq_preempts, \
-	.slice_left = mos__sched_no_slice, .charge = mos__sched_charge_burst
+	.slice_left = mos__sched_no_slice, .charge = mos__sched_charge_burst, \
+	.reprio = mos__sched_reprio_none
 
 /* The key of sjf and stcf: the rest of p's declared CPU burst. */
 uint64_t mos__heapq_key_burst(const mos_heapq_t *q, const mos_proc_t *p,
@@ -307,6 +322,12 @@ static inline uint64_t mos__sat_add(uint64_t a, uint64_t b)
 /* Hooks for policies that run a process until it leaves (no slice). */
 mos_time_t mos__sched_no_slice(void *rq, const mos_proc_t *p);
 void mos__sched_charge_burst(void *rq, mos_proc_t *p, mos_time_t ran);
+
+/* reprio for the policies that do not read the priority level (all but
+ * multios: they order by sched_attr, arrival, burst or virtual time):
+ * a changed level changes nothing of their order. */
+bool mos__sched_reprio_none(void *rq, mos_proc_t *p, int old, bool queued,
+			    mos_time_t now);
 
 /* The policies. */
 extern const mos_sched_class_t mos__sched_multios, mos__sched_fifo,

@@ -285,3 +285,14 @@ void mos__sched_charge_burst(void *rq, mos_proc_t *p, mos_time_t ran)
 	(void)rq;
 	e->burst = e->burst > ran ? e->burst - ran : 0;
 }
+
+bool mos__sched_reprio_none(void *rq, mos_proc_t *p, int old, bool queued,
+			    mos_time_t now)
+{
+	(void)rq;
+	(void)p;
+	(void)old;
+	(void)queued;
+	(void)now;
+	return false;
+}

@@ -109,4 +109,5 @@ const mos_sched_class_t mos__sched_stride = {
 	.put_prev = mos__fairq_hook_put_prev,
 	.slice_left = mos__fair_slice_left,
 	.charge = charge,
+	.reprio = mos__sched_reprio_none,
 };

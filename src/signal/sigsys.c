@@ -262,36 +262,45 @@ static bool names(mos_pid_t pid, mos_proc_t *sender, mos_proc_t *t)
 }
 
 /*
- * Send sig to every process pid names, in pid-table order, the sender
- * last (a signal that ends or stops it must not keep the others from
- * theirs).  sig 0 sends nothing.  MOS_EPROCNOTFOUND when pid names no
- * live process.
+ * Send sig to every process pid names that the sender can see, in
+ * pid-table order, the sender last (a signal that ends or stops it must
+ * not keep the others from theirs).  sig 0 sends nothing.  As kill(2):
+ * MOS_EPROCNOTFOUND when pid names no process the sender can see,
+ * MOS_EPERM (each refusal counted and audited) when it may signal none
+ * of them; 0 when at least one was signalled.
  */
 static int send_all(mos_kernel_t *k, mos_proc_t *sender, mos_pid_t pid, int sig)
 {
-	uint32_t cur = 0, hits = 0;
+	uint32_t cur = 0, seen = 0, sent = 0;
 	bool to_self = false;
-	mos_proc_t *t;
+	mos_proc_t *t, *one = NULL;
+	int denied = 0;
 
-	if (pid > 0) {
-		if (!(t = mos__proc_find(k, pid)))
-			return MOS_EPROCNOTFOUND;
+	if (pid > 0 && (one = mos__proc_find(k, pid)) == NULL)
+		return MOS_EPROCNOTFOUND;
+	while ((t = one ? one : mos__proc_next(k, &cur))) {
+		if ((one || names(pid, sender, t)) && mos__cred_may_see(sender, t)) {
+			seen++;
+			if (!mos__cred_may_signal(sender, t, sig))
+				denied = mos__cred_deny(k, sender, MOS_AUDIT_SIGNAL,
+							mos__proc_pid(t),
+							(uint64_t)sig);
+			else if (t == sender)
+				to_self = true;
+			else if (sent++, sig != 0)
+				mos__sig_send(k, sender, t, sig);
+		}
+		if (one)
+			break;
+	}
+	if (to_self) {
+		sent++;
 		if (sig)
-			mos__sig_send(k, sender, t, sig);
-		return 0;
+			mos__sig_send(k, sender, sender, sig);
 	}
-	while ((t = mos__proc_next(k, &cur))) {
-		if (!names(pid, sender, t))
-			continue;
-		hits++;
-		if (t == sender)
-			to_self = true;
-		else if (sig)
-			mos__sig_send(k, sender, t, sig);
-	}
-	if (to_self && sig)
-		mos__sig_send(k, sender, sender, sig);
-	return hits ? 0 : MOS_EPROCNOTFOUND;
+	if (!seen)
+		return MOS_EPROCNOTFOUND;
+	return sent ? 0 : denied;
 }
 
 int mos_sys_kill(mos_proc_t *self, mos_pid_t pid, int sig)
