@@ -940,3 +940,103 @@ Test(signal, kill_permission_matrix)
 		cr_expect_eq(denials, m[i].want ? 1 : 0, "row %zu", i);
 	}
 }
+
+/* A process in an isolation domain cannot see, so cannot signal, one
+ * outside it: MOS_EPROCNOTFOUND, not a refusal. */
+Test(signal, kill_does_not_reach_outside_the_isolation_domain)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	killer_t kl = {.sig = MOS_SIGTERM};
+	mos_process_spec_t spec;
+	mos_kernel_stats_t st;
+	mos_pid_t outside, in;
+
+	cr_assert_eq(mos_program_register(k, "killer", killer_main), 0);
+	outside = t_spawn(k, T_ARGV("sleep", "5ms"));
+	kl.target = outside;
+	mos_process_spec_init(&spec);
+	spec.command = T_ARGV("killer");
+	spec.arg = &kl;
+	spec.isolation = MOS_ISO_CONTAINER;
+	cr_assert_eq(mos_process_create(k, &spec, &in), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(kl.rc, MOS_EPROCNOTFOUND);
+	cr_expect_eq(t_info(k, outside).times.finished, MS(5));
+	mos_kernel_stats(k, &st);
+	cr_expect_eq(st.permission_denials, 0);
+	mos_kernel_destroy(k);
+}
+
+/* SIGCONT continues a stopped process though it blocks SIGCONT; its
+ * handler runs when it unblocks it. */
+static int cont_main(mos_proc_t *self, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	mos_sys_sigaction(self, MOS_SIGCONT, MOS_SIG_CATCH, note_handler, 0, 0,
+			  NULL);
+	mos_sys_sigprocmask(self, MOS_SIG_BLOCK, MOS_SIGBIT(MOS_SIGCONT), NULL);
+	mos_sys_compute(self, MS(4));
+	say(self, "computed");
+	mos_sys_sigprocmask(self, MOS_SIG_UNBLOCK, MOS_SIGBIT(MOS_SIGCONT), NULL);
+	say(self, "unblocked");
+	return 0;
+}
+
+Test(signal, sigcont_continues_even_when_blocked)
+{
+	mos_kernel_t *k = sig_kernel(cont_main);
+	sigtest_t t = {0};
+	mos_pid_t p = start(k, &t);
+
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGSTOP), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(3)), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGCONT), 0);
+	cr_expect_eq(t_info(k, p).state, MOS_STATE_READY);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_str_eq(t.log, "6000:computed 6000:h18 6000:unblocked");
+	mos_kernel_destroy(k);
+}
+
+/* A pending stop is discarded by SIGCONT, a pending SIGCONT by a stop. */
+static int discard_main(mos_proc_t *self, int argc, char **argv)
+{
+	sigtest_t *t = mos_sys_state(self);
+	mos_sigset_t pend;
+
+	(void)argc;
+	(void)argv;
+	mos_sys_sigaction(self, MOS_SIGCONT, MOS_SIG_CATCH, note_handler, 0, 0,
+			  NULL);
+	mos_sys_sigprocmask(self, MOS_SIG_BLOCK,
+			    MOS_SIGBIT(MOS_SIGTSTP) | MOS_SIGBIT(MOS_SIGCONT), NULL);
+	mos_sys_sleep(self, MS(2));
+	mos_sys_sigpending(self, &pend);
+	say(self, "pend=%x", pend);
+	mos_sys_sleep(self, MS(2));
+	mos_sys_sigpending(self, &pend);
+	say(self, "pend=%x", pend);
+	t->rc = mos_sys_sigprocmask(self, MOS_SIG_SETMASK, 0, NULL);
+	say(self, "unblocked");
+	return 0;
+}
+
+Test(signal, stop_and_continue_discard_each_others_pending)
+{
+	mos_kernel_t *k = sig_kernel(discard_main);
+	sigtest_t t = {0};
+	mos_pid_t p = start(k, &t);
+
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGTSTP), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGCONT), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(3)), 0);
+	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGTSTP), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	/* 1 ms: TSTP pending, then CONT drops it and waits itself; 3 ms:
+	 * TSTP drops the CONT; unblocked at 4 ms, the TSTP stops it. */
+	cr_expect_str_eq(t.log, "2000:pend=40000 4000:pend=100000");
+	cr_expect_eq(t_info(k, p).state, MOS_STATE_SUSPENDED);
+	mos_kernel_destroy(k);
+}
