@@ -60,7 +60,7 @@ fi
 
 # ---- the libmultios programs ------------------------------------------------
 
-for prog in yield lifecycle spawn_many sched_policies; do
+for prog in yield lifecycle spawn_many sched_policies signals; do
 	[ -x "$B/$prog" ] || fail "$B/$prog: not built (run make bench)"
 done
 
@@ -368,6 +368,16 @@ if [ -x "$B/sched_policies" ]; then
 	cat "$TMP/sched"
 fi
 
+# ---- signals ------------------------------------------------------------------
+
+if [ -x "$B/signals" ]; then
+	say "signals ($B/signals: its own 5 runs per figure)"
+	if ! $PIN "$B/signals" >>"$TMP/sched" 2>"$TMP/err"; then
+		fail "signals: could not run: $(tail -1 "$TMP/err")"
+	fi
+	grep '"bench":"signals"' "$TMP/sched"
+fi
+
 ELAPSED=$(( $(date +%s) - START ))
 
 # ---- summary ------------------------------------------------------------------
@@ -430,6 +440,13 @@ FILENAME == failed { FAILS[++nfails] = $0; next }
 }
 /^\{"bench":"machine"/ {
 	SYSNS = get($0, "syscall_ns"); PFNS = get($0, "page_fault_ns"); next
+}
+/^\{"bench":"signals"/ {
+	SIG[++nsig] = sprintf("%-12s %9s %9s %9s", get($0, "variant"),
+			      num(stat(get($0, "ns_per_op"), "median")),
+			      num(stat(get($0, "ns_per_op"), "min")),
+			      num(stat(get($0, "ns_per_op"), "max")))
+	next
 }
 /^\{"bench":"sched_policies"/ {
 	p = get($0, "policy"); w = get($0, "workload"); n = get($0, "runnable")
@@ -507,6 +524,10 @@ END {
 		printf "%-9s %-8s %9s %9s %9s\n", f[1], f[2], num(SCHED[SP[i] "|16"]), \
 		       num(SCHED[SP[i] "|1024"]), num(SCHED[SP[i] "|65536"])
 	}
+
+	print "\n-- 6. Signals: ns per operation (median, min, max) --"
+	if (nsig == 0) print "(not run)"
+	for (i = 1; i <= nsig; i++) print SIG[i]
 
 	print "\n-- Targets (issue 4); ratios are only valid within this run --"
 	printf "%-48s", "target"
