@@ -248,6 +248,16 @@ void mos__fiber_switch(mos_fiber_t *from, mos_fiber_t *to)
 	asan_finish(from, from->asan_fake_stack);
 }
 
+void mos__fiber_switch_same_site(mos_fiber_t *from, mos_fiber_t *to)
+{
+	void (*swap)(void *, void *) = from->backend->swap_same_site;
+
+	to->peer = from;
+	asan_start(&from->asan_fake_stack, to);
+	(swap ? swap : from->backend->swap)(from->ctx, to->ctx);
+	asan_finish(from, from->asan_fake_stack);
+}
+
 _Noreturn void mos__fiber_exit_to(mos_fiber_t *from, mos_fiber_t *to)
 {
 	to->peer = from;

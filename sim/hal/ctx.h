@@ -33,6 +33,12 @@ typedef struct mos_ctx_backend {
 		    void (*entry)(void *), void *arg);
 	/* Save the running context into from and resume to. */
 	void (*swap)(void *from, void *to);
+	/* The same, for a switch between two contexts suspended at the same
+	 * call site (a process yielding straight to another that yielded
+	 * the same way): a backend that leaves swap with an indirect jump
+	 * (asm) may leave this one with a return, which the CPU's
+	 * return-stack buffer then predicts.  NULL: swap. */
+	void (*swap_same_site)(void *from, void *to);
 } mos_ctx_backend_t;
 
 typedef struct mos_fiber {
@@ -110,6 +116,9 @@ int mos__fiber_create(mos_fiber_t *f, const mos_ctx_backend_t *b,
 
 /* Switch from the running fiber `from` to `to`; returns when switched back. */
 void mos__fiber_switch(mos_fiber_t *from, mos_fiber_t *to);
+/* mos__fiber_switch from a call site where `to` is usually suspended too
+ * (the backend's swap_same_site). */
+void mos__fiber_switch_same_site(mos_fiber_t *from, mos_fiber_t *to);
 
 /* Last switch away from a finished fiber (its stack may be reused after). */
 _Noreturn void mos__fiber_exit_to(mos_fiber_t *from, mos_fiber_t *to);

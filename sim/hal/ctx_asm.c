@@ -17,6 +17,7 @@
 #if defined(MOS_HAVE_CTX_ASM)
 
 void mos__asm_swap(void **from_sp, void *to_sp);
+void mos__asm_swap_ret(void **from_sp, void *to_sp);
 void mos__asm_start(void);
 
 struct actx {
@@ -53,12 +54,18 @@ static void swap(void *from, void *to)
 	mos__asm_swap(&((struct actx *)from)->sp, ((struct actx *)to)->sp);
 }
 
+static void swap_same_site(void *from, void *to)
+{
+	mos__asm_swap_ret(&((struct actx *)from)->sp, ((struct actx *)to)->sp);
+}
+
 const mos_ctx_backend_t mos__ctx_asm = {
 	.name = "asm",
 	.ctx_size = sizeof(struct actx),
 	.ctx_align = _Alignof(struct actx),
 	.make = make,
 	.swap = swap,
+	.swap_same_site = swap_same_site,
 };
 
 #endif

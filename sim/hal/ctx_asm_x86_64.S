@@ -14,6 +14,13 @@
  * mispredicted on every switch (about 12 ns), while the indirect-branch
  * predictor learns the pattern.  No system call, no signal mask.
  *
+ * mos__asm_swap_ret is the same switch leaving with ret, for a switch
+ * between two contexts suspended at one call site (a process yielding
+ * straight to another that yielded so too): there the address the
+ * return-stack buffer holds is the right one, and a jmp would leave it
+ * one entry deep, so that the caller's own ret is mispredicted instead
+ * (about 10 ns a yield).
+ *
  * The frame, from the saved stack pointer up:
  *   +0  MXCSR (4 bytes), x87 control word (2 bytes), padding
  *   +8  r15  +16 r14  +24 r13  +32 r12  +40 rbx  +48 rbp  +56 return address
@@ -59,6 +66,44 @@ mos__asm_swap:
 	jmp	4b
 	.cfi_endproc
 	.size	mos__asm_swap, .-mos__asm_swap
+
+	.globl	mos__asm_swap_ret
+	.hidden	mos__asm_swap_ret
+	.type	mos__asm_swap_ret, @function
+	.p2align 4
+mos__asm_swap_ret:
+	.cfi_startproc
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	subq	$8, %rsp
+	stmxcsr	(%rsp)
+	fnstcw	4(%rsp)
+	movl	(%rsp), %eax
+	movzwl	4(%rsp), %edx
+	movq	%rsp, (%rdi)
+	movq	%rsi, %rsp
+	cmpl	(%rsp), %eax
+	jne	5f
+6:	cmpw	4(%rsp), %dx
+	jne	7f
+8:	addq	$8, %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	ret
+5:	ldmxcsr	(%rsp)
+	jmp	6b
+7:	fldcw	4(%rsp)
+	jmp	8b
+	.cfi_endproc
+	.size	mos__asm_swap_ret, .-mos__asm_swap_ret
 
 /*
  * First instructions of a new context: the frame built by make() put the

@@ -331,7 +331,9 @@ bool mos__kernel_yield_direct(mos_kernel_t *k, mos_proc_t *p)
 		return true; /* picked again: it just goes on */
 	k->stats.host_switches++;
 	k->on_cpu = next;
-	mos__fiber_switch(&p->fiber, &next->fiber);
+	/* next is, as a rule, suspended at this very call: it yielded the
+	 * same way (the switch the return-stack buffer predicts). */
+	mos__fiber_switch_same_site(&p->fiber, &next->fiber);
 	return true; /* dispatched again, by the loop or by a yield */
 loop:
 	mos__fiber_switch(&p->fiber, &k->host);

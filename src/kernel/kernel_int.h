@@ -17,6 +17,7 @@
 #define MOS_KERNEL_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/alloc.h"
@@ -73,7 +74,6 @@ struct mos_proc_cold {
 	char **envp;
 	char *strings;                  /* backing store for the above:
 					   inline_strings when they fit */
-	char inline_strings[64];
 
 	const mos_prog_entry_t *prog;
 	void *prog_state;               /* from prepare, or spec.arg */
@@ -86,8 +86,6 @@ struct mos_proc_cold {
 	mos_list_t hist;                /* history link once Defunct; the
 					   pool's free list while pooled */
 
-	mos_sigcold_t sig;              /* actions, alarm, counters */
-
 	/* Waiting. */
 	mos_list_t wait_node;           /* in wchan->waiters */
 	mos_pid_t wait_pid;             /* waitpid: the child, or -1 */
@@ -97,9 +95,19 @@ struct mos_proc_cold {
 					   or 0 */
 	mos_wchan_t child_exit;         /* its waitpid waits here */
 
-	mos_cred_t cred;                /* set at creation, then by setuid,
+	/* From here on the pool does not zero a block it hands out (a
+	 * quarter of it): creation writes each of these whole before
+	 * anything reads them (proc_alloc the two pointers release reads). */
+	mos_sigcold_t sig;              /* actions, timers, counters:
+					   mos__sig_init */
+	mos_cred_t cred;                /* mos__cred_give, then setuid,
 					   setgid, dropcaps */
+	char inline_strings[64];        /* copy_strings, as far as used */
 };
+
+/* The bytes of a control block the pool zeroes. */
+#define MOS_PCB_ZEROED (offsetof(struct mos_proc, cold) + \
+			offsetof(struct mos_proc_cold, sig))
 
 struct mos_proc {
 	/* First two cache lines: what every scheduling decision touches. */

@@ -159,7 +159,8 @@ static void tell_parent(mos_kernel_t *k, mos_proc_t *child, int report)
 		return;
 	if (waits_for(parent, child))
 		mos__wait_end(k, parent, 0, MOS_CAUSE_WAKE);
-	mos__sig_child(k, parent, child);
+	if (mos__sig_chld_wanted(&parent->sig, &parent->cold.sig))
+		mos__sig_child(k, parent, child);
 }
 
 /* ---- death ------------------------------------------------------------- */
@@ -240,7 +241,8 @@ void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause
 	}
 	if (waits_for(parent, p))
 		mos__wait_end(k, parent, 0, MOS_CAUSE_WAKE);
-	mos__sig_child(k, parent, p);
+	if (mos__sig_chld_wanted(&parent->sig, &parent->cold.sig))
+		mos__sig_child(k, parent, p);
 }
 
 void mos__proc_after_switch(mos_kernel_t *k, mos_proc_t *p)

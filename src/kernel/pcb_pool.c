@@ -62,7 +62,7 @@ mos_proc_t *mos__pcb_get(mos_pcb_pool_t *pool)
 		return NULL;
 	n = mos_list_pop_front(&pool->free);
 	p = mos_container_of(n, mos_proc_t, cold.hist);
-	memset(p, 0, sizeof(*p));
+	memset(p, 0, MOS_PCB_ZEROED);
 	return p;
 }
 

@@ -322,6 +322,9 @@ static mos_proc_t *proc_alloc(mos_kernel_t *k, const mos_process_spec_t *spec)
 	mos_list_init(&p->se.node);
 	mos_list_init(&p->cold.hist);
 	mos_list_init(&p->cold.wait_node);
+	/* Not zeroed by the pool: what a failed create's release reads. */
+	p->cold.sig.timers = NULL;
+	p->cold.sig.acts = NULL;
 	mos__wchan_init(&p->cold.child_exit);
 	mos__timer_init(&p->timer, wake_fired, p, false);
 	p->t.created = k->now;
@@ -483,6 +486,7 @@ int mos__proc_table_init(mos_kernel_t *k)
 	if (!(p = proc_alloc(k, &spec)))
 		return MOS_ENOMEM;
 	mos__cred_init_root(p);
+	mos__sig_init(&p->sig, &p->cold.sig, NULL, NULL);
 	if (copy_strings(p, &spec, 1, 0) < 0) {
 		mos__proc_free(k, p);
 		return MOS_ENOMEM;

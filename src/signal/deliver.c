@@ -153,13 +153,7 @@ int mos__sig_stop_at_admission(mos_proc_t *p)
 void mos__sig_child(mos_kernel_t *k, mos_proc_t *parent, mos_proc_t *child)
 {
 	(void)child;
-	/* A SIGCHLD its parent would ignore by default is not generated at
-	 * all (Linux discards a signal ignored at generation): a plain exit
-	 * costs no event. */
-	if (mos__sig_effect(mos__proc_sigcold(parent), MOS_SIGCHLD) ==
-		    MOS_SIGFX_IGN &&
-	    !(mos__proc_sighot(parent)->blocked & MOS_SIGBIT(MOS_SIGCHLD)))
-		return;
+	/* The kernel asked mos__sig_chld_wanted first. */
 	mos__sig_send(k, NULL, parent, MOS_SIGCHLD);
 }
 

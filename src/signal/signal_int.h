@@ -30,7 +30,8 @@ int mos__sig_stop_at_admission(mos_proc_t *p);
 /* The host sends sig to p (checked: live, not init). */
 void mos__sig_host_send(mos_kernel_t *k, mos_proc_t *p, int sig);
 
-/* child died, stopped or continued: SIGCHLD for parent. */
+/* child died, stopped or continued: SIGCHLD for parent (when
+ * mos__sig_chld_wanted says it is generated at all). */
 void mos__sig_child(mos_kernel_t *k, mos_proc_t *parent, mos_proc_t *child);
 
 /*

@@ -55,4 +55,14 @@ static inline bool mos__sig_nocldwait(const mos_sigcold_t *c)
 	return (c->ignored & MOS_SIGBIT(MOS_SIGCHLD)) != 0;
 }
 
+/* Whether a child's change of state sends its parent SIGCHLD at all: not
+ * when the parent would ignore it by default and does not block it
+ * (Linux discards a signal ignored at generation), so a plain exit
+ * costs two loads. */
+static inline bool mos__sig_chld_wanted(const mos_sighot_t *h,
+					const mos_sigcold_t *c)
+{
+	return ((c->special | h->blocked) & MOS_SIGBIT(MOS_SIGCHLD)) != 0;
+}
+
 #endif
