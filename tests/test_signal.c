@@ -1040,3 +1040,27 @@ Test(signal, stop_and_continue_discard_each_others_pending)
 	cr_expect_eq(t_info(k, p).state, MOS_STATE_SUSPENDED);
 	mos_kernel_destroy(k);
 }
+
+/* Scripts nest at most 32 brackets deep: a spawn parses its child's
+ * script on the parent's small coroutine stack. */
+Test(signal, scripts_nest_at_most_32_deep)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	char deep[1024], *p;
+	mos_pid_t pid;
+
+	for (int depth = 31; depth <= 33; depth += 2) {
+		/* [{"repeat":1,"steps":[ ... ]}] nests two per level. */
+		p = deep;
+		for (int i = 0; i < (depth - 1) / 2; i++)
+			p += sprintf(p, "[{\"repeat\":1,\"steps\":");
+		p += sprintf(p, "[]");
+		for (int i = 0; i < (depth - 1) / 2; i++)
+			p += sprintf(p, "}]");
+		cr_expect_eq(t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_USER,
+					T_ARGV("script", deep), NULL, &pid),
+			     depth <= 32 ? 0 : MOS_ECONFIG, "depth %d: %s", depth, deep);
+	}
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	mos_kernel_destroy(k);
+}

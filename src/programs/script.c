@@ -19,6 +19,7 @@
  * jansson says so (its lexer makes some of it a bad script).
  */
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -319,6 +320,38 @@ static int parse_list(const mos_allocator_t *alloc, json_t *arr,
 	return 0;
 }
 
+/*
+ * How deep the brackets of a JSON text nest (outside strings).  A script
+ * is parsed, and its repeats and handlers run, recursively, and a spawn
+ * parses its child's script on the parent's coroutine, whose stack is
+ * small: deeper than MAX_NESTING is refused before jansson (whose own
+ * limit is 2048) recurses into it.
+ */
+#define MAX_NESTING 32
+
+static int nesting(const char *s)
+{
+	int depth = 0, max = 0;
+	bool in_string = false;
+
+	for (; *s; s++) {
+		if (in_string) {
+			if (*s == '\\' && s[1])
+				s++;
+			else if (*s == '"')
+				in_string = false;
+		} else if (*s == '"') {
+			in_string = true;
+		} else if (*s == '[' || *s == '{') {
+			if (++depth > max)
+				max = depth;
+		} else if (*s == ']' || *s == '}') {
+			depth--;
+		}
+	}
+	return max;
+}
+
 static int prepare(const mos_allocator_t *alloc, int argc, char **argv,
 		   void **state)
 {
@@ -327,7 +360,7 @@ static int prepare(const mos_allocator_t *alloc, int argc, char **argv,
 	json_t *root;
 	int err;
 
-	if (argc != 2)
+	if (argc != 2 || nesting(argv[1]) > MAX_NESTING)
 		return MOS_EINVAL;
 	/* jansson mostly fails for want of memory without a word: an empty
 	 * text is that too (as mos__json_error_code reads it). */
