@@ -62,7 +62,7 @@ import sys
 import threading
 import time
 
-DEFAULT_FILES = ["src/kernel/*.c", "src/sched/*.c"]
+DEFAULT_FILES = ["src/kernel/*.c", "src/sched/*.c", "src/signal/*.c"]
 EQUIV_FILE = "tests/mutation-equivalent.jsonl"
 OUT_DIR = "build-mutation"
 
@@ -362,7 +362,7 @@ def main():
         description="Mutation testing: single-line faults against the suite.",
         epilog="See docs/TESTING.md, 'Mutation testing'.")
     ap.add_argument("files", nargs="*", help="sources to mutate (default: "
-                    "the kernel and the policies)")
+                    "the kernel, the policies and the signals)")
     ap.add_argument("--count", type=int, default=250,
                     help="mutants to draw (default 250)")
     ap.add_argument("--all", action="store_true", help="every mutant, no sample")
