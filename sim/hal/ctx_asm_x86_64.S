@@ -26,13 +26,16 @@
  *   +8  r15  +16 r14  +24 r13  +32 r12  +40 rbx  +48 rbp  +56 return address
  */
 #if defined(__x86_64__) && defined(__linux__)
-
 	.text
-	.globl	mos__asm_swap
-	.hidden	mos__asm_swap
-	.type	mos__asm_swap, @function
+/* One body, two ways out: \ret 0 leaves with the indirect jmp, 1 with
+ * ret (see above).  Local labels 1-4 are the rare MXCSR / control-word
+ * reloads. */
+.macro SWAP name, ret
+	.globl	\name
+	.hidden	\name
+	.type	\name, @function
 	.p2align 4
-mos__asm_swap:
+\name:
 	.cfi_startproc
 	pushq	%rbp
 	pushq	%rbx
@@ -58,52 +61,22 @@ mos__asm_swap:
 	popq	%r12
 	popq	%rbx
 	popq	%rbp
+.if \ret
+	ret
+.else
 	popq	%rax
 	jmp	*%rax
+.endif
 1:	ldmxcsr	(%rsp)
 	jmp	2b
 3:	fldcw	4(%rsp)
 	jmp	4b
 	.cfi_endproc
-	.size	mos__asm_swap, .-mos__asm_swap
+	.size	\name, .-\name
+.endm
 
-	.globl	mos__asm_swap_ret
-	.hidden	mos__asm_swap_ret
-	.type	mos__asm_swap_ret, @function
-	.p2align 4
-mos__asm_swap_ret:
-	.cfi_startproc
-	pushq	%rbp
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	subq	$8, %rsp
-	stmxcsr	(%rsp)
-	fnstcw	4(%rsp)
-	movl	(%rsp), %eax
-	movzwl	4(%rsp), %edx
-	movq	%rsp, (%rdi)
-	movq	%rsi, %rsp
-	cmpl	(%rsp), %eax
-	jne	5f
-6:	cmpw	4(%rsp), %dx
-	jne	7f
-8:	addq	$8, %rsp
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	popq	%rbp
-	ret
-5:	ldmxcsr	(%rsp)
-	jmp	6b
-7:	fldcw	4(%rsp)
-	jmp	8b
-	.cfi_endproc
-	.size	mos__asm_swap_ret, .-mos__asm_swap_ret
+	SWAP mos__asm_swap, 0
+	SWAP mos__asm_swap_ret, 1
 
 /*
  * First instructions of a new context: the frame built by make() put the
