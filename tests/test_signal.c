@@ -1064,3 +1064,39 @@ Test(signal, scripts_nest_at_most_32_deep)
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	mos_kernel_destroy(k);
 }
+
+/* A handler that re-enables its signal (NODEFER) and raises it recurses;
+ * the 33rd nested handler is a stack overflow: SIGSEGV, not a host
+ * crash. */
+static void recurse(mos_proc_t *self, int sig)
+{
+	sigtest_t *t = mos_sys_state(self);
+
+	t->rc++;
+	mos_sys_kill(self, mos_sys_getpid(self), sig);
+}
+
+static int recurse_main(mos_proc_t *self, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	mos_sys_sigaction(self, MOS_SIGUSR1, MOS_SIG_CATCH, recurse, 0,
+			  MOS_SA_NODEFER, NULL);
+	mos_sys_kill(self, mos_sys_getpid(self), MOS_SIGUSR1);
+	return 0;
+}
+
+Test(signal, runaway_handler_nesting_is_a_stack_overflow)
+{
+	mos_kernel_t *k = sig_kernel(recurse_main);
+	sigtest_t t = {0};
+	mos_pid_t p = start(k, &t);
+	int st;
+
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	st = t_info(k, p).exit_status;
+	cr_expect_eq(t.rc, 32);
+	cr_expect(MOS_WIFSIGNALED(st) && MOS_WTERMSIG(st) == MOS_SIGSEGV &&
+		  MOS_WCOREDUMP(st), "status %#x", st);
+	mos_kernel_destroy(k);
+}

@@ -22,6 +22,9 @@
  *     the handler ran.  During a handler the signal and the handler's mask
  *     are blocked; the mask in force before is restored when it returns.
  *     A handler may make any system call, including ones that block.
+ *     Handlers nest at most 32 deep (a handler interrupted by another,
+ *     and so on): one more is taken for a stack overflow, and the
+ *     process dies of SIGSEGV (with "core").
  *   - an ignored signal is dropped when sent (when unblocked, if blocked).
  * SIGKILL and SIGSTOP cannot be caught, ignored or blocked.  The pid 1
  * (init) drops every signal.

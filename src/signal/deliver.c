@@ -157,12 +157,27 @@ void mos__sig_child(mos_kernel_t *k, mos_proc_t *parent, mos_proc_t *child)
 	mos__sig_send(k, NULL, parent, MOS_SIGCHLD);
 }
 
+/*
+ * Handlers nest on the process's own stack (a handler's system calls
+ * deliver what its mask lets through).  Past this depth the stack is
+ * taken to have overflowed, as a real one would with handlers that
+ * re-enable their own signal (MOS_SA_NODEFER) and raise it: the process
+ * dies of SIGSEGV instead of overrunning its 64 KiB coroutine.
+ */
+#define MAX_HANDLER_DEPTH 32
+
 static void run_handler(mos_proc_t *p, int sig)
 {
 	mos_sighot_t *h = mos__proc_sighot(p);
 	mos_sigcold_t *c = mos__proc_sigcold(p);
 	mos_sigaction_t a = c->acts[sig];
 	mos_sigset_t old = h->blocked;
+
+	if (c->depth == MAX_HANDLER_DEPTH) {
+		trace(mos__proc_kernel(p), p, MOS_SIGSEGV, 0, MOS_SIGEV_TERMINATED);
+		mos__proc_exit_self(p, MOS_W_EXITCODE(0, MOS_SIGSEGV) |
+					       MOS_W_COREFLAG);
+	}
 
 	h->blocked |= a.mask & ~MOS_SIG_UNBLOCKABLE;
 	if (!(a.flags & MOS_SA_NODEFER))
@@ -172,7 +187,9 @@ static void run_handler(mos_proc_t *p, int sig)
 	c->stats.delivered++;
 	c->stats.caught++;
 	trace(mos__proc_kernel(p), p, sig, 0, MOS_SIGEV_CAUGHT);
+	c->depth++;
 	a.handler(p, sig);
+	c->depth--;
 	/* As sigreturn: the mask of before, whatever the handler did. */
 	h->blocked = old;
 }

@@ -45,6 +45,7 @@ typedef struct mos_sigcold {
 	struct mos_sigtimers *timers; /* made by the first alarm or the
 					 first terminate it survives */
 	int stop_at_admission;      /* the stop signal sent while New, or 0 */
+	uint8_t depth;              /* handlers running, nested */
 	mos_signal_stats_t stats;
 } mos_sigcold_t;
 
