@@ -561,6 +561,103 @@ Test(alloc, script_process)
 	cr_assert_eq(c.misuse, 0);
 }
 
+/* ---- terminate: a survivor's signal timers --------------------------------- */
+
+#define SURVIVORS 40
+
+/* A process that blocks SIGTERM gets its signal timers (the alarm and the
+ * grace period's) at its first terminate: a refused allocation, the
+ * timers' block or a larger timer heap for either timer, fails the
+ * terminate with MOS_ENOMEM and leaves nothing behind.  Each round
+ * creates one process and makes two timers, so the heap's fill meets its
+ * doublings at either timer. */
+Test(alloc, terminate_a_survivor)
+{
+	counter_t c = {0};
+	mos_config_t cfg = small_config(&c, "multios");
+	mos_kernel_t *k = t_kernel(&cfg);
+	long grown = 0;
+
+	for (int i = 0; i < SURVIVORS; i++) {
+		mos_pid_t pid = t_spawn(k, T_ARGV("script", "[{\"mask\":[\"TERM\"]},"
+							  "{\"sleep\":\"100s\"}]"));
+		kstate_t before, after;
+		long n, live;
+		int rc;
+
+		cr_assert_eq(mos_kernel_run(k, mos_kernel_now(k) + MOS_USEC), 0);
+		for (n = 1;; n++) {
+			snap(k, &before);
+			live = c.live;
+			arm(&c, n);
+			rc = mos_process_terminate(k, pid, false);
+			if (!c.failed)
+				break;
+			cr_assert_eq(rc, MOS_ENOMEM, "round %d, refusal %ld: %s",
+				     i, n, mos_strerror(rc));
+			cr_assert_eq(c.live, live, "round %d, refusal %ld leaks "
+				     "%ld blocks", i, n, c.live - live);
+			snap(k, &after);
+			cr_assert_null(differs(&before, &after, 0), "round %d, "
+				       "refusal %ld changed the %s", i, n,
+				       differs(&before, &after, 0));
+		}
+		cr_assert_eq(rc, 0, "round %d: %s", i, mos_strerror(rc));
+		cr_assert_eq(t_info(k, pid).state, MOS_STATE_BLOCKED);
+		grown += c.requests > 1;
+		arm(&c, 0);
+	}
+	/* The heap grew under a terminate at some doublings. */
+	cr_assert_geq(grown, 2, "%ld", grown);
+	/* The grace periods end: every survivor is killed. */
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	for (mos_pid_t pid = 2; pid < 2 + SURVIVORS; pid++)
+		cr_assert_eq(MOS_WTERMSIG(t_info(k, pid).exit_status),
+			     MOS_SIGKILL, "pid %d", pid);
+	mos_kernel_destroy(k);
+	cr_assert_eq(c.live, 0);
+	cr_assert_eq(c.misuse, 0);
+}
+
+/* A survivor's timers go back when it is reaped, not when it leaves the
+ * history (1024 by default): round after round of survivors, each
+ * terminated and killed at the end of its grace period, asks the
+ * allocator for as much as the round before, and the history holds one
+ * block more, the record's command line; the timer heap does not grow.
+ * Fewer rounds than a control-block slab holds (256), which the history
+ * fills. */
+Test(alloc, survivors_give_their_timers_back_when_reaped)
+{
+	counter_t c = {0};
+	mos_config_t cfg = small_config(&c, "multios");
+	mos_kernel_t *k = t_kernel(&cfg);
+	long requests = 0, live = 0;
+
+	for (int i = 0; i < 200; i++) {
+		mos_pid_t pid;
+
+		c.requests = 0;
+		pid = t_spawn(k, T_ARGV("script", "[{\"mask\":[\"TERM\"]},"
+					       "{\"sleep\":\"100s\"}]"));
+		cr_assert_eq(mos_kernel_run(k, mos_kernel_now(k) + MOS_USEC), 0);
+		cr_assert_eq(mos_process_terminate(k, pid, false), 0);
+		cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+		cr_assert_eq(t_info(k, pid).state, MOS_STATE_DEFUNCT);
+		cr_assert_eq(MOS_WTERMSIG(t_info(k, pid).exit_status), MOS_SIGKILL);
+		if (i == 1)
+			requests = c.requests;
+		else if (i > 1)
+			cr_assert(c.requests == requests && c.live == live + 1,
+				  "round %d: %ld requests, %ld live; round %d: "
+				  "%ld live, round 1: %ld requests", i,
+				  c.requests, c.live, i - 1, live, requests);
+		live = c.live;
+	}
+	mos_kernel_destroy(k);
+	cr_assert_eq(c.live, 0);
+	cr_assert_eq(c.misuse, 0);
+}
+
 /* ---- loaders ------------------------------------------------------------- */
 
 #define WORKLOAD "tests/data/workload-full.json"

@@ -109,6 +109,10 @@ int mos__proc_reap(mos_kernel_t *k, mos_proc_t *p, int *status)
 	mos_list_remove(&p->cold.sibling);
 	mos__pid_remove(k, p);
 	k->stats.processes_reaped++;
+	/* The history keeps the record, not the signal timers and
+	 * actions: up to history_size of them would hold their blocks and
+	 * places in the timer heap. */
+	mos__sig_release(k, p);
 	history_add(k, p);
 	return pid;
 }

@@ -20,7 +20,8 @@ void mos__sig_init(mos_sighot_t *h, mos_sigcold_t *c,
 /* p died: its alarm is cancelled, nothing stays pending. */
 void mos__sig_exit(mos_kernel_t *k, mos_proc_t *p);
 
-/* p's control block is freed: what the subsystem allocated goes. */
+/* p is reaped, or its control block freed: what the subsystem allocated
+ * goes (a second call finds nothing). */
 void mos__sig_release(mos_kernel_t *k, mos_proc_t *p);
 
 /* p is being admitted: the stop signal sent before, which must make it
