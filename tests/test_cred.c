@@ -303,13 +303,18 @@ Test(cred, domains_nest_at_most_max_depth)
 
 	mos_process_spec_init(&spec);
 	spec.command = T_ARGV("idle");
-	spec.isolation = MOS_ISO_CONTAINER;
+	/* Any level from Namespace up opens a domain, whatever the
+	 * parent's: a namespace in a namespace or in a container too. */
 	for (int i = 0; i < MOS_ISO_MAX_DEPTH; i++) {
 		spec.parent = parent;
+		spec.isolation = i % 3 == 2 ? MOS_ISO_CONTAINER : MOS_ISO_NAMESPACE;
 		parent = t_make(k, &spec);
 		cr_assert_eq(t_info(k, parent).domain, (uint32_t)i + 1);
+		cr_assert_eq(t_info(k, parent).isolation, spec.isolation);
 	}
 	spec.parent = parent;
+	cr_assert_eq(mos_process_create(k, &spec, &pid), MOS_ELIMIT);
+	spec.isolation = MOS_ISO_CONTAINER;
 	cr_assert_eq(mos_process_create(k, &spec, &pid), MOS_ELIMIT);
 	cr_assert_eq(mos_kernel_stats(k, &st), 0);
 	cr_assert_eq(st.processes_created, 1 + MOS_ISO_MAX_DEPTH);

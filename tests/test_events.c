@@ -220,6 +220,34 @@ Test(events, unsubscribe_drops_what_is_queued)
 	mos_kernel_destroy(k);
 }
 
+/* Leaving from the middle, the end and the front keeps the others, in
+ * their order; four fill the first block of subscriptions exactly. */
+Test(events, unsubscribe_keeps_the_others_in_order)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	seen_t s[4] = {{.tag = "A"}, {.tag = "B"}, {.tag = "C"}, {.tag = "D"}};
+	uint32_t exited = MOS_KEV_BIT(MOS_KEV_EXITED);
+	int id[4];
+
+	for (int i = 0; i < 4; i++)
+		id[i] = sub(k, exited, 0, i % 2 ? "cpu" : NULL, 0, &s[i]);
+	cr_assert_eq(mos_kernel_unsubscribe(k, id[1]), 0);
+	t_spawn(k, T_ARGV("cpu", "1ms"));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_assert_eq(mos_kernel_unsubscribe(k, id[3]), 0);
+	cr_assert_eq(mos_kernel_unsubscribe(k, id[0]), 0);
+	t_spawn(k, T_ARGV("cpu", "1ms"));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_str_eq(s[0].text, "A:exited:2@1000");
+	cr_expect_str_eq(s[1].text, "");
+	cr_expect_str_eq(s[2].text, "C:exited:2@1000 C:exited:3@2000");
+	cr_expect_str_eq(s[3].text, "D:exited:2@1000");
+	for (int i = 0; i < 4; i++)
+		cr_expect_eq(mos_kernel_unsubscribe(k, id[i]),
+			     i == 2 ? 0 : MOS_EINVAL, "%d", i);
+	mos_kernel_destroy(k);
+}
+
 Test(events, subscribe_validates_its_arguments)
 {
 	mos_kernel_t *k = t_kernel(NULL);

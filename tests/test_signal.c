@@ -43,6 +43,10 @@ Test(signal, names_parse_both_ways)
 		cr_assert_eq(mos_signal_parse(mos_signal_name(i), &sig), 0);
 		cr_expect_eq(sig, i);
 	}
+	cr_expect_str_eq(mos_sig_outcome_name(MOS_SIGEV_PENDING), "pending");
+	cr_expect_str_eq(mos_sig_outcome_name(MOS_SIGEV_DROPPED), "dropped");
+	cr_expect_str_eq(mos_sig_outcome_name(MOS_SIGEV_COUNT), "?");
+	cr_expect_str_eq(mos_sig_outcome_name((mos_sig_outcome_t)-1), "?");
 }
 
 /* POSIX (signal(7)): Term, Core, Stop, Cont, Ign for each signal. */
@@ -97,6 +101,12 @@ Test(signal, every_default_action_is_posix)
 			break;
 		}
 		cr_expect_eq(in.signals.received, 1);
+		/* A SIGCONT to a process that is not stopped continues
+		 * nothing: it is not counted as delivered. */
+		cr_expect_eq(in.signals.delivered, posix[i].dfl != MOS_SIGDFL_CONT,
+			     "%d", sig);
+		cr_expect_eq(in.signals.ignored, posix[i].dfl == MOS_SIGDFL_IGN,
+			     "%d", sig);
 		mos_kernel_destroy(k);
 	}
 	cr_expect_eq(mos_signal_default(0, &(mos_sig_default_t){0}), MOS_EINVAL);
@@ -240,7 +250,8 @@ Test(signal, mid_compute_handler_runs_at_its_instant)
 }
 
 /* A caught signal ends a sleep with MOS_EINTR after the handler, and
- * nanosleep says exactly what was left. */
+ * nanosleep says exactly what was left; slept to its end, 0 and nothing
+ * left. */
 static int nap_main(mos_proc_t *self, int argc, char **argv)
 {
 	sigtest_t *t = mos_sys_state(self);
@@ -253,6 +264,8 @@ static int nap_main(mos_proc_t *self, int argc, char **argv)
 	say(self, "woke %d", t->rc);
 	t->rc = mos_sys_sleep(self, MS(10));
 	say(self, "slept %d", t->rc);
+	t->rc = mos_sys_nanosleep(self, MS(2), &t->left);
+	say(self, "napped %d left=%llu", t->rc, (unsigned long long)t->left);
 	return 0;
 }
 
@@ -268,7 +281,8 @@ Test(signal, handler_interrupts_sleep_with_eintr_and_time_left)
 	cr_expect_eq(t.left, MS(6));
 	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGTERM), 0);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
-	cr_expect_str_eq(t.log, "4000:h15 4000:woke -3 6000:h15 6000:slept -3");
+	cr_expect_str_eq(t.log, "4000:h15 4000:woke -3 6000:h15 6000:slept -3 "
+				"8000:napped 0 left=0");
 	cr_expect_eq(t_info(k, p).state, MOS_STATE_DEFUNCT);
 	mos_kernel_destroy(k);
 }
@@ -357,7 +371,7 @@ Test(signal, merging_order_and_handler_masks)
 	mos_kernel_destroy(k);
 }
 
-/* The signal events of the trace, as "pid:SIG:outcome@us". */
+/* The signal events of the trace, as "sender>pid:SIG:outcome@us". */
 static void signal_trace(mos_kernel_t *k, char *buf, size_t size)
 {
 	size_t n = 0, len = 0;
@@ -369,8 +383,10 @@ static void signal_trace(mos_kernel_t *k, char *buf, size_t size)
 		mos_trace_get(k, i, &ev, NULL);
 		if (ev.kind != MOS_TRACE_SIGNAL)
 			continue;
-		len += (size_t)snprintf(buf + len, size - len, "%s%d:%s:%s@%llu",
-			len ? " " : "", ev.subject, mos_signal_name(ev.cause) + 3,
+		len += (size_t)snprintf(buf + len, size - len,
+			"%s%llu>%d:%s:%s@%llu", len ? " " : "",
+			(unsigned long long)ev.a, ev.subject,
+			mos_signal_name(ev.cause) + 3,
 			mos_sig_outcome_name((mos_sig_outcome_t)ev.b),
 			(unsigned long long)(ev.time / MOS_USEC));
 	}
@@ -390,9 +406,39 @@ Test(signal, the_trace_records_every_send_and_delivery)
 	cr_assert_eq(mos_process_send_signal(k, 1, MOS_SIGTERM), 0);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	signal_trace(k, buf, sizeof(buf));
-	cr_expect_str_eq(buf, "2:USR2:pending@1000 2:USR1:pending@1000 "
-			      "2:USR2:merged@1000 1:TERM:dropped@1000 "
-			      "2:USR1:caught@5000 2:USR2:caught@5000");
+	cr_expect_str_eq(buf, "0>2:USR2:pending@1000 0>2:USR1:pending@1000 "
+			      "0>2:USR2:merged@1000 0>1:TERM:dropped@1000 "
+			      "0>2:USR1:caught@5000 0>2:USR2:caught@5000");
+	mos_kernel_destroy(k);
+}
+
+/* Run a script process to the end; its pid, and the signal trace in
+ * buf. */
+static mos_pid_t script_trace(mos_kernel_t *k, const char *steps, char *buf,
+			      size_t size)
+{
+	mos_pid_t p = t_spawn(k, T_ARGV("script", steps));
+
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	signal_trace(k, buf, size);
+	return p;
+}
+
+/* A send records its sender; a delivery records 0 (the kernel): which
+ * process sent a pending signal is not kept. */
+Test(signal, the_trace_names_the_sender_of_a_send_only)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	char buf[512];
+	mos_pid_t p = script_trace(k,
+		"[{\"spawn\":[\"script\",[{\"signal\":\"USR1\",\"action\":[]},"
+		"{\"sleep\":\"5ms\"},{\"exit\":4}]]},{\"sleep\":\"1ms\"},"
+		"{\"kill\":\"child\",\"signal\":\"USR1\"},{\"wait\":\"any\"}]",
+		buf, sizeof(buf));
+
+	cr_expect_str_eq(buf, "2>3:USR1:pending@1000 0>3:USR1:caught@1000");
+	cr_expect_eq(t_info(k, p + 1).exit_status, MOS_W_EXITCODE(4, 0));
+	cr_expect_eq(t_info(k, p).signals.sent, 1);
 	mos_kernel_destroy(k);
 }
 
@@ -429,6 +475,24 @@ Test(signal, alarm_and_pause)
 	cr_expect_str_eq(t.log, "0:first left=0 3000:again left=7000000 "
 				"8000:h14 8000:paused -3 8000:cancel left=1000000");
 	cr_expect_eq(mos_kernel_now(k), MS(8), "the cancelled alarm is gone");
+	mos_kernel_destroy(k);
+}
+
+/* An alarm does not outlive its process: a zombie its parent reaps only
+ * after the alarm was due gets no SIGALRM. */
+Test(signal, exit_cancels_the_alarm)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	char buf[512];
+	mos_pid_t p = script_trace(k,
+		"[{\"spawn\":[\"script\",[{\"alarm\":\"5ms\"},"
+		"{\"compute\":\"1ms\"},{\"exit\":0}]]},"
+		"{\"sleep\":\"8ms\"},{\"wait\":\"any\"}]", buf, sizeof(buf));
+
+	cr_expect_str_eq(buf, "");
+	cr_expect_eq(t_info(k, p + 1).times.finished, MS(1));
+	cr_expect_eq(t_info(k, p + 1).signals.received, 0);
+	cr_expect_eq(t_info(k, p).times.finished, MS(8));
 	mos_kernel_destroy(k);
 }
 
@@ -997,6 +1061,61 @@ Test(signal, sigcont_continues_even_when_blocked)
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_str_eq(t.log, "6000:computed 6000:h18 6000:unblocked");
 	mos_kernel_destroy(k);
+}
+
+/* SIGCONT to a stopped process that catches it: continued, then its
+ * handler runs; one that ignores it: continued, and no more. */
+static int cont_act_main(mos_proc_t *self, int argc, char **argv)
+{
+	sigtest_t *t = mos_sys_state(self);
+
+	(void)argc;
+	(void)argv;
+	if (t->setup == 0)
+		mos_sys_sigaction(self, MOS_SIGCONT, MOS_SIG_CATCH, note_handler,
+				  0, 0, NULL);
+	else
+		mos_sys_sigaction(self, MOS_SIGCONT, MOS_SIG_IGNORE, NULL, 0, 0,
+				  NULL);
+	mos_sys_compute(self, MS(4));
+	say(self, "computed");
+	return 0;
+}
+
+Test(signal, sigcont_continues_then_acts_as_caught_or_ignored)
+{
+	for (int setup = 0; setup <= 1; setup++) {
+		mos_kernel_t *k = sig_kernel(cont_act_main);
+		sigtest_t t = {.setup = setup};
+		mos_pid_t p = start(k, &t);
+		mos_process_info_t in;
+		char buf[512];
+
+		cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+		cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGSTOP), 0);
+		cr_assert_eq(mos_kernel_run(k, MS(3)), 0);
+		cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGCONT), 0);
+		cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+		signal_trace(k, buf, sizeof(buf));
+		in = t_info(k, p);
+		if (setup == 0) {
+			cr_expect_str_eq(t.log, "3000:h18 6000:computed");
+			cr_expect_str_eq(buf, "0>2:STOP:stopped@1000 "
+				"0>2:CONT:continued@3000 0>2:CONT:pending@3000 "
+				"0>2:CONT:caught@3000");
+			cr_expect_eq(in.signals.delivered, 3);
+			cr_expect_eq(in.signals.caught, 1);
+		} else {
+			cr_expect_str_eq(t.log, "6000:computed");
+			cr_expect_str_eq(buf, "0>2:STOP:stopped@1000 "
+				"0>2:CONT:continued@3000");
+			cr_expect_eq(in.signals.delivered, 2);
+			cr_expect_eq(in.signals.caught, 0);
+		}
+		cr_expect_eq(in.signals.received, 2);
+		cr_expect_eq(in.signals.ignored, 0);
+		mos_kernel_destroy(k);
+	}
 }
 
 /* A pending stop is discarded by SIGCONT, a pending SIGCONT by a stop. */

@@ -130,7 +130,7 @@ enum { MOS_SIG_BLOCK, MOS_SIG_UNBLOCK, MOS_SIG_SETMASK };
  * pid, cause the signal, a the sender's pid (0: the host or the kernel),
  * b what became of it.  A send records one event; a signal that waited
  * (blocked, or caught and not yet run) records another when it takes
- * effect.
+ * effect, with a 0: who sent it is not kept.
  */
 typedef enum mos_sig_outcome {
 	MOS_SIGEV_PENDING,    /* sent: waits, blocked or for its handler */

@@ -247,13 +247,11 @@ int mos_sys_nanosleep(mos_proc_t *self, mos_time_t d, mos_time_t *left)
 	return err == MOS_ETIMEDOUT ? 0 : err;
 }
 
-/* Whether kill's pid names t, for sender (NULL: the host): > 0 that
- * process, 0 the sender's group, -1 everyone but init and the sender,
- * < -1 group -pid. */
+/* Whether kill's pid, 0 or below, names t, for sender (NULL: the host):
+ * 0 the sender's group, -1 everyone but init and the sender, < -1 group
+ * -pid.  (send_all finds a pid above 0 itself.) */
 static bool names(mos_pid_t pid, mos_proc_t *sender, mos_proc_t *t)
 {
-	if (pid > 0)
-		return mos__proc_pid(t) == pid;
 	if (pid == 0)
 		return mos__proc_pgid(t) == mos__proc_pgid(sender);
 	if (pid == -1)
