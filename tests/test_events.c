@@ -220,6 +220,49 @@ Test(events, unsubscribe_drops_what_is_queued)
 	mos_kernel_destroy(k);
 }
 
+/* The pids of the events delivered, in order. */
+typedef struct pids {
+	mos_pid_t pid[128];
+	int n;
+} pids_t;
+
+static void note_pid(mos_kernel_t *k, const mos_kevent_t *ev, void *ud)
+{
+	pids_t *s = ud;
+
+	(void)k;
+	if (s->n < 128)
+		s->pid[s->n] = ev->pid;
+	s->n++;
+}
+
+/* The deferred queue is a ring of 64 at first: it grows when full, with
+ * its oldest event anywhere in the ring, and keeps the order. */
+Test(events, the_queue_grows_in_order_from_any_head)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_kev_filter_t f = {.types = MOS_KEV_BIT(MOS_KEV_CREATED)};
+	mos_kernel_stats_t st;
+	pids_t s = {0};
+
+	cr_assert_eq(mos_kernel_subscribe(k, &f, 0, note_pid, &s, NULL), 0);
+	for (int i = 0; i < 5; i++)
+		t_spawn(k, T_ARGV("idle"));
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_assert_eq(s.n, 5);
+	/* 70 queued from the head at 5: the 65th grows the ring. */
+	for (int i = 0; i < 70; i++)
+		t_spawn(k, T_ARGV("idle"));
+	cr_assert_eq(mos_kernel_run(k, MS(2)), 0);
+	cr_assert_eq(s.n, 75);
+	for (int i = 0; i < 75; i++)
+		cr_expect_eq(s.pid[i], 2 + i, "event %d", i);
+	cr_assert_eq(mos_kernel_stats(k, &st), 0);
+	cr_expect_eq(st.events_delivered, 75);
+	cr_expect_eq(st.events_dropped, 0);
+	mos_kernel_destroy(k);
+}
+
 /* Leaving from the middle, the end and the front keeps the others, in
  * their order; four fill the first block of subscriptions exactly. */
 Test(events, unsubscribe_keeps_the_others_in_order)
