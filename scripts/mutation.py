@@ -9,7 +9,7 @@ one and runs the Criterion suite against it; a mutant the suite notices
 survived.  The score is killed / (killed + survived): mutants that do not
 compile (stillborn) and mutants marked equivalent do not count.
 
-FILE defaults to the kernel and the scheduler policies (DEFAULT_FILES
+FILE defaults to the kernel, the scheduler policies and the signals (DEFAULT_FILES
 below).  The work happens in copies of the tree (build-mutation/tree-N,
 one per job), never in the checkout itself; each copy is built once
 without LTO, then each mutant recompiles one object and relinks.
