@@ -77,6 +77,17 @@ static inline mos_pid_t t_spawn(mos_kernel_t *k, const char *const *argv)
 	return pid;
 }
 
+/* Create argv with arg for its program (mos_sys_state): its pid. */
+static inline mos_pid_t t_spawn_arg(mos_kernel_t *k, const char *const *argv,
+				    void *arg)
+{
+	mos_pid_t pid = 0;
+	int err = t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_USER, argv, arg,
+			     &pid);
+	cr_assert_eq(err, 0, "create %s: %s", argv[0], mos_strerror(err));
+	return pid;
+}
+
 static inline mos_process_info_t t_info(mos_kernel_t *k, mos_pid_t pid)
 {
 	mos_process_info_t in;

@@ -160,11 +160,7 @@ static mos_kernel_t *sig_kernel(mos_main_fn main_fn)
 
 static mos_pid_t start(mos_kernel_t *k, sigtest_t *t)
 {
-	mos_pid_t pid;
-
-	cr_assert_eq(t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_USER,
-				T_ARGV("sigtest"), t, &pid), 0);
-	return pid;
+	return t_spawn_arg(k, T_ARGV("sigtest"), t);
 }
 
 /* SIGKILL and SIGSTOP refuse every action but Default, and blocking. */

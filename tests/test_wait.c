@@ -44,11 +44,7 @@ static mos_kernel_t *chan_kernel(void)
 
 static mos_pid_t start(mos_kernel_t *k, waiter_t *w)
 {
-	mos_pid_t pid;
-
-	cr_assert_eq(t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_USER,
-				T_ARGV("chan-wait"), w, &pid), 0);
-	return pid;
+	return t_spawn_arg(k, T_ARGV("chan-wait"), w);
 }
 
 /* Three waiters block in pid order at 0; each wake_one at 1, 2, 3 ms

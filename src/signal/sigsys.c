@@ -259,6 +259,15 @@ static bool names(mos_pid_t pid, mos_proc_t *sender, mos_proc_t *t)
 	return mos__proc_pgid(t) == -pid;
 }
 
+/* One permitted target: sig 0 only counts it.  Returns 1. */
+static uint32_t signal_one(mos_kernel_t *k, mos_proc_t *sender, mos_proc_t *t,
+			   int sig)
+{
+	if (sig)
+		mos__sig_send(k, sender, t, sig);
+	return 1;
+}
+
 /*
  * Send sig to every process pid names that the sender can see, in
  * pid-table order, the sender last (a signal that ends or stops it must
@@ -285,17 +294,14 @@ static int send_all(mos_kernel_t *k, mos_proc_t *sender, mos_pid_t pid, int sig)
 							(uint64_t)sig);
 			else if (t == sender)
 				to_self = true;
-			else if (sent++, sig != 0)
-				mos__sig_send(k, sender, t, sig);
+			else
+				sent += signal_one(k, sender, t, sig);
 		}
 		if (one)
 			break;
 	}
-	if (to_self) {
-		sent++;
-		if (sig)
-			mos__sig_send(k, sender, sender, sig);
-	}
+	if (to_self)
+		sent += signal_one(k, sender, sender, sig);
 	if (!seen)
 		return MOS_EPROCNOTFOUND;
 	return sent ? 0 : denied;
