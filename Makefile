@@ -65,6 +65,15 @@ else
 # the archive too, for consumers and tools that do not use LTO.
 OPT := -O2 -flto=auto -ffat-lto-objects
 SAN_LDFLAGS := -flto=auto
+# GCC's generic x86-64 tuning expands a fixed-size memset or struct copy
+# of more than a few dozen bytes into `rep stosq` / `rep movsq`, whose
+# start-up costs some 30 cycles: zeroing a control block and a spec that
+# way was a tenth of a create+exit+reap (perf annotate; docs/BENCHMARKS.md
+# section 1d).  Calls to libc's vector routines instead; small copies
+# stay inline (they are done by pieces before any strategy applies).
+ifneq ($(findstring x86_64,$(shell $(CC) -dumpmachine 2>/dev/null)),)
+OPT += -mstringop-strategy=libcall
+endif
 endif
 ifeq ($(CC_IS_CLANG),1)
 AR := ar
