@@ -34,6 +34,9 @@ src/kernel/ src/sched/sched.h the policy interface the run loop drives
 src/kernel/ src/programs/programs.h the program table the kernel holds and looks commands up in
 src/kernel/ src/signal/signal_int.h the control block embeds the signal state of each process, and the kernel calls the signals subsystem at creation, admission, death, release and syscall return
 src/signal/ src/kernel/seams.h the seams of the kernel: process control, timers, waits, the typed trace
+src/kernel/ src/resource/res_int.h the control block embeds the resources of each process, and the kernel calls the resources subsystem at creation, death and release
+src/resource/ src/kernel/seams.h the seams of the kernel: process access, timers, waits, events, the typed trace
+src/resource/ src/signal/signal_int.h limits send SIGXCPU, SIGKILL and SIGSEGV, and usage reports the signal counters
 src/kernel/ sim/hal/clock.h the HAL the kernel runs on: clock backends
 src/kernel/ sim/hal/ctx.h the HAL the kernel runs on: coroutines
 src/kernel/ sim/hal/stack.h the HAL the kernel runs on: pooled stacks

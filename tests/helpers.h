@@ -158,4 +158,29 @@ static inline mos_pid_t t_spawn_attr(mos_kernel_t *k,
 
 #define T_ARGV(...) ((const char *const[]){__VA_ARGS__, NULL})
 
+/* The trace's events of one kind, oldest first, as
+ * "subject:cause:a:b@time ..." with the time divided by unit. */
+static inline const char *t_trace_kind(mos_kernel_t *k, mos_trace_kind_t kind,
+				       mos_time_t unit, char *buf, size_t size)
+{
+	size_t n = 0, len = 0;
+	mos_trace_event_t ev;
+
+	buf[0] = '\0';
+	cr_assert_eq(mos_trace_get(k, 0, NULL, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		cr_assert_eq(mos_trace_get(k, i, &ev, NULL), 0);
+		if (ev.kind != kind)
+			continue;
+		len += (size_t)snprintf(buf + len, size - len,
+					"%s%d:%u:%llu:%llu@%llu", len ? " " : "",
+					ev.subject, ev.cause,
+					(unsigned long long)ev.a,
+					(unsigned long long)ev.b,
+					(unsigned long long)(ev.time / unit));
+		cr_assert_lt(len, size);
+	}
+	return buf;
+}
+
 #endif

@@ -43,24 +43,7 @@ static uint64_t denials(mos_kernel_t *k)
 /* The audit events of the trace: "actor:action:target:asked@ms ...". */
 static const char *audits(mos_kernel_t *k, char *buf, size_t size)
 {
-	size_t n = 0, len = 0;
-	mos_trace_event_t ev;
-
-	buf[0] = '\0';
-	cr_assert_eq(mos_trace_get(k, 0, NULL, &n), 0);
-	for (size_t i = 0; i < n; i++) {
-		cr_assert_eq(mos_trace_get(k, i, &ev, NULL), 0);
-		if (ev.kind != MOS_TRACE_AUDIT)
-			continue;
-		len += (size_t)snprintf(buf + len, size - len,
-					"%s%d:%u:%llu:%llu@%llu", len ? " " : "",
-					ev.subject, ev.cause,
-					(unsigned long long)ev.a,
-					(unsigned long long)ev.b,
-					(unsigned long long)(ev.time / MOS_MSEC));
-		cr_assert_lt(len, size);
-	}
-	return buf;
+	return t_trace_kind(k, MOS_TRACE_AUDIT, MOS_MSEC, buf, size);
 }
 
 /* ---- init and inheritance ------------------------------------------------ */

@@ -34,7 +34,15 @@
  *                    "legacy_boost": false, "seed": 0,
  *                    "min_granularity_ms": 0.75, "target_latency_ms": 6,
  *                    "tick_ms": 1 },
- *     "clock": { "backend": "virtual", "speed": 1.0 }
+ *     "clock": { "backend": "virtual", "speed": 1.0 },
+ *     "resources": { "memory_size": 4294967296, "memory_backing": false,
+ *                    "device": { "latency_ms": 0.1,
+ *                                "bandwidth": 100000000,
+ *                                "queue_depth": 1,
+ *                                "scheduler": "fifo" },
+ *                    "syscall_costs_ms": { "spawn": 0.01, ... },
+ *                    "sample_interval_ms": 0, "sample_capacity": 64,
+ *                    "monitor_window_ms": 1000 }
  *   }
  */
 #ifndef MULTIOS_CONFIG_H
@@ -44,6 +52,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sysno.h"
 #include "types.h"
 
 #define MOS_POLICY_NAME_LEN 32
@@ -81,6 +90,43 @@ typedef struct mos_sched_params {
 	mos_time_t min_granularity; /* cfs; 0.75 ms */
 	mos_time_t target_latency;  /* cfs; 6 ms */
 } mos_sched_params_t;
+
+#define MOS_DEVICE_SCHED_LEN 16
+
+/*
+ * The simulated block device (multios/resource.h): a request waits in the
+ * queue until one of queue_depth service slots is free, then takes
+ * latency + bytes / bandwidth.
+ */
+typedef struct mos_device_params {
+	mos_time_t latency;      /* per request; 100 us */
+	uint64_t bandwidth;      /* bytes per second, at least 1; 100 MB/s */
+	uint32_t queue_depth;    /* requests served at once, 1 .. 1024; 1 */
+	char scheduler[MOS_DEVICE_SCHED_LEN]; /* which waiting request goes
+				    next: "fifo" (arrival) or "priority"
+				    (I/O priority, then arrival); "fifo" */
+} mos_device_params_t;
+
+/* Resources (multios/resource.h).  JSON: "resources": {...}, times in ms. */
+typedef struct mos_resource_params {
+	uint64_t memory_size;    /* the machine's memory, bytes, at least
+				    4096; 4 GiB */
+	bool memory_backing;     /* allocations backed by host memory;
+				    false */
+	mos_device_params_t device;
+	mos_time_t syscall_cost[MOS_SYS_COUNT]; /* CPU time each call costs
+				    the caller, charged as system time
+				    (multios/sysno.h names them); all 0, so
+				    that no exact time changes unless asked */
+	mos_time_t sample_interval; /* sample every process, group and the
+				    kernel this often, on a background
+				    timer; 0 (the default): never */
+	uint32_t sample_capacity;   /* samples kept in each ring, 1 .. 2^20;
+				    64 */
+	mos_time_t monitor_window;  /* the rates of mos_kernel_stats_t are
+				    over this much virtual time, at least
+				    1 ms; 1 s */
+} mos_resource_params_t;
 
 /*
  * Where a kernel, and the loaders and runs that work for it, get their
@@ -150,6 +196,8 @@ typedef struct mos_config {
 	char clock_backend[MOS_BACKEND_NAME_LEN];   /* "virtual", "realtime"
 				      (its libuv loop: multios/uv.h) */
 	double clock_speed;        /* realtime only: virtual s per wall s; 1.0 */
+	mos_resource_params_t res; /* memory, device, syscall costs,
+				      sampling */
 	mos_allocator_t alloc;     /* all NULL: libc (C only, not in JSON) */
 } mos_config_t;
 

@@ -97,6 +97,8 @@ typedef enum mos_audit_action {
 	MOS_AUDIT_CREATE,   /* a child at a priority the caller may not give */
 	MOS_AUDIT_SETUID,
 	MOS_AUDIT_SETGID,
+	MOS_AUDIT_SETRLIMIT, /* a hard limit raised (multios/resource.h) */
+	MOS_AUDIT_IOPRIO,    /* an I/O priority (multios/resource.h) */
 	MOS_AUDIT_COUNT
 } mos_audit_action_t;
 

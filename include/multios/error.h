@@ -32,6 +32,11 @@
 	X(ENOPROG, 5, "no such program")                                   \
 	X(EIO, 6, "input/output error")                                    \
 	X(ERANGE, 7, "time out of range")                                  \
+	X(ENOENT, 8, "no such file or directory")                          \
+	X(EBADF, 9, "bad file descriptor")                                 \
+	X(ENOTDIR, 10, "not a directory")                                  \
+	X(EISDIR, 11, "is a directory")                                    \
+	X(EEXIST, 12, "file exists")                                       \
 	/* process errors (MultiOS documentation) */                       \
 	X(EPROCNOTFOUND, 20, "process not found")                          \
 	X(EINVALPID, 21, "invalid process id")                             \

@@ -35,6 +35,11 @@ typedef enum mos_kev_type {
 	MOS_KEV_STATE,   /* a process changed state: every transition */
 	MOS_KEV_EXITED,  /* a process ended (Terminated): status, cause */
 	MOS_KEV_REAPED,  /* a zombie was reaped (Defunct): status */
+	MOS_KEV_LIMIT,   /* a resource limit bit (multios/resource.h): cause
+			    0, a the value it would have reached, b the
+			    limit, status the resource (mos_rlimit_res_t,
+			    or a group's: memory.max 8, pids.max 9,
+			    cpu.max 10) */
 	MOS_KEV_TYPE_COUNT
 } mos_kev_type_t;
 

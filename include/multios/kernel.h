@@ -44,6 +44,23 @@ typedef struct mos_kernel_stats {
 					(includes switching) */
 	mos_time_t switching;        /* of which spent on context switches */
 	uint32_t live_processes;     /* in the table now (not Defunct) */
+
+	/* Resources (multios/resource.h). */
+	uint64_t limit_violations;   /* every limit that bit, each time */
+	uint64_t memory_used;        /* bytes allocated or declared, now */
+	uint64_t memory_peak;
+	uint64_t io_requests;        /* device requests completed */
+	uint32_t device_queue;       /* requests waiting or in service now */
+	double device_utilisation;   /* share of the monitor window with a
+					request in service, 0 .. 1 */
+	uint64_t throttle_events;    /* a group was throttled by cpu.max */
+	uint64_t signals_sent;       /* generated for a process */
+	uint64_t signals_delivered;  /* acted on (caught, default, stop...) */
+	/* Rates per second of virtual time over the last monitor_window
+	 * (enable_resource_monitoring; 0 when off). */
+	double creation_rate;
+	double termination_rate;
+	double switch_rate;
 } mos_kernel_stats_t;
 
 /*

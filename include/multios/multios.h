@@ -16,9 +16,11 @@
 #include "kernel.h"
 #include "process.h"
 #include "program.h"
+#include "resource.h"
 #include "sched.h"
 #include "signal.h"
 #include "syscall.h"
+#include "sysno.h"
 #include "trace.h"
 #include "types.h"
 

@@ -87,6 +87,7 @@ void mos_config_default(mos_config_t *cfg)
 	mos_sched_params_default(&cfg->sched);
 	snprintf(cfg->clock_backend, sizeof(cfg->clock_backend), "virtual");
 	cfg->clock_speed = 1.0;
+	mos__res_params_default(&cfg->res);
 }
 
 /* ---- validation ---- */
@@ -362,6 +363,8 @@ static int check(const mos_config_t *cfg, const char *src, mos_error_t *err)
 			return rc;
 	if ((rc = check_other(cfg, src, err)) != 0)
 		return rc;
+	if ((rc = mos__res_params_check(&cfg->res, src, err)) != 0)
+		return rc;
 	return mos__sched_params_check(&cfg->sched, &config_keys, src, err);
 }
 
@@ -383,7 +386,7 @@ static const char *const top_keys[] = {
 	"service_timeout_ms", "grace_period_ms",
 	"emergency_termination_timeout_ms", "seed", "host_stack_size",
 	"stack_guard_pages", "context_backend", "history_size",
-	"trace_capacity", "scheduler", "clock", NULL,
+	"trace_capacity", "scheduler", "clock", "resources", NULL,
 };
 static const char *const scheduler_keys[] = {
 	"policy", "time_slice_ms", "tick_ms", "context_switch_cost_ms",
@@ -512,9 +515,9 @@ int mos__sched_allotment(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
 				 &s->allotments[i]);
 }
 
-static int read_scheduler(mos_jload_t *ld, json_t *o, mos_config_t *c)
+static int read_scheduler(mos_jload_t *ld, json_t *o, void *ctx)
 {
-	mos_sched_params_t *s = &c->sched;
+	mos_sched_params_t *s = &((mos_config_t *)ctx)->sched;
 	int rc = mos__json_check_keys(ld, o, scheduler_keys);
 
 	if (!rc)
@@ -545,8 +548,9 @@ static int read_scheduler(mos_jload_t *ld, json_t *o, mos_config_t *c)
 	return rc;
 }
 
-static int read_clock(mos_jload_t *ld, json_t *o, mos_config_t *c)
+static int read_clock(mos_jload_t *ld, json_t *o, void *ctx)
 {
+	mos_config_t *c = ctx;
 	int rc = mos__json_check_keys(ld, o, clock_keys);
 
 	if (!rc)
@@ -559,22 +563,6 @@ static int read_clock(mos_jload_t *ld, json_t *o, mos_config_t *c)
 	return rc;
 }
 
-/* Read the nested object at key with fn, the cursor moved onto it. */
-static int read_section(mos_jload_t *ld, json_t *root, const char *key,
-			int (*fn)(mos_jload_t *, json_t *, mos_config_t *),
-			mos_config_t *c)
-{
-	json_t *o;
-	int rc = mos__json_get_object(ld, root, key, &o);
-
-	if (rc || !o)
-		return rc;
-	mos__jpath_push_key(&ld->path, key);
-	rc = fn(ld, o, c);
-	mos__jpath_pop(&ld->path);
-	return rc;
-}
-
 static int overlay(mos_jload_t *ld, json_t *root, mos_config_t *c)
 {
 	int rc = mos__json_check_keys(ld, root, top_keys);
@@ -584,9 +572,12 @@ static int overlay(mos_jload_t *ld, json_t *root, mos_config_t *c)
 	if (!rc)
 		rc = read_flags(ld, root, c);
 	if (!rc)
-		rc = read_section(ld, root, "scheduler", read_scheduler, c);
+		rc = mos__json_section(ld, root, "scheduler", read_scheduler, c);
 	if (!rc)
-		rc = read_section(ld, root, "clock", read_clock, c);
+		rc = mos__json_section(ld, root, "clock", read_clock, c);
+	if (!rc)
+		rc = mos__json_section(ld, root, "resources",
+				       mos__res_params_read, c);
 	return rc;
 }
 

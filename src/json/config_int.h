@@ -48,4 +48,14 @@ int mos__sched_params_check(const mos_sched_params_t *p,
 /* One entry of an allotments list (a mos_jeach_fn; ctx: the params). */
 int mos__sched_allotment(mos_jload_t *ld, json_t *v, size_t i, void *ctx);
 
+/*
+ * The "resources" section (config_res.c): its defaults, its reader (o is
+ * the section, the path already pushed) and its rules, as the rest of the
+ * configuration's.
+ */
+void mos__res_params_default(mos_resource_params_t *r);
+int mos__res_params_read(mos_jload_t *ld, json_t *o, void *config);
+int mos__res_params_check(const mos_resource_params_t *r, const char *src,
+			  mos_error_t *err);
+
 #endif

@@ -445,3 +445,17 @@ int mos__json_get_each(mos_jload_t *ld, json_t *obj, const char *key,
 		*count = (uint32_t)json_array_size(a);
 	return rc;
 }
+
+int mos__json_section(mos_jload_t *ld, json_t *obj, const char *key,
+		      mos_jsection_fn fn, void *ctx)
+{
+	json_t *o;
+	int rc = mos__json_get_object(ld, obj, key, &o);
+
+	if (rc || !o)
+		return rc;
+	mos__jpath_push_key(&ld->path, key);
+	rc = fn(ld, o, ctx);
+	mos__jpath_pop(&ld->path);
+	return rc;
+}

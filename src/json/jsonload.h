@@ -36,12 +36,8 @@
  *   mos__jload_init(&ld, path, err);
  *   rc = mos__json_check_keys(&ld, root, keys);
  *   if (!rc) rc = mos__json_get_u32(&ld, root, "max", 1, 64, &cfg->max);
- *   if (!rc) rc = mos__json_get_object(&ld, root, "clock", &clock);
- *   if (!rc && clock) {
- *           mos__jpath_push_key(&ld.path, "clock");
- *           rc = ...getters on clock...;
- *           mos__jpath_pop(&ld.path);
- *   }
+ *   if (!rc) rc = mos__json_section(&ld, root, "clock", read_clock, cfg);
+ *   (read_clock: ...getters on the "clock" object, errors at clock.KEY)
  */
 #ifndef MOS_JSONLOAD_H
 #define MOS_JSONLOAD_H
@@ -121,6 +117,13 @@ int mos__json_get_object(mos_jload_t *ld, json_t *obj, const char *key,
 			 json_t **out);
 int mos__json_get_array(mos_jload_t *ld, json_t *obj, const char *key,
 			json_t **out);
+
+/* The object at key read by fn with the path moved onto it; an absent
+ * key is 0 and fn is not called.  A value of another type fails as
+ * mos__json_get_object does. */
+typedef int (*mos_jsection_fn)(mos_jload_t *ld, json_t *obj, void *ctx);
+int mos__json_section(mos_jload_t *ld, json_t *obj, const char *key,
+		      mos_jsection_fn fn, void *ctx);
 
 /* A JSON integer (not a real) >= 0: "expected an integer",
  * "must not be negative". */

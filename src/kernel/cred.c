@@ -105,6 +105,11 @@ void mos__cred_fill_info(const mos_proc_t *p, mos_process_info_t *info)
 
 /* ---- the rules --------------------------------------------------------- */
 
+bool mos__cred_capable(const mos_proc_t *p, uint32_t cap)
+{
+	return !p || privileged(&p->cold.cred, cap);
+}
+
 bool mos__cred_may_see(const mos_proc_t *actor, const mos_proc_t *target)
 {
 	const mos_cred_t *a, *t;
@@ -222,8 +227,12 @@ int mos_sys_setuid(mos_proc_t *self, mos_uid_t uid)
 {
 	mos_cred_t *c = &mos__sys_self(self)->cold.cred;
 	bool was_root = !c->ruid || !c->euid || !c->suid;
+	mos_uid_t old = c->ruid;
 	int err = set_id(self, MOS_CAP_SETUID, MOS_AUDIT_SETUID, &c->ruid,
 			 &c->euid, &c->suid, uid);
+
+	if (err == 0 && c->ruid != old)
+		mos__res_uid_changed(self->k, self, old);
 
 	/* Linux: leaving root altogether (no id 0 left where one was)
 	 * clears the capabilities. */

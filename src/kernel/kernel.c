@@ -611,6 +611,7 @@ int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **out,
 	    (err = mos__trace_init(&k->trace, cfg->trace_capacity,
 				   &k->alloc)) < 0 ||
 	    (err = mos__programs_builtin(k)) < 0 ||
+	    (err = mos__res_kernel_init(k, &k->res)) < 0 ||
 	    (err = mos__proc_table_init(k)) < 0 ||
 	    /* The heap's array exists from here on, so a create that fails
 	     * after growing it leaves capacity behind, never a new block. */
@@ -633,6 +634,7 @@ void mos_kernel_destroy(mos_kernel_t *k)
 	/* The heap's fini disarms nodes that live inside control blocks. */
 	mos__timer_heap_fini(&k->timers);
 	mos__proc_table_fini(k);
+	mos__res_kernel_fini(k, k->res);
 	mos__pcb_pool_fini(&k->pcbs);
 	mos__programs_free(&k->programs, &k->alloc);
 	mos__kev_fini(k);

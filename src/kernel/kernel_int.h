@@ -26,6 +26,7 @@
 #include "multios/multios.h"
 #include "programs/programs.h"
 #include "sched/sched.h"
+#include "resource/res_int.h"
 #include "signal/signal_int.h"
 #include "sim/hal/clock.h"
 #include "sim/hal/ctx.h"
@@ -94,6 +95,8 @@ struct mos_proc_cold {
 					   not been told of: the wait status,
 					   or 0 */
 	mos_wchan_t child_exit;         /* its waitpid waits here */
+	mos_res_proc_t res;             /* resources (src/resource/):
+					   zeroed, then mos__res_fork */
 
 	/* From here on the pool does not zero a block it hands out (a
 	 * quarter of it): creation writes each of these whole before
@@ -269,6 +272,7 @@ struct mos_kernel {
 	mos_trace_t trace;
 	mos_kev_t kev;
 	mos_kernel_stats_t stats;
+	mos_res_kernel_t *res;          /* src/resource/ */
 };
 
 /* kernel.c */

@@ -113,6 +113,7 @@ int mos__proc_reap(mos_kernel_t *k, mos_proc_t *p, int *status)
 	 * actions: up to history_size of them would hold their blocks and
 	 * places in the timer heap. */
 	mos__sig_release(k, p);
+	mos__res_release(k, p);
 	history_add(k, p);
 	return pid;
 }
@@ -208,6 +209,7 @@ void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause
 		k->sched->dequeue(k->rq, p);
 	mos__wait_abandon(k, p);
 	mos__sig_exit(k, p);
+	mos__res_exit(k, p);
 	p->req = MOS_REQ_NONE;
 	p->exit_status = status;
 	p->t.finished = k->now;

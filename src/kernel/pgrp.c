@@ -60,7 +60,7 @@ static mos_proc_t *self_or_child(mos_proc_t *self, mos_pid_t pid)
 
 int mos_sys_setpgid(mos_proc_t *self, mos_pid_t pid, mos_pid_t pgid)
 {
-	mos_kernel_t *k = mos__sys_enter(self);
+	mos_kernel_t *k = mos__sys_enter(self, MOS_SYS_SETPGID);
 	mos_proc_t *p;
 
 	if (pid < 0 || pgid < 0)
@@ -88,7 +88,7 @@ mos_pid_t mos_sys_getpgid(mos_proc_t *self, mos_pid_t pid)
 {
 	mos_proc_t *p;
 
-	mos__sys_enter(self);
+	mos__sys_enter(self, MOS_SYS_GETPGID);
 	return (p = named(self, pid)) ? p->cold.pgid : MOS_EPROCNOTFOUND;
 }
 
@@ -96,13 +96,13 @@ mos_pid_t mos_sys_getsid(mos_proc_t *self, mos_pid_t pid)
 {
 	mos_proc_t *p;
 
-	mos__sys_enter(self);
+	mos__sys_enter(self, MOS_SYS_GETSID);
 	return (p = named(self, pid)) ? p->cold.sid : MOS_EPROCNOTFOUND;
 }
 
 mos_pid_t mos_sys_setsid(mos_proc_t *self)
 {
-	mos_kernel_t *k = mos__sys_enter(self);
+	mos_kernel_t *k = mos__sys_enter(self, MOS_SYS_SETSID);
 
 	/* A group leader cannot leave its group behind; nor may the new
 	 * session's group number be some other group's. */

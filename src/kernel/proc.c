@@ -347,6 +347,7 @@ void mos__proc_free(mos_kernel_t *k, mos_proc_t *p)
 	if (p->cold.strings != p->cold.inline_strings)
 		mos__free(&k->alloc, p->cold.strings);
 	mos__sig_release(k, p);
+	mos__res_release(k, p);
 	mos__pcb_put(&k->pcbs, p);
 }
 
@@ -384,10 +385,13 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 		return err;
 	if (k->pids.used >= k->cfg.max_processes)
 		return MOS_EEXHAUSTED;
+	if ((err = mos__res_check(k, spec, parent)) < 0)
+		return err;
 	if (!(p = proc_alloc(k, spec)))
 		return MOS_ENOMEM;
 	if ((err = copy_strings(p, spec, argc, envc)) < 0 ||
 	    (err = attach_program(k, p, spec->arg)) < 0 ||
+	    (err = mos__res_fork(k, p, parent)) < 0 ||
 	    (err = mos__kernel_reserve_timer(k)) < 0)
 		return create_failed(k, p, &mark, err);
 	p->pid = pid_alloc(k);
@@ -412,6 +416,7 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 	mos__sig_init(&p->sig, &p->cold.sig, &parent->sig, &parent->cold.sig);
 	pid_insert(k, p);
 	mos_list_push_back(&parent->cold.children, &p->cold.sibling);
+	mos__res_born(k, p);
 	k->stats.processes_created++;
 	if (pid)
 		*pid = p->pid;
@@ -487,6 +492,7 @@ int mos__proc_table_init(mos_kernel_t *k)
 		return MOS_ENOMEM;
 	mos__cred_init_root(p);
 	mos__sig_init(&p->sig, &p->cold.sig, NULL, NULL);
+	mos__res_init_root(k, p);
 	if (copy_strings(p, &spec, 1, 0) < 0) {
 		mos__proc_free(k, p);
 		return MOS_ENOMEM;
@@ -558,6 +564,13 @@ static const mos_proc_t *history_find(const mos_kernel_t *k, mos_pid_t pid)
 			return p;
 	}
 	return NULL;
+}
+
+mos_proc_t *mos__proc_find_any(mos_kernel_t *k, mos_pid_t pid)
+{
+	mos_proc_t *p = mos__proc_lookup(k, pid);
+
+	return p ? p : (mos_proc_t *)history_find(k, pid);
 }
 
 int mos__proc_get_info(const mos_kernel_t *k, const mos_proc_t *viewer,

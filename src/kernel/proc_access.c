@@ -30,6 +30,13 @@ void mos__host_clock_sync(mos_kernel_t *k) { mos__kernel_clock_sync(k); }
 
 struct mos_sighot *mos__proc_sighot(mos_proc_t *p) { return &p->sig; }
 struct mos_sigcold *mos__proc_sigcold(mos_proc_t *p) { return &p->cold.sig; }
+struct mos_res_proc *mos__proc_res(mos_proc_t *p) { return &p->cold.res; }
+struct mos_res_kernel *mos__kernel_res(const mos_kernel_t *k) { return k->res; }
+const mos_config_t *mos__kernel_config(const mos_kernel_t *k) { return &k->cfg; }
+mos_kernel_stats_t *mos__kernel_stats(mos_kernel_t *k) { return &k->stats; }
+const mos_process_times_t *mos__proc_times(const mos_proc_t *p) { return &p->t; }
+uint32_t mos__proc_flags(const mos_proc_t *p) { return p->flags; }
+mos_uid_t mos__proc_ruid(const mos_proc_t *p) { return p->cold.cred.ruid; }
 
 void mos__proc_kill(mos_kernel_t *k, mos_proc_t *p, int status)
 {

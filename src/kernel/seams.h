@@ -26,7 +26,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "multios/config.h"
+#include "multios/cred.h"
 #include "multios/events.h"
+#include "multios/kernel.h"
+#include "multios/process.h"
+#include "multios/sysno.h"
 #include "multios/trace.h"
 #include "multios/types.h"
 #include "sim/hal/timer.h"
@@ -147,6 +152,20 @@ mos_proc_t *mos__proc_next(mos_kernel_t *k, uint32_t *cursor);
 /* Its signal state (src/signal/sigstate.h). */
 struct mos_sighot *mos__proc_sighot(mos_proc_t *p);
 struct mos_sigcold *mos__proc_sigcold(mos_proc_t *p);
+/* Its resources and the kernel's (src/resource/res_int.h). */
+struct mos_res_proc *mos__proc_res(mos_proc_t *p);
+struct mos_res_kernel *mos__kernel_res(const mos_kernel_t *k);
+/* A live process, or one reaped and still in the history (its last
+ * values), or NULL. */
+mos_proc_t *mos__proc_find_any(mos_kernel_t *k, mos_pid_t pid);
+const mos_config_t *mos__kernel_config(const mos_kernel_t *k);
+mos_kernel_stats_t *mos__kernel_stats(mos_kernel_t *k);
+const mos_process_times_t *mos__proc_times(const mos_proc_t *p);
+uint32_t mos__proc_flags(const mos_proc_t *p);
+mos_uid_t mos__proc_ruid(const mos_proc_t *p);
+/* p is privileged for capability cap: effective uid 0, or cap in its
+ * set (multios/cred.h).  NULL, the host, always is. */
+bool mos__cred_capable(const mos_proc_t *p, uint32_t cap);
 
 /*
  * Control.  kill ends p now with wait status `status` (cause: killed),
@@ -168,8 +187,12 @@ void mos__proc_stop_self(mos_proc_t *self, int sig);
  * from self's own coroutine, counts it, and returns the kernel); a call
  * that may have made a more urgent process Ready ends with a preemption
  * point, as the kernel's own calls do. */
-mos_kernel_t *mos__sys_enter(mos_proc_t *self);
+mos_kernel_t *mos__sys_enter(mos_proc_t *self, mos_sysno_t nr);
 void mos__sys_preemption_point(mos_proc_t *self);
+/* The way out of a subsystem's call that may have made a signal pending
+ * for the caller (a limit's SIGSEGV, say): it takes effect before the
+ * call returns rc, as the kernel's own calls do. */
+int mos__sys_leave(mos_proc_t *self, int rc);
 
 /* ---- kernel events and the typed trace ------------------------------ */
 

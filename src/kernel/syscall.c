@@ -47,7 +47,24 @@ static void preemption_point(mos_proc_t *p)
 	}
 }
 
-mos_kernel_t *mos__sys_enter(mos_proc_t *self) { return enter(self)->k; }
+mos_kernel_t *mos__sys_enter(mos_proc_t *self, mos_sysno_t nr)
+{
+	(void)nr; /* the cost table's index (multios/sysno.h) */
+	return enter(self)->k;
+}
+
+int mos__sys_leave(mos_proc_t *self, int rc) { return sys_return(self, rc); }
+
+static const char *const syscall_names[] = {
+#define MOS__SYS_STR(name, str) str,
+	MOS_SYSCALL_MAP(MOS__SYS_STR)
+#undef MOS__SYS_STR
+};
+
+const char *mos_syscall_name(mos_sysno_t nr)
+{
+	return (unsigned)nr < MOS_SYS_COUNT ? syscall_names[nr] : NULL;
+}
 
 mos_proc_t *mos__sys_self(mos_proc_t *self) { return enter(self); }
 

@@ -85,7 +85,7 @@ int mos__sig_terminate(mos_kernel_t *k, mos_proc_t *sender, mos_proc_t *t,
 
 int mos_sys_alarm(mos_proc_t *self, mos_time_t d, mos_time_t *left)
 {
-	mos_kernel_t *k = mos__sys_enter(self);
+	mos_kernel_t *k = mos__sys_enter(self, MOS_SYS_ALARM);
 	struct mos_sigtimers *a = mos__proc_sigcold(self)->timers;
 	mos_time_t now = mos_kernel_now(k), due = 0;
 	int err;
@@ -137,7 +137,7 @@ int mos_sys_sigaction(mos_proc_t *self, int sig, mos_sig_action_t action,
 		      mos_sig_handler_t handler, mos_sigset_t mask,
 		      unsigned flags, mos_sigaction_t *old)
 {
-	mos_kernel_t *k = mos__sys_enter(self);
+	mos_kernel_t *k = mos__sys_enter(self, MOS_SYS_SIGACTION);
 	mos_sigcold_t *c = mos__proc_sigcold(self);
 	/* Shifted only once sig is known to be a signal (bit 1..31). */
 	mos_sigset_t bit = mos__sig_valid(sig) ? MOS_SIGBIT(sig) : 0;
@@ -184,7 +184,7 @@ int mos_sys_sigprocmask(mos_proc_t *self, int how, mos_sigset_t set,
 {
 	mos_sighot_t *h;
 
-	mos__sys_enter(self);
+	mos__sys_enter(self, MOS_SYS_SIGPROCMASK);
 	h = mos__proc_sighot(self);
 	if (set & ~MOS_SIG_ALL)
 		return MOS_EINVAL;
@@ -215,7 +215,7 @@ int mos_sys_sigprocmask(mos_proc_t *self, int how, mos_sigset_t set,
 
 int mos_sys_sigpending(mos_proc_t *self, mos_sigset_t *set)
 {
-	mos__sys_enter(self);
+	mos__sys_enter(self, MOS_SYS_SIGPENDING);
 	if (!set)
 		return MOS_EINVAL;
 	*set = mos__proc_sighot(self)->pending;
@@ -224,7 +224,7 @@ int mos_sys_sigpending(mos_proc_t *self, mos_sigset_t *set)
 
 int mos_sys_pause(mos_proc_t *self)
 {
-	mos__sys_enter(self);
+	mos__sys_enter(self, MOS_SYS_PAUSE);
 	/* Only a cancellation ends a wait on nothing with no timeout. */
 	(void)mos__wait(self, NULL, MOS_TIME_NEVER, MOS_WAIT_INTERRUPTIBLE,
 			MOS_CAUSE_SLEEP);
@@ -234,7 +234,7 @@ int mos_sys_pause(mos_proc_t *self)
 
 int mos_sys_nanosleep(mos_proc_t *self, mos_time_t d, mos_time_t *left)
 {
-	mos_kernel_t *k = mos__sys_enter(self);
+	mos_kernel_t *k = mos__sys_enter(self, MOS_SYS_NANOSLEEP);
 	mos_time_t due;
 	int err;
 
@@ -309,7 +309,7 @@ static int send_all(mos_kernel_t *k, mos_proc_t *sender, mos_pid_t pid, int sig)
 
 int mos_sys_kill(mos_proc_t *self, mos_pid_t pid, int sig)
 {
-	mos_kernel_t *k = mos__sys_enter(self);
+	mos_kernel_t *k = mos__sys_enter(self, MOS_SYS_KILL);
 	int err;
 
 	if (sig < 0 || sig >= MOS_NSIG || pid == INT32_MIN)

@@ -1,0 +1,116 @@
+/*
+ * src/resource/res_local.h - what the files of the resources subsystem
+ * share: the kernel-wide state, the groups, the modules' hook table, and
+ * the helpers every module uses (limits, violations, accounting).
+ */
+#ifndef MOS_RES_LOCAL_H
+#define MOS_RES_LOCAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/seams.h"
+#include "multios/config.h"
+#include "multios/resource.h"
+#include "res_int.h"
+#include "util/list.h"
+
+/* A resource group (group.c). */
+typedef struct mos_rgroup {
+	mos_group_id_t id;
+	struct mos_rgroup *parent;  /* NULL for the root */
+	char name[MOS_GROUP_NAME_LEN];
+	mos_group_limits_t limits;
+	mos_list_t procs;           /* its own processes (not its
+				       descendants'), of mos_res_proc_t
+				       group_node, in attach order */
+	uint32_t nchildren;
+	mos_list_t children;        /* of sibling, in creation order */
+	mos_list_t sibling;
+	/* Counters, of everything under it (its descendants' included). */
+	uint64_t memory, memory_peak;
+	uint32_t pids;
+	mos_time_t cpu_usage;
+	uint64_t nr_periods, nr_throttled;
+	mos_time_t throttled_time;
+	bool throttled;
+	uint64_t read_bytes, write_bytes;
+	mos_time_t io_delay;
+} mos_rgroup_t;
+
+/* A live count of processes per real uid (max_processes). */
+typedef struct mos_uid_count {
+	mos_uid_t uid;
+	uint32_t n;
+} mos_uid_count_t;
+
+struct mos_res_kernel {
+	mos_kernel_t *k;
+	mos_rgroup_t **groups;      /* by id; [0] is the root */
+	uint32_t ngroups, group_cap;
+	mos_uid_count_t *uids;      /* sorted by uid; entries with n = 0
+				       are dropped */
+	uint32_t nuids, uid_cap;
+	mos_res_mem_kernel_t mem;
+	mos_res_fs_t fs;
+	mos_res_dev_t dev;
+};
+
+/*
+ * One module of the subsystem (memory, descriptors, device, CPU): its
+ * part of each hook of res_int.h, any of them NULL.  resource.c calls
+ * them in the table's order (exit and release in reverse).
+ */
+typedef struct mos_res_module {
+	const char *name;
+	int (*kernel_init)(mos_kernel_t *k, mos_res_kernel_t *r);
+	void (*kernel_fini)(mos_kernel_t *k, mos_res_kernel_t *r);
+	int (*fork)(mos_kernel_t *k, mos_proc_t *p, mos_proc_t *parent);
+	void (*born)(mos_kernel_t *k, mos_proc_t *p);
+	void (*exit)(mos_kernel_t *k, mos_proc_t *p);
+	void (*release)(mos_kernel_t *k, mos_proc_t *p);
+	/* Its fields of a process's usage (u is zeroed before). */
+	void (*fill)(const mos_res_proc_t *rp, mos_rusage_t *u);
+} mos_res_module_t;
+
+/* ---- helpers (resource.c, limits.c, group.c) --------------------------- */
+
+static inline mos_res_proc_t *mos__res(mos_proc_t *p)
+{
+	return mos__proc_res(p);
+}
+
+/* Whether p's usage is accounted (multios/resource.h): the config's
+ * enable_process_accounting and not MOS_PROC_NO_ACCOUNT. */
+bool mos__res_accounting(const mos_kernel_t *k, const mos_proc_t *p);
+
+/*
+ * A limit bit p: count it (the process's and the kernel's
+ * limit_violations), trace it (MOS_TRACE_LIMIT: subject pid, cause the
+ * mos_rlimit_res_t or MOS_RES_VIOLATION_GROUP_*, a the value that would
+ * have been reached, b the limit) and tell the subscribers of
+ * MOS_KEV_LIMIT.  The caller refuses or signals.
+ */
+enum {
+	MOS_RES_GROUP_MEMORY = MOS_RLIMIT_COUNT, /* memory.max */
+	MOS_RES_GROUP_PIDS,                      /* pids.max */
+	MOS_RES_GROUP_CPU                        /* cpu.max throttled */
+};
+void mos__res_violation(mos_kernel_t *k, mos_proc_t *p, unsigned what,
+			uint64_t value, uint64_t limit);
+
+/* The group of p (the root when it has none yet). */
+mos_rgroup_t *mos__res_group_of(mos_kernel_t *k, mos_proc_t *p);
+/* The first group from g up to the root whose field would be passed by
+ * adding `add` to the counter, or NULL: memory.max, pids.max. */
+mos_rgroup_t *mos__rgroup_memory_over(mos_rgroup_t *g, uint64_t add);
+mos_rgroup_t *mos__rgroup_pids_over(mos_rgroup_t *g, uint32_t add);
+/* init's uid, counted at its creation (limits.c). */
+void mos__res_limits_count_init(mos_kernel_t *k, mos_proc_t *init);
+/* p's CPU or lifetime limits changed: a passed one bites now (cpu.c). */
+void mos__res_cpu_limits_changed(mos_kernel_t *k, mos_proc_t *p);
+
+/* Add to (or, negative, take from) g's and its ancestors' memory. */
+void mos__rgroup_memory_charge(mos_rgroup_t *g, int64_t delta);
+
+#endif
