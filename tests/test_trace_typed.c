@@ -43,6 +43,8 @@ static mos_kernel_t *every_kind(void)
 	mos__trace_emit(k, MOS_TRACE_SERVICE, 9, 1, 2, 3);
 	mos__trace_emit(k, MOS_TRACE_AUDIT, 0, 6, 2, 0);
 	mos__trace_emit(k, MOS_TRACE_COUNTER, (int32_t)depth, 0, 4, 0);
+	mos__trace_emit(k, MOS_TRACE_THROTTLE, 3, 1, MS(20), MS(20));
+	mos__trace_emit(k, MOS_TRACE_IO, 2, 1, 4096, MS(1));
 	return k;
 }
 
@@ -77,7 +79,9 @@ Test(trace_typed, every_kind_dumps_readably)
 		"         2.000000 ms  limit     2     cause 4  a 1000  b 512\n"
 		"         2.000000 ms  service   9     cause 1  a 2  b 3\n"
 		"         2.000000 ms  audit     0     cause 6  a 2  b 0\n"
-		"         2.000000 ms  counter   queue-depth = 4\n");
+		"         2.000000 ms  counter   queue-depth = 4\n"
+		"         2.000000 ms  throttle  3     cause 1  a 20000000  b 20000000\n"
+		"         2.000000 ms  io        2     cause 1  a 4096  b 1000000\n");
 	free(text);
 	mos_kernel_destroy(k);
 }
@@ -211,7 +215,7 @@ Test(trace_typed, every_kind_goes_into_the_chrome_export)
 	pick(evs, "i", NULL, buf, sizeof(buf));
 	cr_expect_str_eq(buf, "2@0:begin 2@2000:end 0@2000:timer 40 "
 			      "2@2000:signal 15 2@2000:limit 4 0@2000:service 1 "
-			      "0@2000:audit 6");
+			      "0@2000:audit 6 0@2000:throttle 1 2@2000:io 1");
 	pick(evs, "C", "runnable", buf, sizeof(buf));
 	cr_expect_str_eq(buf, "0@0=1 0@2000=0");
 	pick(evs, "C", "queue-depth", buf, sizeof(buf));

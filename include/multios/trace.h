@@ -65,7 +65,13 @@ typedef enum mos_cause {
 	/* the counter's label id; 0; the value; 0 */                      \
 	X(COUNTER, "counter")                                              \
 	/* pid; 0; the label id; 0 */                                      \
-	X(MARK, "mark")
+	X(MARK, "mark")                                                    \
+	/* the group id; 1 throttled, 0 unthrottled; its CPU use in the   \
+	   period; the quota (cpu.max, multios/resource.h) */              \
+	X(THROTTLE, "throttle")                                            \
+	/* pid; 0 read, 1 write; the bytes; the time from the request to  \
+	   its completion (the block device, multios/resource.h) */        \
+	X(IO, "io")
 
 typedef enum mos_trace_kind {
 #define MOS__KIND_ENUM(name, str) MOS_TRACE_##name,

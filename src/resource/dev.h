@@ -20,6 +20,12 @@ typedef struct mos_res_io {
 /* Per kernel. */
 typedef struct mos_res_dev {
 	uint32_t queued;            /* requests waiting or in service */
+	mos_time_t busy;            /* total time with a request in service
+				       (up to the last change: add now -
+				       busy_since while in_service > 0) */
+	mos_time_t busy_since;
+	uint32_t in_service;
+	uint64_t completed;
 } mos_res_dev_t;
 
 #endif
