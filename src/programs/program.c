@@ -133,9 +133,11 @@ int mos_size_parse(const char *s, uint64_t *out)
 	if (!s || !out || !isdigit((unsigned char)*c))
 		return MOS_EINVAL;
 	for (; isdigit((unsigned char)*c); c++) {
-		if (v > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(*c - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
 			return MOS_EINVAL;
-		v = v * 10 + (uint64_t)(*c - '0');
+		v = v * 10 + d;
 	}
 	for (size_t i = 0; i < sizeof(mult) / sizeof(*mult); i++) {
 		if (strcmp(c, mult[i].suffix) == 0) {

@@ -45,7 +45,8 @@ static int check(mos_kernel_t *k, mos_proc_t *p, uint64_t add, refusal_t *why)
 	uint64_t size = mos__kernel_config(k)->res.memory_size;
 	mos_rgroup_t *g;
 
-	if (add > rp->soft.max_memory || cur > rp->soft.max_memory - add) {
+	if (rp->soft.max_memory != MOS_RLIM_INFINITY &&
+	    (add > rp->soft.max_memory || cur > rp->soft.max_memory - add)) {
 		*why = (refusal_t){MOS_RLIMIT_MEMORY, sat_add(cur, add),
 				   rp->soft.max_memory};
 		return MOS_ELIMIT;
