@@ -604,3 +604,49 @@ Test(res_mem, accounting_off_reports_nothing_but_limits_still_bite)
 	cr_expect_eq(kstats(k).memory_used, 0);
 	mos_kernel_destroy(k);
 }
+
+/* ---- the table's growth ------------------------------------------------- */
+
+static void growth_body(mos_proc_t *self, ctx_t *c)
+{
+	failing_t *f = c->aux;
+
+	for (int i = 0; i < 8; i++) /* the first table has 8 slots */
+		c->rc[0] |= mos_sys_alloc(self, 10, &c->h[i]);
+	f->fail = 1;
+	c->rc[1] = mos_sys_alloc(self, 10, &c->h[8]);
+	c->rc[2] = mos_sys_free(self, c->h[3]); /* a free slot: no growth */
+	c->rc[3] = mos_sys_alloc(self, 10, &c->h[3]);
+	c->rc[4] = mos_sys_alloc(self, 10, &c->h[9]);
+	f->fail = 0;
+	mos_sys_getrusage(self, &c->u[0]);
+	c->rc[5] = mos_sys_alloc(self, 10, &c->h[9]);
+	mos_sys_getrusage(self, &c->u[1]);
+}
+
+Test(res_mem, a_table_that_cannot_grow_is_enomem_and_charges_nothing)
+{
+	failing_t f = {0};
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	ctx_t c = {0};
+
+	mos_config_default(&cfg);
+	cfg.alloc = (mos_allocator_t){f_malloc, f_realloc, f_free, &f};
+	k = kernel(&cfg);
+	c.aux = &f;
+	body(k, &c, growth_body);
+	run_all(k);
+	cr_expect_eq(c.rc[0], 0);
+	cr_expect_eq(c.rc[1], MOS_ENOMEM);
+	cr_expect_eq(c.rc[2], 0);
+	cr_expect_eq(c.rc[3], 0);
+	cr_expect_eq(c.rc[4], MOS_ENOMEM);
+	cr_expect_eq(c.u[0].heap_current, 80);
+	cr_expect_eq(c.u[0].allocations, 8);
+	cr_expect_eq(c.u[0].limit_violations, 0);
+	cr_expect_eq(c.rc[5], 0);
+	cr_expect_eq(c.u[1].allocations, 9);
+	cr_expect_eq(kstats(k).memory_peak, 90);
+	mos_kernel_destroy(k);
+}

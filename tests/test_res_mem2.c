@@ -193,6 +193,23 @@ Test(res_mem2, script_free_names_allocations_in_order)
 	mos_kernel_destroy(k);
 }
 
+Test(res_mem2, script_remembers_more_allocations_than_its_first_list)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_pid_t p = t_spawn(k, T_ARGV("script",
+		"[{\"repeat\":20,\"steps\":[{\"alloc\":\"1KiB\"}]},"
+		"{\"free\":17},{\"free\":1},{\"free\":\"last\"},"
+		"{\"free\":\"last\"},{\"free\":17},{\"sleep\":\"1ms\"}]"));
+	mos_rusage_t u;
+
+	cr_assert_eq(mos_kernel_run(k, 1), 0);
+	u = usage(k, p);
+	cr_expect_eq(u.allocations, 16);
+	cr_expect_eq(u.heap_current, 16 * 1024);
+	cr_expect_eq(u.heap_peak, 20 * 1024);
+	mos_kernel_destroy(k);
+}
+
 Test(res_mem2, script_stack_past_its_limit_dies_of_sigsegv)
 {
 	mos_config_t cfg;
