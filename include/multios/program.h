@@ -22,6 +22,9 @@
  *   sleep DURATION          sleep DURATION, exit 0
  *   io COMPUTE SLEEP COUNT  COUNT times: compute, then sleep; exit 0
  *   crash [CODE [AFTER]]    compute AFTER (0), exit CODE (1)
+ *   leak RATE [CHUNK]       allocate CHUNK bytes (4096) RATE times per
+ *                           second of virtual time until refused, then
+ *                           exit 1 (multios/resource.h)
  *   script JSON             run a JSON list of steps, see below
  *
  * script steps, run in order ("script" in docs/PROGRAMS.md has the detail):
@@ -30,6 +33,7 @@
  *                                "priority": "high", "class": "user"}}
  *   {"wait": "any"} | {"wait": "all"}     {"exit": CODE}
  *   {"repeat": N, "steps": [ ... ]}
+ *   {"alloc": "64KiB"}  {"free": N | "last"}  {"stack": SIZE}
  * A script that runs off its end exits 0.
  */
 #ifndef MULTIOS_PROGRAM_H
@@ -70,5 +74,12 @@ MOS_API int mos_program_register_ex(mos_kernel_t *k, const mos_program_t *prog);
  * milliseconds.  Errors: MOS_EINVAL (malformed, negative or overflowing).
  */
 MOS_API int mos_duration_parse(const char *s, mos_time_t *out);
+
+/*
+ * Parse a size in bytes: a bare number of bytes, or one with "B", "KiB",
+ * "MiB", "GiB" or "TiB" ("64KiB" is 65 536).  Errors: MOS_EINVAL
+ * (malformed, negative, or past UINT64_MAX).
+ */
+MOS_API int mos_size_parse(const char *s, uint64_t *out);
 
 #endif

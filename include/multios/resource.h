@@ -193,6 +193,62 @@ MOS_API int mos_sys_getrusage(mos_proc_t *self, mos_rusage_t *usage);
 
 /* ---- memory ---- (mem.c) */
 
+/*
+ * A simulated memory manager.  The machine has resources.memory_size
+ * bytes (config); a process's heap (mos_sys_alloc) and its declared stack
+ * depth (mos_sys_stack_use) are charged, in this order, against its own
+ * max_memory (heap plus stack), the memory.max of its group and of each
+ * group above it, and the machine.  Refused by a limit: MOS_ELIMIT, a
+ * limit violation (resource MOS_RLIMIT_MEMORY, MOS_RLIMIT_STACK, or 8
+ * for a group's memory.max, multios/events.h); refused because the machine is full:
+ * MOS_ENOMEM, which is no limit and counts no violation.  A refused call
+ * changes nothing else.  Everything a process holds is freed and
+ * uncharged when it dies.  With resources.memory_backing each allocation
+ * also takes that much real host memory from the kernel's allocator, for
+ * programs that want to touch it (mos_sys_mem_ptr); without it (the
+ * default) nothing is allocated on the host.
+ */
+typedef uint64_t mos_mem_handle_t; /* 0 is never a handle */
+
+/*
+ * Allocate `bytes` of heap for the caller; *handle names it for
+ * mos_sys_free.  Handles carry a serial number: a freed one, or another
+ * process's, is refused, never a crash.  Errors: MOS_EINVAL (handle NULL,
+ * bytes 0), MOS_ELIMIT (past the caller's max_memory or a group's
+ * memory.max: a violation), MOS_ENOMEM (past the machine's memory_size,
+ * or the host ran out: the table of allocations, or the backing memory).
+ */
+MOS_API int mos_sys_alloc(mos_proc_t *self, uint64_t bytes,
+			  mos_mem_handle_t *handle);
+
+/* Free what mos_sys_alloc gave the caller.  Errors: MOS_EINVAL (not a
+ * live allocation of the caller's: changes nothing). */
+MOS_API int mos_sys_free(mos_proc_t *self, mos_mem_handle_t handle);
+
+/*
+ * Declare the caller's stack depth, in bytes (0: empty).  A depth at
+ * most the current one always succeeds.  A deeper one past
+ * max_stack_size, past max_memory with the heap, past a group's
+ * memory.max or the machine's memory is refused: the depth stays as it
+ * was, the caller is sent SIGSEGV (by the kernel, as a fault; its
+ * default action kills it with "core" before the call returns; a handler
+ * runs before the call returns), and the call returns MOS_ELIMIT (a
+ * violation: MOS_RLIMIT_STACK, MOS_RLIMIT_MEMORY or a group's
+ * memory.max) or MOS_ENOMEM (the machine: no violation).  This is a simulated
+ * depth, distinct from overrunning the coroutine's real host stack.
+ */
+MOS_API int mos_sys_stack_use(mos_proc_t *self, uint64_t bytes);
+
+/*
+ * The host memory backing one of the caller's allocations (its size
+ * bytes, as malloc gives: alignment for any object), valid until it is
+ * freed or the process dies.  Not a system call: no cost, not counted.
+ * Errors: MOS_EINVAL (self or ptr NULL, not called on self's coroutine,
+ * not a live allocation of the caller's, resources.memory_backing off).
+ */
+MOS_API int mos_sys_mem_ptr(mos_proc_t *self, mos_mem_handle_t handle,
+			    void **ptr);
+
 /* ---- files, descriptors and the device ---- (fd.c, fs.c, dev.c) */
 
 /* ---- resource groups (cgroup v2) --------------------------------------- */

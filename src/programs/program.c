@@ -119,3 +119,33 @@ int mos_duration_parse(const char *s, mos_time_t *out)
 	*out = v;
 	return 0;
 }
+
+/* Binary multiples only: a size is bytes of a machine's memory. */
+int mos_size_parse(const char *s, uint64_t *out)
+{
+	static const struct { const char *suffix; unsigned shift; } mult[] = {
+		{"", 0}, {"B", 0}, {"KiB", 10}, {"MiB", 20}, {"GiB", 30},
+		{"TiB", 40},
+	};
+	uint64_t v = 0;
+	const char *c = s;
+
+	if (!s || !out || !isdigit((unsigned char)*c))
+		return MOS_EINVAL;
+	for (; isdigit((unsigned char)*c); c++) {
+		uint64_t d = (uint64_t)(*c - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return MOS_EINVAL;
+		v = v * 10 + d;
+	}
+	for (size_t i = 0; i < sizeof(mult) / sizeof(*mult); i++) {
+		if (strcmp(c, mult[i].suffix) == 0) {
+			if (v > (UINT64_MAX >> mult[i].shift))
+				return MOS_EINVAL;
+			*out = v << mult[i].shift;
+			return 0;
+		}
+	}
+	return MOS_EINVAL;
+}

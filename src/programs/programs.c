@@ -1,5 +1,6 @@
 /*
- * src/programs/programs.c - the built-in programs: idle, cpu, sleep, io, crash.
+ * src/programs/programs.c - the built-in programs: idle, cpu, sleep, io,
+ * crash, leak.
  *
  * Each checks its arguments in a prepare hook, so a bad command fails at
  * create time with MOS_ECONFIG.  cpu and sleep keep their one duration in
@@ -14,6 +15,7 @@
 #include "multios/multios.h"
 #include "programs.h"
 #include "util/alloc.h"
+#include "util/timemath.h"
 
 typedef struct args {
 	mos_time_t d[2];
@@ -150,12 +152,66 @@ static int crash_main(mos_proc_t *self, int argc, char **argv)
 	return (int)a->n;
 }
 
+/* leak RATE [CHUNK]: RATE allocations a second (1 .. 10^9), of CHUNK
+ * bytes (a size, 4096 by default). */
+typedef struct leak {
+	uint64_t rate, chunk;
+} leak_t;
+
+static int prep_leak(const mos_allocator_t *alloc, int argc, char **argv,
+		     void **state)
+{
+	uint64_t rate, chunk = 4096;
+	leak_t *l;
+
+	if (argc < 2 || argc > 3 || mos_size_parse(argv[1], &rate) < 0 ||
+	    rate == 0 || rate > MOS_SEC || argv[1][strspn(argv[1], "0123456789")])
+		return MOS_EINVAL;
+	if (argc == 3 && (mos_size_parse(argv[2], &chunk) < 0 || chunk == 0))
+		return MOS_EINVAL;
+	if (!(l = mos__malloc(alloc, sizeof(*l))))
+		return MOS_ENOMEM;
+	l->rate = rate;
+	l->chunk = chunk;
+	*state = l;
+	return 0;
+}
+
+/* When the n-th allocation after the first is due: n / rate seconds
+ * after start, in exact integer ns (MOS_TIME_NEVER past the end of
+ * time). */
+static mos_time_t leak_due(mos_time_t start, uint64_t n, uint64_t rate)
+{
+	mos_time_t whole, part = (n % rate) * MOS_SEC / rate;
+
+	if (!mos__time_mul(n / rate, MOS_SEC, &whole))
+		return MOS_TIME_NEVER;
+	return mos__time_add_sat(start, mos__time_add_sat(whole, part));
+}
+
+static int leak_main(mos_proc_t *self, int argc, char **argv)
+{
+	const leak_t *l = mos_sys_state(self);
+	mos_time_t start = mos_sys_now(self), due, now;
+	mos_mem_handle_t h;
+	(void)argc;
+	(void)argv;
+	for (uint64_t n = 1;; n++) {
+		if (mos_sys_alloc(self, l->chunk, &h) < 0)
+			return 1;
+		due = leak_due(start, n, l->rate);
+		while ((now = mos_sys_now(self)) < due)
+			mos_sys_sleep(self, due == MOS_TIME_NEVER ? due : due - now);
+	}
+}
+
 static const mos_program_t builtins[] = {
 	{"idle", idle_main, prep_none, NULL},
 	{"cpu", cpu_main, prep_one, NULL},
 	{"sleep", sleep_main, prep_one, NULL},
 	{"io", io_main, prep_io, release_args},
 	{"crash", crash_main, prep_crash, release_args},
+	{"leak", leak_main, prep_leak, release_args},
 };
 
 int mos__programs_builtin(mos_kernel_t *k)

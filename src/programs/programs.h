@@ -3,7 +3,7 @@
  *
  * src/programs/ owns the program table (a list sorted by name, held in the
  * kernel object but walked only here), duration parsing, the built-in
- * programs (idle, cpu, sleep, io, crash) and the `script` program.  The
+ * programs (idle, cpu, sleep, io, crash, leak) and the `script` program.  The
  * built-ins are ordinary clients of the public API: they include only
  * include/multios/ headers, this file and src/util/; they never see a
  * control block.  The kernel includes this header to look a command up

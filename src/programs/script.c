@@ -9,7 +9,10 @@
  * {"command": COMMAND, "priority": NAME}; wait "any" | "all"; exit CODE;
  * repeat N with "steps"; signals: kill WHO with "signal"; signal SIG with
  * "action" (default, ignore, stop, terminate, or a list of steps: the
- * handler); mask / unmask [SIG...]; pause true; alarm DURATION.  A spawned script may give its steps as a JSON array
+ * handler); mask / unmask [SIG...]; pause true; alarm DURATION; memory:
+ * alloc SIZE (a byte count or a size string, "64KiB"), free N (the N-th
+ * allocation of the run, from 1, or "last": the latest not yet freed),
+ * stack SIZE.  A spawned script may give its steps as a JSON array
  * in place of the string: {"spawn": ["script", [ ...steps... ]]}.
  * The whole script is parsed and checked when the process is created (the
  * prepare hook), so a bad script fails mos_process_create with MOS_ECONFIG;
@@ -19,6 +22,7 @@
  * jansson says so (its lexer makes some of it a bad script).
  */
 #include <jansson.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +32,8 @@
 #include "util/alloc.h"
 
 typedef enum kind { COMPUTE, SLEEP, YIELD, SPAWN, WAIT_ANY, WAIT_ALL, EXIT,
-		    REPEAT, KILL, SIGNAL, MASK, UNMASK, PAUSE, ALARM } kind_t;
+		    REPEAT, KILL, SIGNAL, MASK, UNMASK, PAUSE, ALARM,
+		    ALLOC, FREE, STACK } kind_t;
 
 /* Whom a kill step names. */
 typedef enum who { WHO_PID, WHO_SELF, WHO_PARENT, WHO_CHILD } who_t;
@@ -43,6 +48,7 @@ typedef struct step {
 	who_t who;              /* KILL */
 	mos_sig_action_t action;/* SIGNAL (CATCH: body is the handler) */
 	mos_sigset_t set;       /* MASK, UNMASK */
+	uint64_t bytes;         /* ALLOC, STACK */
 	struct step *body;      /* REPEAT, SIGNAL's handler */
 	size_t nbody;
 } step_t;
@@ -54,6 +60,11 @@ typedef struct script {
 	 * child spawned (a kill step's "child"). */
 	const step_t *handler[MOS_NSIG];
 	mos_pid_t last_child;
+	/* The handles of the alloc steps run, in order (0: refused or
+	 * freed); grown from alloc, the kernel's allocator. */
+	const mos_allocator_t *alloc;
+	mos_mem_handle_t *handles;
+	size_t nhandles, handle_cap;
 } script_t;
 
 static void free_steps(const mos_allocator_t *alloc, step_t *s, size_t n)
@@ -71,6 +82,7 @@ static void release(const mos_allocator_t *alloc, void *state)
 {
 	script_t *sc = state;
 	free_steps(alloc, sc->steps, sc->n);
+	mos__free(alloc, sc->handles);
 	mos__free(alloc, sc);
 }
 
@@ -147,6 +159,32 @@ static int parse_duration(json_t *v, mos_time_t *d)
 	}
 	return json_is_string(v) ? mos_duration_parse(json_string_value(v), d)
 				 : MOS_EINVAL;
+}
+
+/* A size: a non-negative integer of bytes or a size string ("64KiB"). */
+static int parse_size(json_t *v, uint64_t *bytes)
+{
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*bytes = (uint64_t)json_integer_value(v);
+		return 0;
+	}
+	return json_is_string(v) ? mos_size_parse(json_string_value(v), bytes)
+				 : MOS_EINVAL;
+}
+
+/* free's operand: N >= 1 (the N-th alloc step run), or "last" (0). */
+static int parse_free(json_t *v, step_t *st)
+{
+	st->kind = FREE;
+	if (json_is_string(v) && strcmp(json_string_value(v), "last") == 0) {
+		st->n = 0;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > LONG_MAX)
+		return MOS_EINVAL;
+	st->n = (long)json_integer_value(v);
+	return 0;
 }
 
 static int parse_sig(json_t *v, int *sig)
@@ -268,6 +306,16 @@ static int parse_step(const mos_allocator_t *alloc, json_t *o, step_t *st)
 		return st->kind = PAUSE, json_is_true(v) ? 0 : MOS_EINVAL;
 	if ((v = json_object_get(o, "alarm")) && json_object_size(o) == 1)
 		return st->kind = ALARM, parse_duration(v, &st->d);
+	if ((v = json_object_get(o, "alloc")) && json_object_size(o) == 1) {
+		st->kind = ALLOC;
+		if (parse_size(v, &st->bytes) < 0 || st->bytes == 0)
+			return MOS_EINVAL;
+		return 0;
+	}
+	if ((v = json_object_get(o, "free")) && json_object_size(o) == 1)
+		return parse_free(v, st);
+	if ((v = json_object_get(o, "stack")) && json_object_size(o) == 1)
+		return st->kind = STACK, parse_size(v, &st->bytes);
 	if ((v = json_object_get(o, "compute")) && json_object_size(o) == 1)
 		return st->kind = COMPUTE, parse_duration(v, &st->d);
 	if ((v = json_object_get(o, "sleep")) && json_object_size(o) == 1)
@@ -372,6 +420,7 @@ static int prepare(const mos_allocator_t *alloc, int argc, char **argv,
 		json_decref(root);
 		return MOS_ENOMEM;
 	}
+	sc->alloc = alloc;
 	err = parse_list(alloc, root, &sc->steps, &sc->n);
 	json_decref(root);
 	if (err < 0) {
@@ -407,6 +456,51 @@ static mos_pid_t kill_target(mos_proc_t *self, const step_t *s)
 	return (mos_pid_t)s->n;
 }
 
+/* An alloc step: its handle is remembered in order, 0 when refused.  When
+ * the list cannot grow the allocation is given back (a free step can
+ * name only what is remembered). */
+static void run_alloc(mos_proc_t *self, script_t *sc, uint64_t bytes)
+{
+	mos_mem_handle_t h = 0;
+
+	if (sc->nhandles == sc->handle_cap) {
+		size_t cap = sc->handle_cap ? sc->handle_cap * 2 : 8;
+		mos_mem_handle_t *v = mos__realloc_array(sc->alloc, sc->handles,
+							 cap, sizeof(*v));
+		if (!v) {
+			if (mos_sys_alloc(self, bytes, &h) == 0)
+				mos_sys_free(self, h);
+			return;
+		}
+		sc->handles = v;
+		sc->handle_cap = cap;
+	}
+	if (mos_sys_alloc(self, bytes, &h) < 0)
+		h = 0;
+	sc->handles[sc->nhandles++] = h;
+}
+
+/* A free step: the n-th remembered (from 1), or the latest live one for
+ * n = 0.  Nothing to free still makes the call, which fails. */
+static void run_free(mos_proc_t *self, script_t *sc, long n)
+{
+	mos_mem_handle_t h = 0;
+	size_t i;
+
+	if (n == 0) {
+		for (i = sc->nhandles; i > 0 && !sc->handles[i - 1]; i--)
+			;
+		i = i > 0 ? i - 1 : sc->nhandles;
+	} else {
+		i = (size_t)n - 1;
+	}
+	if (i < sc->nhandles) {
+		h = sc->handles[i];
+		sc->handles[i] = 0;
+	}
+	mos_sys_free(self, h);
+}
+
 static void run(mos_proc_t *self, const step_t *s, size_t n)
 {
 	script_t *sc = mos_sys_state(self);
@@ -437,6 +531,9 @@ static void run(mos_proc_t *self, const step_t *s, size_t n)
 			break;
 		case PAUSE: mos_sys_pause(self); break;
 		case ALARM: mos_sys_alarm(self, s->d, NULL); break;
+		case ALLOC: run_alloc(self, sc, s->bytes); break;
+		case FREE: run_free(self, sc, s->n); break;
+		case STACK: mos_sys_stack_use(self, s->bytes); break;
 		case COMPUTE: mos_sys_compute(self, s->d); break;
 		case SLEEP: mos_sys_sleep(self, s->d); break;
 		case YIELD: mos_sys_yield(self); break;

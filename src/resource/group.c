@@ -107,13 +107,19 @@ mos_rgroup_t *mos__rgroup_pids_over(mos_rgroup_t *g, uint32_t add)
 	return NULL;
 }
 
-void mos__rgroup_memory_charge(mos_rgroup_t *g, int64_t delta)
+void mos__rgroup_memory_charge(mos_rgroup_t *g, uint64_t bytes)
 {
 	for (; g; g = g->parent) {
-		g->memory += (uint64_t)delta;
+		g->memory += bytes;
 		if (g->memory > g->memory_peak)
 			g->memory_peak = g->memory;
 	}
+}
+
+void mos__rgroup_memory_uncharge(mos_rgroup_t *g, uint64_t bytes)
+{
+	for (; g; g = g->parent)
+		g->memory -= bytes;
 }
 
 static void pids_charge(mos_rgroup_t *g, int delta)
@@ -257,8 +263,8 @@ int mos_group_attach(mos_kernel_t *k, mos_group_id_t id, mos_pid_t pid)
 		pids_charge(from, -1);
 		pids_charge(to, 1);
 	}
-	mos__rgroup_memory_charge(from, -(int64_t)mem);
-	mos__rgroup_memory_charge(to, (int64_t)mem);
+	mos__rgroup_memory_uncharge(from, mem);
+	mos__rgroup_memory_charge(to, mem);
 	mos_list_remove(&rp->group_node);
 	rp->group = to;
 	mos_list_push_back(&to->procs, &rp->group_node);

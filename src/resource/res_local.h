@@ -110,7 +110,9 @@ void mos__res_limits_count_init(mos_kernel_t *k, mos_proc_t *init);
 /* p's CPU or lifetime limits changed: a passed one bites now (cpu.c). */
 void mos__res_cpu_limits_changed(mos_kernel_t *k, mos_proc_t *p);
 
-/* Add to (or, negative, take from) g's and its ancestors' memory. */
-void mos__rgroup_memory_charge(mos_rgroup_t *g, int64_t delta);
+/* Add bytes to g's and its ancestors' memory (their peaks follow), or
+ * take them back; the caller checked mos__rgroup_memory_over first. */
+void mos__rgroup_memory_charge(mos_rgroup_t *g, uint64_t bytes);
+void mos__rgroup_memory_uncharge(mos_rgroup_t *g, uint64_t bytes);
 
 #endif
