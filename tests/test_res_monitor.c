@@ -664,3 +664,63 @@ Test(res_monitor, chrome_without_samples_is_unchanged)
 	json_decref(j);
 	mos_kernel_destroy(k);
 }
+
+Test(res_monitor, history_keeps_rings_until_the_record_goes)
+{
+	mos_config_t c = sampling(MS(10), 4);
+	mos_kernel_t *k;
+	mos_pid_t a, b;
+	size_t n = 0;
+
+	c.history_size = 1;
+	k = t_kernel(&c);
+	a = t_spawn(k, T_ARGV("cpu", "15ms"));
+	run_to(k, MS(40));
+	cr_assert_eq(t_info(k, a).state, MOS_STATE_DEFUNCT);
+	cr_assert_eq(mos_monitor_samples_process(k, a, NULL, 0, &n), 0);
+	cr_expect_eq(n, 1, "the sample at 10 ms");
+	b = t_spawn(k, T_ARGV("cpu", "15ms"));
+	run_to(k, MS(80));
+	cr_expect_eq(mos_monitor_samples_process(k, a, NULL, 0, &n),
+		     MOS_EPROCNOTFOUND, "its record left the history");
+	cr_assert_eq(mos_monitor_samples_process(k, b, NULL, 0, &n), 0);
+	cr_expect_eq(n, 2, "40 ms (the sampler due then came after the "
+		     "create) and 50 ms");
+	mos_kernel_destroy(k);
+}
+
+/* The same run with and without sampling: the same instants. */
+static void rr_run(mos_time_t interval, mos_kernel_stats_t *st,
+		   mos_time_t *end_a, mos_time_t *end_b)
+{
+	mos_config_t c = sampling(interval, 4);
+	mos_kernel_t *k;
+	mos_pid_t a, b;
+
+	snprintf(c.sched.policy, sizeof(c.sched.policy), "rr");
+	c.sched.time_slice = MS(10);
+	k = t_kernel(&c);
+	a = t_spawn(k, T_ARGV("cpu", "33ms"));
+	b = t_spawn(k, T_ARGV("cpu", "47ms"));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	*st = stats(k);
+	*end_a = t_info(k, a).times.finished;
+	*end_b = t_info(k, b).times.finished;
+	mos_kernel_destroy(k);
+}
+
+Test(res_monitor, sampling_changes_no_instant)
+{
+	mos_kernel_stats_t s0, s1;
+	mos_time_t a0, b0, a1, b1;
+
+	rr_run(0, &s0, &a0, &b0);
+	rr_run(MS(7), &s1, &a1, &b1);
+	cr_expect_eq(a0, a1);
+	cr_expect_eq(b0, b1);
+	cr_expect_eq(a0, MS(63));
+	cr_expect_eq(b0, MS(80));
+	cr_expect_eq(s0.context_switches, s1.context_switches);
+	cr_expect_eq(s0.busy, s1.busy);
+	cr_expect_eq(s0.switch_rate, s1.switch_rate);
+}
