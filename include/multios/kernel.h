@@ -56,8 +56,9 @@ typedef struct mos_kernel_stats {
 	uint64_t throttle_events;    /* a group was throttled by cpu.max */
 	uint64_t signals_sent;       /* generated for a process */
 	uint64_t signals_delivered;  /* acted on (caught, default, stop...) */
-	/* Rates per second of virtual time over the last monitor_window
-	 * (enable_resource_monitoring; 0 when off). */
+	/* Rates per second of virtual time over the last monitor_window,
+	 * stepped (multios/resource.h, "monitoring"; 0 when
+	 * enable_resource_monitoring is off, as device_utilisation). */
 	double creation_rate;
 	double termination_rate;
 	double switch_rate;

@@ -34,6 +34,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cred.h"
 #include "signal.h"
@@ -324,5 +325,114 @@ MOS_API int mos_group_find(mos_kernel_t *k, const char *path,
 			   mos_group_id_t *id);
 
 /* ---- monitoring -------------------------------------------------------- */
+
+/*
+ * Monitoring (enable_resource_monitoring, docs/ARCHITECTURE.md,
+ * "Monitoring").
+ *
+ * Rates.  mos_kernel_stats_t's creation_rate, termination_rate,
+ * switch_rate and device_utilisation are over a window of virtual time
+ * W = resources.monitor_window, split in S steps of W / S ns (S = 10, or
+ * the largest count below 10 that divides W).  At time now, let t0 be now
+ * rounded down to a multiple of the step: a rate is the number of events
+ * at virtual times in [t0 - W, t0) divided by W in seconds, and
+ * device_utilisation the time the device had a request in service in
+ * [t0 - W, t0) divided by W.  So the window slides by whole steps, lags
+ * now by less than a step, and is always divided by W: during the first
+ * window (t0 < W) the time before 0 counts as a time with no event.
+ * Creations are the processes born after the kernel's own init;
+ * terminations the processes that reached Terminated; switches the
+ * context_switches.  Exact and deterministic; no timer, nothing on the
+ * yield path.  Off: all four are 0.
+ *
+ * Samples.  With resources.sample_interval > 0 and monitoring on, a
+ * background timer (it never keeps a run going) samples at every
+ * multiple of the interval (the first at the interval, not at 0), after
+ * the other timers due then: the kernel, every resource group, and every
+ * process from New to Blocked or Suspended whose accounting is on (not
+ * init, not a dying or dead one; a process with accounting off is not
+ * sampled).  Each has a ring of resources.sample_capacity samples, made
+ * at its first sample; when full, the oldest is dropped (and counted).  A
+ * ring that cannot be allocated is counted in alloc_failures and that
+ * sample is skipped; nothing else changes.  A process's ring stays
+ * readable after it dies: while it is a zombie, and once reaped while
+ * its record is in the history (history_size); it is freed with the
+ * record.
+ */
+typedef struct mos_sample_kernel {
+	mos_time_t time;
+	uint32_t runnable;          /* processes Ready or Running */
+	uint32_t processes;         /* live (New .. Zombie), init included */
+	uint64_t memory_used;       /* the machine's, bytes */
+	uint32_t device_queue;      /* requests waiting or in service */
+} mos_sample_kernel_t;
+
+typedef struct mos_sample_process {
+	mos_time_t time;
+	mos_time_t cpu_user, cpu_system;
+	uint64_t memory_current;    /* heap + declared stack */
+	uint64_t read_bytes, write_bytes;
+	uint32_t fds_open;
+	mos_proc_state_t state;
+} mos_sample_process_t;
+
+typedef struct mos_sample_group {
+	mos_time_t time;
+	uint64_t memory_current;    /* under it */
+	mos_time_t cpu_usage;       /* under it, so far */
+	uint32_t pids_current;
+	bool throttled;             /* by its cpu.max, now */
+	uint64_t nr_throttled;
+} mos_sample_group_t;
+
+typedef struct mos_monitor_info {
+	mos_time_t window;          /* resources.monitor_window */
+	mos_time_t step;            /* the window's step */
+	mos_time_t interval;        /* 0: no sampling */
+	uint32_t capacity;          /* samples per ring */
+	uint64_t samples;           /* times the sampler ran */
+	uint64_t dropped;           /* samples dropped by full rings, all
+				       rings together */
+	uint64_t alloc_failures;    /* rings that could not be made */
+} mos_monitor_info_t;
+
+/* Errors: MOS_EINVAL. */
+MOS_API int mos_monitor_get_info(mos_kernel_t *k, mos_monitor_info_t *info);
+
+/*
+ * The samples of the kernel, of process pid (live, or reaped and still in
+ * the history), or of group id.  *n receives how many the ring holds;
+ * the newest min(cap, *n) of them are copied to buf, oldest first (buf
+ * may be NULL when cap is 0, to ask the count).  No ring yet: *n = 0.
+ * Errors: MOS_EINVAL (k or n NULL, buf NULL with cap > 0), MOS_EINVALPID
+ * (pid <= 0), MOS_EPROCNOTFOUND, MOS_ENOENT (no such group).
+ */
+MOS_API int mos_monitor_samples_kernel(mos_kernel_t *k,
+				       mos_sample_kernel_t *buf, size_t cap,
+				       size_t *n);
+MOS_API int mos_monitor_samples_process(mos_kernel_t *k, mos_pid_t pid,
+					mos_sample_process_t *buf, size_t cap,
+					size_t *n);
+MOS_API int mos_monitor_samples_group(mos_kernel_t *k, mos_group_id_t id,
+				      mos_sample_group_t *buf, size_t cap,
+				      size_t *n);
+
+/*
+ * Write every ring as one JSON object (src/json/monitor_json.c):
+ *   {"window_ns", "step_ns", "interval_ns", "capacity", "samples",
+ *    "dropped", "alloc_failures",
+ *    "kernel": [{"t", "runnable", "processes", "memory_used",
+ *                "device_queue"}...],
+ *    "groups": [{"id", "name", "samples": [{"t", "memory", "cpu_usage",
+ *                "pids", "throttled", "nr_throttled"}...]}...],
+ *    "processes": [{"pid", "samples": [{"t", "state", "cpu_user",
+ *                "cpu_system", "memory", "read_bytes", "write_bytes",
+ *                "fds_open"}...]}...]}
+ * times in virtual ns; groups by id, processes by pid (those with a ring
+ * only).  The kernel's samples are also counter tracks of the Chrome
+ * trace (mos_trace_write_chrome: "sampled runnable", "memory used",
+ * "device queue").  Errors: MOS_EINVAL, MOS_ENOMEM, MOS_EIO.
+ */
+MOS_API int mos_monitor_export_json(mos_kernel_t *k, FILE *out);
 
 #endif

@@ -9,7 +9,9 @@
  * events on the track of their process, and service states, audit
  * entries and timers on track 0, "kernel" (scope "t"); the number of runnable processes (Ready or
  * Running) is a counter track updated at every transition that changes
- * it, and every counter sample a counter track of its own.  A run still
+ * it, and every counter sample a counter track of its own, as are the
+ * monitor's kernel samples ("sampled runnable", "memory used", "device
+ * queue", multios/resource.h).  A run still
  * going ends at the kernel's current time.  When the ring has overwritten
  * older events, the runnable count starts from its value at the oldest
  * event held (the count now, less what the events held changed), and a
@@ -313,6 +315,29 @@ static void instant(writer_t *w, const mos_trace_event_t *ev)
 	add(w, mos__json_built(e, mos__json_set(e, "args", args)));
 }
 
+/* The monitor's kernel samples (multios/resource.h), as counter tracks
+ * of their own: "runnable" is the exact track of the transitions. */
+static void sample_counters(writer_t *w)
+{
+	mos_sample_kernel_t *s;
+	size_t n;
+
+	mos_monitor_samples_kernel(w->k, NULL, 0, &n);
+	if (!n)
+		return;
+	if (!(s = calloc(n, sizeof(*s)))) {
+		w->bad = 1;
+		return;
+	}
+	mos_monitor_samples_kernel(w->k, s, n, &n);
+	for (size_t i = 0; i < n && !w->bad; i++) {
+		counter(w, "sampled runnable", s[i].time, (double)s[i].runnable);
+		counter(w, "memory used", s[i].time, (double)s[i].memory_used);
+		counter(w, "device queue", s[i].time, (double)s[i].device_queue);
+	}
+	free(s);
+}
+
 int mos_trace_write_chrome(mos_kernel_t *k, FILE *out)
 {
 	writer_t w = {.k = k};
@@ -365,6 +390,7 @@ int mos_trace_write_chrome(mos_kernel_t *k, FILE *out)
 			tr->run_start = w.t0;
 		end_run(&w, tr, mos_kernel_now(k));
 	}
+	sample_counters(&w);
 	free(w.tracks);
 	w.bad |= mos__json_set(root, "traceEvents", w.evs);
 	w.bad |= mos__json_set(root, "displayTimeUnit", json_string("ms"));

@@ -38,6 +38,8 @@ static void account(mos_kernel_t *k, mos_time_t to)
 		if (c)
 			k->stats.switching += d;
 	}
+	if (to >= k->mon_next)
+		k->mon_next = mos__res_monitor_tick(k, to);
 	k->now = to;
 }
 
@@ -551,6 +553,7 @@ int mos_kernel_stats(const mos_kernel_t *k, mos_kernel_stats_t *st)
 		return MOS_EINVAL;
 	*st = k->stats;
 	st->live_processes = k->pids.used;
+	mos__res_monitor_stats(k, st);
 	return 0;
 }
 

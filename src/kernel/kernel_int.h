@@ -223,6 +223,9 @@ struct mos_kernel {
 	mos_allocator_t alloc;          /* cfg.alloc resolved: every block the
 					   kernel holds comes from it */
 	mos_time_t now;
+	mos_time_t mon_next;            /* the clock passing it calls
+					   mos__res_monitor_tick (0 at first:
+					   the first move calls it) */
 	mos_rng_t rng;                  /* the kernel's random numbers */
 
 	/* HAL */

@@ -20,6 +20,7 @@
 #include "dev.h"
 #include "fd.h"
 #include "mem.h"
+#include "monitor.h"
 #include "multios/process.h"
 #include "multios/resource.h"
 #include "util/list.h"
@@ -40,6 +41,7 @@ typedef struct mos_res_proc {
 	mos_res_fd_t fd;
 	mos_res_io_t io;
 	mos_res_cpu_t cpu;
+	mos_res_mon_t mon;
 } mos_res_proc_t;
 
 /* The kernel's resource state: made with the kernel (MOS_ENOMEM),
@@ -62,5 +64,14 @@ void mos__res_release(mos_kernel_t *k, mos_proc_t *p);
 
 /* p's real uid changed from old (setuid): its process count moves. */
 void mos__res_uid_changed(mos_kernel_t *k, mos_proc_t *p, mos_uid_t old);
+
+/* Monitoring (monitor.c).  The clock is about to move from now to `to`,
+ * passing a step boundary of the monitor window: the counters are
+ * recorded at every boundary up to `to`.  Returns the next boundary after
+ * `to`, where the kernel calls again (MOS_TIME_NEVER: monitoring off).
+ * The kernel first calls it at the first move of its clock. */
+mos_time_t mos__res_monitor_tick(mos_kernel_t *k, mos_time_t to);
+/* The resource fields of the kernel's stats. */
+void mos__res_monitor_stats(const mos_kernel_t *k, mos_kernel_stats_t *st);
 
 #endif

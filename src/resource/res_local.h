@@ -54,6 +54,7 @@ struct mos_res_kernel {
 	mos_res_mem_kernel_t mem;
 	mos_res_fs_t fs;
 	mos_res_dev_t dev;
+	mos_res_mon_kernel_t mon;
 };
 
 /*

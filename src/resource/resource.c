@@ -23,12 +23,14 @@ extern const mos_res_module_t mos__res_dev_module;
 extern const mos_res_module_t mos__res_cpu_module;
 extern const mos_res_module_t mos__res_group_module;
 extern const mos_res_module_t mos__res_limits_module;
+extern const mos_res_module_t mos__res_monitor_module;
 
 /* In this order; exit and release go the other way.  The group module is
  * first: the others charge the group fork put the process in. */
 static const mos_res_module_t *const modules[] = {
 	&mos__res_group_module, &mos__res_limits_module, &mos__res_mem_module,
 	&mos__res_fd_module,    &mos__res_dev_module,    &mos__res_cpu_module,
+	&mos__res_monitor_module, /* last: its fini stops the sampler first */
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
 

@@ -46,12 +46,14 @@ static void take_effect(mos_kernel_t *k, mos_proc_t *t, int sig,
 		return; /* continuing was done when it was sent */
 	case MOS_SIGFX_IGN:
 		c->stats.delivered++;
+		mos__kernel_stats(k)->signals_delivered++;
 		c->stats.ignored++;
 		trace(k, t, sig, from, MOS_SIGEV_IGNORED);
 		return;
 	case MOS_SIGFX_TERM:
 	case MOS_SIGFX_CORE:
 		c->stats.delivered++;
+		mos__kernel_stats(k)->signals_delivered++;
 		trace(k, t, sig, from, MOS_SIGEV_TERMINATED);
 		status = MOS_W_EXITCODE(0, sig) |
 			 (fx == MOS_SIGFX_CORE ? MOS_W_COREFLAG : 0);
@@ -61,6 +63,7 @@ static void take_effect(mos_kernel_t *k, mos_proc_t *t, int sig,
 		return;
 	case MOS_SIGFX_STOP:
 		c->stats.delivered++;
+		mos__kernel_stats(k)->signals_delivered++;
 		trace(k, t, sig, from, MOS_SIGEV_STOPPED);
 		switch (mos__proc_state(t)) {
 		case MOS_STATE_NEW:
@@ -96,6 +99,7 @@ void mos__sig_send(mos_kernel_t *k, mos_proc_t *sender, mos_proc_t *t,
 	mos_pid_t from = sender ? mos__proc_pid(sender) : 0;
 	bool continued = false;
 
+	mos__kernel_stats(k)->signals_sent++;
 	if (sender)
 		mos__proc_sigcold(sender)->stats.sent++;
 	c->stats.received++;
@@ -114,6 +118,7 @@ void mos__sig_send(mos_kernel_t *k, mos_proc_t *sender, mos_proc_t *t,
 		c->stop_at_admission = 0;
 		if (mos__proc_state(t) == MOS_STATE_SUSPENDED) {
 			c->stats.delivered++;
+			mos__kernel_stats(k)->signals_delivered++;
 			trace(k, t, sig, from, MOS_SIGEV_CONTINUED);
 			mos__proc_cont(k, t);
 			continued = true;
@@ -185,6 +190,7 @@ static void run_handler(mos_proc_t *p, int sig)
 	if (a.flags & MOS_SA_RESETHAND)
 		c->special &= ~MOS_SIGBIT(sig);
 	c->stats.delivered++;
+	mos__kernel_stats(mos__proc_kernel(p))->signals_delivered++;
 	c->stats.caught++;
 	trace(mos__proc_kernel(p), p, sig, 0, MOS_SIGEV_CAUGHT);
 	c->depth++;
