@@ -405,7 +405,7 @@ static void charge(mos_kernel_t *k, mos_time_t until)
 		mos_time_t at = mos__res_cpu_alarm_at(k, p);
 
 		if (at <= cpu_of(p)) {
-			mos__res_cpu_alarm(k, p);
+			mos__res_cpu_alarm(k, p, true);
 			return;
 		}
 		horizon = tmin(horizon, mos__time_add_sat(k->now,
@@ -424,7 +424,7 @@ static void charge(mos_kernel_t *k, mos_time_t until)
 	 * a signal it sends is pending when the burst returns. */
 	if (__builtin_expect(p->cpu_watch, 0) &&
 	    mos__res_cpu_alarm_at(k, p) <= cpu_of(p)) {
-		mos__res_cpu_alarm(k, p);
+		mos__res_cpu_alarm(k, p, p->burst_left != 0);
 		if (k->current != p || p->state != MOS_STATE_RUNNING)
 			return;
 	}

@@ -190,9 +190,9 @@ static void period_end(void *arg, mos_timer_t *t)
 
 	(void)t;
 	g->nr_periods++;
-	g->cpu.used = 0;
 	if (g->throttled)
 		unthrottle(k, g);
+	g->cpu.used = 0;
 	arm_period(k, g, mos__time_add_sat(now, g->limits.cpu_period));
 }
 
@@ -284,7 +284,7 @@ static void cpu_kill(mos_kernel_t *k, mos_proc_t *p, unsigned what,
 	mos__sig_host_send(k, p, MOS_SIGKILL);
 }
 
-void mos__res_cpu_alarm(mos_kernel_t *k, mos_proc_t *p)
+void mos__res_cpu_alarm(mos_kernel_t *k, mos_proc_t *p, bool more)
 {
 	mos_res_proc_t *rp = mos__res(p);
 	mos_time_t cpu = cpu_of(p);
@@ -297,6 +297,11 @@ void mos__res_cpu_alarm(mos_kernel_t *k, mos_proc_t *p)
 	if (rp->soft.max_cpu_time != MOS_RLIM_INFINITY &&
 	    cpu >= rp->cpu.xcpu_next)
 		xcpu(k, p, cpu);
+	/* A burst that ended with the quota takes nothing more of it: the
+	 * process goes on to its next request, and is throttled when that
+	 * needs CPU (a compute, a call's cost) in this period. */
+	if (!more)
+		return;
 	for (mos_rgroup_t *g = mos__res_group_of(k, p); g->parent; g = g->parent)
 		if (has_quota(g) && !g->throttled &&
 		    g->cpu.used >= g->limits.cpu_quota)
