@@ -599,3 +599,101 @@ Test(res_cpu, cpu_weight_two_to_one_under_cfs_gives_two_to_one)
 	cr_expect_eq(t_info(k, b).times.cpu_user - ub, MS(999));
 	mos_kernel_destroy(k);
 }
+
+/* ---- holding, with the rest of the kernel ------------------------------- */
+
+Test(res_cpu, a_parent_groups_quota_covers_its_descendants)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_group_id_t top = cpu_group(k, "top", MS(20), MS(100), 100), sub;
+	mos_pid_t a, b;
+
+	cr_assert_eq(mos_group_create(k, top, "sub", &sub), 0);
+	a = t_spawn(k, T_ARGV("cpu", "3600s"));
+	b = t_spawn(k, T_ARGV("cpu", "3600s"));
+	cr_assert_eq(mos_group_attach(k, sub, a), 0);
+	cr_assert_eq(mos_group_attach(k, top, b), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_SEC), 0);
+	/* Together 20 ms of every 100 ms: 200 ms in a second. */
+	cr_expect_eq(t_info(k, a).times.cpu_user + t_info(k, b).times.cpu_user,
+		     MS(200));
+	cr_expect_eq(group_info(k, top).cpu_usage, MS(200));
+	cr_expect_eq(group_info(k, sub).cpu_usage, t_info(k, a).times.cpu_user);
+	cr_expect_eq(group_info(k, sub).nr_throttled, 0);
+	cr_expect_eq(group_info(k, top).nr_throttled, 10);
+	mos_kernel_destroy(k);
+}
+
+static void held_processes_survive_suspend_kill_and_moves(const char *policy)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	mos_group_id_t g;
+	mos_pid_t a, b, c;
+	mos_time_t c50;
+
+	mos_config_default(&cfg);
+	snprintf(cfg.sched.policy, sizeof(cfg.sched.policy), "%s", policy);
+	k = t_kernel(&cfg);
+	g = cpu_group(k, "capped", MS(10), MS(100), 100);
+	a = t_spawn(k, T_ARGV("cpu", "3600s"));
+	b = t_spawn(k, T_ARGV("cpu", "3600s"));
+	c = t_spawn(k, T_ARGV("cpu", "3600s"));
+	cr_assert_eq(mos_group_attach(k, g, a), 0);
+	cr_assert_eq(mos_group_attach(k, g, b), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(50)), 0);
+	cr_assert(group_info(k, g).throttled);
+	/* Suspended and resumed while held: still held, still Ready. */
+	cr_assert_eq(mos_process_suspend(k, a), 0);
+	cr_assert_eq(mos_process_resume(k, a), 0);
+	cr_expect_eq(t_info(k, a).state, MOS_STATE_READY);
+	/* Killed while held. */
+	cr_assert_eq(mos_process_terminate(k, b, true), 0);
+	/* c (running) joins the throttled group: off the CPU at once; the
+	 * CPU idles 10 ms; c leaves the group and runs again. */
+	c50 = t_info(k, c).times.cpu_user;
+	cr_assert_eq(mos_group_attach(k, g, c), 0);
+	cr_expect_eq(t_info(k, c).state, MOS_STATE_READY);
+	cr_assert_eq(mos_kernel_run(k, MS(60)), 0);
+	cr_expect_eq(t_info(k, c).times.cpu_user, c50);
+	cr_assert_eq(mos_group_attach(k, 0, c), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(90)), 0);
+	cr_expect_eq(t_info(k, c).times.cpu_user, c50 + MS(30));
+	cr_expect_eq(usage_of(k, c).throttled_time, MS(10));
+	/* Lifting cpu.max unthrottles now. */
+	{
+		mos_group_limits_t l = group_info(k, g).limits;
+
+		l.cpu_quota = MOS_TIME_NEVER;
+		cr_assert_eq(mos_group_set(k, g, &l), 0);
+	}
+	cr_expect(!group_info(k, g).throttled);
+	cr_assert_eq(mos_kernel_run(k, MS(1000)), 0);
+	cr_expect_gt(t_info(k, a).times.cpu_user, MS(100));
+	cr_expect_eq(t_info(k, a).times.cpu_user + t_info(k, b).times.cpu_user +
+			     t_info(k, c).times.cpu_user,
+		     MS(990), "%s: busy but for the 10 ms", policy);
+	mos_kernel_destroy(k);
+}
+
+Test(res_cpu, held_processes_survive_suspend_kill_and_moves)
+{
+	held_processes_survive_suspend_kill_and_moves("multios");
+	held_processes_survive_suspend_kill_and_moves("cfs");
+	held_processes_survive_suspend_kill_and_moves("rr");
+	held_processes_survive_suspend_kill_and_moves("mlfq");
+}
+
+Test(res_cpu, cpu_max_refuses_nothing_and_validates)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_group_id_t g = cpu_group(k, "g", MS(5), MS(10), 100);
+	mos_group_limits_t l = group_info(k, g).limits;
+
+	l.cpu_quota = 0;
+	cr_expect_eq(mos_group_set(k, g, &l), MOS_EINVAL);
+	l.cpu_quota = MS(30); /* above the period: never throttles */
+	cr_expect_eq(mos_group_set(k, g, &l), 0);
+	cr_expect_eq(group_info(k, g).limits.cpu_quota, MS(30));
+	mos_kernel_destroy(k);
+}
