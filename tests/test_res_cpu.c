@@ -697,3 +697,31 @@ Test(res_cpu, cpu_max_refuses_nothing_and_validates)
 	cr_expect_eq(group_info(k, g).limits.cpu_quota, MS(30));
 	mos_kernel_destroy(k);
 }
+
+Test(res_cpu, lifetime_counts_from_creation_even_before_admission)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_process_spec_t spec = t_spec(0, MOS_PRIO_NORMAL,
+					 T_ARGV("cpu", "10ms"), NULL);
+	mos_pid_t pid = 0;
+
+	spec.start_time = MS(500);
+	cr_assert_eq(mos_process_create(k, &spec, &pid), 0);
+	set_cpu_limits(k, pid, INF, INF, MS(100));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(t_info(k, pid).exit_status, MOS_W_EXITCODE(0, MOS_SIGKILL));
+	cr_expect_eq(t_info(k, pid).times.finished, MS(100));
+	cr_expect_eq(t_info(k, pid).times.cpu_user, 0);
+	mos_kernel_destroy(k);
+}
+
+Test(res_cpu, the_root_group_reports_all_the_cpu)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+
+	t_spawn(k, T_ARGV("cpu", "30ms"));
+	t_spawn(k, T_ARGV("cpu", "20ms"));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(group_info(k, 0).cpu_usage, MS(50));
+	mos_kernel_destroy(k);
+}

@@ -312,7 +312,8 @@ int mos_group_get(mos_kernel_t *k, mos_group_id_t id, mos_group_info_t *info)
 	info->memory_current = g->memory;
 	info->memory_peak = g->memory_peak;
 	info->pids_current = g->pids;
-	info->cpu_usage = g->cpu_usage;
+	/* The root's is all the CPU (its processes are not watched). */
+	info->cpu_usage = g->parent ? g->cpu_usage : mos__kernel_stats(k)->busy;
 	info->nr_periods = g->nr_periods;
 	info->nr_throttled = g->nr_throttled;
 	info->throttled_time = g->throttled_time;
