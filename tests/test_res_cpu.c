@@ -725,3 +725,34 @@ Test(res_cpu, the_root_group_reports_all_the_cpu)
 	cr_expect_eq(group_info(k, 0).cpu_usage, MS(50));
 	mos_kernel_destroy(k);
 }
+
+Test(res_cpu, a_process_held_while_the_cpu_switches_to_it)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	mos_group_id_t g;
+	mos_pid_t z, x, y;
+
+	mos_config_default(&cfg);
+	cfg.sched.switch_cost = MS(1);
+	k = t_kernel(&cfg);
+	g = cpu_group(k, "g", MS(1), MOS_SEC, 100);
+	z = t_spawn(k, T_ARGV("cpu", "3600s"));
+	x = t_spawn(k, T_ARGV("cpu", "3600s"));
+	y = t_spawn(k, T_ARGV("cpu", "3600s"));
+	cr_assert_eq(mos_group_attach(k, g, z), 0);
+	/* z runs 1 ms and is throttled; the switch to x, x's slice, then
+	 * the switch to y: stop in its middle. */
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_expect(group_info(k, g).throttled);
+	cr_assert_eq(mos_kernel_run(k, MS(12) + MS(1) / 2), 0);
+	cr_expect_eq(t_info(k, x).times.cpu_user, MS(10));
+	cr_expect_eq(t_info(k, y).times.dispatches, 0);
+	cr_assert_eq(mos_group_attach(k, g, y), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	cr_expect_eq(t_info(k, y).times.cpu_user, 0);
+	cr_expect_eq(t_info(k, y).state, MOS_STATE_READY);
+	cr_expect_eq(t_info(k, z).times.cpu_user, MS(1));
+	cr_expect_gt(t_info(k, x).times.cpu_user, MS(80));
+	mos_kernel_destroy(k);
+}
