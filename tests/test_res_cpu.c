@@ -756,3 +756,33 @@ Test(res_cpu, a_process_held_while_the_cpu_switches_to_it)
 	cr_expect_gt(t_info(k, x).times.cpu_user, MS(80));
 	mos_kernel_destroy(k);
 }
+
+/* Compute 10 ms, then lower its own CPU limit below that. */
+static int lower_main(mos_proc_t *self, int argc, char **argv)
+{
+	mos_time_t hard = MS(atoi(argv[1]));
+
+	(void)argc;
+	mos_sys_compute(self, MS(10));
+	cr_assert_eq(mos_sys_setrlimit(self, MOS_RLIMIT_CPU, MS(5), hard), 0);
+	mos_sys_compute(self, MS(10));
+	return 7;
+}
+
+Test(res_cpu, setrlimit_below_the_use_signals_the_caller_before_it_returns)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_pid_t a, b;
+
+	cr_assert_eq(mos_program_register(k, "lower", lower_main), 0);
+	a = t_spawn(k, T_ARGV("lower", "5"));    /* hard 5 ms: SIGKILL */
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(t_info(k, a).exit_status, MOS_W_EXITCODE(0, MOS_SIGKILL));
+	cr_expect_eq(t_info(k, a).times.finished, MS(10));
+	b = t_spawn(k, T_ARGV("lower", "1000")); /* SIGXCPU: core */
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect(MOS_WIFSIGNALED(t_info(k, b).exit_status));
+	cr_expect_eq(MOS_WTERMSIG(t_info(k, b).exit_status), MOS_SIGXCPU);
+	cr_expect_eq(t_info(k, b).times.finished, MS(20));
+	mos_kernel_destroy(k);
+}
