@@ -109,7 +109,8 @@ MOS_API void mos_rlimits_init(mos_rlimits_t *l);
  * its signal now; memory, descriptors and I/O only refuse what comes next.
  * Errors: MOS_EINVAL (k or soft NULL, a soft value above its hard value,
  * a called from a program), MOS_EPROCNOTFOUND, MOS_EINVALSTATE (the
- * process has terminated).
+ * process has terminated), MOS_ENOMEM (the timer of a first lifetime
+ * limit).
  */
 MOS_API int mos_process_set_limits(mos_kernel_t *k, mos_pid_t pid,
 				   const mos_rlimits_t *soft,
@@ -312,8 +313,11 @@ MOS_API int mos_group_create(mos_kernel_t *k, mos_group_id_t parent,
 MOS_API int mos_group_attach(mos_kernel_t *k, mos_group_id_t id,
 			     mos_pid_t pid);
 /* Set a group's limits.  A limit below the current use refuses only what
- * comes next.  Errors: MOS_EINVAL (root, or a field out of range),
- * MOS_ENOENT. */
+ * comes next.  A new cpu.max (quota or period) starts a new period at
+ * once, with the whole quota, and releases a throttled group; a new
+ * cpu.weight applies to the processes under it from now on.  Errors:
+ * MOS_EINVAL (root, or a field out of range), MOS_ENOENT, MOS_ENOMEM
+ * (the period timer of the group's first quota). */
 MOS_API int mos_group_set(mos_kernel_t *k, mos_group_id_t id,
 			  const mos_group_limits_t *limits);
 /* Errors: MOS_EINVAL, MOS_ENOENT. */

@@ -65,7 +65,8 @@
 	X(IOPRIO_GET, "ioprio_get")                                        \
 	X(SETRLIMIT, "setrlimit")                                          \
 	X(GETRLIMIT, "getrlimit")                                          \
-	X(GETRUSAGE, "getrusage")
+	X(GETRUSAGE, "getrusage")                                          \
+	X(GETCAPS, "getcaps")
 
 typedef enum mos_sysno {
 #define MOS__SYS_ENUM(name, str) MOS_SYS_##name,

@@ -183,27 +183,27 @@ int mos__cred_deny(mos_kernel_t *k, const mos_proc_t *actor,
 
 mos_uid_t mos_sys_getuid(mos_proc_t *self)
 {
-	return mos__sys_self(self)->cold.cred.ruid;
+	return mos__sys_self(self, MOS_SYS_GETUID)->cold.cred.ruid;
 }
 
 mos_uid_t mos_sys_geteuid(mos_proc_t *self)
 {
-	return mos__sys_self(self)->cold.cred.euid;
+	return mos__sys_self(self, MOS_SYS_GETEUID)->cold.cred.euid;
 }
 
 mos_gid_t mos_sys_getgid(mos_proc_t *self)
 {
-	return mos__sys_self(self)->cold.cred.rgid;
+	return mos__sys_self(self, MOS_SYS_GETGID)->cold.cred.rgid;
 }
 
 mos_gid_t mos_sys_getegid(mos_proc_t *self)
 {
-	return mos__sys_self(self)->cold.cred.egid;
+	return mos__sys_self(self, MOS_SYS_GETEGID)->cold.cred.egid;
 }
 
 uint32_t mos_sys_getcaps(mos_proc_t *self)
 {
-	return mos__sys_self(self)->cold.cred.caps;
+	return mos__sys_self(self, MOS_SYS_GETCAPS)->cold.cred.caps;
 }
 
 /* POSIX setuid and setgid on one triple of ids: the privileged set all
@@ -225,7 +225,7 @@ static int set_id(mos_proc_t *p, uint32_t cap, mos_audit_action_t action,
 
 int mos_sys_setuid(mos_proc_t *self, mos_uid_t uid)
 {
-	mos_cred_t *c = &mos__sys_self(self)->cold.cred;
+	mos_cred_t *c = &mos__sys_self(self, MOS_SYS_SETUID)->cold.cred;
 	bool was_root = !c->ruid || !c->euid || !c->suid;
 	mos_uid_t old = c->ruid;
 	int err = set_id(self, MOS_CAP_SETUID, MOS_AUDIT_SETUID, &c->ruid,
@@ -243,7 +243,7 @@ int mos_sys_setuid(mos_proc_t *self, mos_uid_t uid)
 
 int mos_sys_setgid(mos_proc_t *self, mos_gid_t gid)
 {
-	mos_cred_t *c = &mos__sys_self(self)->cold.cred;
+	mos_cred_t *c = &mos__sys_self(self, MOS_SYS_SETGID)->cold.cred;
 
 	return set_id(self, MOS_CAP_SETGID, MOS_AUDIT_SETGID, &c->rgid,
 		      &c->egid, &c->sgid, gid);
@@ -251,7 +251,7 @@ int mos_sys_setgid(mos_proc_t *self, mos_gid_t gid)
 
 int mos_sys_dropcaps(mos_proc_t *self, uint32_t caps)
 {
-	mos_cred_t *c = &mos__sys_self(self)->cold.cred;
+	mos_cred_t *c = &mos__sys_self(self, MOS_SYS_DROPCAPS)->cold.cred;
 
 	if (caps & ~(uint32_t)MOS_CAP_ALL)
 		return MOS_EINVAL;
@@ -262,7 +262,7 @@ int mos_sys_dropcaps(mos_proc_t *self, uint32_t caps)
 int mos_sys_process_list(mos_proc_t *self, mos_pid_t *pids, size_t cap,
 			 size_t *count)
 {
-	mos_proc_t *p = mos__sys_self(self);
+	mos_proc_t *p = mos__sys_self(self, MOS_SYS_PROCESS_LIST);
 
 	return mos__proc_list(p->k, p, pids, cap, count);
 }

@@ -21,6 +21,11 @@
 
 static mos_time_t tmin(mos_time_t a, mos_time_t b) { return a < b ? a : b; }
 
+static mos_time_t cpu_of(const mos_proc_t *p)
+{
+	return p->t.cpu_user + p->t.cpu_system;
+}
+
 /* Give the virtual time from now to `to` to what the CPU is doing: the
  * current process's burst, a context switch to it, or nothing. */
 static void account(mos_kernel_t *k, mos_time_t to)
@@ -30,9 +35,14 @@ static void account(mos_kernel_t *k, mos_time_t to)
 
 	if (c && c->state == MOS_STATE_RUNNING) {
 		c->burst_left -= d;
-		c->t.cpu_user += d;
+		if (__builtin_expect(c->in_system, 0))
+			c->t.cpu_system += d;
+		else
+			c->t.cpu_user += d;
 		k->stats.busy += d;
 		k->sched->charge(k->rq, c, d);
+		if (__builtin_expect(c->cpu_watch, 0))
+			mos__res_cpu_used(k, c, d);
 	} else {
 		k->stats.idle += d;
 		if (c)
@@ -102,6 +112,8 @@ void mos__kernel_make_ready(mos_kernel_t *k, mos_proc_t *p,
 {
 	mos__proc_set_state(k, p, MOS_STATE_READY, cause);
 	p->se.ready_since = k->now;
+	if (__builtin_expect(p->held, 0))
+		return; /* Ready, out of the run queue until unheld */
 	k->sched->enqueue(k->rq, p, why, k->now);
 	mos__kernel_check_preempt(k);
 }
@@ -133,6 +145,40 @@ static void requeue(mos_kernel_t *k, mos_put_reason_t why, mos_cause_t cause)
 	mos__proc_set_state(k, p, MOS_STATE_READY, cause);
 	mos__kernel_put_current(k, why);
 }
+
+/* The hold of seams.h.  A held process is never current: holding the
+ * current one takes it off the CPU at once (Running -> Ready, cause
+ * THROTTLE), so the yield and requeue paths need no test; only the
+ * places that queue or unqueue a Ready process look at `held`. */
+void mos__proc_hold(mos_kernel_t *k, mos_proc_t *p)
+{
+	if (p->held)
+		return;
+	p->held = true;
+	if (k->current == p) {
+		if (p->state == MOS_STATE_RUNNING)
+			requeue(k, MOS_PUT_PREEMPT, MOS_CAUSE_THROTTLE);
+		else
+			mos__kernel_put_current(k, MOS_PUT_PREEMPT);
+		k->sched->dequeue(k->rq, p);
+	} else if (p->state == MOS_STATE_READY) {
+		k->sched->dequeue(k->rq, p);
+	}
+}
+
+void mos__proc_unhold(mos_kernel_t *k, mos_proc_t *p)
+{
+	if (!p->held)
+		return;
+	p->held = false;
+	if (p->state != MOS_STATE_READY)
+		return;
+	p->se.ready_since = k->now;
+	k->sched->enqueue(k->rq, p, MOS_ENQ_RESUME, k->now);
+	mos__kernel_check_preempt(k);
+}
+
+bool mos__proc_held(const mos_proc_t *p) { return p->held; }
 
 static mos_time_t policy_event(const mos_kernel_t *k)
 {
@@ -356,6 +402,17 @@ static void charge(mos_kernel_t *k, mos_time_t until)
 	horizon = tmin(mos__time_add_sat(k->now, p->burst_left), next_due(k));
 	horizon = tmin(horizon, mos__time_add_sat(k->now, slice));
 	horizon = tmin(horizon, until);
+	/* A CPU alarm (seams.h) cuts the burst where it falls due. */
+	if (__builtin_expect(p->cpu_watch, 0)) {
+		mos_time_t at = mos__res_cpu_alarm_at(k, p);
+
+		if (at <= cpu_of(p)) {
+			mos__res_cpu_alarm(k, p, true);
+			return;
+		}
+		horizon = tmin(horizon, mos__time_add_sat(k->now,
+							  at - cpu_of(p)));
+	}
 	if (horizon == MOS_TIME_NEVER) {
 		k->out_of_time = true;
 		return;
@@ -365,6 +422,14 @@ static void charge(mos_kernel_t *k, mos_time_t until)
 	 * wait, and the host call may have suspended or killed p. */
 	if (k->current != p)
 		return;
+	/* The alarm comes before the end of the burst at the same instant:
+	 * a signal it sends is pending when the burst returns. */
+	if (__builtin_expect(p->cpu_watch, 0) &&
+	    mos__res_cpu_alarm_at(k, p) <= cpu_of(p)) {
+		mos__res_cpu_alarm(k, p, p->burst_left != 0);
+		if (k->current != p || p->state != MOS_STATE_RUNNING)
+			return;
+	}
 	if (p->burst_left == 0) {
 		p->req = MOS_REQ_NONE;
 		resume(k, p);
@@ -606,6 +671,9 @@ int mos_kernel_create(const mos_config_t *cfg, mos_kernel_t **out,
 				       "out of memory for the kernel object");
 	k->cfg = *cfg;
 	k->alloc = alloc;
+	for (int i = 0; i < MOS_SYS_COUNT && cfg->enable_process_accounting; i++)
+		if (cfg->res.syscall_cost[i])
+			k->sys_costs = true;
 	mos__rng_seed(&k->rng, cfg->seed);
 	mos_list_init(&k->history);
 	mos__pcb_pool_init(&k->pcbs, &k->alloc);

@@ -135,6 +135,12 @@ struct mos_proc {
 	uint8_t wait_flags;             /* MOS__WAITING | MOS_WAIT_... */
 	mos_proc_state_t suspended_from;/* Ready or Blocked */
 	bool wake_pending;              /* woken while Suspended */
+	/* Resources (seams.h): the burst is a system call's cost (system
+	 * time); held out of the run queue (a group's cpu.max); watched by
+	 * the CPU alarm (mos__res_cpu_*). */
+	bool in_system;
+	bool held;
+	bool cpu_watch;
 
 	/* Coroutine. */
 	mos_stack_t *stack;             /* NULL once released */
@@ -255,6 +261,8 @@ struct mos_kernel {
 	size_t extra_timers;            /* mos__ktimer_init'ed, beyond the
 					   one each process has */
 	bool need_resched;              /* a more urgent process is Ready */
+	bool sys_costs;                 /* accounting on and a syscall cost
+					   is not 0: enter burns them */
 	bool in_run;                    /* inside mos_kernel_run/step */
 	bool out_of_time;               /* the next event lies at or past
 					   MOS_TIME_NEVER: runs fail with
@@ -349,8 +357,8 @@ int mos__proc_list(const mos_kernel_t *k, const mos_proc_t *viewer,
 		   mos_pid_t *pids, size_t cap, size_t *count);
 
 /* syscall.c: mos__sys_enter (seams.h) for the kernel's own files, which
- * want the control block. */
-mos_proc_t *mos__sys_self(mos_proc_t *self);
+ * want the control block; nr is the call's number (its cost). */
+mos_proc_t *mos__sys_self(mos_proc_t *self, mos_sysno_t nr);
 
 /* cred.c: the spec's credentials and isolation, checked against the
  * parent (MOS_EINVAL, MOS_ELIMIT), then given to p once its create can

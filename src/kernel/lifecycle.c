@@ -205,7 +205,7 @@ void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause
 	bool was_current = k->current == p;
 	mos_proc_t *parent;
 
-	if (!was_current && p->state == MOS_STATE_READY)
+	if (!was_current && p->state == MOS_STATE_READY && !p->held)
 		k->sched->dequeue(k->rq, p);
 	mos__wait_abandon(k, p);
 	mos__sig_exit(k, p);
@@ -320,7 +320,7 @@ void mos__proc_stop(mos_kernel_t *k, mos_proc_t *p, int sig)
 	/* Picked (running or being switched to) or merely queued. */
 	if (k->current == p)
 		mos__kernel_put_current(k, MOS_PUT_SLEEP);
-	else if (p->suspended_from == MOS_STATE_READY)
+	else if (p->suspended_from == MOS_STATE_READY && !p->held)
 		k->sched->dequeue(k->rq, p);
 	tell_parent(k, p, MOS_W_STOPCODE(sig));
 }

@@ -19,7 +19,7 @@ static void change(mos_kernel_t *k, mos_proc_t *p, mos_priority_t prio)
 	if (prio == old)
 		return;
 	p->priority = prio;
-	if (!picked && p->state != MOS_STATE_READY)
+	if (!picked && (p->state != MOS_STATE_READY || p->held))
 		return;
 	if (k->sched->reprio(k->rq, p, (int)old, !picked, k->now))
 		mos__kernel_check_preempt(k);
@@ -63,7 +63,7 @@ int mos_process_set_priority(mos_kernel_t *k, mos_pid_t pid,
 
 int mos_sys_set_priority(mos_proc_t *self, mos_pid_t pid, mos_priority_t prio)
 {
-	mos_proc_t *p = mos__sys_self(self), *t;
+	mos_proc_t *p = mos__sys_self(self, MOS_SYS_SET_PRIORITY), *t;
 	int err;
 
 	if ((err = target_of(p->k, p, pid ? pid : p->pid, prio, &t)) < 0)

@@ -48,3 +48,15 @@ _Noreturn void mos__proc_exit_self(mos_proc_t *p, int status)
 	mos__proc_die(p->k, p, status, MOS_CAUSE_KILL);
 	mos__fiber_exit_to(&p->fiber, &p->k->host);
 }
+
+void mos__proc_cpu_watch(mos_proc_t *p, bool on) { p->cpu_watch = on; }
+
+void mos__proc_reweight(mos_kernel_t *k, mos_proc_t *p, uint64_t scale)
+{
+	bool picked = k->current == p;
+	bool queued = !picked && p->state == MOS_STATE_READY && !p->held;
+	bool runnable = queued || (picked && p->state == MOS_STATE_RUNNING);
+
+	if (k->sched->reweight)
+		k->sched->reweight(k->rq, p, scale, runnable, queued);
+}

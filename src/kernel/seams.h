@@ -183,6 +183,36 @@ void mos__proc_stop(mos_kernel_t *k, mos_proc_t *p, int sig);
 void mos__proc_cont(mos_kernel_t *k, mos_proc_t *p);
 void mos__proc_stop_self(mos_proc_t *self, int sig);
 
+/*
+ * CPU for the resources (src/resource/cpu.c).
+ *
+ * The CPU alarm: while p is watched (mos__proc_cpu_watch), the kernel
+ * asks mos__res_cpu_alarm_at (res_int.h) before each stretch of p's
+ * CPU for the CPU time (user + system) at which the subsystem wants
+ * control, cuts the burst exactly there (like a slice's end, even in
+ * the middle of a compute), tells it every CPU ns charged to p
+ * (mos__res_cpu_used), and calls mos__res_cpu_alarm on the host stack
+ * when p's CPU time reaches that value.  An unwatched process costs one
+ * flag test per charge, nothing on the yield path.
+ *
+ * The hold: a held process is not dispatched.  It keeps its state (a
+ * Ready one stays Ready, out of the policy's run queue; a running one is
+ * taken off the CPU at once, Running -> Ready with cause THROTTLE); one
+ * that becomes Ready while held is queued only when unheld.  unhold
+ * queues a Ready one again (as a resume).  Both from the host stack.
+ *
+ * reweight: p's share under a policy that weighs (cfs) is scaled by
+ * scale / MOS_WEIGHT_SCALE (a group's cpu.weight); the policy's reweight
+ * hook is told, whatever p's state.
+ */
+void mos__proc_cpu_watch(mos_proc_t *p, bool on);
+void mos__proc_hold(mos_kernel_t *k, mos_proc_t *p);
+void mos__proc_unhold(mos_kernel_t *k, mos_proc_t *p);
+bool mos__proc_held(const mos_proc_t *p);
+void mos__proc_reweight(mos_kernel_t *k, mos_proc_t *p, uint64_t scale);
+/* Weight 1 (src/sched/sched.h defines it the same, token for token). */
+#define MOS_WEIGHT_SCALE (1u << 20)
+
 /* System calls of subsystems start with enter (it checks the call comes
  * from self's own coroutine, counts it, and returns the kernel); a call
  * that may have made a more urgent process Ready ends with a preemption

@@ -19,14 +19,46 @@ static void to_kernel(mos_proc_t *p)
 	mos__fiber_switch(&p->fiber, &p->k->host);
 }
 
-/* The kernel must not be entered from outside a coroutine with these. */
-static inline mos_proc_t *enter(mos_proc_t *p)
+/*
+ * A system call's cost (cfg.res.syscall_cost[nr], multios/sysno.h) is
+ * CPU time the caller burns on entry, before the call does anything:
+ * a burst like compute's, preemptible and sliced like it, accounted as
+ * system time (account() in kernel.c reads in_system).  A signal that
+ * cuts it is taken at that instant, as compute takes it, and the rest
+ * of the cost is burned after.  Not for a process with accounting off
+ * (MOS_PROC_NO_ACCOUNT; the kernel-wide switch clears k->sys_costs).
+ */
+static void __attribute__((noinline, cold)) burn_system(mos_proc_t *p,
+							mos_sysno_t nr)
+{
+	mos_time_t left = p->k->cfg.res.syscall_cost[nr], end;
+
+	if (!left || (p->flags & MOS_PROC_NO_ACCOUNT) ||
+	    !mos__time_add(p->k->now, left, &end))
+		return;
+	while (left) {
+		p->burst_left = left;
+		p->req = MOS_REQ_COMPUTE;
+		p->in_system = true;
+		to_kernel(p);
+		p->in_system = false;
+		if ((left = p->burst_left))
+			mos__sig_deliver(p);
+	}
+}
+
+/* The kernel must not be entered from outside a coroutine with these.
+ * nr is the call's number: with every cost 0 (the default) its cost is
+ * one predictable branch. */
+static inline mos_proc_t *enter(mos_proc_t *p, mos_sysno_t nr)
 {
 	if (!p || p->k->on_cpu != p)
 		mos__panic(p ? p->k : NULL,
 			   "a syscall was made outside its process");
 	p->t.syscalls++;
 	p->k->stats.syscalls++;
+	if (__builtin_expect(p->k->sys_costs, 0))
+		burn_system(p, nr);
 	return p;
 }
 
@@ -49,8 +81,7 @@ static void preemption_point(mos_proc_t *p)
 
 mos_kernel_t *mos__sys_enter(mos_proc_t *self, mos_sysno_t nr)
 {
-	(void)nr; /* the cost table's index (multios/sysno.h) */
-	return enter(self)->k;
+	return enter(self, nr)->k;
 }
 
 int mos__sys_leave(mos_proc_t *self, int rc) { return sys_return(self, rc); }
@@ -66,13 +97,16 @@ const char *mos_syscall_name(mos_sysno_t nr)
 	return (unsigned)nr < MOS_SYS_COUNT ? syscall_names[nr] : NULL;
 }
 
-mos_proc_t *mos__sys_self(mos_proc_t *self) { return enter(self); }
+mos_proc_t *mos__sys_self(mos_proc_t *self, mos_sysno_t nr)
+{
+	return enter(self, nr);
+}
 
 void mos__sys_preemption_point(mos_proc_t *self) { preemption_point(self); }
 
 int mos_sys_compute(mos_proc_t *self, mos_time_t d)
 {
-	mos_proc_t *p = enter(self);
+	mos_proc_t *p = enter(self, MOS_SYS_COMPUTE);
 	mos_time_t end, left = d;
 
 	if (!mos__time_add(p->k->now, d, &end))
@@ -93,7 +127,7 @@ int mos_sys_compute(mos_proc_t *self, mos_time_t d)
 
 int mos_sys_sleep(mos_proc_t *self, mos_time_t d)
 {
-	int err = mos__wait(enter(self), NULL, d, MOS_WAIT_INTERRUPTIBLE,
+	int err = mos__wait(enter(self, MOS_SYS_SLEEP), NULL, d, MOS_WAIT_INTERRUPTIBLE,
 			    MOS_CAUSE_SLEEP);
 
 	/* Forever arms no timer: it keeps no run going.  The timeout is the
@@ -103,7 +137,7 @@ int mos_sys_sleep(mos_proc_t *self, mos_time_t d)
 
 int mos_sys_yield(mos_proc_t *self)
 {
-	mos_proc_t *p = enter(self);
+	mos_proc_t *p = enter(self, MOS_SYS_YIELD);
 
 	if (!mos__kernel_yield_direct(p->k, p)) {
 		p->req = MOS_REQ_YIELD;
@@ -120,7 +154,7 @@ static _Noreturn void die_here(mos_proc_t *p, int status, mos_cause_t cause)
 
 void mos_sys_exit(mos_proc_t *self, int status)
 {
-	die_here(enter(self), MOS_W_EXITCODE(status, 0), MOS_CAUSE_EXIT);
+	die_here(enter(self, MOS_SYS_EXIT), MOS_W_EXITCODE(status, 0), MOS_CAUSE_EXIT);
 }
 
 static int spawn(mos_proc_t *p, mos_priority_t prio, const char *const *command,
@@ -144,13 +178,13 @@ static int spawn(mos_proc_t *p, mos_priority_t prio, const char *const *command,
 
 int mos_sys_spawn(mos_proc_t *self, const char *const *command, mos_pid_t *pid)
 {
-	mos_proc_t *p = enter(self);
+	mos_proc_t *p = enter(self, MOS_SYS_SPAWN);
 	return spawn(p, p->priority, command, pid);
 }
 
 int mos_sys_waitpid(mos_proc_t *self, mos_pid_t pid, int *status, int options)
 {
-	mos_proc_t *p = enter(self);
+	mos_proc_t *p = enter(self, MOS_SYS_WAITPID);
 	mos_kernel_t *k = p->k;
 	int err;
 
@@ -187,18 +221,18 @@ int mos_sys_wait(mos_proc_t *self, int *status)
 	return mos_sys_waitpid(self, -1, status, 0);
 }
 
-mos_pid_t mos_sys_getpid(mos_proc_t *self) { return enter(self)->pid; }
-mos_pid_t mos_sys_getppid(mos_proc_t *self) { return enter(self)->ppid; }
-mos_time_t mos_sys_now(mos_proc_t *self) { return enter(self)->k->now; }
-void *mos_sys_state(mos_proc_t *self) { return enter(self)->cold.prog_state; }
+mos_pid_t mos_sys_getpid(mos_proc_t *self) { return enter(self, MOS_SYS_GETPID)->pid; }
+mos_pid_t mos_sys_getppid(mos_proc_t *self) { return enter(self, MOS_SYS_GETPPID)->ppid; }
+mos_time_t mos_sys_now(mos_proc_t *self) { return enter(self, MOS_SYS_NOW)->k->now; }
+void *mos_sys_state(mos_proc_t *self) { return enter(self, MOS_SYS_STATE)->cold.prog_state; }
 uint64_t mos_sys_random(mos_proc_t *self)
 {
-	return mos__rng_next(&enter(self)->k->rng);
+	return mos__rng_next(&enter(self, MOS_SYS_RANDOM)->k->rng);
 }
 
 int mos_sys_sched_hint(mos_proc_t *self, mos_time_t next_burst)
 {
-	mos_proc_t *p = enter(self);
+	mos_proc_t *p = enter(self, MOS_SYS_SCHED_HINT);
 
 	/* Takes effect at the next scheduling decision: a hint is usually
 	 * given just before blocking, and must not cost a switch of its own. */
@@ -210,7 +244,7 @@ int mos_sys_sched_hint(mos_proc_t *self, mos_time_t next_burst)
 int mos_sys_create_process(mos_proc_t *self, mos_priority_t priority,
 			   const char *const *command, mos_pid_t *pid)
 {
-	mos_proc_t *p = enter(self);
+	mos_proc_t *p = enter(self, MOS_SYS_CREATE_PROCESS);
 
 	if ((unsigned)priority >= MOS_PRIO_COUNT)
 		return MOS_EINVALPRIO;
@@ -221,7 +255,7 @@ int mos_sys_create_process(mos_proc_t *self, mos_priority_t priority,
 
 int mos_sys_terminate_process(mos_proc_t *self, mos_pid_t pid)
 {
-	mos_proc_t *p = enter(self), *target;
+	mos_proc_t *p = enter(self, MOS_SYS_TERMINATE_PROCESS), *target;
 	int err;
 
 	if ((err = mos__proc_find_live(p->k, pid, &target)) < 0)
@@ -238,7 +272,7 @@ int mos_sys_terminate_process(mos_proc_t *self, mos_pid_t pid)
 
 int mos_sys_trace_mark(mos_proc_t *self, const char *label)
 {
-	mos_proc_t *p = enter(self);
+	mos_proc_t *p = enter(self, MOS_SYS_TRACE_MARK);
 	uint32_t id;
 	int err = mos_trace_label(p->k, label, &id);
 
@@ -251,7 +285,7 @@ int mos_sys_trace_mark(mos_proc_t *self, const char *label)
 int mos_sys_get_process_info(mos_proc_t *self, mos_pid_t pid,
 			     mos_process_info_t *info)
 {
-	mos_proc_t *p = enter(self);
+	mos_proc_t *p = enter(self, MOS_SYS_GET_PROCESS_INFO);
 
 	return mos__proc_get_info(p->k, p, pid, info);
 }

@@ -268,6 +268,7 @@ int mos_group_attach(mos_kernel_t *k, mos_group_id_t id, mos_pid_t pid)
 	mos_list_remove(&rp->group_node);
 	rp->group = to;
 	mos_list_push_back(&to->procs, &rp->group_node);
+	mos__res_cpu_moved(k, p);
 	return 0;
 }
 
@@ -282,7 +283,9 @@ static bool limits_valid(const mos_group_limits_t *l)
 int mos_group_set(mos_kernel_t *k, mos_group_id_t id,
 		  const mos_group_limits_t *limits)
 {
+	mos_group_limits_t old;
 	mos_rgroup_t *g;
+	int err;
 
 	if (!k || !limits || !mos__host_call(k) || !limits_valid(limits))
 		return MOS_EINVAL;
@@ -290,8 +293,12 @@ int mos_group_set(mos_kernel_t *k, mos_group_id_t id,
 		return MOS_ENOENT;
 	if (id == 0)
 		return MOS_EINVAL;
+	if ((err = mos__rgroup_cpu_prepare(k, g, limits)) < 0)
+		return err;
 	mos__host_clock_sync(k);
+	old = g->limits;
 	g->limits = *limits;
+	mos__rgroup_cpu_changed(k, g, &old);
 	return 0;
 }
 
@@ -311,7 +318,8 @@ int mos_group_get(mos_kernel_t *k, mos_group_id_t id, mos_group_info_t *info)
 	info->memory_current = g->memory;
 	info->memory_peak = g->memory_peak;
 	info->pids_current = g->pids;
-	info->cpu_usage = g->cpu_usage;
+	/* The root's is all the CPU (its processes are not watched). */
+	info->cpu_usage = g->parent ? g->cpu_usage : mos__kernel_stats(k)->busy;
 	info->nr_periods = g->nr_periods;
 	info->nr_throttled = g->nr_throttled;
 	info->throttled_time = g->throttled_time;

@@ -89,8 +89,10 @@ static bool sets_valid(const mos_rlimits_t *soft, const mos_rlimits_t *hard)
 int mos_process_set_limits(mos_kernel_t *k, mos_pid_t pid,
 			   const mos_rlimits_t *soft, const mos_rlimits_t *hard)
 {
+	mos_rlimits_t old_soft, old_hard;
 	mos_res_proc_t *rp;
 	mos_proc_t *p;
+	int err;
 
 	if (!k || !soft || !mos__host_call(k))
 		return MOS_EINVAL;
@@ -104,11 +106,15 @@ int mos_process_set_limits(mos_kernel_t *k, mos_pid_t pid,
 		return MOS_EPROCNOTFOUND;
 	if (mos__proc_state(p) >= MOS_STATE_TERMINATED)
 		return MOS_EINVALSTATE;
+	if ((err = mos__res_cpu_limits_prepare(k, p, soft)) < 0)
+		return err;
 	mos__host_clock_sync(k);
 	rp = mos__res(p);
+	old_soft = rp->soft;
+	old_hard = rp->hard;
 	rp->soft = *soft;
 	rp->hard = *hard;
-	mos__res_cpu_limits_changed(k, p);
+	mos__res_cpu_limits_changed(k, p, &old_soft, &old_hard);
 	return 0;
 }
 
@@ -147,10 +153,22 @@ int mos_sys_setrlimit(mos_proc_t *self, mos_rlimit_res_t res, uint64_t soft,
 	    !mos__cred_capable(self, MOS_CAP_RESOURCE))
 		return mos__cred_deny(k, self, MOS_AUDIT_SETRLIMIT,
 				      mos__proc_pid(self), (uint64_t)res);
+	if (res == MOS_RLIMIT_CPU || res == MOS_RLIMIT_LIFETIME) {
+		mos_rlimits_t old_soft = rp->soft, old_hard = rp->hard;
+		mos_rlimits_t new_soft = rp->soft;
+		int err;
+
+		set_one(&new_soft, res, soft);
+		if ((err = mos__res_cpu_limits_prepare(k, self, &new_soft)) < 0)
+			return err;
+		set_one(&rp->soft, res, soft);
+		set_one(&rp->hard, res, hard);
+		/* A limit already passed signals the caller now. */
+		mos__res_cpu_limits_changed(k, self, &old_soft, &old_hard);
+		return mos__sys_leave(self, 0);
+	}
 	set_one(&rp->soft, res, soft);
 	set_one(&rp->hard, res, hard);
-	if (res == MOS_RLIMIT_CPU || res == MOS_RLIMIT_LIFETIME)
-		mos__res_cpu_limits_changed(k, self);
 	return 0;
 }
 

@@ -42,6 +42,8 @@ typedef struct mos_res_proc {
 	mos_res_io_t io;
 	mos_res_cpu_t cpu;
 	mos_res_mon_t mon;
+	mos_proc_t *proc;           /* its process, once in a group other
+				       than the root (cpu.c walks them) */
 } mos_res_proc_t;
 
 /* The kernel's resource state: made with the kernel (MOS_ENOMEM),
@@ -61,6 +63,16 @@ int mos__res_fork(mos_kernel_t *k, mos_proc_t *p, mos_proc_t *parent);
 void mos__res_born(mos_kernel_t *k, mos_proc_t *p);
 void mos__res_exit(mos_kernel_t *k, mos_proc_t *p);
 void mos__res_release(mos_kernel_t *k, mos_proc_t *p);
+
+/* The CPU alarm of a watched process (kernel/seams.h, cpu.c): the CPU
+ * time (user + system) at which cpu.c wants control (MOS_TIME_NEVER:
+ * none), each CPU ns charged to it, and the alarm itself (host stack;
+ * more: its burst goes on, false when it ended at that very instant -
+ * the alarm then only signals, and a throttle waits for p's next need
+ * of CPU, when the kernel calls it again with more). */
+mos_time_t mos__res_cpu_alarm_at(mos_kernel_t *k, mos_proc_t *p);
+void mos__res_cpu_used(mos_kernel_t *k, mos_proc_t *p, mos_time_t d);
+void mos__res_cpu_alarm(mos_kernel_t *k, mos_proc_t *p, bool more);
 
 /* p's real uid changed from old (setuid): its process count moves. */
 void mos__res_uid_changed(mos_kernel_t *k, mos_proc_t *p, mos_uid_t old);

@@ -36,6 +36,7 @@ typedef struct mos_rgroup {
 	bool throttled;
 	uint64_t read_bytes, write_bytes;
 	mos_time_t io_delay;
+	mos_res_cpu_group_t cpu;    /* cpu.max (cpu.c) */
 } mos_rgroup_t;
 
 /* A live count of processes per real uid (max_processes). */
@@ -108,8 +109,23 @@ mos_rgroup_t *mos__rgroup_memory_over(mos_rgroup_t *g, uint64_t add);
 mos_rgroup_t *mos__rgroup_pids_over(mos_rgroup_t *g, uint32_t add);
 /* init's uid, counted at its creation (limits.c). */
 void mos__res_limits_count_init(mos_kernel_t *k, mos_proc_t *init);
-/* p's CPU or lifetime limits changed: a passed one bites now (cpu.c). */
-void mos__res_cpu_limits_changed(mos_kernel_t *k, mos_proc_t *p);
+/* p's CPU or lifetime limits are about to become *soft: room for its
+ * lifetime timer (MOS_ENOMEM, nothing changed).  Then, once they are
+ * set, changed (old: the soft and hard values before): a passed one
+ * bites now (cpu.c). */
+int mos__res_cpu_limits_prepare(mos_kernel_t *k, mos_proc_t *p,
+				const mos_rlimits_t *soft);
+void mos__res_cpu_limits_changed(mos_kernel_t *k, mos_proc_t *p,
+				 const mos_rlimits_t *old_soft,
+				 const mos_rlimits_t *old_hard);
+/* Group g's limits are about to become *l: room for its period timer
+ * (MOS_ENOMEM, nothing changed); then, once set, changed from *old. */
+int mos__rgroup_cpu_prepare(mos_kernel_t *k, mos_rgroup_t *g,
+			    const mos_group_limits_t *l);
+void mos__rgroup_cpu_changed(mos_kernel_t *k, mos_rgroup_t *g,
+			     const mos_group_limits_t *old);
+/* p moved to another group (mos_group_attach). */
+void mos__res_cpu_moved(mos_kernel_t *k, mos_proc_t *p);
 
 /* Add bytes to g's and its ancestors' memory (their peaks follow), or
  * take them back; the caller checked mos__rgroup_memory_over first. */

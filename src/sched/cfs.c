@@ -181,12 +181,18 @@ typedef struct cfs {
 	mos_time_t gran;     /* min_granularity, also the wake-up granularity */
 } cfs_t;
 
-static uint64_t weight_of(const mos_proc_t *p)
+static uint64_t nice_weight_of(const mos_proc_t *p)
 {
 	int32_t nice = mos__sched_attr(p)->rank;
 
 	nice = nice < -20 ? -20 : nice > 19 ? 19 : nice;
 	return nice_weight[nice + 20];
+}
+
+/* The nice weight times the group scale (reweight), set at attach. */
+static uint64_t weight_of(const mos_proc_t *p)
+{
+	return mos__sched_ent_c(p)->weight;
 }
 
 static int init(const mos_sched_params_t *params, uint64_t seed,
@@ -210,6 +216,45 @@ static void fini(void *arg, const mos_allocator_t *alloc)
 
 	mos__fairq_fini(&rq->q);
 	mos__free(alloc, rq);
+}
+
+static int attach(void *arg, mos_proc_t *p)
+{
+	cfs_t *rq = arg;
+
+	mos__sched_ent(p)->weight = (uint32_t)nice_weight_of(p);
+	return mos__fairq_attach(&rq->q, p);
+}
+
+/*
+ * cpu.weight: weight = nice weight x scale / MOS_WEIGHT_SCALE (at least
+ * 1, at most UINT32_MAX).  A runnable p moves the load; a queued one is
+ * pushed again under its new class.  Its vruntime stays: only what it
+ * earns from now on changes.
+ */
+static void reweight(void *arg, mos_proc_t *p, uint64_t scale, bool runnable,
+		     bool queued)
+{
+	cfs_t *rq = arg;
+	mos_sched_ent_t *e = mos__sched_ent(p);
+	uint64_t w = nice_weight_of(p), nw;
+
+	nw = scale > UINT64_MAX / w ? UINT32_MAX : w * scale / MOS_WEIGHT_SCALE;
+	nw = nw < 1 ? 1 : nw > UINT32_MAX ? UINT32_MAX : nw;
+	if (nw == e->weight)
+		return;
+	if (queued)
+		mos__pheap_remove(&rq->q.heap, p);
+	if (runnable)
+		rq->load -= e->weight;
+	e->weight = (uint32_t)nw;
+	if (runnable)
+		rq->load += e->weight;
+	if (queued) {
+		mos__pheap_push(&rq->q.heap, p, e->vruntime, e->key2,
+				e->weight);
+		mos__fairq_update_min(&rq->q);
+	}
 }
 
 static void detach(void *arg, mos_proc_t *p)
@@ -298,7 +343,7 @@ const mos_sched_class_t mos__sched_cfs = {
 	.name = "cfs",
 	.init = init,
 	.fini = fini,
-	.attach = mos__fairq_hook_attach,
+	.attach = attach,
 	.detach = detach,
 	.enqueue = enqueue,
 	.dequeue = dequeue,
@@ -308,4 +353,5 @@ const mos_sched_class_t mos__sched_cfs = {
 	.slice_left = mos__fair_slice_left,
 	.charge = charge,
 	.reprio = mos__sched_reprio_none,
+	.reweight = reweight,
 };

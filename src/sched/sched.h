@@ -93,6 +93,7 @@ typedef struct mos_sched_ent {
 	mos_time_t waited;    /* heap policies: how long it had waited when
 				 last picked */
 	uint32_t index;       /* heap member id (mos_pheap_t) */
+	uint32_t weight;      /* cfs: its weight, nice x group (reweight) */
 	bool queued;          /* in the policy's ready structure */
 	/* second line */
 	uint32_t level;       /* queue index */
@@ -124,7 +125,17 @@ typedef struct mos_sched_class {
 	void (*event)(void *rq, mos_time_t now);               /* optional */
 	bool (*reprio)(void *rq, mos_proc_t *p, int old, bool queued,
 		       mos_time_t now);
+	/* Optional: p's share is scaled by scale / MOS_WEIGHT_SCALE from
+	 * now on (its resource group's cpu.weight along the path, set by
+	 * the resources through the kernel).  runnable: in the runnable set
+	 * (queued, or the running one); queued: in the ready structure.
+	 * Only policies that weigh (cfs) set it. */
+	void (*reweight)(void *rq, mos_proc_t *p, uint64_t scale,
+			 bool runnable, bool queued);
 } mos_sched_class_t;
+
+/* The scale of weight 1 (cpu.weight 100 everywhere on the path). */
+#define MOS_WEIGHT_SCALE (1u << 20)
 
 /* The policy called name, or NULL. */
 const mos_sched_class_t *mos__sched_find(const char *name);
