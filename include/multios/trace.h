@@ -35,7 +35,8 @@
 	X(CRASH, "crash")         /* -> Terminated: stack overflow */      \
 	X(ZOMBIE, "zombie")       /* Terminated -> Zombie */               \
 	X(REAP, "reap")           /* Zombie -> Defunct */                  \
-	X(INTERRUPT, "interrupt") /* Blocked -> Ready: wait cancelled */
+	X(INTERRUPT, "interrupt") /* Blocked -> Ready: wait cancelled */ \
+	X(IO, "io")               /* Running -> Blocked on the device */
 
 typedef enum mos_cause {
 #define MOS__CAUSE_ENUM(name, str) MOS_CAUSE_##name,
