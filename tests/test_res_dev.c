@@ -611,3 +611,75 @@ Test(res_dev, a_child_inherits_the_io_priority)
 	cr_expect_eq(usage_of(k, child).ioprio, MOS_IOPRIO(MOS_IOPRIO_CLASS_BE, 1));
 	mos_kernel_destroy(k);
 }
+
+/* ---- script steps ------------------------------------------------------ */
+
+Test(res_dev, script_steps_open_read_write_close_and_chdir)
+{
+	mos_kernel_t *k = dev_kernel(1, "fifo");
+	const char *steps =
+		"[{\"chdir\":\"/data\"},"
+		"{\"open\":\"a\",\"mode\":\"r\"},"
+		"{\"read\":\"4KB\"},"
+		"{\"open\":\"out\",\"mode\":\"wc\"},"
+		"{\"write\":2000},"
+		"{\"read\":\"1000B\",\"fd\":0},"
+		"{\"close\":\"last\"},"
+		"{\"write\":1},"
+		"{\"close\":0}]";
+	mos_fs_stat_t st;
+	mos_rusage_t u;
+	mos_pid_t p = t_spawn(k, T_ARGV("script", steps));
+
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	u = usage_of(k, p);
+	/* 4000 (5 ms), write 2000 (3 ms), 1000 (2 ms); the write after
+	 * closing the last descriptor fails and is skipped. */
+	cr_expect_eq(u.read_bytes, 5000);
+	cr_expect_eq(u.read_ops, 2);
+	cr_expect_eq(u.write_bytes, 2000);
+	cr_expect_eq(u.write_ops, 1);
+	cr_expect_eq(u.io_wait, MS(10));
+	cr_expect_eq(u.fds_open, 0);
+	cr_expect_eq(u.fds_peak, 2);
+	cr_expect_eq(t_info(k, p).times.finished, MS(10));
+	cr_assert_eq(mos_fs_stat(k, "/data/out", &st), 0);
+	cr_expect_eq(st.size, 2000);
+	mos_kernel_destroy(k);
+}
+
+Test(res_dev, script_file_steps_are_checked_when_created)
+{
+	static const char *const bad[] = {
+		"[{\"open\":\"\"}]",
+		"[{\"open\":3}]",
+		"[{\"open\":\"/a\",\"mode\":\"q\"}]",
+		"[{\"open\":\"/a\",\"mode\":\"rr\"}]",
+		"[{\"open\":\"/a\",\"mode\":\"c\"}]",
+		"[{\"open\":\"/a\",\"mode\":\"\"}]",
+		"[{\"open\":\"/a\",\"fd\":1}]",
+		"[{\"close\":\"first\"}]",
+		"[{\"close\":-1}]",
+		"[{\"read\":\"4XB\"}]",
+		"[{\"read\":\"KiB\"}]",
+		"[{\"read\":-5}]",
+		"[{\"read\":\"99999999999999999999\"}]",
+		"[{\"read\":\"20000000000GiB\"}]",
+		"[{\"write\":\"1K\",\"fd\":\"x\"}]",
+		"[{\"write\":\"1K\",\"mode\":\"r\"}]",
+		"[{\"read\":1,\"write\":1}]",
+		"[{\"chdir\":true}]",
+	};
+	mos_kernel_t *k = dev_kernel(1, "fifo");
+	mos_pid_t pid;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		cr_expect_eq(t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_USER,
+					T_ARGV("script", bad[i]), NULL, &pid),
+			     MOS_ECONFIG, "%s", bad[i]);
+	cr_expect_eq(t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_USER,
+				T_ARGV("script", "[{\"read\":\"4KiB\",\"fd\":3},"
+						 "{\"write\":\"1G\"}]"),
+				NULL, &pid), 0);
+	mos_kernel_destroy(k);
+}

@@ -11,6 +11,12 @@
  * "action" (default, ignore, stop, terminate, or a list of steps: the
  * handler); mask / unmask [SIG...]; pause true; alarm DURATION.  A spawned script may give its steps as a JSON array
  * in place of the string: {"spawn": ["script", [ ...steps... ]]}.
+ * Files (multios/resource.h): open PATH, with "mode" letters r (read),
+ * w (write), c (create), x (exclusive), t (truncate), "rw" by default;
+ * close "last" | FD; read / write SIZE (bytes: an integer, or a string
+ * with a unit B, K/KiB, M/MiB, G/GiB, KB, MB, GB) on the last descriptor
+ * opened, or with "fd": FD; chdir PATH.  At run time a failing file step
+ * is skipped, as any failing step is.
  * The whole script is parsed and checked when the process is created (the
  * prepare hook), so a bad script fails mos_process_create with MOS_ECONFIG;
  * running it touches no JSON.  The parsed steps come from the kernel's
@@ -28,7 +34,8 @@
 #include "util/alloc.h"
 
 typedef enum kind { COMPUTE, SLEEP, YIELD, SPAWN, WAIT_ANY, WAIT_ALL, EXIT,
-		    REPEAT, KILL, SIGNAL, MASK, UNMASK, PAUSE, ALARM } kind_t;
+		    REPEAT, KILL, SIGNAL, MASK, UNMASK, PAUSE, ALARM,
+		    OPEN, CLOSE, READ, WRITE, CHDIR } kind_t;
 
 /* Whom a kill step names. */
 typedef enum who { WHO_PID, WHO_SELF, WHO_PARENT, WHO_CHILD } who_t;
@@ -45,6 +52,10 @@ typedef struct step {
 	mos_sigset_t set;       /* MASK, UNMASK */
 	struct step *body;      /* REPEAT, SIGNAL's handler */
 	size_t nbody;
+	char *path;             /* OPEN, CHDIR */
+	unsigned flags;         /* OPEN */
+	uint64_t bytes;         /* READ, WRITE */
+	int fd;                 /* CLOSE, READ, WRITE: -1 the last opened */
 } step_t;
 
 typedef struct script {
@@ -54,6 +65,7 @@ typedef struct script {
 	 * child spawned (a kill step's "child"). */
 	const step_t *handler[MOS_NSIG];
 	mos_pid_t last_child;
+	int last_fd;            /* the last descriptor opened, or -1 */
 } script_t;
 
 static void free_steps(const mos_allocator_t *alloc, step_t *s, size_t n)
@@ -62,6 +74,7 @@ static void free_steps(const mos_allocator_t *alloc, step_t *s, size_t n)
 		for (char **a = s[i].argv; a && *a; a++)
 			mos__free(alloc, *a);
 		mos__free(alloc, s[i].argv);
+		mos__free(alloc, s[i].path);
 		free_steps(alloc, s[i].body, s[i].nbody);
 	}
 	mos__free(alloc, s);
@@ -252,6 +265,129 @@ static int parse_signal_step(const mos_allocator_t *alloc, json_t *o,
 	return MOS_EINVAL;
 }
 
+/* ---- file steps ---- */
+
+/* A byte count: an integer, or digits and a unit (B, K, KiB, KB, M, MiB,
+ * MB, G, GiB, GB). */
+static int parse_size(json_t *v, uint64_t *out)
+{
+	static const struct { const char *unit; uint64_t mul; } units[] = {
+		{"", 1}, {"B", 1}, {"K", 1024}, {"KiB", 1024}, {"KB", 1000},
+		{"M", 1024 * 1024}, {"MiB", 1024 * 1024}, {"MB", 1000000},
+		{"G", 1024 * 1024 * 1024}, {"GiB", 1024 * 1024 * 1024},
+		{"GB", 1000000000},
+	};
+	const char *s;
+	uint64_t n = 0;
+
+	if (json_is_integer(v)) {
+		if (json_integer_value(v) < 0)
+			return MOS_EINVAL;
+		*out = (uint64_t)json_integer_value(v);
+		return 0;
+	}
+	if (!json_is_string(v) || !(s = json_string_value(v)) ||
+	    *s < '0' || *s > '9')
+		return MOS_EINVAL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (n > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return MOS_EINVAL;
+		n = n * 10 + (uint64_t)(*s - '0');
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(*units); i++) {
+		if (strcmp(s, units[i].unit) == 0) {
+			if (n > UINT64_MAX / units[i].mul)
+				return MOS_EINVAL;
+			*out = n * units[i].mul;
+			return 0;
+		}
+	}
+	return MOS_EINVAL;
+}
+
+/* A descriptor: "last" (-1) or a number >= 0. */
+static int parse_fd(json_t *v, int *fd)
+{
+	if (json_is_string(v) && strcmp(json_string_value(v), "last") == 0) {
+		*fd = -1;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > INT32_MAX)
+		return MOS_EINVAL;
+	*fd = (int)json_integer_value(v);
+	return 0;
+}
+
+static int parse_mode(json_t *v, unsigned *flags)
+{
+	static const char letters[] = "rwcxt";
+	static const unsigned bits[] = {MOS_O_READ, MOS_O_WRITE, MOS_O_CREATE,
+					MOS_O_EXCL, MOS_O_TRUNC};
+	const char *s;
+
+	*flags = v ? 0 : MOS_O_RDWR;
+	if (!v)
+		return 0;
+	if (!json_is_string(v) || !*(s = json_string_value(v)))
+		return MOS_EINVAL;
+	for (; *s; s++) {
+		const char *at = strchr(letters, *s);
+		if (!at || (*flags & bits[at - letters]))
+			return MOS_EINVAL; /* unknown or repeated */
+		*flags |= bits[at - letters];
+	}
+	return *flags & MOS_O_RDWR ? 0 : MOS_EINVAL;
+}
+
+static int parse_path(const mos_allocator_t *alloc, json_t *v, step_t *st)
+{
+	if (!json_is_string(v) || !*json_string_value(v) ||
+	    strlen(json_string_value(v)) > MOS_FS_PATH_MAX)
+		return MOS_EINVAL;
+	return (st->path = mos__strdup(alloc, json_string_value(v))) ? 0
+								     : MOS_ENOMEM;
+}
+
+/* open, close, read, write, chdir; 1 when o is none of them. */
+static int parse_file_step(const mos_allocator_t *alloc, json_t *o,
+			   step_t *st)
+{
+	size_t n = json_object_size(o);
+	json_t *v, *opt;
+	int err;
+
+	if ((v = json_object_get(o, "open"))) {
+		opt = json_object_get(o, "mode");
+		if (n != (opt ? 2u : 1u))
+			return MOS_EINVAL;
+		st->kind = OPEN;
+		if ((err = parse_mode(opt, &st->flags)) < 0)
+			return err;
+		return parse_path(alloc, v, st);
+	}
+	if ((v = json_object_get(o, "chdir"))) {
+		st->kind = CHDIR;
+		return n == 1 ? parse_path(alloc, v, st) : MOS_EINVAL;
+	}
+	if ((v = json_object_get(o, "close"))) {
+		st->kind = CLOSE;
+		return n == 1 ? parse_fd(v, &st->fd) : MOS_EINVAL;
+	}
+	if ((v = json_object_get(o, "read")) || (v = json_object_get(o, "write"))) {
+		st->kind = json_object_get(o, "read") ? READ : WRITE;
+		opt = json_object_get(o, "fd");
+		st->fd = -1;
+		if (n != (opt ? 2u : 1u) ||
+		    (json_object_get(o, "read") && json_object_get(o, "write")))
+			return MOS_EINVAL;
+		if (opt && (err = parse_fd(opt, &st->fd)) < 0)
+			return err;
+		return parse_size(v, &st->bytes);
+	}
+	return 1;
+}
+
 static int parse_step(const mos_allocator_t *alloc, json_t *o, step_t *st)
 {
 	json_t *v;
@@ -260,6 +396,11 @@ static int parse_step(const mos_allocator_t *alloc, json_t *o, step_t *st)
 		return MOS_EINVAL;
 	if (json_object_get(o, "signal"))
 		return parse_signal_step(alloc, o, st);
+	{
+		int err = parse_file_step(alloc, o, st);
+		if (err <= 0)
+			return err;
+	}
 	if ((v = json_object_get(o, "mask")) && json_object_size(o) == 1)
 		return st->kind = MASK, parse_sigset(v, &st->set);
 	if ((v = json_object_get(o, "unmask")) && json_object_size(o) == 1)
@@ -372,6 +513,7 @@ static int prepare(const mos_allocator_t *alloc, int argc, char **argv,
 		json_decref(root);
 		return MOS_ENOMEM;
 	}
+	sc->last_fd = -1;
 	err = parse_list(alloc, root, &sc->steps, &sc->n);
 	json_decref(root);
 	if (err < 0) {
@@ -405,6 +547,26 @@ static mos_pid_t kill_target(mos_proc_t *self, const step_t *s)
 	case WHO_PID: break;
 	}
 	return (mos_pid_t)s->n;
+}
+
+static void run_file(mos_proc_t *self, script_t *sc, const step_t *s)
+{
+	int fd = s->fd < 0 ? sc->last_fd : s->fd;
+
+	switch (s->kind) {
+	case OPEN:
+		if (mos_sys_open(self, s->path, s->flags, &fd) == 0)
+			sc->last_fd = fd;
+		break;
+	case CLOSE:
+		if (mos_sys_close(self, fd) == 0 && fd == sc->last_fd)
+			sc->last_fd = -1;
+		break;
+	case READ: mos_sys_read(self, fd, s->bytes, NULL); break;
+	case WRITE: mos_sys_write(self, fd, s->bytes, NULL); break;
+	case CHDIR: mos_sys_chdir(self, s->path); break;
+	default: break;
+	}
 }
 
 static void run(mos_proc_t *self, const step_t *s, size_t n)
@@ -454,6 +616,13 @@ static void run(mos_proc_t *self, const step_t *s, size_t n)
 		case WAIT_ALL:
 			while (mos_sys_wait(self, NULL) > 0)
 				;
+			break;
+		case OPEN:
+		case CLOSE:
+		case READ:
+		case WRITE:
+		case CHDIR:
+			run_file(self, sc, s);
 			break;
 		case EXIT: mos_sys_exit(self, (int)s->n);
 		case REPEAT:
