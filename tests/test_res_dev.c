@@ -683,3 +683,47 @@ Test(res_dev, script_file_steps_are_checked_when_created)
 				NULL, &pid), 0);
 	mos_kernel_destroy(k);
 }
+
+/* ---- accounting off ---------------------------------------------------- */
+
+Test(res_dev, accounting_off_reports_no_io_but_the_limit_still_bites)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	mos_rlimits_t l;
+	struct lim r;
+	mos_rusage_t u;
+	mos_pid_t p;
+
+	mos_config_default(&cfg);
+	cfg.res.device.latency = MS(1);
+	cfg.res.device.bandwidth = 1000000;
+	cfg.enable_process_accounting = false;
+	k = t_kernel(&cfg);
+	cr_assert_eq(mos_fs_mkdir(k, "/data"), 0);
+	cr_assert_eq(mos_fs_create(k, "/data/a", 100000), 0);
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(mos_program_register(k, "lim", lim_main), 0);
+	p = t_spawn_arg(k, T_ARGV("lim"), &r);
+	mos_rlimits_init(&l);
+	l.max_io_read = 4000;
+	l.max_io_write = 2000;
+	cr_assert_eq(mos_process_set_limits(k, p, &l, NULL), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+
+	/* The same instants and refusals as with accounting on. */
+	cr_expect_eq(r.t[0], MS(4));
+	cr_expect_eq(r.rc[1], MOS_ELIMIT);
+	cr_expect_eq(r.t[2], MS(6));
+	cr_expect_eq(r.rc[3], MOS_ELIMIT);
+	cr_expect_eq(r.rc[4], 0);
+	cr_expect_eq(r.rc[5], MOS_ELIMIT);
+	u = usage_of(k, p);
+	cr_expect_eq(u.read_bytes, 0);
+	cr_expect_eq(u.write_bytes, 0);
+	cr_expect_eq(u.read_ops, 0);
+	cr_expect_eq(u.io_wait, 0);
+	cr_expect_eq(u.fds_peak, 0);
+	cr_expect_eq(u.limit_violations, 3);
+	mos_kernel_destroy(k);
+}
