@@ -727,3 +727,33 @@ Test(res_dev, accounting_off_reports_no_io_but_the_limit_still_bites)
 	cr_expect_eq(u.limit_violations, 3);
 	mos_kernel_destroy(k);
 }
+
+Test(res_dev, an_io_max_start_past_the_end_of_time_is_erange_not_a_wrap)
+{
+	mos_kernel_t *k = dev_kernel(1, "fifo");
+	struct rd r = {.path = "/big", .bytes = 20000000000ull, .times = 2};
+	mos_group_limits_t l;
+	mos_group_info_t gi;
+	mos_group_id_t g;
+	mos_pid_t p;
+
+	cr_assert_eq(mos_fs_create(k, "/big", 40000000000ull), 0);
+	cr_assert_eq(mos_group_create(k, 0, "crawl", &g), 0);
+	mos_group_limits_init(&l);
+	l.io_read_bps = 1;
+	cr_assert_eq(mos_group_set(k, g, &l), 0);
+	p = reader(k, &r);
+	cr_assert_eq(mos_group_attach(k, g, p), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	/* The first: 1 ms + 2e10 bytes at 1 MB/s (2e4 s).  Its 2e10 s of io.max
+	 * budget passes the end of time: the second can never start. */
+	cr_expect_eq(r.rc[0], 0);
+	cr_expect_eq(r.end[0], MS(1) + 20000000000000ull);
+	cr_expect_eq(r.rc[1], MOS_ERANGE);
+	cr_expect_eq(r.done[1], 0);
+	cr_expect_eq(r.end[1], r.end[0]);
+	cr_expect_eq(usage_of(k, p).read_bytes, 20000000000ull);
+	cr_assert_eq(mos_group_get(k, g, &gi), 0);
+	cr_expect_eq(gi.io_delay, 0);
+	mos_kernel_destroy(k);
+}

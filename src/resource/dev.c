@@ -192,29 +192,38 @@ static void dev_fire(void *arg, mos_timer_t *t)
 
 /* ---- reads and writes -------------------------------------------------- */
 
-/* io.max: the instant the request may start, each limiting group's next
- * start moved past it and its delay counted.  Returns the delay. */
-static mos_time_t throttle(mos_kernel_t *k, mos_proc_t *p, unsigned dir,
-			   uint64_t n)
+/* io.max: the instant a request of n bytes may start: the latest "next
+ * allowed start" of the groups from p's up to the root with a limit for
+ * the direction (MOS_TIME_NEVER: it never could).  Changes nothing. */
+static mos_time_t throttle_start(mos_kernel_t *k, mos_proc_t *p,
+				 unsigned dir)
 {
-	mos_time_t now = mos_kernel_now(k), start = now;
-	mos_rgroup_t *g0 = mos__res_group_of(k, p), *g;
+	mos_time_t start = mos_kernel_now(k);
 
-	for (g = g0; g; g = g->parent) {
+	for (mos_rgroup_t *g = mos__res_group_of(k, p); g; g = g->parent) {
 		uint64_t bps = dir ? g->limits.io_write_bps : g->limits.io_read_bps;
 
 		if (bps != MOS_RLIM_INFINITY && g->io_next[dir] > start)
 			start = g->io_next[dir];
 	}
-	for (g = g0; g; g = g->parent) {
+	return start;
+}
+
+/* The request starts at `start`: each limiting group's next start moves
+ * past it, and every group on the way counts the delay. */
+static void throttle_take(mos_kernel_t *k, mos_proc_t *p, unsigned dir,
+			  uint64_t n, mos_time_t start)
+{
+	mos_time_t delay = start - mos_kernel_now(k);
+
+	for (mos_rgroup_t *g = mos__res_group_of(k, p); g; g = g->parent) {
 		uint64_t bps = dir ? g->limits.io_write_bps : g->limits.io_read_bps;
 
 		if (bps != MOS_RLIM_INFINITY)
 			g->io_next[dir] = mos__time_add_sat(start,
 							    transfer_time(n, bps));
-		g->io_delay = mos__time_add_sat(g->io_delay, start - now);
+		g->io_delay = mos__time_add_sat(g->io_delay, delay);
 	}
-	return start - now;
 }
 
 static int transfer(mos_proc_t *self, int fd, uint64_t bytes, uint64_t *done,
@@ -225,7 +234,7 @@ static int transfer(mos_proc_t *self, int fd, uint64_t bytes, uint64_t *done,
 	mos_res_proc_t *rp = mos__res(self);
 	mos_res_dev_t *d = dev_of(k);
 	mos_res_ioreq_t *rq = &rp->io.req;
-	mos_time_t now = mos_kernel_now(k), end, delay;
+	mos_time_t now = mos_kernel_now(k), end, start;
 	uint64_t n, used, lim;
 	mos_ofile_t *of = mos__res_fd_get(self, fd);
 
@@ -254,8 +263,11 @@ static int transfer(mos_proc_t *self, int fd, uint64_t bytes, uint64_t *done,
 				   lim);
 		return MOS_ELIMIT;
 	}
-	if (!mos__time_add(now, mos__time_add_sat(dp->latency,
-						  transfer_time(n, dp->bandwidth)),
+	/* Times that cannot be: refused before anything happens. */
+	start = throttle_start(k, self, dir);
+	if (start == MOS_TIME_NEVER ||
+	    !mos__time_add(start, mos__time_add_sat(dp->latency,
+						    transfer_time(n, dp->bandwidth)),
 			   &end))
 		return MOS_ERANGE;
 	/* The call happens: the range is taken now. */
@@ -266,8 +278,9 @@ static int transfer(mos_proc_t *self, int fd, uint64_t bytes, uint64_t *done,
 	rq->dir = (uint8_t)dir;
 	rq->proc = self;
 	of->offset += n;
-	if ((delay = throttle(k, self, dir, n)) > 0)
-		(void)mos__wait(self, NULL, delay, 0, MOS_CAUSE_IO);
+	throttle_take(k, self, dir, n, start);
+	if (start > now)
+		(void)mos__wait(self, NULL, start - now, 0, MOS_CAUSE_IO);
 	rq->seq = d->next_seq++;
 	rq->state = MOS_IOREQ_QUEUED;
 	mos__wchan_init(&rq->done);
