@@ -757,3 +757,31 @@ Test(res_dev, an_io_max_start_past_the_end_of_time_is_erange_not_a_wrap)
 	cr_expect_eq(gi.io_delay, 0);
 	mos_kernel_destroy(k);
 }
+
+Test(res_dev, a_process_killed_while_io_max_holds_it_leaves_nothing)
+{
+	mos_kernel_t *k = dev_kernel(1, "fifo");
+	struct rd r = {.bytes = 4000, .times = 2};
+	mos_group_limits_t l;
+	mos_group_info_t gi;
+	mos_group_id_t g;
+	mos_pid_t p;
+
+	cr_assert_eq(mos_group_create(k, 0, "slow", &g), 0);
+	mos_group_limits_init(&l);
+	l.io_read_bps = 8000;
+	cr_assert_eq(mos_group_set(k, g, &l), 0);
+	p = reader(k, &r);
+	cr_assert_eq(mos_group_attach(k, g, p), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	cr_expect_eq(t_info(k, p).state, MOS_STATE_BLOCKED);
+	cr_expect_eq(kstats(k).device_queue, 0);
+	cr_assert_eq(mos_process_terminate(k, p, true), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(mos_kernel_now(k), MS(100)); /* nothing left to wait for */
+	cr_expect_eq(kstats(k).io_requests, 1);
+	cr_expect_eq(usage_of(k, p).read_bytes, 4000);
+	cr_assert_eq(mos_group_get(k, g, &gi), 0);
+	cr_expect_eq(gi.read_bytes, 4000);
+	mos_kernel_destroy(k);
+}

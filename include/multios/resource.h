@@ -308,7 +308,8 @@ MOS_API int mos_sys_chdir(mos_proc_t *self, const char *path);
  * fails with MOS_ELIMIT (a violation).
  * Errors: MOS_EBADF (fd not open, or not open for that direction),
  * MOS_EISDIR (a directory), MOS_ELIMIT, MOS_ERANGE (the transfer's
- * offset or its service time would not fit: nothing happens).
+ * end offset, its io.max start or its service time would pass what a
+ * uint64_t holds: nothing happens).
  */
 MOS_API int mos_sys_read(mos_proc_t *self, int fd, uint64_t bytes,
 			 uint64_t *done);
