@@ -60,7 +60,7 @@ fi
 
 # ---- the libmultios programs ------------------------------------------------
 
-for prog in yield lifecycle spawn_many sched_policies signals; do
+for prog in yield lifecycle spawn_many sched_policies signals resources; do
 	[ -x "$B/$prog" ] || fail "$B/$prog: not built (run make bench)"
 done
 
@@ -378,6 +378,16 @@ if [ -x "$B/signals" ]; then
 	grep '"bench":"signals"' "$TMP/sched"
 fi
 
+# ---- resources ----------------------------------------------------------------
+
+if [ -x "$B/resources" ]; then
+	say "resources ($B/resources: its own 5 runs per figure, accounting on and off alternating)"
+	if ! $PIN "$B/resources" >>"$TMP/sched" 2>"$TMP/err"; then
+		fail "resources: could not run: $(tail -1 "$TMP/err")"
+	fi
+	grep '"bench":"resources"' "$TMP/sched"
+fi
+
 ELAPSED=$(( $(date +%s) - START ))
 
 # ---- summary ------------------------------------------------------------------
@@ -443,6 +453,14 @@ FILENAME == failed { FAILS[++nfails] = $0; next }
 }
 /^\{"bench":"signals"/ {
 	SIG[++nsig] = sprintf("%-12s %9s %9s %9s", get($0, "variant"),
+			      num(stat(get($0, "ns_per_op"), "median")),
+			      num(stat(get($0, "ns_per_op"), "min")),
+			      num(stat(get($0, "ns_per_op"), "max")))
+	next
+}
+/^\{"bench":"resources"/ {
+	RES[++nres] = sprintf("%-12s %6s %-4s %9s %9s %9s", get($0, "variant"),
+			      get($0, "n"), get($0, "accounting") == "" ? "-" : get($0, "accounting"),
 			      num(stat(get($0, "ns_per_op"), "median")),
 			      num(stat(get($0, "ns_per_op"), "min")),
 			      num(stat(get($0, "ns_per_op"), "max")))
@@ -528,6 +546,10 @@ END {
 	print "\n-- 6. Signals: ns per operation (median, min, max) --"
 	if (nsig == 0) print "(not run)"
 	for (i = 1; i <= nsig; i++) print SIG[i]
+
+	print "\n-- 7. Resources: ns per operation (median, min, max); accounting on/off --"
+	if (nres == 0) print "(not run)"
+	for (i = 1; i <= nres; i++) print RES[i]
 
 	print "\n-- Targets (issue 4); ratios are only valid within this run --"
 	printf "%-48s", "target"

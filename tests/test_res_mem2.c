@@ -348,6 +348,17 @@ Test(res_mem2, size_parse)
 	cr_expect_eq(v, 2ull << 30);
 	cr_expect_eq(mos_size_parse("16777215TiB", &v), 0);
 	cr_expect_eq(v, 16777215ull << 40);
+	cr_expect_eq(mos_size_parse("1K", &v), 0);
+	cr_expect_eq(v, 1024);
+	cr_expect_eq(mos_size_parse("4KB", &v), 0);
+	cr_expect_eq(v, 4000);
+	cr_expect_eq(mos_size_parse("1MB", &v), 0);
+	cr_expect_eq(v, 1000000);
+	cr_expect_eq(mos_size_parse("1G", &v), 0);
+	cr_expect_eq(v, 1ull << 30);
+	cr_expect_eq(mos_size_parse("18446744TB", &v), 0);
+	cr_expect_eq(v, 18446744000000000000ull);
+	cr_expect_eq(mos_size_parse("18446745TB", &v), MOS_EINVAL);
 	cr_expect_eq(mos_size_parse("18446744073709551615", &v), 0);
 	cr_expect_eq(v, UINT64_MAX);
 	v = 7;

@@ -598,7 +598,7 @@ Test(res_monitor, json_export)
 	cr_expect_str_eq(json_string_value(json_object_get(e, "name")), "work");
 	e = json_array_get(json_object_get(e, "samples"), 0);
 	cr_expect_eq(int_at(e, "t"), MS(20));
-	cr_expect_eq(int_at(e, "cpu_usage"), 0, "%lld",
+	cr_expect_eq(int_at(e, "cpu_usage"), MS(20), "%lld",
 		     (long long)int_at(e, "cpu_usage"));
 	cr_expect_eq(int_at(e, "pids"), 1);
 	ps = json_object_get(j, "processes");

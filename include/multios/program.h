@@ -76,8 +76,10 @@ MOS_API int mos_program_register_ex(mos_kernel_t *k, const mos_program_t *prog);
 MOS_API int mos_duration_parse(const char *s, mos_time_t *out);
 
 /*
- * Parse a size in bytes: a bare number of bytes, or one with "B", "KiB",
- * "MiB", "GiB" or "TiB" ("64KiB" is 65 536).  Errors: MOS_EINVAL
+ * Parse a size in bytes: a bare number of bytes, or one with "B", a
+ * binary unit "K"/"KiB", "M"/"MiB", "G"/"GiB", "T"/"TiB" ("64KiB" and
+ * "64K" are 65 536) or a decimal one "KB", "MB", "GB", "TB" ("4KB" is
+ * 4 000).  Errors: MOS_EINVAL
  * (malformed, negative, or past UINT64_MAX).
  */
 MOS_API int mos_size_parse(const char *s, uint64_t *out);

@@ -253,6 +253,140 @@ MOS_API int mos_sys_mem_ptr(mos_proc_t *self, mos_mem_handle_t handle,
 
 /* ---- files, descriptors and the device ---- (fd.c, fs.c, dev.c) */
 
+/*
+ * The namespace: one small in-memory tree per kernel, directories and
+ * files that have a size and no content.  Paths are '/'-separated; ".",
+ * ".." (the root's ".." is the root) and repeated slashes mean what they
+ * mean in POSIX; a name has 1 .. MOS_FS_NAME_MAX bytes, a path at most
+ * MOS_FS_PATH_MAX, and nothing lies deeper than MOS_FS_DEPTH_MAX
+ * directories below the root.  Nothing is ever removed.  A directory's
+ * entries are kept in byte order of their names.
+ */
+#define MOS_FS_NAME_MAX 63
+#define MOS_FS_PATH_MAX 1023
+#define MOS_FS_DEPTH_MAX 32
+
+typedef struct mos_fs_stat {
+	bool is_dir;
+	uint64_t size;      /* a file's bytes; 0 for a directory */
+	uint32_t entries;   /* a directory's */
+} mos_fs_stat_t;
+
+/*
+ * The host populates the namespace; paths are absolute.  mkdir makes a
+ * directory, create a file of `size` bytes.
+ * Errors: MOS_EINVAL (k or path NULL, a relative or empty path, a name or
+ * the path too long, too deep, a call from a program), MOS_ENOENT (a
+ * directory on the way is missing), MOS_ENOTDIR (a file on the way),
+ * MOS_EEXIST (the name exists: "/" always does), MOS_EISDIR (create of a
+ * path ending in '/'), MOS_ENOMEM.
+ */
+MOS_API int mos_fs_mkdir(mos_kernel_t *k, const char *path);
+MOS_API int mos_fs_create(mos_kernel_t *k, const char *path, uint64_t size);
+/* What an absolute path names.  Errors: MOS_EINVAL, MOS_ENOENT,
+ * MOS_ENOTDIR. */
+MOS_API int mos_fs_stat(mos_kernel_t *k, const char *path, mos_fs_stat_t *st);
+
+/*
+ * Descriptors.  A process has a table of descriptors 0 .. its
+ * max_file_descriptors - 1 and a working directory (the root at first);
+ * a spawned child gets a copy of both, its descriptors sharing their open
+ * file descriptions (and so their offsets) with the parent's, as after
+ * fork.  A process's descriptors are closed when it exits.  A new
+ * descriptor is the lowest free one; when that is not below
+ * max_file_descriptors, the call fails with MOS_ELIMIT and the limit's
+ * violation is counted (MOS_RLIMIT_NOFILE).
+ *
+ * open's flags: at least one of MOS_O_READ and MOS_O_WRITE, and
+ * MOS_O_CREATE (make a missing file, of size 0), MOS_O_EXCL (with
+ * CREATE: fail with MOS_EEXIST if it exists), MOS_O_TRUNC (a file opened
+ * for writing goes to size 0).  A directory opens for reading only (its
+ * descriptor can be dup'ed and closed; a read of it fails with
+ * MOS_EISDIR); for writing it is MOS_EISDIR.  The path is relative to the
+ * working directory unless it starts with '/'.
+ * Errors of open: MOS_EINVAL (path or fd NULL, bad flags, the path's
+ * errors of mos_fs_mkdir), MOS_ENOENT, MOS_ENOTDIR, MOS_EISDIR,
+ * MOS_EEXIST, MOS_ELIMIT, MOS_ENOMEM.
+ */
+#define MOS_O_READ 0x1u
+#define MOS_O_WRITE 0x2u
+#define MOS_O_RDWR (MOS_O_READ | MOS_O_WRITE)
+#define MOS_O_CREATE 0x4u
+#define MOS_O_EXCL 0x8u
+#define MOS_O_TRUNC 0x10u
+
+MOS_API int mos_sys_open(mos_proc_t *self, const char *path, unsigned flags,
+			 int *fd);
+/* Errors: MOS_EBADF (not an open descriptor). */
+MOS_API int mos_sys_close(mos_proc_t *self, int fd);
+/* A second descriptor, the lowest free, for fd's open file.  Errors:
+ * MOS_EINVAL (newfd NULL), MOS_EBADF, MOS_ELIMIT, MOS_ENOMEM. */
+MOS_API int mos_sys_dup(mos_proc_t *self, int fd, int *newfd);
+/* Make newfd a copy of oldfd, closing what newfd had open first; the
+ * same descriptor twice does nothing.  Errors: MOS_EBADF (oldfd not open,
+ * newfd negative), MOS_ELIMIT (newfd not below max_file_descriptors: a
+ * violation, where POSIX says EBADF), MOS_ENOMEM. */
+MOS_API int mos_sys_dup2(mos_proc_t *self, int oldfd, int newfd);
+/* Change the working directory.  Errors: MOS_EINVAL, MOS_ENOENT,
+ * MOS_ENOTDIR. */
+MOS_API int mos_sys_chdir(mos_proc_t *self, const char *path);
+
+/*
+ * The block device.  mos_sys_read and mos_sys_write transfer up to
+ * `bytes` at fd's offset and advance it: a read stops at the end of the
+ * file, a write extends the file (its new size counts from the instant
+ * the request completes).  *done (may be NULL) receives the bytes
+ * transferred.  A transfer of 0 bytes returns at once and is no request.
+ * Otherwise the caller blocks (cause "io") in a wait no signal but
+ * SIGKILL ends (Linux's disk sleep, state D: a caught signal stays
+ * pending until the call returns):
+ *
+ *   1. io.max: each group from the caller's up to the root with a limit
+ *      for the direction (mos_group_limits_t io_read_bps / io_write_bps)
+ *      lets a request start no earlier than its own "next allowed start";
+ *      the request waits until the latest of them, and each moves its
+ *      next start to that instant + ceil(bytes * 1e9 / bps) ns.  Each of
+ *      the groups counts the wait in its io_delay.
+ *   2. The device queue: up to queue_depth requests are in service at
+ *      once; a waiting one is picked when a place frees up, by arrival
+ *      ("fifo") or by I/O priority, then arrival ("priority": the
+ *      priority at the instant of the pick, so a change reorders a
+ *      waiting request).
+ *   3. Service: latency + ceil(bytes * 1e9 / bandwidth) ns.
+ *
+ * At completion the bytes and one operation are counted (the process's
+ * read_bytes/read_ops or write_*, and its groups' read_bytes or
+ * write_bytes), io_wait grows by the whole time the call was blocked,
+ * and the kernel's io_requests by one.  A process killed while it waits
+ * leaves nothing behind: a request in the queue goes, one in service
+ * keeps the device busy until its completion and then counts nowhere but
+ * in the kernel's io_requests.
+ * max_io_read / max_io_write: a transfer that would take the bytes read
+ * (written) in the process's life past the limit transfers nothing and
+ * fails with MOS_ELIMIT (a violation).
+ * Errors: MOS_EBADF (fd not open, or not open for that direction),
+ * MOS_EISDIR (a directory), MOS_ELIMIT, MOS_ERANGE (the transfer's
+ * end offset, its io.max start or its service time would pass what a
+ * uint64_t holds: nothing happens).
+ */
+MOS_API int mos_sys_read(mos_proc_t *self, int fd, uint64_t bytes,
+			 uint64_t *done);
+MOS_API int mos_sys_write(mos_proc_t *self, int fd, uint64_t bytes,
+			  uint64_t *done);
+
+/*
+ * A process's I/O priority (MOS_IOPRIO; 0 sets the default, best effort
+ * level 4), inherited by spawned children.  pid 0 is the caller.  Errors:
+ * MOS_EINVAL (a class outside 1 .. 3, a level above 7), MOS_EINVALPID,
+ * MOS_EPROCNOTFOUND (no such live process, or one the caller cannot
+ * see), MOS_EPERM (the realtime class without MOS_CAP_RESOURCE, another
+ * process the caller may not signal: audited as MOS_AUDIT_IOPRIO with b
+ * the priority asked).  get: MOS_EINVAL (prio NULL), MOS_EINVALPID,
+ * MOS_EPROCNOTFOUND.
+ */
+MOS_API int mos_sys_ioprio_set(mos_proc_t *self, mos_pid_t pid, int prio);
+MOS_API int mos_sys_ioprio_get(mos_proc_t *self, mos_pid_t pid, int *prio);
+
 /* ---- resource groups (cgroup v2) --------------------------------------- */
 
 /*

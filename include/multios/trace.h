@@ -36,7 +36,8 @@
 	X(ZOMBIE, "zombie")       /* Terminated -> Zombie */               \
 	X(REAP, "reap")           /* Zombie -> Defunct */                  \
 	X(INTERRUPT, "interrupt") /* Blocked -> Ready: wait cancelled */ \
-	X(THROTTLE, "throttle")   /* Running -> Ready: its group's cpu.max */
+	X(THROTTLE, "throttle")   /* Running -> Ready: its group's cpu.max */ \
+	X(IO, "io")               /* Running -> Blocked on the device */
 
 typedef enum mos_cause {
 #define MOS__CAUSE_ENUM(name, str) MOS_CAUSE_##name,

@@ -123,9 +123,12 @@ int mos_duration_parse(const char *s, mos_time_t *out)
 /* Binary multiples only: a size is bytes of a machine's memory. */
 int mos_size_parse(const char *s, uint64_t *out)
 {
-	static const struct { const char *suffix; unsigned shift; } mult[] = {
-		{"", 0}, {"B", 0}, {"KiB", 10}, {"MiB", 20}, {"GiB", 30},
-		{"TiB", 40},
+	static const struct { const char *suffix; uint64_t mul; } mult[] = {
+		{"", 1}, {"B", 1},
+		{"K", 1ull << 10}, {"KiB", 1ull << 10}, {"KB", 1000},
+		{"M", 1ull << 20}, {"MiB", 1ull << 20}, {"MB", 1000000},
+		{"G", 1ull << 30}, {"GiB", 1ull << 30}, {"GB", 1000000000},
+		{"T", 1ull << 40}, {"TiB", 1ull << 40}, {"TB", 1000000000000},
 	};
 	uint64_t v = 0;
 	const char *c = s;
@@ -141,9 +144,9 @@ int mos_size_parse(const char *s, uint64_t *out)
 	}
 	for (size_t i = 0; i < sizeof(mult) / sizeof(*mult); i++) {
 		if (strcmp(c, mult[i].suffix) == 0) {
-			if (v > (UINT64_MAX >> mult[i].shift))
+			if (v > UINT64_MAX / mult[i].mul)
 				return MOS_EINVAL;
-			*out = v << mult[i].shift;
+			*out = v * mult[i].mul;
 			return 0;
 		}
 	}

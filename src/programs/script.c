@@ -14,6 +14,12 @@
  * allocation of the run, from 1, or "last": the latest not yet freed),
  * stack SIZE.  A spawned script may give its steps as a JSON array
  * in place of the string: {"spawn": ["script", [ ...steps... ]]}.
+ * Files (multios/resource.h): open PATH, with "mode" letters r (read),
+ * w (write), c (create), x (exclusive), t (truncate), "rw" by default;
+ * close "last" | FD; read / write SIZE (bytes: an integer, or a string
+ * with a unit B, K/KiB, M/MiB, G/GiB, KB, MB, GB) on the last descriptor
+ * opened, or with "fd": FD; chdir PATH.  At run time a failing file step
+ * is skipped, as any failing step is.
  * The whole script is parsed and checked when the process is created (the
  * prepare hook), so a bad script fails mos_process_create with MOS_ECONFIG;
  * running it touches no JSON.  The parsed steps come from the kernel's
@@ -33,7 +39,8 @@
 
 typedef enum kind { COMPUTE, SLEEP, YIELD, SPAWN, WAIT_ANY, WAIT_ALL, EXIT,
 		    REPEAT, KILL, SIGNAL, MASK, UNMASK, PAUSE, ALARM,
-		    ALLOC, FREE, STACK } kind_t;
+		    ALLOC, FREE, STACK,
+		    OPEN, CLOSE, READ, WRITE, CHDIR } kind_t;
 
 /* Whom a kill step names. */
 typedef enum who { WHO_PID, WHO_SELF, WHO_PARENT, WHO_CHILD } who_t;
@@ -48,9 +55,12 @@ typedef struct step {
 	who_t who;              /* KILL */
 	mos_sig_action_t action;/* SIGNAL (CATCH: body is the handler) */
 	mos_sigset_t set;       /* MASK, UNMASK */
-	uint64_t bytes;         /* ALLOC, STACK */
+	uint64_t bytes;         /* ALLOC, STACK, READ, WRITE */
 	struct step *body;      /* REPEAT, SIGNAL's handler */
 	size_t nbody;
+	char *path;             /* OPEN, CHDIR */
+	unsigned flags;         /* OPEN */
+	int fd;                 /* CLOSE, READ, WRITE: -1 the last opened */
 } step_t;
 
 typedef struct script {
@@ -65,6 +75,7 @@ typedef struct script {
 	const mos_allocator_t *alloc;
 	mos_mem_handle_t *handles;
 	size_t nhandles, handle_cap;
+	int last_fd;            /* the last descriptor opened, or -1 */
 } script_t;
 
 static void free_steps(const mos_allocator_t *alloc, step_t *s, size_t n)
@@ -73,6 +84,7 @@ static void free_steps(const mos_allocator_t *alloc, step_t *s, size_t n)
 		for (char **a = s[i].argv; a && *a; a++)
 			mos__free(alloc, *a);
 		mos__free(alloc, s[i].argv);
+		mos__free(alloc, s[i].path);
 		free_steps(alloc, s[i].body, s[i].nbody);
 	}
 	mos__free(alloc, s);
@@ -290,6 +302,91 @@ static int parse_signal_step(const mos_allocator_t *alloc, json_t *o,
 	return MOS_EINVAL;
 }
 
+/* ---- file steps ---- */
+
+/* A descriptor: "last" (-1) or a number >= 0. */
+static int parse_fd(json_t *v, int *fd)
+{
+	if (json_is_string(v) && strcmp(json_string_value(v), "last") == 0) {
+		*fd = -1;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > INT32_MAX)
+		return MOS_EINVAL;
+	*fd = (int)json_integer_value(v);
+	return 0;
+}
+
+static int parse_mode(json_t *v, unsigned *flags)
+{
+	static const char letters[] = "rwcxt";
+	static const unsigned bits[] = {MOS_O_READ, MOS_O_WRITE, MOS_O_CREATE,
+					MOS_O_EXCL, MOS_O_TRUNC};
+	const char *s;
+
+	*flags = v ? 0 : MOS_O_RDWR;
+	if (!v)
+		return 0;
+	if (!json_is_string(v) || !*(s = json_string_value(v)))
+		return MOS_EINVAL;
+	for (; *s; s++) {
+		const char *at = strchr(letters, *s);
+		if (!at || (*flags & bits[at - letters]))
+			return MOS_EINVAL; /* unknown or repeated */
+		*flags |= bits[at - letters];
+	}
+	return *flags & MOS_O_RDWR ? 0 : MOS_EINVAL;
+}
+
+static int parse_path(const mos_allocator_t *alloc, json_t *v, step_t *st)
+{
+	if (!json_is_string(v) || !*json_string_value(v) ||
+	    strlen(json_string_value(v)) > MOS_FS_PATH_MAX)
+		return MOS_EINVAL;
+	return (st->path = mos__strdup(alloc, json_string_value(v))) ? 0
+								     : MOS_ENOMEM;
+}
+
+/* open, close, read, write, chdir; 1 when o is none of them. */
+static int parse_file_step(const mos_allocator_t *alloc, json_t *o,
+			   step_t *st)
+{
+	size_t n = json_object_size(o);
+	json_t *v, *opt;
+	int err;
+
+	if ((v = json_object_get(o, "open"))) {
+		opt = json_object_get(o, "mode");
+		if (n != (opt ? 2u : 1u))
+			return MOS_EINVAL;
+		st->kind = OPEN;
+		if ((err = parse_mode(opt, &st->flags)) < 0)
+			return err;
+		return parse_path(alloc, v, st);
+	}
+	if ((v = json_object_get(o, "chdir"))) {
+		st->kind = CHDIR;
+		return n == 1 ? parse_path(alloc, v, st) : MOS_EINVAL;
+	}
+	if ((v = json_object_get(o, "close"))) {
+		st->kind = CLOSE;
+		return n == 1 ? parse_fd(v, &st->fd) : MOS_EINVAL;
+	}
+	if ((v = json_object_get(o, "read")) || (v = json_object_get(o, "write"))) {
+		st->kind = json_object_get(o, "read") ? READ : WRITE;
+		opt = json_object_get(o, "fd");
+		st->fd = -1;
+		if (n != (opt ? 2u : 1u) ||
+		    (json_object_get(o, "read") && json_object_get(o, "write")))
+			return MOS_EINVAL;
+		if (opt && (err = parse_fd(opt, &st->fd)) < 0)
+			return err;
+		return parse_size(v, &st->bytes);
+	}
+	return 1;
+}
+
 static int parse_step(const mos_allocator_t *alloc, json_t *o, step_t *st)
 {
 	json_t *v;
@@ -298,6 +395,11 @@ static int parse_step(const mos_allocator_t *alloc, json_t *o, step_t *st)
 		return MOS_EINVAL;
 	if (json_object_get(o, "signal"))
 		return parse_signal_step(alloc, o, st);
+	{
+		int err = parse_file_step(alloc, o, st);
+		if (err <= 0)
+			return err;
+	}
 	if ((v = json_object_get(o, "mask")) && json_object_size(o) == 1)
 		return st->kind = MASK, parse_sigset(v, &st->set);
 	if ((v = json_object_get(o, "unmask")) && json_object_size(o) == 1)
@@ -421,6 +523,7 @@ static int prepare(const mos_allocator_t *alloc, int argc, char **argv,
 		return MOS_ENOMEM;
 	}
 	sc->alloc = alloc;
+	sc->last_fd = -1;
 	err = parse_list(alloc, root, &sc->steps, &sc->n);
 	json_decref(root);
 	if (err < 0) {
@@ -501,6 +604,26 @@ static void run_free(mos_proc_t *self, script_t *sc, long n)
 	mos_sys_free(self, h);
 }
 
+static void run_file(mos_proc_t *self, script_t *sc, const step_t *s)
+{
+	int fd = s->fd < 0 ? sc->last_fd : s->fd;
+
+	switch (s->kind) {
+	case OPEN:
+		if (mos_sys_open(self, s->path, s->flags, &fd) == 0)
+			sc->last_fd = fd;
+		break;
+	case CLOSE:
+		if (mos_sys_close(self, fd) == 0 && fd == sc->last_fd)
+			sc->last_fd = -1;
+		break;
+	case READ: mos_sys_read(self, fd, s->bytes, NULL); break;
+	case WRITE: mos_sys_write(self, fd, s->bytes, NULL); break;
+	case CHDIR: mos_sys_chdir(self, s->path); break;
+	default: break;
+	}
+}
+
 static void run(mos_proc_t *self, const step_t *s, size_t n)
 {
 	script_t *sc = mos_sys_state(self);
@@ -551,6 +674,13 @@ static void run(mos_proc_t *self, const step_t *s, size_t n)
 		case WAIT_ALL:
 			while (mos_sys_wait(self, NULL) > 0)
 				;
+			break;
+		case OPEN:
+		case CLOSE:
+		case READ:
+		case WRITE:
+		case CHDIR:
+			run_file(self, sc, s);
 			break;
 		case EXIT: mos_sys_exit(self, (int)s->n);
 		case REPEAT:

@@ -37,6 +37,8 @@ typedef struct mos_rgroup {
 	uint64_t read_bytes, write_bytes;
 	mos_time_t io_delay;
 	mos_res_cpu_group_t cpu;    /* cpu.max (cpu.c) */
+	mos_time_t io_next[2];      /* io.max: the earliest instant its next
+				       read [0] / write [1] may start (dev.c) */
 } mos_rgroup_t;
 
 /* A live count of processes per real uid (max_processes). */

@@ -43,4 +43,27 @@ static inline bool mos__time_mul(uint64_t a, uint64_t b, mos_time_t *out)
 	return true;
 }
 
+/* ceil(a * b / c) for c > 0, or MOS_TIME_NEVER when it would reach or
+ * pass it (exact: the product is taken in 128 bits where the compiler
+ * has them, else a product that overflows 64 bits saturates).  The
+ * device's transfer times: bytes * 1e9 / bandwidth, rounded up. */
+static inline mos_time_t mos__time_muldiv_ceil_sat(uint64_t a, uint64_t b,
+						   uint64_t c)
+{
+#ifdef __SIZEOF_INT128__
+	__extension__ typedef unsigned __int128 u128;
+	u128 q = ((u128)a * b + (c - 1)) / c;
+
+	return q >= MOS_TIME_NEVER ? MOS_TIME_NEVER : (mos_time_t)q;
+#else
+	uint64_t p, q;
+
+	if (a != 0 && b > UINT64_MAX / a)
+		return MOS_TIME_NEVER;
+	p = a * b;
+	q = p / c + (p % c != 0);
+	return q;
+#endif
+}
+
 #endif
