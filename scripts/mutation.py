@@ -62,7 +62,8 @@ import sys
 import threading
 import time
 
-DEFAULT_FILES = ["src/kernel/*.c", "src/sched/*.c", "src/signal/*.c"]
+DEFAULT_FILES = ["src/kernel/*.c", "src/sched/*.c", "src/signal/*.c",
+                 "src/resource/*.c"]
 EQUIV_FILE = "tests/mutation-equivalent.jsonl"
 OUT_DIR = "build-mutation"
 
