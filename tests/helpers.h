@@ -96,6 +96,31 @@ static inline mos_process_info_t t_info(mos_kernel_t *k, mos_pid_t pid)
 	return in;
 }
 
+/* A process's usage, the kernel's stats, a group's info: asserted to
+ * succeed. */
+static inline mos_rusage_t t_usage(mos_kernel_t *k, mos_pid_t pid)
+{
+	mos_rusage_t u;
+	int err = mos_process_get_stats(k, pid, &u);
+	cr_assert_eq(err, 0, "get_stats(%d): %s", pid, mos_strerror(err));
+	return u;
+}
+
+static inline mos_kernel_stats_t t_kstats(mos_kernel_t *k)
+{
+	mos_kernel_stats_t st;
+	cr_assert_eq(mos_kernel_stats(k, &st), 0);
+	return st;
+}
+
+static inline mos_group_info_t t_group(mos_kernel_t *k, mos_group_id_t id)
+{
+	mos_group_info_t g;
+	int err = mos_group_get(k, id, &g);
+	cr_assert_eq(err, 0, "group_get(%u): %s", id, mos_strerror(err));
+	return g;
+}
+
 /* Load a workload from JSON text through a temporary file: the loader's
  * rc, with *w and err as the loader leaves them. */
 static inline int t_workload_try(const char *json, mos_workload_t **w,

@@ -16,22 +16,6 @@ TestSuite(res_cpu, .timeout = T_TIMEOUT);
 
 #define INF MOS_RLIM_INFINITY
 
-static mos_rusage_t usage_of(mos_kernel_t *k, mos_pid_t pid)
-{
-	mos_rusage_t u;
-
-	cr_assert_eq(mos_process_get_stats(k, pid, &u), 0);
-	return u;
-}
-
-static mos_group_info_t group_info(mos_kernel_t *k, mos_group_id_t id)
-{
-	mos_group_info_t in;
-
-	cr_assert_eq(mos_group_get(k, id, &in), 0);
-	return in;
-}
-
 static mos_pid_t spawn_arg(mos_kernel_t *k, const char *const *argv,
 			   void *arg, uint32_t flags)
 {
@@ -96,7 +80,7 @@ Test(res_cpu, cost_table_gives_exact_system_time_and_clock)
 	mos_rusage_t u;
 
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
-	u = usage_of(k, pid);
+	u = t_usage(k, pid);
 	cr_expect_eq(u.cpu_system, MS(3 + 3 + 1 + 2));
 	cr_expect_eq(u.cpu_user, MS(10));
 	cr_expect_eq(u.cpu_total, MS(19));
@@ -114,7 +98,7 @@ Test(res_cpu, default_zero_table_changes_nothing)
 	mos_rusage_t u;
 
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
-	u = usage_of(k, pid);
+	u = t_usage(k, pid);
 	cr_expect_eq(u.cpu_system, 0);
 	cr_expect_eq(u.cpu_user, MS(10));
 	cr_expect_eq(t_info(k, pid).times.finished, MS(10));
@@ -127,8 +111,8 @@ Test(res_cpu, accounting_off_charges_no_system_time)
 	mos_pid_t pid = spawn_arg(k, T_ARGV("calls"), NULL, 0);
 
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
-	cr_expect_eq(usage_of(k, pid).cpu_system, 0);
-	cr_expect_eq(usage_of(k, pid).cpu_user, MS(10));
+	cr_expect_eq(t_usage(k, pid).cpu_system, 0);
+	cr_expect_eq(t_usage(k, pid).cpu_user, MS(10));
 	cr_expect_eq(t_info(k, pid).times.finished, MS(10));
 	mos_kernel_destroy(k);
 
@@ -394,7 +378,7 @@ Test(res_cpu, sigxcpu_at_the_soft_limit_and_every_second_then_sigkill)
 	cr_expect_eq(in.exit_status, MOS_W_EXITCODE(0, MOS_SIGKILL));
 	cr_expect_eq(in.times.finished, MS(2500), "SIGKILL at the hard limit");
 	cr_expect_eq(in.times.cpu_user, MS(2500));
-	cr_expect_eq(usage_of(k, pid).limit_violations, 4);
+	cr_expect_eq(t_usage(k, pid).limit_violations, 4);
 	cr_expect_str_eq(t_trace_kind(k, MOS_TRACE_LIMIT, MOS_MSEC, buf,
 				      sizeof(buf)),
 			 "2:4:50000000:50000000@50 2:4:1050000000:50000000@1050 "
@@ -519,9 +503,9 @@ Test(res_cpu, cpu_max_gives_a_cpu_bound_group_exactly_its_quota)
 		     "throttled is not a state");
 
 	cr_assert_eq(mos_kernel_run(k, 10 * MOS_SEC), 0);
-	u = usage_of(k, pid);
+	u = t_usage(k, pid);
 	cr_expect_eq(u.cpu_user, 2 * MOS_SEC, "exactly 20 %% of 10 s");
-	in = group_info(k, g);
+	in = t_group(k, g);
 	cr_expect_eq(in.cpu_usage, 2 * MOS_SEC);
 	cr_expect_eq(in.nr_periods, 99, "the one ending at 10 s is not over");
 	cr_expect_eq(in.nr_throttled, 100);
@@ -586,12 +570,12 @@ Test(res_cpu, cpu_weight_two_to_one_under_cfs_gives_two_to_one)
 	cr_expect_eq(ua + ub, 3 * MOS_SEC);
 	cr_expect_eq(ua, 2 * MOS_SEC, "heavy %llu, light %llu",
 		     (unsigned long long)ua, (unsigned long long)ub);
-	cr_expect_eq(group_info(k, heavy).cpu_usage, ua);
-	cr_expect_eq(group_info(k, light).cpu_usage, ub);
+	cr_expect_eq(t_group(k, heavy).cpu_usage, ua);
+	cr_expect_eq(t_group(k, light).cpu_usage, ub);
 
 	/* Setting the weight while they run moves the split from then on. */
 	{
-		mos_group_limits_t l = group_info(k, light).limits;
+		mos_group_limits_t l = t_group(k, light).limits;
 
 		l.cpu_weight = 200;
 		cr_assert_eq(mos_group_set(k, light, &l), 0);
@@ -620,10 +604,10 @@ Test(res_cpu, a_parent_groups_quota_covers_its_descendants)
 	/* Together 20 ms of every 100 ms: 200 ms in a second. */
 	cr_expect_eq(t_info(k, a).times.cpu_user + t_info(k, b).times.cpu_user,
 		     MS(200));
-	cr_expect_eq(group_info(k, top).cpu_usage, MS(200));
-	cr_expect_eq(group_info(k, sub).cpu_usage, t_info(k, a).times.cpu_user);
-	cr_expect_eq(group_info(k, sub).nr_throttled, 0);
-	cr_expect_eq(group_info(k, top).nr_throttled, 10);
+	cr_expect_eq(t_group(k, top).cpu_usage, MS(200));
+	cr_expect_eq(t_group(k, sub).cpu_usage, t_info(k, a).times.cpu_user);
+	cr_expect_eq(t_group(k, sub).nr_throttled, 0);
+	cr_expect_eq(t_group(k, top).nr_throttled, 10);
 	mos_kernel_destroy(k);
 }
 
@@ -645,7 +629,7 @@ static void held_processes_survive_suspend_kill_and_moves(const char *policy)
 	cr_assert_eq(mos_group_attach(k, g, a), 0);
 	cr_assert_eq(mos_group_attach(k, g, b), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(50)), 0);
-	cr_assert(group_info(k, g).throttled);
+	cr_assert(t_group(k, g).throttled);
 	/* Suspended and resumed while held: still held, still Ready. */
 	cr_assert_eq(mos_process_suspend(k, a), 0);
 	cr_assert_eq(mos_process_resume(k, a), 0);
@@ -662,15 +646,15 @@ static void held_processes_survive_suspend_kill_and_moves(const char *policy)
 	cr_assert_eq(mos_group_attach(k, 0, c), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(90)), 0);
 	cr_expect_eq(t_info(k, c).times.cpu_user, c50 + MS(30));
-	cr_expect_eq(usage_of(k, c).throttled_time, MS(10));
+	cr_expect_eq(t_usage(k, c).throttled_time, MS(10));
 	/* Lifting cpu.max unthrottles now. */
 	{
-		mos_group_limits_t l = group_info(k, g).limits;
+		mos_group_limits_t l = t_group(k, g).limits;
 
 		l.cpu_quota = MOS_TIME_NEVER;
 		cr_assert_eq(mos_group_set(k, g, &l), 0);
 	}
-	cr_expect(!group_info(k, g).throttled);
+	cr_expect(!t_group(k, g).throttled);
 	cr_assert_eq(mos_kernel_run(k, MS(1000)), 0);
 	cr_expect_gt(t_info(k, a).times.cpu_user, MS(100));
 	cr_expect_eq(t_info(k, a).times.cpu_user + t_info(k, b).times.cpu_user +
@@ -691,13 +675,13 @@ Test(res_cpu, cpu_max_refuses_nothing_and_validates)
 {
 	mos_kernel_t *k = t_kernel(NULL);
 	mos_group_id_t g = cpu_group(k, "g", MS(5), MS(10), 100);
-	mos_group_limits_t l = group_info(k, g).limits;
+	mos_group_limits_t l = t_group(k, g).limits;
 
 	l.cpu_quota = 0;
 	cr_expect_eq(mos_group_set(k, g, &l), MOS_EINVAL);
 	l.cpu_quota = MS(30); /* above the period: never throttles */
 	cr_expect_eq(mos_group_set(k, g, &l), 0);
-	cr_expect_eq(group_info(k, g).limits.cpu_quota, MS(30));
+	cr_expect_eq(t_group(k, g).limits.cpu_quota, MS(30));
 	mos_kernel_destroy(k);
 }
 
@@ -725,7 +709,7 @@ Test(res_cpu, the_root_group_reports_all_the_cpu)
 	t_spawn(k, T_ARGV("cpu", "30ms"));
 	t_spawn(k, T_ARGV("cpu", "20ms"));
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
-	cr_expect_eq(group_info(k, 0).cpu_usage, MS(50));
+	cr_expect_eq(t_group(k, 0).cpu_usage, MS(50));
 	mos_kernel_destroy(k);
 }
 
@@ -747,7 +731,7 @@ Test(res_cpu, a_process_held_while_the_cpu_switches_to_it)
 	/* z runs 1 ms and is throttled; the switch to x, x's slice, then
 	 * the switch to y: stop in its middle. */
 	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
-	cr_expect(group_info(k, g).throttled);
+	cr_expect(t_group(k, g).throttled);
 	cr_assert_eq(mos_kernel_run(k, MS(12) + MS(1) / 2), 0);
 	cr_expect_eq(t_info(k, x).times.cpu_user, MS(10));
 	cr_expect_eq(t_info(k, y).times.dispatches, 0);

@@ -32,22 +32,6 @@ static mos_kernel_t *dev_kernel(uint32_t depth, const char *sched)
 	return k;
 }
 
-static mos_rusage_t usage_of(mos_kernel_t *k, mos_pid_t pid)
-{
-	mos_rusage_t u;
-
-	cr_assert_eq(mos_process_get_stats(k, pid, &u), 0);
-	return u;
-}
-
-static mos_kernel_stats_t kstats(mos_kernel_t *k)
-{
-	mos_kernel_stats_t st;
-
-	cr_assert_eq(mos_kernel_stats(k, &st), 0);
-	return st;
-}
-
 /* One reader: after `at`, open the file and read (or write) `bytes`,
  * `times` times; record each result and the instant it returned. */
 struct rd {
@@ -105,13 +89,13 @@ Test(res_dev, a_read_takes_latency_plus_bytes_over_bandwidth)
 	cr_expect_eq(r.done[0], 4000);
 	cr_expect_eq(r.end[0], MS(5));
 	cr_expect_eq(r.end[1], MS(10));
-	u = usage_of(k, p);
+	u = t_usage(k, p);
 	cr_expect_eq(u.read_bytes, 8000);
 	cr_expect_eq(u.read_ops, 2);
 	cr_expect_eq(u.write_bytes, 0);
 	cr_expect_eq(u.io_wait, MS(10));
 	cr_expect_eq(u.fds_open, 0);
-	ks = kstats(k);
+	ks = t_kstats(k);
 	cr_expect_eq(ks.io_requests, 2);
 	cr_expect_eq(ks.device_queue, 0);
 	/* Submit (b 0) and completion (b the time it took). */
@@ -148,9 +132,9 @@ Test(res_dev, a_read_stops_at_the_end_and_a_write_extends_the_file)
 	cr_expect_eq(w.end[0], MS(200) + MS(1) + 1500000);
 	cr_assert_eq(mos_fs_stat(k, "/data/new", &st), 0);
 	cr_expect_eq(st.size, 1500);
-	cr_expect_eq(usage_of(k, q).write_bytes, 1500);
-	cr_expect_eq(usage_of(k, q).write_ops, 1);
-	cr_expect_eq(usage_of(k, p).read_ops, 2);
+	cr_expect_eq(t_usage(k, q).write_bytes, 1500);
+	cr_expect_eq(t_usage(k, q).write_ops, 1);
+	cr_expect_eq(t_usage(k, p).read_ops, 2);
 	mos_kernel_destroy(k);
 }
 
@@ -164,12 +148,12 @@ Test(res_dev, two_readers_contend_in_arrival_order)
 
 	/* Half-way, both are in: one in service, one waiting. */
 	cr_assert_eq(mos_kernel_run(k, MS(2)), 0);
-	cr_expect_eq(kstats(k).device_queue, 2);
+	cr_expect_eq(t_kstats(k).device_queue, 2);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_eq(a.end[0], MS(5));
 	cr_expect_eq(b.end[0], MS(10));
-	cr_expect_eq(usage_of(k, pa).io_wait, MS(5));
-	cr_expect_eq(usage_of(k, pb).io_wait, MS(10));
+	cr_expect_eq(t_usage(k, pa).io_wait, MS(5));
+	cr_expect_eq(t_usage(k, pb).io_wait, MS(10));
 	cr_expect_eq(t_info(k, pb).times.finished, MS(10));
 	mos_kernel_destroy(k);
 }
@@ -216,10 +200,10 @@ static void three(const char *sched, bool change, mos_time_t want_b,
 		     (unsigned long long)c.end[0]);
 	if (change) {
 		cr_expect_eq(ch.rc, 0);
-		cr_expect_eq(usage_of(k, ch.target).ioprio,
+		cr_expect_eq(t_usage(k, ch.target).ioprio,
 			     MOS_IOPRIO(MOS_IOPRIO_CLASS_BE, 0));
 	} else {
-		cr_expect_eq(usage_of(k, ch.target).ioprio, MOS_IOPRIO_DEFAULT);
+		cr_expect_eq(t_usage(k, ch.target).ioprio, MOS_IOPRIO_DEFAULT);
 	}
 	(void)prio;
 	mos_kernel_destroy(k);
@@ -282,13 +266,13 @@ Test(res_dev, queue_depth_two_serves_two_at_once)
 	reader(k, &c);
 	reader(k, &d);
 	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
-	cr_expect_eq(kstats(k).device_queue, 4);
+	cr_expect_eq(t_kstats(k).device_queue, 4);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_eq(a.end[0], MS(5));
 	cr_expect_eq(b.end[0], MS(5));
 	cr_expect_eq(c.end[0], MS(10));
 	cr_expect_eq(d.end[0], MS(7));
-	cr_expect_eq(kstats(k).io_requests, 4);
+	cr_expect_eq(t_kstats(k).io_requests, 4);
 	mos_kernel_destroy(k);
 }
 
@@ -321,8 +305,8 @@ Test(res_dev, io_max_delays_a_group_and_never_fails_it)
 	cr_expect_eq(r.end[2], MS(1005));
 	/* Outside the group: not held. */
 	cr_expect_eq(other.end[0], MS(11));
-	cr_expect_eq(usage_of(k, p).io_wait, MS(1005));
-	cr_expect_eq(usage_of(k, q).io_wait, MS(5));
+	cr_expect_eq(t_usage(k, p).io_wait, MS(1005));
+	cr_expect_eq(t_usage(k, q).io_wait, MS(5));
 	cr_assert_eq(mos_group_get(k, g, &gi), 0);
 	cr_expect_eq(gi.read_bytes, 12000);
 	cr_expect_eq(gi.io_delay, MS(495) + MS(495));
@@ -389,7 +373,7 @@ Test(res_dev, max_io_read_and_write_refuse_the_byte_past_them)
 	cr_expect_eq(r.rc[4], 0);
 	cr_expect_eq(r.done[4], 2000);
 	cr_expect_eq(r.rc[5], MOS_ELIMIT);
-	u = usage_of(k, p);
+	u = t_usage(k, p);
 	cr_expect_eq(u.read_bytes, 4000);
 	cr_expect_eq(u.read_ops, 2);
 	cr_expect_eq(u.write_bytes, 2000);
@@ -492,18 +476,18 @@ Test(res_dev, hostile_arguments_are_refused_and_change_nothing)
 	cr_expect_eq(h.prio_other, MOS_IOPRIO_DEFAULT);
 
 	/* The whole file in one read: 1 ms + 100 ms; nothing else. */
-	u = usage_of(k, p);
+	u = t_usage(k, p);
 	cr_expect_eq(u.read_bytes, 100000);
 	cr_expect_eq(u.read_ops, 1);
 	cr_expect_eq(u.write_bytes, 0);
 	cr_expect_eq(u.io_wait, MS(101));
 	cr_expect_eq(u.ioprio, MOS_IOPRIO_DEFAULT);
-	cr_expect_eq(kstats(k).io_requests, 1);
+	cr_expect_eq(t_kstats(k).io_requests, 1);
 	/* The two denials: pid, MOS_AUDIT_IOPRIO, target, asked. */
 	cr_expect_str_eq(t_trace_kind(k, MOS_TRACE_AUDIT, MOS_MSEC, buf,
 				      sizeof(buf)),
 			 "3:6:3:8192@101 3:6:2:24576@101");
-	cr_expect_eq(kstats(k).permission_denials, 2);
+	cr_expect_eq(t_kstats(k).permission_denials, 2);
 	mos_kernel_destroy(k);
 }
 
@@ -519,22 +503,22 @@ Test(res_dev, a_killed_process_leaves_the_device_consistent)
 
 	pc = reader(k, &c);
 	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
-	cr_expect_eq(kstats(k).device_queue, 2);
+	cr_expect_eq(t_kstats(k).device_queue, 2);
 	/* b waits in the queue: it goes. */
 	cr_assert_eq(mos_process_terminate(k, pb, true), 0);
-	cr_expect_eq(kstats(k).device_queue, 1);
+	cr_expect_eq(t_kstats(k).device_queue, 1);
 	cr_assert_eq(mos_kernel_run(k, MS(2)), 0);
 	/* a is in service: the device finishes it at 5 ms, for no one. */
 	cr_assert_eq(mos_process_terminate(k, pa, true), 0);
-	cr_expect_eq(kstats(k).device_queue, 1);
+	cr_expect_eq(t_kstats(k).device_queue, 1);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_eq(c.end[0], MS(10));
-	ks = kstats(k);
+	ks = t_kstats(k);
 	cr_expect_eq(ks.io_requests, 2);
 	cr_expect_eq(ks.device_queue, 0);
-	cr_expect_eq(usage_of(k, pa).read_bytes, 0);
-	cr_expect_eq(usage_of(k, pb).read_bytes, 0);
-	cr_expect_eq(usage_of(k, pc).io_wait, MS(7));
+	cr_expect_eq(t_usage(k, pa).read_bytes, 0);
+	cr_expect_eq(t_usage(k, pb).read_bytes, 0);
+	cr_expect_eq(t_usage(k, pc).io_wait, MS(7));
 	mos_kernel_destroy(k);
 }
 
@@ -608,7 +592,7 @@ Test(res_dev, a_child_inherits_the_io_priority)
 	t_spawn_arg(k, T_ARGV("iop"), &child);
 	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
 	cr_assert_gt(child, 0);
-	cr_expect_eq(usage_of(k, child).ioprio, MOS_IOPRIO(MOS_IOPRIO_CLASS_BE, 1));
+	cr_expect_eq(t_usage(k, child).ioprio, MOS_IOPRIO(MOS_IOPRIO_CLASS_BE, 1));
 	mos_kernel_destroy(k);
 }
 
@@ -632,7 +616,7 @@ Test(res_dev, script_steps_open_read_write_close_and_chdir)
 	mos_pid_t p = t_spawn(k, T_ARGV("script", steps));
 
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
-	u = usage_of(k, p);
+	u = t_usage(k, p);
 	/* 4000 (5 ms), write 2000 (3 ms), 1000 (2 ms); the write after
 	 * closing the last descriptor fails and is skipped. */
 	cr_expect_eq(u.read_bytes, 5000);
@@ -718,7 +702,7 @@ Test(res_dev, accounting_off_reports_no_io_but_the_limit_still_bites)
 	cr_expect_eq(r.rc[3], MOS_ELIMIT);
 	cr_expect_eq(r.rc[4], 0);
 	cr_expect_eq(r.rc[5], MOS_ELIMIT);
-	u = usage_of(k, p);
+	u = t_usage(k, p);
 	cr_expect_eq(u.read_bytes, 0);
 	cr_expect_eq(u.write_bytes, 0);
 	cr_expect_eq(u.read_ops, 0);
@@ -752,7 +736,7 @@ Test(res_dev, an_io_max_start_past_the_end_of_time_is_erange_not_a_wrap)
 	cr_expect_eq(r.rc[1], MOS_ERANGE);
 	cr_expect_eq(r.done[1], 0);
 	cr_expect_eq(r.end[1], r.end[0]);
-	cr_expect_eq(usage_of(k, p).read_bytes, 20000000000ull);
+	cr_expect_eq(t_usage(k, p).read_bytes, 20000000000ull);
 	cr_assert_eq(mos_group_get(k, g, &gi), 0);
 	cr_expect_eq(gi.io_delay, 0);
 	mos_kernel_destroy(k);
@@ -775,12 +759,12 @@ Test(res_dev, a_process_killed_while_io_max_holds_it_leaves_nothing)
 	cr_assert_eq(mos_group_attach(k, g, p), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
 	cr_expect_eq(t_info(k, p).state, MOS_STATE_BLOCKED);
-	cr_expect_eq(kstats(k).device_queue, 0);
+	cr_expect_eq(t_kstats(k).device_queue, 0);
 	cr_assert_eq(mos_process_terminate(k, p, true), 0);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_eq(mos_kernel_now(k), MS(100)); /* nothing left to wait for */
-	cr_expect_eq(kstats(k).io_requests, 1);
-	cr_expect_eq(usage_of(k, p).read_bytes, 4000);
+	cr_expect_eq(t_kstats(k).io_requests, 1);
+	cr_expect_eq(t_usage(k, p).read_bytes, 4000);
 	cr_assert_eq(mos_group_get(k, g, &gi), 0);
 	cr_expect_eq(gi.read_bytes, 4000);
 	mos_kernel_destroy(k);

@@ -11,14 +11,6 @@
 
 TestSuite(res_fd, .timeout = T_TIMEOUT);
 
-static mos_rusage_t usage_of(mos_kernel_t *k, mos_pid_t pid)
-{
-	mos_rusage_t u;
-
-	cr_assert_eq(mos_process_get_stats(k, pid, &u), 0);
-	return u;
-}
-
 static mos_fs_stat_t stat_of(mos_kernel_t *k, const char *path)
 {
 	mos_fs_stat_t st;
@@ -203,7 +195,7 @@ Test(res_fd, descriptors_are_the_lowest_free_and_dup2_replaces)
 	cr_expect_eq(r.rc[22], MOS_EBADF);
 
 	/* Open now: 0, 1 (the directory), 2, 3, 7; at most 6 at once. */
-	u = usage_of(k, p);
+	u = t_usage(k, p);
 	cr_expect_eq(u.fds_open, 0); /* it has exited: all closed */
 	cr_expect_eq(u.fds_peak, 6);
 	cr_expect_eq(u.limit_violations, 0);
@@ -396,11 +388,11 @@ Test(res_fd, spawn_inherits_descriptors_sharing_offsets_and_exit_closes_them)
 	cr_expect_eq(r.done[2], 0); /* at the end */
 
 	/* The child's table: 0 and 1 inherited, 2 its own; all closed. */
-	u = usage_of(k, r.child);
+	u = t_usage(k, r.child);
 	cr_expect_eq(u.fds_open, 0);
 	cr_expect_eq(u.fds_peak, 3);
 	cr_expect_eq(u.read_bytes, 10);
-	u = usage_of(k, p);
+	u = t_usage(k, p);
 	cr_expect_eq(u.fds_open, 0);
 	cr_expect_eq(u.fds_peak, 2);
 	cr_expect_eq(u.read_bytes, 15);
@@ -467,7 +459,7 @@ Test(res_fd, max_file_descriptors_refuses_the_descriptor_past_it)
 	cr_expect_eq(r.fd[11], 0);
 	cr_expect_eq(r.rc[12], MOS_ELIMIT);
 
-	cr_expect_eq(usage_of(k, p).limit_violations, 4);
+	cr_expect_eq(t_usage(k, p).limit_violations, 4);
 	cr_assert_eq(mos_kernel_stats(k, &ks), 0);
 	cr_expect_eq(ks.limit_violations, 4);
 	/* pid, MOS_RLIMIT_NOFILE, the count it would have reached, limit */

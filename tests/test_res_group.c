@@ -22,14 +22,6 @@ static mos_group_id_t make_group(mos_kernel_t *k, mos_group_id_t parent,
 	return id;
 }
 
-static mos_group_info_t group_info(mos_kernel_t *k, mos_group_id_t id)
-{
-	mos_group_info_t in;
-
-	cr_assert_eq(mos_group_get(k, id, &in), 0);
-	return in;
-}
-
 static mos_group_id_t group_of(mos_kernel_t *k, mos_pid_t pid)
 {
 	mos_rusage_t u;
@@ -72,7 +64,7 @@ Test(res_group, tree_names_and_paths)
 	cr_expect_eq(mos_group_find(k, "tenants//bob", &id), MOS_EINVAL);
 	cr_expect_eq(mos_group_find(k, "tenants/", &id), MOS_EINVAL);
 
-	in = group_info(k, b);
+	in = t_group(k, b);
 	cr_expect_str_eq(in.name, "alice");
 	cr_expect_eq(in.parent, a);
 	cr_expect_eq(in.limits.pids_max, MOS_RLIM32_INFINITY);
@@ -80,7 +72,7 @@ Test(res_group, tree_names_and_paths)
 	cr_expect_eq(in.limits.cpu_weight, 100);
 	cr_expect_eq(mos_group_get(k, 17, &in), MOS_ENOENT);
 	/* init is in the root. */
-	cr_expect_eq(group_info(k, 0).pids_current, 1);
+	cr_expect_eq(t_group(k, 0).pids_current, 1);
 	mos_kernel_destroy(k);
 }
 
@@ -117,21 +109,21 @@ Test(res_group, pids_max_counts_zombies_and_applies_from_ancestors)
 	p = t_spawn_arg(k, T_ARGV("spawn2"), rc);
 	cr_assert_eq(mos_group_attach(k, leaf, p), 0);
 	cr_expect_eq(group_of(k, p), leaf);
-	cr_expect_eq(group_info(k, top).pids_current, 1);
-	cr_expect_eq(group_info(k, leaf).pids_current, 1);
-	cr_expect_eq(group_info(k, 0).pids_current, 2);
+	cr_expect_eq(t_group(k, top).pids_current, 1);
+	cr_expect_eq(t_group(k, leaf).pids_current, 1);
+	cr_expect_eq(t_group(k, 0).pids_current, 2);
 
 	cr_assert_eq(mos_kernel_run(k, MS(15)), 0);
 	cr_expect_eq(rc[0], 0);
 	cr_expect_eq(rc[1], 0);
-	cr_expect_eq(group_info(k, leaf).pids_current, 3);
+	cr_expect_eq(t_group(k, leaf).pids_current, 3);
 	cr_expect_eq(group_of(k, p + 1), leaf, "a child starts in its parent's");
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_eq(rc[2], MOS_EEXHAUSTED);
 	cr_expect_eq(rc[3], 0);
 	/* Everything under it is gone; init stays in the root. */
-	cr_expect_eq(group_info(k, top).pids_current, 0);
-	cr_expect_eq(group_info(k, 0).pids_current, 1);
+	cr_expect_eq(t_group(k, top).pids_current, 0);
+	cr_expect_eq(t_group(k, 0).pids_current, 1);
 	mos_kernel_destroy(k);
 }
 
@@ -155,10 +147,10 @@ Test(res_group, attach_checks_the_destination_and_moves_the_counts)
 	cr_expect_eq(mos_group_attach(k, g, 40), MOS_EPROCNOTFOUND);
 	cr_expect_eq(mos_group_attach(NULL, g, b), MOS_EINVAL);
 	cr_assert_eq(mos_group_attach(k, 0, a), 0); /* back to the root */
-	cr_expect_eq(group_info(k, g).pids_current, 0);
-	cr_expect_eq(group_info(k, 0).pids_current, 3);
+	cr_expect_eq(t_group(k, g).pids_current, 0);
+	cr_expect_eq(t_group(k, 0).pids_current, 3);
 	cr_assert_eq(mos_group_attach(k, g, b), 0);
-	cr_expect_eq(group_info(k, g).pids_current, 1);
+	cr_expect_eq(t_group(k, g).pids_current, 1);
 	mos_kernel_destroy(k);
 }
 
@@ -189,7 +181,7 @@ Test(res_group, set_validates_every_field)
 	cr_expect_eq(mos_group_set(k, 0, &ok), MOS_EINVAL, "the root has none");
 	cr_expect_eq(mos_group_set(k, 8, &ok), MOS_ENOENT);
 	cr_expect_eq(mos_group_set(k, g, NULL), MOS_EINVAL);
-	in = group_info(k, g);
+	in = t_group(k, g);
 	cr_expect_eq(memcmp(&in.limits, &ok, sizeof(ok)), 0);
 
 	l = ok;
@@ -197,7 +189,7 @@ Test(res_group, set_validates_every_field)
 	l.cpu_weight = 200;
 	l.memory_max = 1 << 20;
 	cr_assert_eq(mos_group_set(k, g, &l), 0);
-	in = group_info(k, g);
+	in = t_group(k, g);
 	cr_expect_eq(memcmp(&in.limits, &l, sizeof(l)), 0);
 	mos_kernel_destroy(k);
 }

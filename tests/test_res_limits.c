@@ -24,14 +24,6 @@ static mos_rlimits_t limits_of(mos_kernel_t *k, mos_pid_t pid,
 	return soft;
 }
 
-static mos_kernel_stats_t stats_of(mos_kernel_t *k)
-{
-	mos_kernel_stats_t st;
-
-	cr_assert_eq(mos_kernel_stats(k, &st), 0);
-	return st;
-}
-
 static const char *events_of(mos_kernel_t *k, mos_trace_kind_t kind,
 			     char *buf, size_t size)
 {
@@ -173,7 +165,7 @@ Test(res_limits, setrlimit_raises_a_hard_value_only_with_resource)
 	cr_expect_eq(priv.hard, 501);
 
 	/* The two denials, audited: actor, action, target, the resource. */
-	cr_expect_eq(stats_of(k).permission_denials, 2);
+	cr_expect_eq(t_kstats(k).permission_denials, 2);
 	cr_expect_str_eq(events_of(k, MOS_TRACE_AUDIT, buf, sizeof(buf)),
 			 "2:5:2:2@0 2:5:2:2@0");
 	mos_kernel_destroy(k);
@@ -264,7 +256,7 @@ Test(res_limits, max_processes_counts_live_processes_of_the_real_uid)
 
 	cr_assert_eq(mos_process_get_stats(k, p, &u), 0);
 	cr_expect_eq(u.limit_violations, 1);
-	cr_expect_eq(stats_of(k).limit_violations, 1);
+	cr_expect_eq(t_kstats(k).limit_violations, 1);
 	/* pid 2, NPROC (3), would have been 4 of 3, at time 0. */
 	cr_expect_str_eq(events_of(k, MOS_TRACE_LIMIT, buf, sizeof(buf)),
 			 "2:3:4:3@0");

@@ -56,30 +56,6 @@ static mos_pid_t body(mos_kernel_t *k, ctx_t *c, body_fn fn)
 	return t_spawn_arg(k, T_ARGV("body"), c);
 }
 
-static mos_rusage_t usage(mos_kernel_t *k, mos_pid_t pid)
-{
-	mos_rusage_t u;
-
-	cr_assert_eq(mos_process_get_stats(k, pid, &u), 0);
-	return u;
-}
-
-static mos_kernel_stats_t kstats(mos_kernel_t *k)
-{
-	mos_kernel_stats_t st;
-
-	cr_assert_eq(mos_kernel_stats(k, &st), 0);
-	return st;
-}
-
-static mos_group_info_t ginfo(mos_kernel_t *k, mos_group_id_t id)
-{
-	mos_group_info_t in;
-
-	cr_assert_eq(mos_group_get(k, id, &in), 0);
-	return in;
-}
-
 static void set_max_memory(mos_kernel_t *k, mos_pid_t pid, uint64_t mem,
 			   uint64_t stack)
 {
@@ -139,33 +115,33 @@ Test(res_mem, counters_are_exact_for_process_group_and_machine)
 	cr_expect_eq(u.memory_current, 3500);
 	cr_expect_eq(u.memory_peak, 4500);
 	cr_expect_eq(u.allocations, 1);
-	u = usage(k, p);
+	u = t_usage(k, p);
 	cr_expect_eq(u.stack_current, 200);
 	cr_expect_eq(u.stack_peak, 500);
 	cr_expect_eq(u.memory_current, 3200);
 	cr_expect_eq(u.memory_peak, 4500);
 	cr_expect_eq(u.limit_violations, 0);
-	st = kstats(k);
+	st = t_kstats(k);
 	cr_expect_eq(st.memory_used, 3200);
 	cr_expect_eq(st.memory_peak, 4500);
-	cr_expect_eq(ginfo(k, g).memory_current, 3200);
-	cr_expect_eq(ginfo(k, g).memory_peak, 4500);
-	cr_expect_eq(ginfo(k, 0).memory_current, 3200);
+	cr_expect_eq(t_group(k, g).memory_current, 3200);
+	cr_expect_eq(t_group(k, g).memory_peak, 4500);
+	cr_expect_eq(t_group(k, 0).memory_current, 3200);
 
 	/* Exit gives everything back; the peaks stay. */
 	run_all(k);
-	u = usage(k, p);
+	u = t_usage(k, p);
 	cr_expect_eq(u.memory_current, 0);
 	cr_expect_eq(u.heap_current, 0);
 	cr_expect_eq(u.allocations, 0);
 	cr_expect_eq(u.memory_peak, 4500);
 	cr_expect_eq(u.heap_peak, 4000);
-	st = kstats(k);
+	st = t_kstats(k);
 	cr_expect_eq(st.memory_used, 0);
 	cr_expect_eq(st.memory_peak, 4500);
-	cr_expect_eq(ginfo(k, g).memory_current, 0);
-	cr_expect_eq(ginfo(k, g).memory_peak, 4500);
-	cr_expect_eq(ginfo(k, 0).memory_current, 0);
+	cr_expect_eq(t_group(k, g).memory_current, 0);
+	cr_expect_eq(t_group(k, g).memory_peak, 4500);
+	cr_expect_eq(t_group(k, 0).memory_current, 0);
 	mos_kernel_destroy(k);
 }
 
@@ -201,8 +177,8 @@ Test(res_mem, max_memory_takes_the_exact_fit_and_refuses_one_byte_more)
 	cr_expect_eq(c.u[0].limit_violations, 1);
 	cr_expect_eq(c.rc[3], 0);
 	cr_expect_eq(c.rc[4], 0);
-	cr_expect_eq(kstats(k).limit_violations, 1);
-	cr_expect_eq(kstats(k).memory_peak, 10000);
+	cr_expect_eq(t_kstats(k).limit_violations, 1);
+	cr_expect_eq(t_kstats(k).memory_peak, 10000);
 	cr_expect_str_eq(limits_traced(k, buf, sizeof(buf)), "2:0:10001:10000@0");
 	mos_kernel_destroy(k);
 }
@@ -255,24 +231,24 @@ Test(res_mem, group_memory_max_applies_from_every_ancestor_and_exit_uncharges)
 	cr_expect_eq(a.u[0].heap_current, 6000);
 	cr_expect_eq(a.u[0].stack_current, 0);
 	cr_expect_eq(a.u[0].limit_violations, 2);
-	cr_expect_eq(ginfo(k, top).memory_current, 10000);
-	cr_expect_eq(ginfo(k, leaf).memory_current, 6000);
-	cr_expect_eq(kstats(k).memory_used, 10000);
+	cr_expect_eq(t_group(k, top).memory_current, 10000);
+	cr_expect_eq(t_group(k, leaf).memory_current, 6000);
+	cr_expect_eq(t_kstats(k).memory_used, 10000);
 	cr_expect_str_eq(limits_traced(k, buf, sizeof(buf)),
 			 "3:8:10001:10000@1 3:8:10100:10000@1");
 
 	/* a's exit gives its 6000 back to leaf, top and the machine. */
 	cr_assert_eq(mos_kernel_run(k, MS(50)), 0);
-	cr_expect_eq(ginfo(k, leaf).memory_current, 0);
-	cr_expect_eq(ginfo(k, leaf).memory_peak, 6000);
-	cr_expect_eq(ginfo(k, top).memory_current, 4000);
-	cr_expect_eq(ginfo(k, top).memory_peak, 10000);
-	cr_expect_eq(kstats(k).memory_used, 4000);
+	cr_expect_eq(t_group(k, leaf).memory_current, 0);
+	cr_expect_eq(t_group(k, leaf).memory_peak, 6000);
+	cr_expect_eq(t_group(k, top).memory_current, 4000);
+	cr_expect_eq(t_group(k, top).memory_peak, 10000);
+	cr_expect_eq(t_kstats(k).memory_used, 4000);
 	/* Killed from outside: the same. */
 	cr_assert_eq(mos_process_send_signal(k, pb, MOS_SIGKILL), 0);
-	cr_expect_eq(ginfo(k, top).memory_current, 0);
-	cr_expect_eq(kstats(k).memory_used, 0);
-	cr_expect_eq(kstats(k).memory_peak, 10000);
+	cr_expect_eq(t_group(k, top).memory_current, 0);
+	cr_expect_eq(t_kstats(k).memory_used, 0);
+	cr_expect_eq(t_kstats(k).memory_peak, 10000);
 	mos_kernel_destroy(k);
 }
 
@@ -297,14 +273,14 @@ Test(res_mem, attach_moves_heap_and_stack_and_checks_memory_max)
 	cr_assert_eq(mos_group_set(k, g, &l), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
 	cr_expect_eq(mos_group_attach(k, g, p), MOS_ELIMIT);
-	cr_expect_eq(ginfo(k, g).memory_current, 0);
+	cr_expect_eq(t_group(k, g).memory_current, 0);
 	l.memory_max = 6000;
 	cr_assert_eq(mos_group_set(k, g, &l), 0);
 	cr_expect_eq(mos_group_attach(k, g, p), 0);
-	cr_expect_eq(ginfo(k, g).memory_current, 6000);
-	cr_expect_eq(ginfo(k, 0).memory_current, 6000);
+	cr_expect_eq(t_group(k, g).memory_current, 6000);
+	cr_expect_eq(t_group(k, 0).memory_current, 6000);
 	cr_assert_eq(mos_process_send_signal(k, p, MOS_SIGKILL), 0);
-	cr_expect_eq(ginfo(k, g).memory_current, 0);
+	cr_expect_eq(t_group(k, g).memory_current, 0);
 	mos_kernel_destroy(k);
 }
 
@@ -340,9 +316,9 @@ Test(res_mem, the_machine_full_is_enomem_and_no_violation)
 	cr_expect_eq(c.rc[5], 0, "the fault killed it in the call");
 	cr_expect_eq(c.u[0].memory_current, 8100);
 	cr_expect_eq(c.u[0].limit_violations, 0);
-	cr_expect_eq(kstats(k).limit_violations, 0);
-	cr_expect_eq(kstats(k).memory_peak, 8192);
-	cr_expect_eq(kstats(k).memory_used, 0);
+	cr_expect_eq(t_kstats(k).limit_violations, 0);
+	cr_expect_eq(t_kstats(k).memory_peak, 8192);
+	cr_expect_eq(t_kstats(k).memory_used, 0);
 	in = t_info(k, p);
 	cr_expect(MOS_WIFSIGNALED(in.exit_status));
 	cr_expect_eq(MOS_WTERMSIG(in.exit_status), MOS_SIGSEGV);
@@ -379,10 +355,10 @@ Test(res_mem, a_stack_one_byte_past_its_limit_is_a_sigsegv_at_that_instant)
 	cr_expect_eq(in.times.finished, MS(5));
 	s = &in.signals;
 	cr_expect_eq(s->received, 1);
-	cr_expect_eq(usage(k, p).stack_peak, 4096, "the refused depth never counted");
-	cr_expect_eq(usage(k, p).limit_violations, 1);
+	cr_expect_eq(t_usage(k, p).stack_peak, 4096, "the refused depth never counted");
+	cr_expect_eq(t_usage(k, p).limit_violations, 1);
 	cr_expect_str_eq(limits_traced(k, buf, sizeof(buf)), "2:1:4097:4096@5");
-	cr_expect_eq(kstats(k).memory_used, 0);
+	cr_expect_eq(t_kstats(k).memory_used, 0);
 	mos_kernel_destroy(k);
 }
 
@@ -491,7 +467,7 @@ Test(res_mem, bad_stale_and_foreign_handles_change_nothing)
 	cr_expect_eq(c.rc[11], 0);
 	cr_expect_eq(c.u[1].heap_current, 20);
 	cr_expect_eq(c.u[1].heap_peak, 34);
-	cr_expect_eq(kstats(k).memory_used, 0);
+	cr_expect_eq(t_kstats(k).memory_used, 0);
 	mos_kernel_destroy(k);
 }
 
@@ -565,8 +541,8 @@ Test(res_mem, backing_gives_host_memory_and_its_failure_charges_nothing)
 	cr_expect_eq(c.rc[5], MOS_EINVAL);
 	cr_expect_eq(c.rc[6], MOS_EINVAL);
 	cr_expect_eq(c.rc[7], 0);
-	cr_expect_eq(kstats(k).memory_used, 0);
-	cr_expect_eq(kstats(k).memory_peak, 300);
+	cr_expect_eq(t_kstats(k).memory_used, 0);
+	cr_expect_eq(t_kstats(k).memory_peak, 300);
 	mos_kernel_destroy(k);
 }
 
@@ -595,13 +571,13 @@ Test(res_mem, accounting_off_reports_nothing_but_limits_still_bite)
 	cr_assert_eq(mos_kernel_run(k, MS(5)), 0);
 	cr_expect_eq(c.rc[0], 0);
 	cr_expect_eq(c.rc[1], MOS_ELIMIT);
-	u = usage(k, p);
+	u = t_usage(k, p);
 	cr_expect_eq(u.heap_current, 0);
 	cr_expect_eq(u.memory_peak, 0);
 	cr_expect_eq(u.limit_violations, 1);
-	cr_expect_eq(kstats(k).memory_used, 1000);
+	cr_expect_eq(t_kstats(k).memory_used, 1000);
 	run_all(k);
-	cr_expect_eq(kstats(k).memory_used, 0);
+	cr_expect_eq(t_kstats(k).memory_used, 0);
 	mos_kernel_destroy(k);
 }
 
@@ -647,6 +623,6 @@ Test(res_mem, a_table_that_cannot_grow_is_enomem_and_charges_nothing)
 	cr_expect_eq(c.u[0].limit_violations, 0);
 	cr_expect_eq(c.rc[5], 0);
 	cr_expect_eq(c.u[1].allocations, 9);
-	cr_expect_eq(kstats(k).memory_peak, 90);
+	cr_expect_eq(t_kstats(k).memory_peak, 90);
 	mos_kernel_destroy(k);
 }

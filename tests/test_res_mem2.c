@@ -13,14 +13,6 @@ TestSuite(res_mem2, .timeout = T_TIMEOUT);
 
 #define INF MOS_RLIM_INFINITY
 
-static mos_rusage_t usage(mos_kernel_t *k, mos_pid_t pid)
-{
-	mos_rusage_t u;
-
-	cr_assert_eq(mos_process_get_stats(k, pid, &u), 0);
-	return u;
-}
-
 static uint64_t used(mos_kernel_t *k)
 {
 	mos_kernel_stats_t st;
@@ -64,15 +56,15 @@ Test(res_mem2, leak_hits_max_memory_at_the_exact_instant)
 
 	set_limits(k, p, 10 * 4096, INF);
 	cr_assert_eq(mos_kernel_run(k, MS(95)), 0);
-	cr_expect_eq(usage(k, p).heap_current, 10 * 4096);
-	cr_expect_eq(usage(k, p).allocations, 10);
+	cr_expect_eq(t_usage(k, p).heap_current, 10 * 4096);
+	cr_expect_eq(t_usage(k, p).allocations, 10);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	in = t_info(k, p);
 	cr_expect_eq(in.times.finished, MS(100));
 	cr_expect(MOS_WIFEXITED(in.exit_status));
 	cr_expect_eq(MOS_WEXITSTATUS(in.exit_status), 1);
-	cr_expect_eq(usage(k, p).heap_peak, 10 * 4096);
-	cr_expect_eq(usage(k, p).limit_violations, 1);
+	cr_expect_eq(t_usage(k, p).heap_peak, 10 * 4096);
+	cr_expect_eq(t_usage(k, p).limit_violations, 1);
 	cr_expect_str_eq(limits_traced(k, buf, sizeof(buf)),
 			 "2:0:45056:40960@100000000");
 	cr_expect_eq(used(k), 0);
@@ -96,9 +88,9 @@ Test(res_mem2, leak_at_a_rate_that_does_not_divide_a_second_does_not_drift)
 	/* Allocations at 0, 333 333 333, 666 666 666 ns; the fourth, at
 	 * exactly 1 s, is refused by memory.max. */
 	cr_assert_eq(mos_kernel_run(k, 333333332), 0);
-	cr_expect_eq(usage(k, p).heap_current, 1024);
+	cr_expect_eq(t_usage(k, p).heap_current, 1024);
 	cr_assert_eq(mos_kernel_run(k, 333333334), 0);
-	cr_expect_eq(usage(k, p).heap_current, 2048);
+	cr_expect_eq(t_usage(k, p).heap_current, 2048);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_eq(t_info(k, p).times.finished, MOS_SEC);
 	cr_expect_eq(MOS_WEXITSTATUS(t_info(k, p).exit_status), 1);
@@ -120,8 +112,8 @@ Test(res_mem2, leak_fills_the_machine_without_a_violation)
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_eq(t_info(k, p).times.finished, MS(8));
 	cr_expect_eq(MOS_WEXITSTATUS(t_info(k, p).exit_status), 1);
-	cr_expect_eq(usage(k, p).heap_peak, 8192);
-	cr_expect_eq(usage(k, p).limit_violations, 0);
+	cr_expect_eq(t_usage(k, p).heap_peak, 8192);
+	cr_expect_eq(t_usage(k, p).limit_violations, 0);
 	mos_kernel_destroy(k);
 }
 
@@ -155,14 +147,14 @@ Test(res_mem2, script_steps_give_exact_counters)
 	mos_rusage_t u;
 
 	cr_assert_eq(mos_kernel_run(k, MS(3)), 0);
-	u = usage(k, p);
+	u = t_usage(k, p);
 	cr_expect_eq(u.heap_current, 1000);
 	cr_expect_eq(u.heap_peak, 66536);
 	cr_expect_eq(u.stack_current, 4096);
 	cr_expect_eq(u.memory_peak, 70632);
 	cr_expect_eq(u.allocations, 1);
 	cr_assert_eq(mos_kernel_run(k, MS(10)), 0);
-	u = usage(k, p);
+	u = t_usage(k, p);
 	cr_expect_eq(u.memory_current, 0);
 	cr_expect_eq(u.allocations, 0);
 	cr_expect_eq(u.stack_peak, 4096);
@@ -187,8 +179,8 @@ Test(res_mem2, script_free_names_allocations_in_order)
 		"{\"free\":3},{\"free\":\"last\"},{\"free\":2},{\"free\":9},"
 		"{\"free\":4},{\"sleep\":\"1ms\"}]"));
 	cr_assert_eq(mos_kernel_run(k, 1), 0);
-	cr_expect_eq(usage(k, p).heap_current, 1);
-	cr_expect_eq(usage(k, p).heap_peak, 7);
+	cr_expect_eq(t_usage(k, p).heap_current, 1);
+	cr_expect_eq(t_usage(k, p).heap_peak, 7);
 	cr_expect_eq(used(k), 1);
 	mos_kernel_destroy(k);
 }
@@ -203,7 +195,7 @@ Test(res_mem2, script_remembers_more_allocations_than_its_first_list)
 	mos_rusage_t u;
 
 	cr_assert_eq(mos_kernel_run(k, 1), 0);
-	u = usage(k, p);
+	u = t_usage(k, p);
 	cr_expect_eq(u.allocations, 16);
 	cr_expect_eq(u.heap_current, 16 * 1024);
 	cr_expect_eq(u.heap_peak, 20 * 1024);
@@ -388,7 +380,7 @@ Test(res_mem2, no_account_process_still_has_its_limits)
 	set_limits(k, p, 5000, INF);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_eq(t_info(k, p).times.finished, MS(5));
-	cr_expect_eq(usage(k, p).heap_peak, 0, "not accounted");
-	cr_expect_eq(usage(k, p).limit_violations, 1);
+	cr_expect_eq(t_usage(k, p).heap_peak, 0, "not accounted");
+	cr_expect_eq(t_usage(k, p).limit_violations, 1);
 	mos_kernel_destroy(k);
 }

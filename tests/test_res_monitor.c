@@ -16,14 +16,6 @@
 
 TestSuite(res_monitor, .timeout = T_TIMEOUT);
 
-static mos_kernel_stats_t stats(mos_kernel_t *k)
-{
-	mos_kernel_stats_t st;
-
-	cr_assert_eq(mos_kernel_stats(k, &st), 0);
-	return st;
-}
-
 static void run_to(mos_kernel_t *k, mos_time_t t)
 {
 	cr_assert_eq(mos_kernel_run(k, t), 0);
@@ -66,20 +58,20 @@ Test(res_monitor, creation_rate_slides_by_steps)
 	}
 	/* [-100 ms, 900 ms): the first nine; the one at 900 ms is not in
 	 * before the clock passes 1 s. */
-	cr_expect_eq(stats(k).creation_rate, rate(9, MOS_SEC));
+	cr_expect_eq(t_kstats(k).creation_rate, rate(9, MOS_SEC));
 	run_to(k, MS(950));
-	cr_expect_eq(stats(k).creation_rate, rate(9, MOS_SEC));
+	cr_expect_eq(t_kstats(k).creation_rate, rate(9, MOS_SEC));
 	run_to(k, MOS_SEC); /* [0, 1 s) */
-	cr_expect_eq(stats(k).creation_rate, 10.0);
+	cr_expect_eq(t_kstats(k).creation_rate, 10.0);
 	run_to(k, MS(1099)); /* still [0, 1 s) */
-	cr_expect_eq(stats(k).creation_rate, 10.0);
+	cr_expect_eq(t_kstats(k).creation_rate, 10.0);
 	run_to(k, MS(1500)); /* [500 ms, 1.5 s): 500 .. 900 */
-	cr_expect_eq(stats(k).creation_rate, 5.0);
+	cr_expect_eq(t_kstats(k).creation_rate, 5.0);
 	run_to(k, MS(1900)); /* [900 ms, 1.9 s) */
-	cr_expect_eq(stats(k).creation_rate, 1.0);
+	cr_expect_eq(t_kstats(k).creation_rate, 1.0);
 	run_to(k, MS(2000));
-	cr_expect_eq(stats(k).creation_rate, 0.0);
-	cr_expect_eq(stats(k).termination_rate, 0.0);
+	cr_expect_eq(t_kstats(k).creation_rate, 0.0);
+	cr_expect_eq(t_kstats(k).termination_rate, 0.0);
 	mos_kernel_destroy(k);
 }
 
@@ -98,26 +90,26 @@ Test(res_monitor, termination_and_switch_rates)
 	t_spawn(k, T_ARGV("cpu", "100ms"));
 	t_spawn(k, T_ARGV("cpu", "100ms"));
 	run_to(k, MS(150));
-	st = stats(k);
+	st = t_kstats(k);
 	cr_expect_eq(st.switch_rate, 9.0, "10 .. 90 ms: %f", st.switch_rate);
 	cr_expect_eq(st.creation_rate, 2.0);
 	cr_expect_eq(st.termination_rate, 0.0);
 	run_to(k, MS(1000));
-	st = stats(k);
+	st = t_kstats(k);
 	cr_expect_eq(st.context_switches, 19);
 	cr_expect_eq(st.switch_rate, 19.0);
 	cr_expect_eq(st.termination_rate, 2.0);
 	run_to(k, MS(1150)); /* [100 ms, 1.1 s) */
-	st = stats(k);
+	st = t_kstats(k);
 	cr_expect_eq(st.switch_rate, 10.0);
 	cr_expect_eq(st.creation_rate, 0.0);
 	cr_expect_eq(st.termination_rate, 2.0);
 	run_to(k, MS(1200)); /* [200 ms, 1.2 s): the exit at 200 ms is in */
-	st = stats(k);
+	st = t_kstats(k);
 	cr_expect_eq(st.switch_rate, 0.0);
 	cr_expect_eq(st.termination_rate, 1.0);
 	run_to(k, MS(1300));
-	cr_expect_eq(stats(k).termination_rate, 0.0);
+	cr_expect_eq(t_kstats(k).termination_rate, 0.0);
 	mos_kernel_destroy(k);
 }
 
@@ -136,16 +128,16 @@ Test(res_monitor, window_not_a_multiple_of_ten)
 	t_spawn(k, T_ARGV("sleep", "1s"));
 	t_spawn(k, T_ARGV("sleep", "1s"));
 	run_to(k, MS(4) + 3);
-	cr_expect_eq(stats(k).creation_rate, 0.0, "t0 = 3 ms + 3 ns: %f",
-		     stats(k).creation_rate);
+	cr_expect_eq(t_kstats(k).creation_rate, 0.0, "t0 = 3 ms + 3 ns: %f",
+		     t_kstats(k).creation_rate);
 	run_to(k, MS(4) + 4);
-	cr_expect_eq(stats(k).creation_rate, rate(2, MS(7) + 7));
+	cr_expect_eq(t_kstats(k).creation_rate, rate(2, MS(7) + 7));
 	run_to(k, MS(10) + 10); /* [3 ms + 3, 10 ms + 10): still in */
-	cr_expect_eq(stats(k).creation_rate, rate(2, MS(7) + 7));
+	cr_expect_eq(t_kstats(k).creation_rate, rate(2, MS(7) + 7));
 	run_to(k, MS(11) + 10); /* [3 ms + 3, 10 ms + 10) */
-	cr_expect_eq(stats(k).creation_rate, rate(2, MS(7) + 7));
+	cr_expect_eq(t_kstats(k).creation_rate, rate(2, MS(7) + 7));
 	run_to(k, MS(11) + 11); /* [4 ms + 4, 11 ms + 11) */
-	cr_expect_eq(stats(k).creation_rate, 0.0);
+	cr_expect_eq(t_kstats(k).creation_rate, 0.0);
 	mos_kernel_destroy(k);
 
 	/* A prime number of ns: one step, the whole window. */
@@ -184,24 +176,24 @@ Test(res_monitor, device_utilisation_and_queue)
 	/* A request in service from 250 to 650 ms. */
 	run_to(k, MS(250));
 	dev_start(k);
-	st = stats(k);
+	st = t_kstats(k);
 	cr_expect_eq(st.device_queue, 1);
 	cr_expect_eq(st.device_utilisation, 0.0);
 	run_to(k, MS(600)); /* in service: [-400, 600) has 350 ms */
-	cr_expect_eq(stats(k).device_utilisation, (double)MS(350) / 1e9);
+	cr_expect_eq(t_kstats(k).device_utilisation, (double)MS(350) / 1e9);
 	run_to(k, MS(650));
 	dev_end(k);
-	st = stats(k);
+	st = t_kstats(k);
 	cr_expect_eq(st.device_queue, 0);
 	cr_expect_eq(st.io_requests, 1);
 	run_to(k, MS(1000));
-	cr_expect_eq(stats(k).device_utilisation, (double)MS(400) / 1e9);
+	cr_expect_eq(t_kstats(k).device_utilisation, (double)MS(400) / 1e9);
 	run_to(k, MS(1300)); /* [300 ms, 1.3 s) */
-	cr_expect_eq(stats(k).device_utilisation, (double)MS(350) / 1e9);
+	cr_expect_eq(t_kstats(k).device_utilisation, (double)MS(350) / 1e9);
 	run_to(k, MS(1500));
-	cr_expect_eq(stats(k).device_utilisation, (double)MS(150) / 1e9);
+	cr_expect_eq(t_kstats(k).device_utilisation, (double)MS(150) / 1e9);
 	run_to(k, MS(1700));
-	cr_expect_eq(stats(k).device_utilisation, 0.0);
+	cr_expect_eq(t_kstats(k).device_utilisation, 0.0);
 	mos_kernel_destroy(k);
 }
 
@@ -213,7 +205,7 @@ Test(res_monitor, memory_from_the_memory_manager)
 
 	m->used = 4096;
 	m->peak = 8192;
-	st = stats(k);
+	st = t_kstats(k);
 	cr_expect_eq(st.memory_used, 4096);
 	cr_expect_eq(st.memory_peak, 8192);
 	mos_kernel_destroy(k);
@@ -249,20 +241,20 @@ Test(res_monitor, signals_sent_and_delivered)
 	run_to(k, MS(10));
 	cr_assert_eq(mos_process_send_signal(k, a, MOS_SIGUSR1), 0);
 	cr_assert_eq(mos_process_send_signal(k, b, MOS_SIGSTOP), 0);
-	st = stats(k);
+	st = t_kstats(k);
 	cr_expect_eq(st.signals_sent, 2);
 	cr_expect_eq(st.signals_delivered, 1, "the stop took effect, the "
 		     "caught one waits for its process to run");
 	run_to(k, MS(20));
-	st = stats(k);
+	st = t_kstats(k);
 	cr_expect_eq(st.signals_delivered, 2);
 	cr_assert_eq(mos_process_send_signal(k, b, MOS_SIGCONT), 0);
 	cr_assert_eq(mos_process_send_signal(k, b, MOS_SIGKILL), 0);
-	st = stats(k);
+	st = t_kstats(k);
 	cr_expect_eq(st.signals_sent, 4);
 	cr_expect_eq(st.signals_delivered, 4);
 	run_to(k, MS(300)); /* a's death sends init nothing */
-	st = stats(k);
+	st = t_kstats(k);
 	cr_expect_eq(st.signals_sent, 4);
 	cr_expect_eq(st.signals_delivered, 4);
 	cr_expect_eq(t_info(k, a).state, MOS_STATE_DEFUNCT);
@@ -286,7 +278,7 @@ Test(res_monitor, monitoring_off_gives_zeros)
 	run_to(k, MS(500));
 	dev_start(k);
 	run_to(k, MS(1000));
-	st = stats(k);
+	st = t_kstats(k);
 	cr_expect_gt(st.context_switches, 0);
 	cr_expect_eq(st.creation_rate, 0.0);
 	cr_expect_eq(st.termination_rate, 0.0);
@@ -703,7 +695,7 @@ static void rr_run(mos_time_t interval, mos_kernel_stats_t *st,
 	a = t_spawn(k, T_ARGV("cpu", "33ms"));
 	b = t_spawn(k, T_ARGV("cpu", "47ms"));
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
-	*st = stats(k);
+	*st = t_kstats(k);
 	*end_a = t_info(k, a).times.finished;
 	*end_b = t_info(k, b).times.finished;
 	mos_kernel_destroy(k);
