@@ -121,6 +121,18 @@ static inline mos_group_info_t t_group(mos_kernel_t *k, mos_group_id_t id)
 	return g;
 }
 
+/* Set pid's soft max_memory and max_stack_size, its other limits kept. */
+static inline void t_set_memory_limits(mos_kernel_t *k, mos_pid_t pid,
+				       uint64_t mem, uint64_t stack)
+{
+	mos_rlimits_t l;
+
+	cr_assert_eq(mos_process_get_limits(k, pid, &l, NULL), 0);
+	l.max_memory = mem;
+	l.max_stack_size = stack;
+	cr_assert_eq(mos_process_set_limits(k, pid, &l, NULL), 0);
+}
+
 /* Load a workload from JSON text through a temporary file: the loader's
  * rc, with *w and err as the loader leaves them. */
 static inline int t_workload_try(const char *json, mos_workload_t **w,

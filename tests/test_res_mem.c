@@ -56,17 +56,6 @@ static mos_pid_t body(mos_kernel_t *k, ctx_t *c, body_fn fn)
 	return t_spawn_arg(k, T_ARGV("body"), c);
 }
 
-static void set_max_memory(mos_kernel_t *k, mos_pid_t pid, uint64_t mem,
-			   uint64_t stack)
-{
-	mos_rlimits_t l;
-
-	cr_assert_eq(mos_process_get_limits(k, pid, &l, NULL), 0);
-	l.max_memory = mem;
-	l.max_stack_size = stack;
-	cr_assert_eq(mos_process_set_limits(k, pid, &l, NULL), 0);
-}
-
 static const char *limits_traced(mos_kernel_t *k, char *buf, size_t size)
 {
 	return t_trace_kind(k, MOS_TRACE_LIMIT, MOS_MSEC, buf, size);
@@ -165,7 +154,7 @@ Test(res_mem, max_memory_takes_the_exact_fit_and_refuses_one_byte_more)
 	ctx_t c = {0};
 	mos_pid_t p = body(k, &c, fill_body);
 
-	set_max_memory(k, p, 10000, INF);
+	t_set_memory_limits(k, p, 10000, INF);
 	run_all(k);
 	cr_expect_eq(c.rc[0], 0);
 	cr_expect_eq(c.rc[1], 0);
@@ -346,7 +335,7 @@ Test(res_mem, a_stack_one_byte_past_its_limit_is_a_sigsegv_at_that_instant)
 	ctx_t c = {0};
 	mos_pid_t p = body(k, &c, stack_body);
 
-	set_max_memory(k, p, INF, 4096);
+	t_set_memory_limits(k, p, INF, 4096);
 	run_all(k);
 	cr_expect_eq(c.rc[0], 0);
 	cr_expect_eq(c.rc[2], 0);
@@ -390,7 +379,7 @@ Test(res_mem, a_caught_sigsegv_runs_before_the_call_returns_elimit)
 	ctx_t c = {0};
 	mos_pid_t p = body(k, &c, stack_handler_body);
 
-	set_max_memory(k, p, 10000, 8192);
+	t_set_memory_limits(k, p, 10000, 8192);
 	run_all(k);
 	cr_expect_eq(c.rc[0], 0);
 	cr_expect_eq(c.rc[1], 0);
@@ -567,7 +556,7 @@ Test(res_mem, accounting_off_reports_nothing_but_limits_still_bite)
 	cfg.enable_process_accounting = false;
 	k = kernel(&cfg);
 	p = body(k, &c, off_body);
-	set_max_memory(k, p, 1000, INF);
+	t_set_memory_limits(k, p, 1000, INF);
 	cr_assert_eq(mos_kernel_run(k, MS(5)), 0);
 	cr_expect_eq(c.rc[0], 0);
 	cr_expect_eq(c.rc[1], MOS_ELIMIT);

@@ -13,25 +13,6 @@ TestSuite(res_mem2, .timeout = T_TIMEOUT);
 
 #define INF MOS_RLIM_INFINITY
 
-static uint64_t used(mos_kernel_t *k)
-{
-	mos_kernel_stats_t st;
-
-	cr_assert_eq(mos_kernel_stats(k, &st), 0);
-	return st.memory_used;
-}
-
-static void set_limits(mos_kernel_t *k, mos_pid_t pid, uint64_t mem,
-		       uint64_t stack)
-{
-	mos_rlimits_t l;
-
-	cr_assert_eq(mos_process_get_limits(k, pid, &l, NULL), 0);
-	l.max_memory = mem;
-	l.max_stack_size = stack;
-	cr_assert_eq(mos_process_set_limits(k, pid, &l, NULL), 0);
-}
-
 static const char *limits_traced(mos_kernel_t *k, char *buf, size_t size)
 {
 	return t_trace_kind(k, MOS_TRACE_LIMIT, 1, buf, size);
@@ -54,7 +35,7 @@ Test(res_mem2, leak_hits_max_memory_at_the_exact_instant)
 	mos_process_info_t in;
 	char buf[256];
 
-	set_limits(k, p, 10 * 4096, INF);
+	t_set_memory_limits(k, p, 10 * 4096, INF);
 	cr_assert_eq(mos_kernel_run(k, MS(95)), 0);
 	cr_expect_eq(t_usage(k, p).heap_current, 10 * 4096);
 	cr_expect_eq(t_usage(k, p).allocations, 10);
@@ -67,7 +48,7 @@ Test(res_mem2, leak_hits_max_memory_at_the_exact_instant)
 	cr_expect_eq(t_usage(k, p).limit_violations, 1);
 	cr_expect_str_eq(limits_traced(k, buf, sizeof(buf)),
 			 "2:0:45056:40960@100000000");
-	cr_expect_eq(used(k), 0);
+	cr_expect_eq(t_kstats(k).memory_used, 0);
 	mos_kernel_destroy(k);
 }
 
@@ -181,7 +162,7 @@ Test(res_mem2, script_free_names_allocations_in_order)
 	cr_assert_eq(mos_kernel_run(k, 1), 0);
 	cr_expect_eq(t_usage(k, p).heap_current, 1);
 	cr_expect_eq(t_usage(k, p).heap_peak, 7);
-	cr_expect_eq(used(k), 1);
+	cr_expect_eq(t_kstats(k).memory_used, 1);
 	mos_kernel_destroy(k);
 }
 
@@ -287,14 +268,14 @@ Test(res_mem2, sums_that_would_wrap_are_refused)
 	p = t_spawn_arg(k, T_ARGV("hostile"), &c);
 	cr_assert_eq(mos_group_create(k, 0, "g", &g), 0);
 	cr_assert_eq(mos_group_attach(k, g, p), 0);
-	set_limits(k, p, INF, INF);
+	t_set_memory_limits(k, p, INF, INF);
 	cr_assert_eq(mos_kernel_run(k, 1), 0);
-	set_limits(k, p, UINT64_MAX - 1, UINT64_MAX - 1);
+	t_set_memory_limits(k, p, UINT64_MAX - 1, UINT64_MAX - 1);
 	cr_assert_eq(mos_kernel_run(k, MS(1) + 1), 0);
 	mos_group_limits_init(&l);
 	l.memory_max = UINT64_MAX - 1;
 	cr_assert_eq(mos_group_set(k, g, &l), 0);
-	set_limits(k, p, INF, INF);
+	t_set_memory_limits(k, p, INF, INF);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_eq(c.rc[0], MOS_EINVAL);
 	cr_expect_eq(c.rc[1], MOS_EINVAL);
@@ -315,7 +296,7 @@ Test(res_mem2, sums_that_would_wrap_are_refused)
 			 "2:1:18446744073709551615:18446744073709551614@1000000 "
 			 "2:0:18446744073709551615:18446744073709551614@1000000 "
 			 "2:8:18446744073709551615:18446744073709551614@2000000");
-	cr_expect_eq(used(k), 0);
+	cr_expect_eq(t_kstats(k).memory_used, 0);
 	/* Not from the host. */
 	cr_expect_eq(mos_sys_mem_ptr(NULL, c.h, &ptr), MOS_EINVAL);
 	cr_expect_eq(ptr, &c);
@@ -377,7 +358,7 @@ Test(res_mem2, no_account_process_still_has_its_limits)
 
 	spec.flags = MOS_PROC_NO_ACCOUNT;
 	p = t_make(k, &spec);
-	set_limits(k, p, 5000, INF);
+	t_set_memory_limits(k, p, 5000, INF);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_eq(t_info(k, p).times.finished, MS(5));
 	cr_expect_eq(t_usage(k, p).heap_peak, 0, "not accounted");
