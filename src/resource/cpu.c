@@ -69,10 +69,15 @@ static bool path_throttled(mos_kernel_t *k, mos_proc_t *p)
 static void update_watch(mos_kernel_t *k, mos_proc_t *p)
 {
 	mos_res_proc_t *rp = mos__res(p);
+	bool on = rp->soft.max_cpu_time != MOS_RLIM_INFINITY ||
+		  rp->hard.max_cpu_time != MOS_RLIM_INFINITY ||
+		  mos__res_group_of(k, p)->parent;
 
-	mos__proc_cpu_watch(p, rp->soft.max_cpu_time != MOS_RLIM_INFINITY ||
-				       rp->hard.max_cpu_time != MOS_RLIM_INFINITY ||
-				       mos__res_group_of(k, p)->parent);
+	/* Only a watched process is ever held (a group other than the
+	 * root): touched covers the hold too. */
+	if (on)
+		mos__res_touch(rp, MOS_RES_TOUCH_CPU);
+	mos__proc_cpu_watch(p, on);
 }
 
 /* cpu.weight along p's path: weight / 100 for each group, in
@@ -363,6 +368,7 @@ int mos__res_cpu_limits_prepare(mos_kernel_t *k, mos_proc_t *p,
 	if ((err = mos__ktimer_init(k, &rp->cpu.life, life_end, p, false)) < 0)
 		return err;
 	rp->cpu.life_init = true;
+	mos__res_touch(rp, MOS_RES_TOUCH_CPU);
 	return 0;
 }
 
@@ -451,5 +457,6 @@ const mos_res_module_t mos__res_cpu_module = {
 	.born = cpu_born,
 	.exit = cpu_exit,
 	.release = life_fini,
+	.lazy = MOS_RES_TOUCH_CPU,
 	.fill = cpu_fill,
 };

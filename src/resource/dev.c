@@ -349,6 +349,7 @@ int mos_sys_ioprio_set(mos_proc_t *self, mos_pid_t pid, int prio)
 	/* A waiting request is picked by the priority its process has at
 	 * the pick: nothing to move. */
 	mos__res(t)->io.ioprio = prio;
+	mos__res_touch(mos__res(t), MOS_RES_TOUCH_DEV); /* children inherit */
 	return 0;
 }
 
@@ -441,5 +442,9 @@ const mos_res_module_t mos__res_dev_module = {
 	.fork = dev_fork,
 	.exit = dev_exit,
 	.release = dev_exit,
+	/* A request needs an open descriptor: a process that never had
+	 * one has none to drop, and one that never set its priority has
+	 * none to hand down. */
+	.lazy = MOS_RES_TOUCH_FD | MOS_RES_TOUCH_DEV,
 	.fill = dev_fill,
 };

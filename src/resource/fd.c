@@ -48,13 +48,15 @@ static void fd_set(mos_res_fd_t *t, int fd, mos_ofile_t *of)
 }
 
 /* Room for descriptor fd.  MOS_ENOMEM, and the table is as it was. */
-static int fd_room(mos_res_fd_t *t, const mos_allocator_t *a, uint32_t fd)
+static int fd_room(mos_res_proc_t *rp, const mos_allocator_t *a, uint32_t fd)
 {
+	mos_res_fd_t *t = &rp->fd;
 	uint32_t cap;
 	mos_ofile_t **v;
 
 	if (fd < t->cap)
 		return 0;
+	mos__res_touch(rp, MOS_RES_TOUCH_FD);
 	cap = t->cap ? t->cap : 8;
 	while (cap <= fd)
 		cap = cap > FD_MAX / 2 ? fd + 1 : cap * 2;
@@ -82,7 +84,7 @@ static int fd_alloc(mos_kernel_t *k, mos_proc_t *p, uint32_t *out)
 		return MOS_ELIMIT;
 	}
 	*out = fd;
-	return fd_room(t, mos__kernel_alloc(k), fd);
+	return fd_room(mos__res(p), mos__kernel_alloc(k), fd);
 }
 
 static void fd_close_all(mos_kernel_t *k, mos_res_fd_t *t)
@@ -186,7 +188,7 @@ int mos_sys_dup2(mos_proc_t *self, int oldfd, int newfd)
 				   rp->soft.max_file_descriptors);
 		return MOS_ELIMIT;
 	}
-	if ((err = fd_room(&rp->fd, mos__kernel_alloc(k), (uint32_t)newfd)) < 0)
+	if ((err = fd_room(rp, mos__kernel_alloc(k), (uint32_t)newfd)) < 0)
 		return err;
 	/* Nothing fails from here: newfd's old file goes, silently. */
 	if (rp->fd.tab[newfd])
@@ -212,6 +214,7 @@ int mos_sys_chdir(mos_proc_t *self, const char *path)
 	if (!n->dir)
 		return MOS_ENOTDIR;
 	rp->fd.cwd = n;
+	mos__res_touch(rp, MOS_RES_TOUCH_FD); /* children inherit it */
 	return 0;
 }
 
@@ -240,7 +243,7 @@ static int fd_fork(mos_kernel_t *k, mos_proc_t *p, mos_proc_t *parent)
 		n--;
 	if (n == 0)
 		return 0;
-	if (fd_room(t, mos__kernel_alloc(k), n - 1) < 0)
+	if (fd_room(mos__res(p), mos__kernel_alloc(k), n - 1) < 0)
 		return MOS_ENOMEM;
 	for (uint32_t i = 0; i < n; i++)
 		if (pt->tab[i])
@@ -269,5 +272,6 @@ const mos_res_module_t mos__res_fd_module = {
 	.fork = fd_fork,
 	.exit = fd_exit,
 	.release = fd_exit,
+	.lazy = MOS_RES_TOUCH_FD,
 	.fill = fd_fill,
 };

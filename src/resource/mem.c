@@ -77,6 +77,7 @@ static void charge(mos_kernel_t *k, mos_proc_t *p, uint64_t add, bool stack)
 	mos_res_mem_t *mm = &rp->mem;
 	mos_res_mem_kernel_t *m = &mos__kernel_res(k)->mem;
 
+	mos__res_touch(rp, MOS_RES_TOUCH_MEM);
 	mos__rgroup_memory_charge(mos__res_group_of(k, p), add);
 	m->used += add;
 	if (m->used > m->peak)
@@ -200,6 +201,7 @@ int mos_sys_alloc(mos_proc_t *self, uint64_t bytes, mos_mem_handle_t *handle)
 	}
 	if ((err = slot_get(k, mm, &idx)) < 0)
 		return err;
+	mos__res_touch(mos__res(self), MOS_RES_TOUCH_MEM); /* slots to free */
 	if (mos__kernel_config(k)->res.memory_backing &&
 	    (bytes > SIZE_MAX || !(ptr = mos__malloc(a, (size_t)bytes))))
 		return MOS_ENOMEM;
@@ -310,5 +312,6 @@ const mos_res_module_t mos__res_mem_module = {
 	.name = "memory",
 	.exit = mem_exit,
 	.release = mem_release,
+	.lazy = MOS_RES_TOUCH_MEM,
 	.fill = mem_fill,
 };

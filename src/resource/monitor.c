@@ -95,8 +95,10 @@ mos_time_t mos__res_monitor_tick(mos_kernel_t *k, mos_time_t to)
 		first = last - m->nsteps;
 	for (uint64_t b = first; b <= last; b++)
 		m->snaps[b % (m->nsteps + 1)] = (mos_mon_snap_t){
-			.created = m->created,
-			.exited = m->exited,
+			/* init is in the kernel's count from the start,
+			 * when the window's zero snapshot is taken */
+			.created = mos__kernel_stats(k)->processes_created - 1,
+			.exited = mos__kernel_stats(k)->processes_exited,
 			.switches = mos__kernel_stats(k)->context_switches,
 			.busy = busy_at(&r->dev, b * m->step),
 		};
@@ -155,8 +157,10 @@ static void sample_process(mos_kernel_t *k, mos_proc_t *p, mos_time_t now)
 	mos_rusage_t u;
 	mos_mon_ring_t *ring;
 
-	if (!(ring = ring_of(k, &rp->mon.ring, sizeof(*s))) ||
-	    mos_process_get_stats(k, mos__proc_pid(p), &u) < 0)
+	if (!(ring = ring_of(k, &rp->mon.ring, sizeof(*s))))
+		return;
+	mos__res_touch(rp, MOS_RES_TOUCH_MON);
+	if (mos_process_get_stats(k, mos__proc_pid(p), &u) < 0)
 		return;
 	s = ring_push(ring, &mos__kernel_res(k)->mon.dropped);
 	*s = (mos_sample_process_t){
@@ -279,18 +283,6 @@ static void mon_kernel_fini(mos_kernel_t *k, mos_res_kernel_t *r)
 	mos__free(a, m->kernel);
 }
 
-static void mon_born(mos_kernel_t *k, mos_proc_t *p)
-{
-	(void)p;
-	mos__kernel_res(k)->mon.created++;
-}
-
-static void mon_exit(mos_kernel_t *k, mos_proc_t *p)
-{
-	(void)p;
-	mos__kernel_res(k)->mon.exited++;
-}
-
 /* The first release of a reaped process keeps its ring with its record
  * in the history; the next one (the record goes), or the only one of a
  * process that was never reaped (a failed create, the kernel's end),
@@ -313,9 +305,8 @@ const mos_res_module_t mos__res_monitor_module = {
 	.name = "monitor",
 	.kernel_init = mon_kernel_init,
 	.kernel_fini = mon_kernel_fini,
-	.born = mon_born,
-	.exit = mon_exit,
 	.release = mon_release,
+	.lazy = MOS_RES_TOUCH_MON,
 };
 
 /* ---- the API ----------------------------------------------------------- */

@@ -47,7 +47,6 @@ typedef struct mos_mon_snap {
 
 /* Per kernel. */
 typedef struct mos_res_mon_kernel {
-	uint64_t created, exited;   /* born and exited processes (init not) */
 	/* The window: nsteps steps of `step` ns; snaps[m % (nsteps + 1)]
 	 * holds the counters at boundary m * step, for m from last - nsteps
 	 * to last, last = floor(now / step). */

@@ -35,6 +35,8 @@ typedef struct mos_res_proc {
 	struct mos_rgroup *group;   /* NULL: the root group */
 	mos_list_t group_node;      /* in group->procs, when group is set */
 	uint64_t violations;
+	uint8_t touched;            /* MOS_RES_TOUCH_*: the lazy modules it
+				       holds something of (res_local.h) */
 	bool counted;               /* charged in its uid's and groups'
 				       process counts (born, until release) */
 	mos_res_mem_t mem;

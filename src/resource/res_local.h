@@ -47,8 +47,26 @@ typedef struct mos_uid_count {
 	uint32_t n;
 } mos_uid_count_t;
 
+/* One phase's hooks, gathered from the module table at kernel_init in
+ * the phase's order, without the modules that have none: a process's
+ * life walks a short packed array, not the table. */
+enum { MOS_RES_FORK, MOS_RES_BORN, MOS_RES_EXIT, MOS_RES_RELEASE,
+       MOS_RES_PHASES };
+typedef struct mos_res_hooks {
+	uint8_t n;
+	uint8_t lazy[8];            /* the module's lazy bits */
+	union {
+		int (*fork)(mos_kernel_t *k, mos_proc_t *p, mos_proc_t *parent);
+		void (*life)(mos_kernel_t *k, mos_proc_t *p);
+	} fn[8];
+} mos_res_hooks_t;
+
 struct mos_res_kernel {
 	mos_kernel_t *k;
+	/* [phase][0]: every hook; [phase][1]: the eager ones (lazy 0), all
+	 * a process that touched nothing needs */
+	mos_res_hooks_t hooks[MOS_RES_PHASES][2];
+	uint8_t inherit;            /* the lazy bits of the fork hooks */
 	mos_rgroup_t **groups;      /* by id; [0] is the root */
 	uint32_t ngroups, group_cap;
 	mos_uid_count_t *uids;      /* sorted by uid; entries with n = 0
@@ -73,6 +91,13 @@ typedef struct mos_res_module {
 	void (*born)(mos_kernel_t *k, mos_proc_t *p);
 	void (*exit)(mos_kernel_t *k, mos_proc_t *p);
 	void (*release)(mos_kernel_t *k, mos_proc_t *p);
+	/* Non-zero: the hooks run only for a process whose touched has one
+	 * of these bits, which the module sets when the process first holds
+	 * or changes something of it (most processes never open, allocate
+	 * or meet a CPU limit, and a create-exit-reap cycle then costs them
+	 * nothing).  A child starts with its parent's bits of the modules
+	 * with a fork hook: what fork would copy. */
+	uint8_t lazy;
 	/* Its fields of a process's usage (u is zeroed before). */
 	void (*fill)(const mos_res_proc_t *rp, mos_rusage_t *u);
 } mos_res_module_t;
@@ -82,6 +107,22 @@ typedef struct mos_res_module {
 static inline mos_res_proc_t *mos__res(mos_proc_t *p)
 {
 	return mos__proc_res(p);
+}
+
+/* The lazy bits of the modules (mos_res_module_t.lazy). */
+enum {
+	MOS_RES_TOUCH_MEM = 1u << 0,
+	MOS_RES_TOUCH_FD = 1u << 1,
+	MOS_RES_TOUCH_CPU = 1u << 2,
+	MOS_RES_TOUCH_MON = 1u << 3,
+	MOS_RES_TOUCH_DEV = 1u << 4,
+};
+
+/* p holds something of the module with lazy bit `bit`: its exit and
+ * release must run. */
+static inline void mos__res_touch(mos_res_proc_t *rp, unsigned bit)
+{
+	rp->touched |= (uint8_t)bit;
 }
 
 /* Whether p's usage is accounted (multios/resource.h): the config's

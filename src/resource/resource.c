@@ -33,6 +33,65 @@ static const mos_res_module_t *const modules[] = {
 	&mos__res_monitor_module, /* last: its fini stops the sampler first */
 };
 #define NMODULES (sizeof(modules) / sizeof(modules[0]))
+_Static_assert(NMODULES <= sizeof(((mos_res_hooks_t *)0)->lazy),
+	       "mos_res_hooks_t holds every module");
+
+/* Module m's hook of a phase, as a life hook (fork's is stored apart). */
+static void (*life_hook(const mos_res_module_t *m, int phase))(mos_kernel_t *,
+							       mos_proc_t *)
+{
+	return phase == MOS_RES_BORN ? m->born
+	       : phase == MOS_RES_EXIT ? m->exit
+				       : m->release;
+}
+
+static void add(mos_res_hooks_t *d, const mos_res_module_t *m, int ph)
+{
+	d->lazy[d->n] = m->lazy;
+	if (ph == MOS_RES_FORK)
+		d->fn[d->n].fork = m->fork;
+	else
+		d->fn[d->n].life = life_hook(m, ph);
+	d->n++;
+}
+
+static void gather(mos_res_kernel_t *r)
+{
+	for (int ph = 0; ph < MOS_RES_PHASES; ph++) {
+		bool back = ph >= MOS_RES_EXIT; /* exit, release: reverse */
+
+		for (size_t j = 0; j < NMODULES; j++) {
+			const mos_res_module_t *m =
+				modules[back ? NMODULES - 1 - j : j];
+
+			if (ph == MOS_RES_FORK ? !m->fork : !life_hook(m, ph))
+				continue;
+			add(&r->hooks[ph][0], m, ph);
+			if (!m->lazy)
+				add(&r->hooks[ph][1], m, ph);
+			if (ph == MOS_RES_FORK)
+				r->inherit |= m->lazy;
+		}
+	}
+}
+
+/* p's hooks of a phase: those of the modules it touched, and the eager. */
+static const mos_res_hooks_t *hooks(mos_kernel_t *k, int ph,
+				    const mos_res_proc_t *rp)
+{
+	return &mos__kernel_res(k)->hooks[ph][rp->touched == 0];
+}
+
+/* Run a phase's life hooks for p. */
+static void run(mos_kernel_t *k, int ph, mos_proc_t *p)
+{
+	const mos_res_proc_t *rp = mos__res(p);
+	const mos_res_hooks_t *h = hooks(k, ph, rp);
+
+	for (unsigned i = 0; i < h->n; i++) /* a hook may touch: reread */
+		if (!h->lazy[i] || (rp->touched & h->lazy[i]))
+			h->fn[i].life(k, p);
+}
 
 int mos__res_kernel_init(mos_kernel_t *k, mos_res_kernel_t **out)
 {
@@ -44,6 +103,7 @@ int mos__res_kernel_init(mos_kernel_t *k, mos_res_kernel_t **out)
 	if (!r)
 		return MOS_ENOMEM;
 	r->k = k;
+	gather(r);
 	for (i = 0; i < NMODULES; i++)
 		if (modules[i]->kernel_init &&
 		    (err = modules[i]->kernel_init(k, r)) < 0)
@@ -93,13 +153,16 @@ void mos__res_init_root(mos_kernel_t *k, mos_proc_t *init)
 int mos__res_fork(mos_kernel_t *k, mos_proc_t *p, mos_proc_t *parent)
 {
 	mos_res_proc_t *rp = mos__res(p), *pp = mos__res(parent);
-	size_t i;
-	int err = 0;
+	const mos_res_hooks_t *h;
+	int err;
 
 	rp->soft = pp->soft;
 	rp->hard = pp->hard;
-	for (i = 0; i < NMODULES; i++)
-		if (modules[i]->fork && (err = modules[i]->fork(k, p, parent)) < 0)
+	rp->touched = pp->touched & mos__kernel_res(k)->inherit;
+	h = hooks(k, MOS_RES_FORK, rp);
+	for (unsigned i = 0; i < h->n; i++)
+		if ((!h->lazy[i] || (rp->touched & h->lazy[i])) &&
+		    (err = h->fn[i].fork(k, p, parent)) < 0)
 			return err; /* release undoes what the others did */
 	return 0;
 }
@@ -107,23 +170,17 @@ int mos__res_fork(mos_kernel_t *k, mos_proc_t *p, mos_proc_t *parent)
 void mos__res_born(mos_kernel_t *k, mos_proc_t *p)
 {
 	mos__res(p)->counted = true;
-	for (size_t i = 0; i < NMODULES; i++)
-		if (modules[i]->born)
-			modules[i]->born(k, p);
+	run(k, MOS_RES_BORN, p);
 }
 
 void mos__res_exit(mos_kernel_t *k, mos_proc_t *p)
 {
-	for (size_t i = NMODULES; i-- > 0;)
-		if (modules[i]->exit)
-			modules[i]->exit(k, p);
+	run(k, MOS_RES_EXIT, p);
 }
 
 void mos__res_release(mos_kernel_t *k, mos_proc_t *p)
 {
-	for (size_t i = NMODULES; i-- > 0;)
-		if (modules[i]->release)
-			modules[i]->release(k, p);
+	run(k, MOS_RES_RELEASE, p);
 	mos__res(p)->counted = false;
 }
 
