@@ -1,0 +1,387 @@
+/*
+ * multios/service.h - the service manager: descriptors, the dependency
+ * graph, lifecycle, restart back-off and supervisor groups.
+ *
+ * A service is described by a descriptor (a C struct here, or a JSON file:
+ * mos_service_load_json) and registered under a name; its instances are
+ * processes running the descriptor's command.  Everything a service does
+ * is driven by the kernel's virtual clock, so a start, a crash, a restart
+ * after its back-off or a stop timeout happens at an exact instant.
+ *
+ * States (the MultiOS documentation's seven):
+ *
+ *   Stopped --start--> Starting --ready--> Running --stop--> Stopping
+ *      ^                  |  \                |  \              |
+ *      |                  |   +--pause/resume-+   +-- exit ---+ |
+ *      +------------------+----- (all instances gone) <-------+-+
+ *   Failed: a start that failed (dependency, timeout, start limit) or an
+ *           exit the restart policy does not restart;
+ *   Disabled: refuses start until enabled;  Paused: SIGSTOP'ed instances.
+ *
+ * The transition table, what each request does from each state, is in
+ * docs/SERVICES.md.  Requests are asynchronous: a call returns once the
+ * request is accepted, and its outcome is reached as the kernel runs; it
+ * is read from mos_service_status, from MOS_KEV_SERVICE kernel events and
+ * from the typed trace (MOS_TRACE_SERVICE).
+ *
+ * Every function validates its arguments and changes nothing when it
+ * fails.  An `actor` is the pid of the process on whose behalf the host
+ * acts (its uid and capabilities decide), or 0 for the host itself, which
+ * may do anything.  A service may be operated by its owner (the uid its
+ * instances run as) or by a holder of MOS_CAP_ADMIN; others get MOS_EPERM.
+ */
+#ifndef MULTIOS_SERVICE_H
+#define MULTIOS_SERVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cred.h"
+#include "error.h"
+#include "process.h"
+#include "resource.h"
+#include "types.h"
+
+typedef uint32_t mos_service_id_t;       /* 1, 2, ...; 0: none */
+
+#define MOS_SVC_NAME_LEN 64              /* names: 1 .. 63 of [A-Za-z0-9._@-] */
+#define MOS_SVC_MAX_INSTANCES 256
+#define MOS_SVC_MAX_DEPS 64
+#define MOS_SVC_MAX_TAGS 16
+
+typedef enum mos_service_type {
+	MOS_SVC_SYSTEM,       /* restart always by default; stopped last */
+	MOS_SVC_USER,         /* the default */
+	MOS_SVC_GROUP,        /* a supervisor: no process of its own, its
+				 members restart by its strategy */
+	MOS_SVC_MONITORING,   /* as User; stopped after User services */
+	MOS_SVC_LOADBALANCER, /* as User (the balancer is the runtime's) */
+	MOS_SVC_DISCOVERY,    /* as User; started before User services */
+	MOS_SVC_TYPE_COUNT
+} mos_service_type_t;
+
+typedef enum mos_service_state {
+	MOS_SVC_STOPPED,
+	MOS_SVC_STARTING,
+	MOS_SVC_RUNNING,
+	MOS_SVC_STOPPING,
+	MOS_SVC_FAILED,
+	MOS_SVC_DISABLED,
+	MOS_SVC_PAUSED,
+	MOS_SVC_STATE_COUNT
+} mos_service_state_t;
+
+typedef enum mos_restart_policy {
+	MOS_RESTART_DEFAULT,    /* by type: always for SystemService, else no */
+	MOS_RESTART_NO,
+	MOS_RESTART_ON_FAILURE, /* a non-zero exit, or death by a signal
+				   other than the stop's own */
+	MOS_RESTART_ALWAYS,
+	MOS_RESTART_COUNT
+} mos_restart_policy_t;
+
+typedef enum mos_readiness {
+	MOS_READY_SIMPLE,     /* Running once every instance is admitted */
+	MOS_READY_NOTIFY,     /* once every instance has called
+				 mos_sys_notify_ready */
+	MOS_READY_COUNT
+} mos_readiness_t;
+
+typedef enum mos_sup_strategy {
+	MOS_SUP_ONE_FOR_ONE,  /* only the member that died restarts */
+	MOS_SUP_ONE_FOR_ALL,  /* every member is stopped and restarted */
+	MOS_SUP_REST_FOR_ONE, /* the member and those after it (member order) */
+	MOS_SUP_COUNT
+} mos_sup_strategy_t;
+
+/* One dependency edge: the service needs `name`. */
+typedef struct mos_service_dep {
+	const char *name;      /* the dependency's service name */
+	bool required;         /* true: its failure fails the dependent;
+				  false: recorded, the start goes on */
+	uint32_t timeout_ms;   /* it must be Running within this of the
+				  dependent's start; 0: service_timeout_ms */
+	const char *version;   /* a Cargo-style requirement ("^1.4",
+				  ">=1.2, <2.0"); NULL: any */
+} mos_service_dep_t;
+
+/* Restart back-off and the start limit.  mos_service_descriptor_init
+ * fills the defaults noted. */
+typedef struct mos_restart_spec {
+	mos_restart_policy_t policy;   /* MOS_RESTART_DEFAULT */
+	mos_time_t delay;              /* before the first restart: 100 ms */
+	uint32_t multiplier;           /* each further delay: x2 */
+	mos_time_t max_delay;          /* the cap: 30 s */
+	mos_time_t reset_after;        /* a run this long without failing
+					  resets the back-off: 10 s */
+	uint32_t max_restarts;         /* the start limit: at most this many
+					  restarts within window: 5 */
+	mos_time_t window;             /* 10 s */
+	mos_time_t cooldown;           /* past the limit, Failed; 0: until
+					  started by hand, else try again
+					  after this pause */
+} mos_restart_spec_t;
+
+/* A ServiceGroup's supervision (Erlang/OTP's sup_flags). */
+typedef struct mos_sup_spec {
+	mos_sup_strategy_t strategy;   /* MOS_SUP_ONE_FOR_ONE */
+	uint32_t intensity;            /* at most this many member restarts */
+	mos_time_t period;             /* within this: 1 in 5 s, as OTP */
+} mos_sup_spec_t;
+
+/*
+ * What a service is registered from.  Start from
+ * mos_service_descriptor_init().  Strings and arrays are copied at
+ * registration.
+ */
+typedef struct mos_service_descriptor {
+	const char *name;
+	mos_service_type_t type;          /* MOS_SVC_USER */
+	const char *version;              /* semver 2.0.0; NULL: "0.0.0" */
+	const char *const *command;       /* NULL-terminated, command[0] a
+					     registered program; NULL only
+					     for a ServiceGroup */
+	const char *working_directory;    /* NULL: "/" */
+	const char *const *environment;   /* NULL or "KEY=VALUE"s */
+	mos_uid_t uid;                    /* MOS_UID_INHERIT: the actor's */
+	mos_gid_t gid;                    /* MOS_GID_INHERIT: the actor's */
+	uint32_t caps;                    /* MOS_CAPS_INHERIT: the actor's */
+	mos_isolation_t isolation;        /* MOS_ISO_INHERIT */
+	mos_priority_t priority;          /* MOS_PRIO_NORMAL */
+	mos_prio_class_t prio_class;      /* MOS_CLASS_SERVICE */
+	uint32_t instances;               /* 1; 0 for a ServiceGroup */
+	const mos_service_dep_t *deps;    /* ndeps of them */
+	size_t ndeps;
+	mos_restart_spec_t restart;
+	bool has_limits;                  /* false: the actor's */
+	mos_rlimits_t limits;             /* each instance's, soft = hard */
+	bool has_group_limits;            /* true: the service's instances
+					     run in a resource group of its
+					     own, "services/NAME", with
+					     these limits */
+	mos_group_limits_t group_limits;
+	const char *member_of;            /* the ServiceGroup that
+					     supervises it; NULL: none */
+	mos_sup_spec_t supervisor;        /* for a ServiceGroup */
+	uint32_t start_timeout_ms;        /* 0: the config's
+					     service_timeout_ms */
+	uint32_t stop_timeout_ms;         /* SIGTERM, then SIGKILL after
+					     this; 0: grace_period_ms */
+	mos_readiness_t readiness;        /* MOS_READY_SIMPLE */
+	const char *const *tags;          /* NULL or NULL-terminated */
+} mos_service_descriptor_t;
+
+/* Why a service is where it is (mos_service_status_t.reason). */
+typedef enum mos_svc_reason {
+	MOS_SVC_R_NONE,
+	MOS_SVC_R_REQUEST,       /* asked: start, stop, pause... */
+	MOS_SVC_R_READY,         /* every instance ready */
+	MOS_SVC_R_EXIT,          /* an instance exited (last_exit_status) */
+	MOS_SVC_R_TIMEOUT,       /* start timeout, or a dependency's */
+	MOS_SVC_R_DEPENDENCY,    /* a required dependency failed (culprit) */
+	MOS_SVC_R_DEP_STOPPED,   /* stopped: "dependency failed" */
+	MOS_SVC_R_START_LIMIT,   /* more than max_restarts within window */
+	MOS_SVC_R_SUPERVISOR,    /* its group's strategy restarted it, or
+				    the group gave up */
+	MOS_SVC_R_SPAWN,         /* an instance could not be created */
+	MOS_SVC_R_COUNT
+} mos_svc_reason_t;
+
+typedef struct mos_service_status {
+	mos_service_id_t id;
+	const char *name;                 /* borrowed until unregister */
+	mos_service_type_t type;
+	mos_service_state_t state;
+	mos_time_t since;                 /* when it entered state */
+	mos_svc_reason_t reason;
+	int error;                        /* the MOS_E* code of a failure
+					     (MOS_EDEPEND, MOS_ETIMEDOUT,
+					     MOS_ELIMIT...), 0 */
+	mos_service_id_t culprit;         /* the dependency, for DEPENDENCY,
+					     DEP_STOPPED and a dependency's
+					     TIMEOUT; 0 */
+	bool enabled;
+	uint32_t ninstances;              /* live instances */
+	mos_pid_t pids[MOS_SVC_MAX_INSTANCES];
+	uint32_t ready;                   /* of them, ready */
+	uint32_t restarts;                /* in its life */
+	int last_exit_status;             /* wait status; -1: none yet */
+	mos_time_t next_restart;          /* a pending restart's instant;
+					     MOS_TIME_NEVER: none */
+	mos_time_t backoff;               /* the delay the next restart
+					     will wait */
+} mos_service_status_t;
+
+/* Fill *d with the defaults noted in mos_service_descriptor_t. */
+MOS_API void mos_service_descriptor_init(mos_service_descriptor_t *d);
+
+/*
+ * Register a service; *id receives its id.  The dependencies may name
+ * services not registered yet (they must exist at start); a dependency
+ * that closes a cycle among registered services is refused with
+ * MOS_ECYCLE, and err (may be NULL) spells the cycle ("a -> b -> a"; the
+ * whole of it is mos_service_error_text()).  Errors: MOS_EINVAL (NULL or
+ * malformed fields: name, type, zero instances, more than
+ * MOS_SVC_MAX_INSTANCES...), MOS_ECONFIG (a bad version or constraint,
+ * err giving the field and the character position), MOS_ENOPROG (an
+ * unknown command, err naming the field), MOS_ESVCEXISTS, MOS_ECYCLE,
+ * MOS_EPERM (credentials the actor may not give), MOS_ENOMEM.
+ */
+MOS_API int mos_service_register(mos_kernel_t *k, mos_pid_t actor,
+				 const mos_service_descriptor_t *d,
+				 mos_service_id_t *id, mos_error_t *err);
+
+/*
+ * Register every service of a JSON file, or of every *.json file of a
+ * directory (in name order), atomically: one bad file, an unknown
+ * dependency once the whole batch is read (forward references inside the
+ * batch are fine) or a cycle, and nothing is registered.  ids (may be
+ * NULL) receives up to cap ids in load order, *n (may be NULL) their
+ * count.  Errors as mos_service_register, and MOS_EIO, MOS_ECONFIG with
+ * err naming the file and the line/column (syntax) or the JSON path of
+ * the key (meaning).  docs/SERVICES.md gives the format.
+ */
+MOS_API int mos_service_load_json(mos_kernel_t *k, mos_pid_t actor,
+				  const char *path, mos_service_id_t *ids,
+				  size_t cap, size_t *n, mos_error_t *err);
+
+/* Remove a Stopped, Failed or Disabled service no other service depends
+ * on.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND, MOS_ESVCNOTSTOPPED, MOS_EDEPEND
+ * (a dependent is registered), MOS_EPERM. */
+MOS_API int mos_service_unregister(mos_kernel_t *k, mos_pid_t actor,
+				   mos_service_id_t id);
+
+/*
+ * Requests (docs/SERVICES.md has the table).  start brings up the
+ * dependencies first, in topological order; stop stops the dependents
+ * first; restart is stop then start; pause and resume send SIGSTOP and
+ * SIGCONT to every instance; disable stops nothing but refuses starts
+ * until enable.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND, MOS_EPERM,
+ * MOS_ESVCNOTRUNNING (stop, pause of a service that is not up; resume of
+ * one not Paused), MOS_ESVCNOTSTOPPED (start of one already up),
+ * MOS_EINVALSTATE (start of a Disabled service), MOS_EDEPEND (a
+ * dependency is not registered, or its version does not satisfy the
+ * constraint), MOS_EEXHAUSTED (max_service_processes), MOS_ENOMEM.
+ */
+MOS_API int mos_service_start(mos_kernel_t *k, mos_pid_t actor,
+			      mos_service_id_t id);
+MOS_API int mos_service_stop(mos_kernel_t *k, mos_pid_t actor,
+			     mos_service_id_t id);
+MOS_API int mos_service_restart(mos_kernel_t *k, mos_pid_t actor,
+				mos_service_id_t id);
+MOS_API int mos_service_pause(mos_kernel_t *k, mos_pid_t actor,
+			      mos_service_id_t id);
+MOS_API int mos_service_resume(mos_kernel_t *k, mos_pid_t actor,
+			       mos_service_id_t id);
+MOS_API int mos_service_enable(mos_kernel_t *k, mos_pid_t actor,
+			       mos_service_id_t id);
+MOS_API int mos_service_disable(mos_kernel_t *k, mos_pid_t actor,
+				mos_service_id_t id);
+
+/* The service named `name`.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND. */
+MOS_API int mos_service_find(mos_kernel_t *k, const char *name,
+			     mos_service_id_t *id);
+
+/* A snapshot of a service.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND. */
+MOS_API int mos_service_status(mos_kernel_t *k, mos_service_id_t id,
+			       mos_service_status_t *st);
+
+/* Every registered service's id, in id order: up to cap into out, the
+ * count into *n.  Errors: MOS_EINVAL. */
+MOS_API int mos_service_list(mos_kernel_t *k, mos_service_id_t *out,
+			     size_t cap, size_t *n);
+
+/*
+ * The order in which starting `target` would start it and its
+ * dependencies (every one, required or not; independent ones in name
+ * order), target last, without starting anything: up to cap ids into
+ * out, the count into *n (which may exceed cap).  Linear in services plus
+ * edges.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND, MOS_EDEPEND (a dependency
+ * is not registered: mos_service_error_text() names it).
+ */
+MOS_API int mos_service_start_order(mos_kernel_t *k, mos_service_id_t target,
+				    mos_service_id_t *out, size_t cap,
+				    size_t *n);
+
+/* The whole text of the last service error whose message did not fit a
+ * mos_error_t (a long cycle), or the last message; "" when none.  Valid
+ * until the next service call. */
+MOS_API const char *mos_service_error_text(mos_kernel_t *k);
+
+/* The documented process-level calls: a UserService named `name` running
+ * `command`, restart on-failure with at most max_restarts (auto_restart)
+ * or no restart.  want: the id to register it under (0: the next). */
+MOS_API int mos_create_service_process(mos_kernel_t *k, mos_service_id_t want,
+				       const char *name,
+				       const char *const *command,
+				       bool auto_restart, uint32_t max_restarts,
+				       mos_service_id_t *id);
+MOS_API int mos_start_service_process(mos_kernel_t *k, mos_service_id_t id);
+
+/* ---- the audit log --------------------------------------------------- */
+
+typedef enum mos_audit_op {
+	MOS_AUDIT_REGISTER, MOS_AUDIT_UNREGISTER, MOS_AUDIT_START,
+	MOS_AUDIT_STOP, MOS_AUDIT_RESTART, MOS_AUDIT_PAUSE, MOS_AUDIT_RESUME,
+	MOS_AUDIT_ENABLE, MOS_AUDIT_DISABLE,
+	MOS_AUDIT_STATE,    /* a state change: result is the new state */
+	MOS_AUDIT_OP_COUNT
+} mos_audit_op_t;
+
+typedef struct mos_audit_entry {
+	uint64_t seq;               /* 1, 2, ... over the kernel's life */
+	mos_time_t time;
+	mos_uid_t uid;              /* the actor's; 0 for the kernel */
+	mos_audit_op_t op;
+	mos_service_id_t service;
+	char name[MOS_SVC_NAME_LEN];
+	int result;                 /* a request's: 0 or MOS_E*; STATE's:
+				       the mos_service_state_t entered */
+	mos_svc_reason_t reason;    /* STATE's */
+} mos_audit_entry_t;
+
+/* The audit log's newest entries (a ring of config.audit_log_size,
+ * 1024), oldest first: up to cap into out, the count into *n.
+ * Errors: MOS_EINVAL. */
+MOS_API int mos_service_audit(mos_kernel_t *k, mos_audit_entry_t *out,
+			      size_t cap, size_t *n);
+/* The same as JSON lines (one object per entry) into path.
+ * Errors: MOS_EINVAL, MOS_EIO. */
+MOS_API int mos_service_audit_json(mos_kernel_t *k, const char *path);
+
+/* ---- names ------------------------------------------------------------ */
+
+/* "SystemService", ...; "Stopped", ...; "no", "on-failure", "always";
+ * "one_for_one", ...; "?" out of range. */
+MOS_API const char *mos_service_type_name(mos_service_type_t t);
+MOS_API const char *mos_service_state_name(mos_service_state_t s);
+MOS_API const char *mos_restart_policy_name(mos_restart_policy_t p);
+MOS_API const char *mos_sup_strategy_name(mos_sup_strategy_t s);
+MOS_API const char *mos_svc_reason_name(mos_svc_reason_t r);
+
+/* ---- versions (semver 2.0.0, Cargo's requirements) --------------------- */
+
+#define MOS_SEMVER_TEXT_LEN 64
+
+typedef struct mos_semver {
+	uint64_t major, minor, patch;
+	char pre[MOS_SEMVER_TEXT_LEN];   /* pre-release ("rc.1"), "" none */
+	char build[MOS_SEMVER_TEXT_LEN]; /* build metadata, not compared */
+} mos_semver_t;
+
+/* Parse a semver 2.0.0 version ("1.4.0-rc.1+b5"; no leading 'v', no
+ * leading zeros).  Errors: MOS_EINVAL (NULL), MOS_ECONFIG with *pos
+ * (may be NULL) the 0-based character position of the first bad one. */
+MOS_API int mos_semver_parse(const char *s, mos_semver_t *v, size_t *pos);
+/* <0, 0, >0 as a's precedence is below, equal to, above b's. */
+MOS_API int mos_semver_cmp(const mos_semver_t *a, const mos_semver_t *b);
+/* Whether version satisfies the Cargo requirement req ("^1.4", "~2.1",
+ * ">=1.2, <2.0", "=1.0.3", "1.*", "*"; a bare version is a caret).
+ * Returns 1 or 0.  Errors: MOS_EINVAL (NULL), MOS_ECONFIG with *pos the
+ * position of the first bad character, in req or, when the requirement is
+ * good, in version. */
+MOS_API int mos_semver_matches(const char *req, const char *version,
+			       size_t *pos);
+
+#endif
