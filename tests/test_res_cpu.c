@@ -509,6 +509,7 @@ Test(res_cpu, cpu_max_gives_a_cpu_bound_group_exactly_its_quota)
 	cr_expect_eq(in.cpu_usage, 2 * MOS_SEC);
 	cr_expect_eq(in.nr_periods, 99, "the one ending at 10 s is not over");
 	cr_expect_eq(in.nr_throttled, 100);
+	cr_expect_eq(t_kstats(k).throttle_events, 100, "every group's");
 	cr_expect(in.throttled);
 	cr_expect_eq(in.throttled_time, 99 * MS(80));
 	cr_expect_eq(u.throttled_time, 99 * MS(80));

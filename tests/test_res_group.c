@@ -121,6 +121,18 @@ Test(res_group, pids_max_counts_zombies_and_applies_from_ancestors)
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_eq(rc[2], MOS_EEXHAUSTED);
 	cr_expect_eq(rc[3], 0);
+	/* The refusal is the creator's violation: pids.max (9), the count it
+	 * would have reached (4: p, its two children and the third), the
+	 * limit. */
+	cr_expect_eq(t_usage(k, p).limit_violations, 1);
+	cr_expect_eq(t_kstats(k).limit_violations, 1);
+	{
+		char buf[128];
+
+		cr_expect_str_eq(t_trace_kind(k, MOS_TRACE_LIMIT, MOS_MSEC,
+					      buf, sizeof(buf)),
+				 "2:9:4:3@20");
+	}
 	/* Everything under it is gone; init stays in the root. */
 	cr_expect_eq(t_group(k, top).pids_current, 0);
 	cr_expect_eq(t_group(k, 0).pids_current, 1);

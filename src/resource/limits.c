@@ -259,10 +259,15 @@ int mos__res_check(mos_kernel_t *k, const mos_process_spec_t *spec,
 	mos_res_proc_t *pp = mos__res(parent);
 	mos_uid_t uid = spec->uid != MOS_UID_INHERIT ? spec->uid
 						     : mos__proc_ruid(parent);
+	mos_rgroup_t *g;
 	uint32_t n;
 
-	if (mos__rgroup_pids_over(mos__res_group_of(k, parent), 1))
+	if ((g = mos__rgroup_pids_over(mos__res_group_of(k, parent), 1))) {
+		/* A violation of the creator's, as NPROC's below */
+		mos__res_violation(k, parent, MOS_RES_GROUP_PIDS,
+				   (uint64_t)g->pids + 1, g->limits.pids_max);
 		return MOS_EEXHAUSTED;
+	}
 	/* As Linux's fork: root's processes, and a privileged parent's
 	 * children, are not counted against the limit. */
 	if (uid == 0 || pp->soft.max_processes == MOS_RLIM32_INFINITY ||

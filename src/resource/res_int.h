@@ -58,7 +58,8 @@ void mos__res_init_root(mos_kernel_t *k, mos_proc_t *init);
 
 /* Whether a process may be created under parent with spec: the parent's
  * group's pids.max (MOS_EEXHAUSTED) and the new real uid's max_processes
- * (MOS_ELIMIT, a violation of the parent's).  Changes nothing else. */
+ * (MOS_ELIMIT); a refusal is a violation of the parent's.  Changes
+ * nothing else. */
 int mos__res_check(mos_kernel_t *k, const mos_process_spec_t *spec,
 		   mos_proc_t *parent);
 int mos__res_fork(mos_kernel_t *k, mos_proc_t *p, mos_proc_t *parent);
