@@ -37,6 +37,7 @@ src/signal/ src/kernel/seams.h the seams of the kernel: process control, timers,
 src/kernel/ src/resource/res_int.h the control block embeds the resources of each process, and the kernel calls the resources subsystem at creation, death and release
 src/resource/ src/kernel/seams.h the seams of the kernel: process access, timers, waits, events, the typed trace
 src/resource/ src/signal/signal_int.h limits send SIGXCPU, SIGKILL and SIGSEGV, and usage reports the signal counters
+src/service/ src/kernel/seams.h the seams of the kernel: the subsystem slot, timers, kernel events, the typed trace, process access
 src/kernel/ sim/hal/clock.h the HAL the kernel runs on: clock backends
 src/kernel/ sim/hal/ctx.h the HAL the kernel runs on: coroutines
 src/kernel/ sim/hal/stack.h the HAL the kernel runs on: pooled stacks

@@ -39,7 +39,7 @@ static const struct row {
 	{MOS_EPROCEXISTS, -22, "MOS_EPROCEXISTS", "process already exists"},
 	{MOS_EPERM, -23, "MOS_EPERM", "permission denied"},
 	{MOS_EEXHAUSTED, -24, "MOS_EEXHAUSTED", "system resources exhausted"},
-	{MOS_EINVALSTATE, -25, "MOS_EINVALSTATE", "invalid process state"},
+	{MOS_EINVALSTATE, -25, "MOS_EINVALSTATE", "invalid state"},
 	{MOS_EINVALPRIO, -26, "MOS_EINVALPRIO", "invalid priority"},
 	{MOS_ELIMIT, -27, "MOS_ELIMIT", "resource limit exceeded"},
 	{MOS_ETIMEDOUT, -28, "MOS_ETIMEDOUT", "operation timed out"},

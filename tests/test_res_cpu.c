@@ -204,6 +204,7 @@ static void one_call(mos_proc_t *self, every_t *e, int nr)
 	case MOS_SYS_SETGID: mos_sys_setgid(self, 0); break;
 	case MOS_SYS_DROPCAPS: mos_sys_dropcaps(self, 0); break;
 	case MOS_SYS_GETCAPS: mos_sys_getcaps(self); break;
+	case MOS_SYS_NOTIFY_READY: mos_sys_notify_ready(self); break;
 	case MOS_SYS_SIGACTION:
 		mos_sys_sigaction(self, MOS_SIGALRM, MOS_SIG_CATCH, on_alarm,
 				  0, 0, NULL);

@@ -43,7 +43,7 @@
 	X(EPROCEXISTS, 22, "process already exists")                       \
 	X(EPERM, 23, "permission denied")                                  \
 	X(EEXHAUSTED, 24, "system resources exhausted")                    \
-	X(EINVALSTATE, 25, "invalid process state")                        \
+	X(EINVALSTATE, 25, "invalid state")                        \
 	X(EINVALPRIO, 26, "invalid priority")                              \
 	X(ELIMIT, 27, "resource limit exceeded")                           \
 	X(ETIMEDOUT, 28, "operation timed out")                            \

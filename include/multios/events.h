@@ -40,6 +40,10 @@ typedef enum mos_kev_type {
 			    limit, status the resource (mos_rlimit_res_t,
 			    or a group's: memory.max 8, pids.max 9,
 			    cpu.max 10) */
+	MOS_KEV_SERVICE, /* a service changed state (multios/service.h):
+			    pid 0, a the service id, b the reason
+			    (mos_svc_reason_t), status the state entered,
+			    from/to unused (the process states) */
 	MOS_KEV_TYPE_COUNT
 } mos_kev_type_t;
 

@@ -18,6 +18,7 @@
 #include "program.h"
 #include "resource.h"
 #include "sched.h"
+#include "service.h"
 #include "signal.h"
 #include "syscall.h"
 #include "sysno.h"

@@ -217,34 +217,36 @@ typedef struct mos_service_status {
 MOS_API void mos_service_descriptor_init(mos_service_descriptor_t *d);
 
 /*
- * Register a service; *id receives its id.  The dependencies may name
- * services not registered yet (they must exist at start); a dependency
- * that closes a cycle among registered services is refused with
- * MOS_ECYCLE, and err (may be NULL) spells the cycle ("a -> b -> a"; the
- * whole of it is mos_service_error_text()).  Errors: MOS_EINVAL (NULL or
- * malformed fields: name, type, zero instances, more than
- * MOS_SVC_MAX_INSTANCES...), MOS_ECONFIG (a bad version or constraint,
- * err giving the field and the character position), MOS_ENOPROG (an
- * unknown command, err naming the field), MOS_ESVCEXISTS, MOS_ECYCLE,
- * MOS_EPERM (credentials the actor may not give), MOS_ENOMEM.
+ * Register a service; *id receives its id.  Its dependencies and its
+ * ServiceGroup (member_of) must be registered already (a batch,
+ * mos_service_register_batch, may refer forward; only a batch can close
+ * a cycle).  err (may be NULL) says what and where ("services[0]" and
+ * the field).  Errors: MOS_EINVAL (NULL or malformed fields: name,
+ * type, zero instances, more than MOS_SVC_MAX_INSTANCES, a dependency
+ * named twice...), MOS_ECONFIG (a bad version or constraint, err giving
+ * the field and the character position), MOS_ENOPROG (an unknown
+ * command, err naming the field), MOS_ESVCEXISTS, MOS_EDEPEND (an
+ * unregistered dependency or group), MOS_ECYCLE (on itself), MOS_EPERM
+ * (credentials the actor does not hold itself), MOS_EPROCNOTFOUND (no
+ * such actor), MOS_ENOMEM.
  */
 MOS_API int mos_service_register(mos_kernel_t *k, mos_pid_t actor,
 				 const mos_service_descriptor_t *d,
 				 mos_service_id_t *id, mos_error_t *err);
 
 /*
- * Register every service of a JSON file, or of every *.json file of a
- * directory (in name order), atomically: one bad file, an unknown
- * dependency once the whole batch is read (forward references inside the
- * batch are fine) or a cycle, and nothing is registered.  ids (may be
- * NULL) receives up to cap ids in load order, *n (may be NULL) their
- * count.  Errors as mos_service_register, and MOS_EIO, MOS_ECONFIG with
- * err naming the file and the line/column (syntax) or the JSON path of
- * the key (meaning).  docs/SERVICES.md gives the format.
+ * Register n services at once, atomically: dependencies may name services
+ * of the batch (forward references are fine) or registered ones; an
+ * unknown one, a cycle (MOS_ECYCLE, spelled out) or any bad descriptor
+ * and nothing is registered.  ids (may be NULL) receives the n ids.
+ * Errors as mos_service_register, err's path "services[i]...".
  */
-MOS_API int mos_service_load_json(mos_kernel_t *k, mos_pid_t actor,
-				  const char *path, mos_service_id_t *ids,
-				  size_t cap, size_t *n, mos_error_t *err);
+MOS_API int mos_service_register_batch(mos_kernel_t *k, mos_pid_t actor,
+				       const mos_service_descriptor_t *descs,
+				       size_t n, mos_service_id_t *ids,
+				       mos_error_t *err);
+
+/* (mos_service_load_json: the JSON loader, next) */
 
 /* Remove a Stopped, Failed or Disabled service no other service depends
  * on.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND, MOS_ESVCNOTSTOPPED, MOS_EDEPEND
@@ -319,6 +321,11 @@ MOS_API int mos_create_service_process(mos_kernel_t *k, mos_service_id_t want,
 				       mos_service_id_t *id);
 MOS_API int mos_start_service_process(mos_kernel_t *k, mos_service_id_t id);
 
+/* A notify service's instance says it is ready (sd_notify's READY=1);
+ * the service is Running once every instance has.  Errors:
+ * MOS_ESVCNOTFOUND (the caller is no service's instance). */
+MOS_API int mos_sys_notify_ready(mos_proc_t *self);
+
 /* ---- the audit log --------------------------------------------------- */
 
 typedef enum mos_audit_op {
@@ -341,8 +348,7 @@ typedef struct mos_audit_entry {
 	mos_svc_reason_t reason;    /* STATE's */
 } mos_audit_entry_t;
 
-/* The audit log's newest entries (a ring of config.audit_log_size,
- * 1024), oldest first: up to cap into out, the count into *n.
+/* The audit log's newest entries (a ring of 1024), oldest first: up to cap into out, the count into *n.
  * Errors: MOS_EINVAL. */
 MOS_API int mos_service_audit(mos_kernel_t *k, mos_audit_entry_t *out,
 			      size_t cap, size_t *n);

@@ -66,7 +66,8 @@
 	X(SETRLIMIT, "setrlimit")                                          \
 	X(GETRLIMIT, "getrlimit")                                          \
 	X(GETRUSAGE, "getrusage")                                          \
-	X(GETCAPS, "getcaps")
+	X(GETCAPS, "getcaps")                                              \
+	X(NOTIFY_READY, "notify_ready")
 
 typedef enum mos_sysno {
 #define MOS__SYS_ENUM(name, str) MOS_SYS_##name,

@@ -702,6 +702,11 @@ void mos_kernel_destroy(mos_kernel_t *k)
 
 	if (!k)
 		return;
+	for (int i = MOS_SUBSYS_COUNT; i-- > 0;)
+		if (k->subsys[i]) {
+			k->subsys_fini[i](k, k->subsys[i]);
+			k->subsys[i] = NULL;
+		}
 	/* The heap's fini disarms nodes that live inside control blocks. */
 	mos__timer_heap_fini(&k->timers);
 	mos__proc_table_fini(k);

@@ -284,6 +284,9 @@ struct mos_kernel {
 	mos_kev_t kev;
 	mos_kernel_stats_t stats;
 	mos_res_kernel_t *res;          /* src/resource/ */
+	/* Later subsystems' kernel-wide state (seams.h, made on first use) */
+	void *subsys[MOS_SUBSYS_COUNT];
+	void (*subsys_fini[MOS_SUBSYS_COUNT])(mos_kernel_t *k, void *state);
 };
 
 /* kernel.c */

@@ -60,3 +60,22 @@ void mos__proc_reweight(mos_kernel_t *k, mos_proc_t *p, uint64_t scale)
 	if (k->sched->reweight)
 		k->sched->reweight(k->rq, p, scale, runnable, queued);
 }
+
+void *mos__kernel_subsys(const mos_kernel_t *k, mos_subsys_t id)
+{
+	return k->subsys[id];
+}
+
+void mos__kernel_subsys_set(mos_kernel_t *k, mos_subsys_t id, void *state,
+			    void (*fini)(mos_kernel_t *k, void *state))
+{
+	if (k->subsys[id])
+		mos__panic(k, "subsystem slot %d set twice", (int)id);
+	k->subsys[id] = state;
+	k->subsys_fini[id] = fini;
+}
+
+bool mos__kernel_has_program(const mos_kernel_t *k, const char *name)
+{
+	return mos__program_find(k->programs, name) != NULL;
+}

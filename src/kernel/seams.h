@@ -224,6 +224,26 @@ void mos__sys_preemption_point(mos_proc_t *self);
  * call returns rc, as the kernel's own calls do. */
 int mos__sys_leave(mos_proc_t *self, int rc);
 
+/* ---- subsystems' kernel-wide state ------------------------------------ */
+/*
+ * A subsystem above the resources (services, IPC, admin) keeps its
+ * kernel-wide state in a slot of the kernel, made on its first use so a
+ * kernel that never uses it pays nothing.  set stores state and the
+ * function that destroys it; the kernel calls it first thing in
+ * mos_kernel_destroy, while every process and timer still exists, in
+ * reverse slot order.  set on a taken slot replaces nothing: it is a
+ * bug, and panics.
+ */
+typedef enum mos_subsys {
+	MOS_SUBSYS_SERVICE,
+	MOS_SUBSYS_COUNT
+} mos_subsys_t;
+void *mos__kernel_subsys(const mos_kernel_t *k, mos_subsys_t id);
+void mos__kernel_subsys_set(mos_kernel_t *k, mos_subsys_t id, void *state,
+			    void (*fini)(mos_kernel_t *k, void *state));
+/* Whether a program named name is registered (multios/program.h). */
+bool mos__kernel_has_program(const mos_kernel_t *k, const char *name);
+
 /* ---- kernel events and the typed trace ------------------------------ */
 
 /*

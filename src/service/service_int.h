@@ -1,0 +1,252 @@
+/*
+ * src/service/service_int.h - the service manager's state: the registry
+ * (registry.c), the dependency graph (graph.c), the lifecycle
+ * (lifecycle.c), restarts (restart.c), supervisor groups (supervisor.c)
+ * and the audit log (audit.c).
+ *
+ * The manager is made on the first service call and lives in the
+ * kernel's MOS_SUBSYS_SERVICE slot (src/kernel/seams.h).  It sees
+ * processes only through the seams: it creates instances with
+ * mos_process_create, signals them with mos_process_send_signal, and
+ * learns of their exits from a deferred MOS_KEV_EXITED subscription, so
+ * everything it does runs on the host stack, between steps.
+ */
+#ifndef MOS_SERVICE_INT_H
+#define MOS_SERVICE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel/seams.h"
+#include "multios/service.h"
+#include "semver.h"
+
+#define MOS_SVC_AUDIT_SIZE 1024
+
+/* A dependency edge, resolved: dep is registered before or with its
+ * dependent and cannot go while the dependent is registered. */
+typedef struct mos_svc_edge {
+	struct mos_svc *dep;
+	bool required;
+	bool has_req;
+	mos_time_t timeout;         /* ns */
+	mos_semver_req_t req;
+	char *req_text;             /* as given, for messages */
+} mos_svc_edge_t;
+
+/* One instance slot. */
+typedef struct mos_svc_inst {
+	mos_pid_t pid;              /* 0: none */
+	bool ready;
+	bool restart_due;           /* waits for the service's restart */
+} mos_svc_inst_t;
+
+/* What the service's one timer is armed for. */
+typedef enum mos_svc_timer_use {
+	MOS_SVC_T_NONE,
+	MOS_SVC_T_DEPS,             /* a dependency's deadline */
+	MOS_SVC_T_START,            /* the start timeout */
+	MOS_SVC_T_KILL,             /* the stop timeout: SIGKILL */
+	MOS_SVC_T_RESTART,          /* the back-off's end */
+	MOS_SVC_T_COOLDOWN,         /* past the start limit: try again */
+	MOS_SVC_T_READY,            /* every instance notified: Running */
+} mos_svc_timer_use_t;
+
+/* Where a start is (state Starting). */
+typedef enum mos_svc_phase {
+	MOS_SVC_P_IDLE,
+	MOS_SVC_P_DEPS,             /* waiting for dependencies */
+	MOS_SVC_P_SPAWNED,          /* instances made, waiting readiness */
+	MOS_SVC_P_STOP_DEPENDENTS,  /* stopping: waiting for dependents */
+	MOS_SVC_P_STOP_SIGNALLED,   /* stopping: SIGTERM sent */
+} mos_svc_phase_t;
+
+typedef struct mos_svc {
+	mos_service_id_t id;
+	struct mos_svc_mgr *m;
+	/* ---- the descriptor, copied ---- */
+	char *name;
+	mos_service_type_t type;
+	mos_semver_t version;
+	char **command;             /* NULL-terminated; NULL for a group */
+	char *working_directory;
+	char **environment;
+	char **tags;
+	mos_uid_t uid;
+	mos_gid_t gid;
+	uint32_t caps;
+	mos_isolation_t isolation;
+	mos_priority_t priority;
+	mos_prio_class_t prio_class;
+	uint32_t instances;
+	mos_svc_edge_t *deps;       /* sorted by dependency name */
+	uint32_t ndeps;
+	mos_restart_spec_t restart; /* policy resolved (never DEFAULT) */
+	bool has_limits;
+	mos_rlimits_t limits;
+	bool has_group_limits;
+	mos_group_limits_t group_limits;
+	mos_group_id_t rgroup;      /* its resource group, 0: none */
+	struct mos_svc *group;      /* the ServiceGroup supervising it */
+	mos_sup_spec_t sup;
+	mos_time_t start_timeout, stop_timeout;
+	mos_readiness_t readiness;
+	/* ---- the graph ---- */
+	struct mos_svc **dependents; /* registered services that need it */
+	uint32_t ndependents, dependents_cap;
+	struct mos_svc **members;   /* a group's, in registration order */
+	uint32_t nmembers, members_cap;
+	uint32_t mark;              /* graph walks' visit stamp */
+	/* ---- the lifecycle ---- */
+	mos_service_state_t state;
+	mos_svc_phase_t phase;
+	mos_time_t since;
+	mos_svc_reason_t reason;
+	int error;
+	mos_service_id_t culprit;
+	bool enabled;
+	bool want_up;               /* started by request, not yet stopped:
+				       a dependency's return restarts it */
+	bool dep_stopped;           /* stopped because a required dependency
+				       failed: started again when it is up */
+	bool restart_after_stop;    /* restart: start once Stopped */
+	bool restart_due_any;       /* an instance waits for a restart */
+	bool sup_restart;           /* its group restarts it once down */
+	mos_svc_inst_t *inst;       /* instances of them */
+	uint32_t live;              /* instances with a pid */
+	uint32_t ready;             /* of them, ready */
+	mos_time_t wait_since;      /* the start request (dependency
+				       timeouts count from it) */
+	mos_timer_t timer;
+	bool timer_ready;           /* timer is mos__ktimer_init'ed */
+	mos_svc_timer_use_t timer_use;
+	mos_time_t timer_due;
+	/* ---- restarts ---- */
+	uint32_t restarts;          /* in its life */
+	uint32_t backoff_step;      /* restarts since the back-off reset */
+	mos_time_t up_since;        /* Running since; for reset_after */
+	mos_time_t *recent;         /* restart instants, a ring of
+				       max_restarts (the start limit) */
+	uint32_t nrecent, recent_head;
+	int last_exit_status;       /* -1: none */
+	mos_time_t next_restart;
+	/* ---- a ServiceGroup's intensity ---- */
+	mos_time_t *sup_recent;     /* ring of intensity + 1 */
+	uint32_t sup_n, sup_head;
+} mos_svc_t;
+
+/* The manager: one per kernel. */
+typedef struct mos_svc_mgr {
+	mos_kernel_t *k;
+	const mos_allocator_t *a;
+	mos_svc_t **by_id;          /* [id - 1]; NULL: unregistered */
+	uint32_t nids, ids_cap;
+	/* name -> service, open addressing (lookups only: every walk goes
+	 * by id or by name order, never by table order) */
+	mos_svc_t **names;
+	uint32_t names_cap, nnames;
+	/* pid -> service, for exits: a sorted array of (pid, id) */
+	struct mos_svc_pid { mos_pid_t pid; mos_service_id_t id; } *pids;
+	uint32_t npids, pids_cap;
+	uint32_t live_instances;    /* for max_service_processes */
+	uint32_t stamp;             /* graph walks */
+	int sub;                    /* the MOS_KEV_EXITED subscription */
+	char *errtext;              /* mos_service_error_text */
+	mos_audit_entry_t *audit;   /* ring of MOS_SVC_AUDIT_SIZE */
+	uint64_t audit_seq;
+	bool in_exit;               /* handling an exit: no re-entry */
+} mos_svc_mgr_t;
+
+/* ---- registry.c ---------------------------------------------------- */
+
+/* The kernel's manager, made on first use (NULL: MOS_ENOMEM). */
+mos_svc_mgr_t *mos__svc_mgr(mos_kernel_t *k);
+/* The manager if made, else NULL (queries need not make it). */
+mos_svc_mgr_t *mos__svc_mgr_peek(mos_kernel_t *k);
+mos_svc_t *mos__svc_get(mos_svc_mgr_t *m, mos_service_id_t id);
+mos_svc_t *mos__svc_by_name(mos_svc_mgr_t *m, const char *name);
+/* Set the manager's long error text (printf); returns code. */
+int mos__svc_errtext(mos_svc_mgr_t *m, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Whether actor (0: the host) may operate s: its owner or ADMIN; a
+ * refusal is counted and audited (MOS_EPERM). */
+int mos__svc_may(mos_svc_mgr_t *m, mos_pid_t actor, const mos_svc_t *s,
+		 mos_audit_op_t op);
+/* The actor's uid for the audit (0 for the host); MOS_EPROCNOTFOUND. */
+int mos__svc_actor_uid(mos_svc_mgr_t *m, mos_pid_t actor, mos_uid_t *uid);
+
+/* The batch behind mos_service_register_batch and the JSON loader:
+ * sources[i] (may be NULL) names descriptor i's file for messages. */
+int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
+			    const mos_service_descriptor_t *descs, size_t n,
+			    const char *const *sources, mos_service_id_t *ids,
+			    mos_error_t *err);
+
+/* ---- graph.c ------------------------------------------------------- */
+
+/* A cycle among batch[0 .. n-1] (whose edges are resolved): MOS_ECYCLE
+ * with the cycle spelled "a -> b -> a" in err and the long text; else 0. */
+int mos__svc_check_cycles(mos_svc_mgr_t *m, mos_svc_t **batch, size_t n,
+			  mos_error_t *err);
+/* The start order of target (dependencies first, each service's in name
+ * order, depth first; target last) into out (cap), the count into *n. */
+int mos__svc_order(mos_svc_mgr_t *m, mos_svc_t *target, mos_svc_t **out,
+		   size_t cap, size_t *n);
+
+/* ---- lifecycle.c --------------------------------------------------- */
+
+int mos__svc_lifecycle_init(mos_svc_mgr_t *m);
+void mos__svc_lifecycle_fini(mos_svc_mgr_t *m);
+/* A service's timer fired (its use in s->timer_use). */
+void mos__svc_timer_fired(mos_svc_t *s);
+/* Enter a state, with its reason; traces, emits and audits it. */
+void mos__svc_set_state(mos_svc_t *s, mos_service_state_t st,
+			mos_svc_reason_t why, int error,
+			mos_service_id_t culprit);
+void mos__svc_arm(mos_svc_t *s, mos_svc_timer_use_t use, mos_time_t due);
+void mos__svc_disarm(mos_svc_t *s);
+/* Start s (its dependencies first); stop s (its dependents first). */
+int mos__svc_start(mos_svc_t *s, mos_svc_reason_t why);
+void mos__svc_stop(mos_svc_t *s, mos_svc_reason_t why,
+		   mos_service_id_t culprit);
+/* Make instance i of s (a restart or a start): false when it failed. */
+bool mos__svc_spawn(mos_svc_t *s, uint32_t i);
+/* Failed now (what is left of it is killed); pending restarts go. */
+void mos__svc_fail(mos_svc_t *s, mos_svc_reason_t why, int error,
+		   mos_service_id_t culprit);
+void mos__svc_cancel_restarts(mos_svc_t *s);
+/* Signal every live instance of s. */
+void mos__svc_signal(mos_svc_t *s, int sig);
+
+/* ---- restart.c ----------------------------------------------------- */
+
+/* An instance of s exited with status while s was up (not stopping):
+ * decide and schedule what follows. */
+void mos__svc_instance_died(mos_svc_t *s, uint32_t i, int status);
+/* The back-off's end: restart the instances due. */
+void mos__svc_restart_due(mos_svc_t *s);
+/* The delay of the next restart of s. */
+mos_time_t mos__svc_backoff(const mos_svc_t *s);
+
+/* ---- supervisor.c -------------------------------------------------- */
+
+/* Whether s's policy restarts it after an exit with status. */
+bool mos__svc_wants_restart(const mos_svc_t *s, int status);
+/* g restarts dead (and, by its strategy, the others). */
+void mos__svc_sup_restart(mos_svc_t *g, mos_svc_t *dead);
+/* A member of g flagged for restart went down: start the flagged ones,
+ * in member order, once all are down. */
+void mos__svc_sup_check(mos_svc_t *g);
+
+/* Member s of a group died (status): the group's strategy acts.  True
+ * when the group took it over (s is not to restart on its own). */
+bool mos__svc_sup_member_died(mos_svc_t *s, uint32_t i, int status);
+
+/* ---- audit.c ------------------------------------------------------- */
+
+void mos__svc_audit(mos_svc_mgr_t *m, mos_uid_t uid, mos_audit_op_t op,
+		    const mos_svc_t *s, mos_service_id_t id, int result,
+		    mos_svc_reason_t reason);
+
+#endif
