@@ -183,3 +183,101 @@ Test(res_gaps, a_killed_held_read_in_the_middle_gives_its_budget_back)
 		     "the device serves mr first");
 	mos_kernel_destroy(k);
 }
+
+/* ---- the diagnostic of a bad script ------------------------------------- */
+
+/* Create `script TEXT` with err as spec.arg: the create's result. */
+static int script_create(mos_kernel_t *k, const char *text, mos_error_t *err)
+{
+	mos_process_spec_t spec;
+	mos_pid_t pid = 0;
+
+	mos_process_spec_init(&spec);
+	spec.command = T_ARGV("script", text);
+	spec.arg = err;
+	return mos_process_create(k, &spec, &pid);
+}
+
+Test(res_gaps, a_bad_script_step_is_named_by_number_and_text)
+{
+	static const struct {
+		const char *text, *message;
+	} bad[] = {
+		{"[{\"compute\":\"1ms\"},{\"sleep\":\"1ms\"},"
+		 "{\"open\":\"/x\",\"mode\":\"q\"}]",
+		 "script: step 3 {\"open\":\"/x\",\"mode\":\"q\"}: unknown mode 'q'"},
+		{"[{\"open\":\"/x\",\"mode\":\"rr\"}]",
+		 "script: step 1 {\"open\":\"/x\",\"mode\":\"rr\"}: mode 'r' twice"},
+		{"[{\"yield\":true},{\"fly\":true}]",
+		 "script: step 2 {\"fly\":true}: unknown step"},
+		{"[{\"repeat\":2,\"steps\":[{\"sleep\":\"1ms\"},{\"sleep\":\"soon\"}]}]",
+		 "script: step 1.2 {\"sleep\":\"soon\"}: bad duration"},
+		{"[{\"yield\":true},{\"signal\":\"USR1\",\"action\":[{\"exit\":300}]}]",
+		 "script: step 2.1 {\"exit\":300}: exit code not in 0 .. 255"},
+		{"[{\"repeat\":2,\"steps\":3}]",
+		 "script: step 1 {\"repeat\":2,\"steps\":3}: steps are not a JSON array"},
+		{"[{\"signal\":\"KILL\",\"action\":\"ignore\"}]",
+		 "script: step 1 {\"signal\":\"KILL\",\"action\":\"ignore\"}: "
+		 "SIGKILL and SIGSTOP cannot be caught or ignored"},
+		{"[{\"alloc\":0}]", "script: step 1 {\"alloc\":0}: bad size (at least one byte)"},
+		{"[7]", "script: step 1 7: a step is a JSON object"},
+		{"{\"compute\":\"1ms\"}", "script: not a JSON array of steps"},
+	};
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_error_t err;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		memset(&err, 0x55, sizeof(err));
+		cr_expect_eq(script_create(k, bad[i].text, &err), MOS_ECONFIG,
+			     "%s", bad[i].text);
+		cr_expect_eq(err.code, MOS_ECONFIG);
+		cr_expect_str_eq(err.message, bad[i].message);
+		cr_expect_eq(err.line, 0);
+	}
+	/* Its parts: the source, the step as its path, the reason. */
+	cr_assert_eq(script_create(k, bad[0].text, &err), MOS_ECONFIG);
+	cr_expect_str_eq(err.source, "script");
+	cr_expect_str_eq(err.path, "step 3 {\"open\":\"/x\",\"mode\":\"q\"}");
+	cr_expect_str_eq(err.text, "unknown mode 'q'");
+	/* Without a mos_error_t: the same refusal, nothing written. */
+	cr_expect_eq(script_create(k, bad[0].text, NULL), MOS_ECONFIG);
+	/* A good script clears it and runs. */
+	cr_assert_eq(script_create(k, "[{\"compute\":\"1ms\"}]", &err), 0);
+	cr_expect_eq(err.code, 0);
+	cr_expect_str_eq(err.message, "");
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(mos_kernel_now(k), MS(1));
+	mos_kernel_destroy(k);
+}
+
+/* A syntax error has its line and column; a step too long for the path
+ * is cut with an ellipsis. */
+Test(res_gaps, a_script_syntax_error_and_a_long_step)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	char text[400], want[MOS_ERROR_PATH_LEN];
+	mos_error_t err;
+	int n;
+
+	cr_assert_eq(script_create(k, "[{\"compute\":\"1ms\"},\n {\"sleep\":}]",
+				   &err), MOS_ECONFIG);
+	cr_expect_eq(err.code, MOS_ECONFIG);
+	cr_expect_eq(err.line, 2);
+	cr_expect_eq(err.column, 11);
+	cr_expect_str_eq(err.path, "");
+	cr_expect(strncmp(err.message, "script:2:11: ", 13) == 0, "%s",
+		  err.message);
+
+	n = snprintf(text, sizeof(text), "[{\"open\":\"/");
+	memset(text + n, 'd', 200);
+	snprintf(text + n + 200, sizeof(text) - (size_t)n - 200,
+		 "\",\"mode\":\"z\"}]");
+	cr_assert_eq(script_create(k, text, &err), MOS_ECONFIG);
+	/* "step 1 {\"open\":\"/ddd...": 127 bytes with the 3-byte "…". */
+	n = snprintf(want, sizeof(want), "step 1 {\"open\":\"/");
+	memset(want + n, 'd', sizeof(want) - 4 - (size_t)n);
+	memcpy(want + sizeof(want) - 4, "\xe2\x80\xa6", 4);
+	cr_expect_str_eq(err.path, want);
+	cr_expect_str_eq(err.text, "unknown mode 'z'");
+	mos_kernel_destroy(k);
+}
