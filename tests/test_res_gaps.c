@@ -45,6 +45,7 @@ Test(res_gaps, next_event_is_the_unthrottle_when_only_held_processes_remain)
 	cr_expect_eq(mos_kernel_next_event(k), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(30)), 0);
 	cr_assert(t_group(k, g).throttled);
+	cr_expect_eq(t_kstats(k).throttle_events, 1);
 	cr_assert_eq(t_info(k, pid).state, MOS_STATE_READY);
 	cr_expect_eq(mos_kernel_next_event(k), MS(100));
 	/* Unthrottled at 100 ms: it runs again at once. */
@@ -64,8 +65,10 @@ Test(res_gaps, next_event_is_the_unthrottle_when_only_held_processes_remain)
 		else
 			cr_assert_eq(mos_kernel_step(k, NULL), 0);
 	}
-	/* 20 ms by 20 ms, from 0, 100 and 200: done at 210 ms. */
+	/* 20 ms by 20 ms, from 0, 100 and 200: done at 210 ms, throttled
+	 * twice (the last 10 ms end inside the quota). */
 	cr_expect_eq(t_info(k, pid).times.finished, MS(210));
+	cr_expect_eq(t_kstats(k).throttle_events, 2);
 	mos_kernel_destroy(k);
 }
 

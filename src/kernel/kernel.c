@@ -585,10 +585,13 @@ mos_time_t mos_kernel_now(const mos_kernel_t *k) { return k ? k->now : 0; }
 
 /* Whether a Ready process is in the run queue: nrunnable also counts the
  * ones a group's cpu.max holds out of it (seams.h), which wait for the
- * group's period timer, not for the CPU.  A walk of the table, but only
- * when nothing runs and a host asks; it stops at the first one found. */
+ * group's period timer, not for the CPU.  Only a kernel where a group has
+ * been throttled can have held ones; there, a walk of the table, when
+ * nothing runs and a host asks, to the first one found. */
 static bool queued_ready(const mos_kernel_t *k)
 {
+	if (!k->stats.throttle_events)
+		return true;
 	for (uint32_t i = 0; i < k->pids.cap; i++) {
 		const mos_proc_t *p = k->pids.slot[i];
 

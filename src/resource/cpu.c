@@ -163,6 +163,7 @@ static void throttle(mos_kernel_t *k, mos_rgroup_t *g, mos_proc_t *by)
 {
 	g->throttled = true;
 	g->nr_throttled++;
+	mos__kernel_stats(k)->throttle_events++;
 	g->cpu.throttled_since = mos_kernel_now(k);
 	mos__trace_emit(k, MOS_TRACE_THROTTLE, (int32_t)g->id, 1, g->cpu.used,
 			g->limits.cpu_quota);
