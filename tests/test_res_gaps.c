@@ -223,6 +223,9 @@ Test(res_gaps, a_bad_script_step_is_named_by_number_and_text)
 		 "script: step 1 {\"signal\":\"KILL\",\"action\":\"ignore\"}: "
 		 "SIGKILL and SIGSTOP cannot be caught or ignored"},
 		{"[{\"alloc\":0}]", "script: step 1 {\"alloc\":0}: bad size (at least one byte)"},
+		{"[{\"open\":\"/x\",\"mode\":\"r\u00e9\"}]",
+		 "script: step 1 {\"open\":\"/x\",\"mode\":\"r\u00e9\"}: "
+		 "unknown mode letter"},
 		{"[7]", "script: step 1 7: a step is a JSON object"},
 		{"{\"compute\":\"1ms\"}", "script: not a JSON array of steps"},
 	};

@@ -181,14 +181,16 @@ typedef struct pctx {
 	char label[MOS_ERROR_PATH_LEN + 32];
 } pctx_t;
 
-/* Record why the step fails (the first reason wins); MOS_EINVAL. */
+/* Record why the step fails (the first reason wins; nothing formatted
+ * when no diagnostic is wanted: a spawn parses its child's script on the
+ * parent's small coroutine stack); MOS_EINVAL. */
 static int bad(pctx_t *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static int bad(pctx_t *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->why[0])
+	if (!c->err || c->why[0])
 		return MOS_EINVAL;
 	va_start(ap, fmt);
 	vsnprintf(c->why, sizeof(c->why), fmt, ap);
@@ -367,6 +369,8 @@ static int parse_mode(pctx_t *c, json_t *v, unsigned *flags)
 		return bad(c, "mode is not a string of letters");
 	for (; *s; s++) {
 		const char *at = strchr(letters, *s);
+		if (!at && (*s < ' ' || *s > '~')) /* no part of a UTF-8 one */
+			return bad(c, "unknown mode letter");
 		if (!at)
 			return bad(c, "unknown mode '%c'", *s);
 		if (*flags & bits[at - letters])
@@ -550,8 +554,9 @@ static int parse_list(pctx_t *c, json_t *arr, step_t **out, size_t *n)
 		return MOS_ENOMEM;
 	json_array_foreach(arr, i, v) {
 		*n = i + 1; /* so a failure frees what was parsed */
-		snprintf(c->label + at, sizeof(c->label) - at, "%s%zu",
-			 at ? "." : "step ", i + 1);
+		if (c->err)
+			snprintf(c->label + at, sizeof(c->label) - at, "%s%zu",
+				 at ? "." : "step ", i + 1);
 		if ((err = parse_step(c, v, &(*out)[i])) < 0)
 			return step_failed(c, v, err);
 	}
