@@ -110,7 +110,10 @@ MOS_API mos_time_t mos_kernel_now(const mos_kernel_t *k);
  * test, a game loop, a libuv program) can drive it with mos_kernel_run(k,
  * until) or mos_kernel_step: the current time when a process is running
  * or ready, or something is due now; otherwise the earliest armed timer
- * or policy event (an mlfq boost, say).  MOS_TIME_NEVER when nothing can
+ * or policy event (an mlfq boost, say).  A Ready process its group's
+ * cpu.max holds (multios/resource.h) waits for its group's next period,
+ * not for the CPU: with only such processes left, that period's start
+ * is the next event.  MOS_TIME_NEVER when nothing can
  * happen any more: no process can run and no timer is armed (a policy
  * event alone does not count, as it does not keep a run going), or the
  * clock is out of range.  Returns MOS_TIME_NEVER for a NULL k.

@@ -34,7 +34,12 @@
  *   {"wait": "any"} | {"wait": "all"}     {"exit": CODE}
  *   {"repeat": N, "steps": [ ... ]}
  *   {"alloc": "64KiB"}  {"free": N | "last"}  {"stack": SIZE}
- * A script that runs off its end exits 0.
+ * A script that runs off its end exits 0.  A bad one fails the create
+ * with MOS_ECONFIG; a caller that gives a mos_error_t * as spec.arg gets
+ * the reason there, naming the bad step by number (from 1; "2.1" inside
+ * a repeat or handler) and JSON text, as in
+ *   script: step 3 {"open":"/x","mode":"q"}: unknown mode 'q'
+ * or, for a JSON syntax error, its line and column (docs/PROGRAMS.md).
  */
 #ifndef MULTIOS_PROGRAM_H
 #define MULTIOS_PROGRAM_H

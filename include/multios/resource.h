@@ -346,7 +346,13 @@ MOS_API int mos_sys_chdir(mos_proc_t *self, const char *path);
  *      lets a request start no earlier than its own "next allowed start";
  *      the request waits until the latest of them, and each moves its
  *      next start to that instant + ceil(bytes * 1e9 / bps) ns.  Each of
- *      the groups counts the wait in its io_delay.
+ *      the groups counts the wait in its io_delay.  As blk-throttle
+ *      charges a request when it dispatches it, one whose process is
+ *      killed while io.max holds it charges nothing: each group's next
+ *      start moves back by what it had taken (at the group's rate then;
+ *      requests already held behind it keep their instants, later ones
+ *      start that much earlier); io_delay keeps the wait it was given.
+ *      A request past the hold (queued or in service) stays charged.
  *   2. The device queue: up to queue_depth requests are in service at
  *      once; a waiting one is picked when a place frees up, by arrival
  *      ("fifo") or by I/O priority, then arrival ("priority": the

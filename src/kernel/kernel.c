@@ -583,6 +583,24 @@ int mos_kernel_step(mos_kernel_t *k, int *progressed)
 
 mos_time_t mos_kernel_now(const mos_kernel_t *k) { return k ? k->now : 0; }
 
+/* Whether a Ready process is in the run queue: nrunnable also counts the
+ * ones a group's cpu.max holds out of it (seams.h), which wait for the
+ * group's period timer, not for the CPU.  Only a kernel where a group has
+ * been throttled can have held ones; there, a walk of the table, when
+ * nothing runs and a host asks, to the first one found. */
+static bool queued_ready(const mos_kernel_t *k)
+{
+	if (!k->stats.throttle_events)
+		return true;
+	for (uint32_t i = 0; i < k->pids.cap; i++) {
+		const mos_proc_t *p = k->pids.slot[i];
+
+		if (p && p->state == MOS_STATE_READY && !p->held)
+			return true;
+	}
+	return false;
+}
+
 mos_time_t mos_kernel_next_event(const mos_kernel_t *k)
 {
 	mos_time_t due;
@@ -591,8 +609,8 @@ mos_time_t mos_kernel_next_event(const mos_kernel_t *k)
 		return MOS_TIME_NEVER;
 	/* Only current is ever Running: without it, every runnable process
 	 * is Ready. */
-	if (k->current || k->need_resched || k->nrunnable || k->kev.qlen ||
-	    next_due(k) <= k->now)
+	if (k->current || k->need_resched || k->kev.qlen ||
+	    next_due(k) <= k->now || (k->nrunnable && queued_ready(k)))
 		return k->now;
 	/* As step(): with nothing runnable and no timer armed, a run is over
 	 * whatever the policy still has planned. */

@@ -21,7 +21,8 @@
  * opened, or with "fd": FD; chdir PATH.  At run time a failing file step
  * is skipped, as any failing step is.
  * The whole script is parsed and checked when the process is created (the
- * prepare hook), so a bad script fails mos_process_create with MOS_ECONFIG;
+ * prepare hook), so a bad script fails mos_process_create with MOS_ECONFIG
+ * (and fills the mos_error_t the spec's arg may give, naming the step);
  * running it touches no JSON.  The parsed steps come from the kernel's
  * allocator; jansson's own allocations while parsing come from jansson's
  * (process-wide) one, and its running out of memory is MOS_ENOMEM where
@@ -29,13 +30,16 @@
  */
 #include <jansson.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "multios/multios.h"
 #include "programs.h"
 #include "util/alloc.h"
+#include "util/error_int.h"
 
 typedef enum kind { COMPUTE, SLEEP, YIELD, SPAWN, WAIT_ANY, WAIT_ALL, EXIT,
 		    REPEAT, KILL, SIGNAL, MASK, UNMASK, PAUSE, ALARM,
@@ -160,8 +164,41 @@ static int parse_spawn(const mos_allocator_t *alloc, json_t *v, step_t *st)
 	return parse_command(alloc, json_object_get(v, "command"), st);
 }
 
-static int parse_list(const mos_allocator_t *alloc, json_t *arr,
-		      step_t **out, size_t *n);
+/*
+ * Parsing: the allocator, and what a failure reports.  The caller of
+ * mos_process_create may give a mos_error_t as spec.arg (the prepare
+ * hook's *state on entry); a bad step then fills it naming the step: its
+ * number from 1 (a step inside a repeat or a handler as "2.1", and so
+ * on), its JSON text and what is wrong with it.  With none, nothing is
+ * formatted.
+ */
+typedef struct pctx {
+	const mos_allocator_t *alloc;
+	mos_error_t *err;           /* NULL: no diagnostic */
+	char why[96];               /* what is wrong, set by the first bad() */
+	/* The step being parsed ("step 2.1"), then its text: longer than
+	 * the diagnostic's path, which cuts it with an ellipsis. */
+	char label[MOS_ERROR_PATH_LEN + 32];
+} pctx_t;
+
+/* Record why the step fails (the first reason wins; nothing formatted
+ * when no diagnostic is wanted: a spawn parses its child's script on the
+ * parent's small coroutine stack); MOS_EINVAL. */
+static int bad(pctx_t *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int bad(pctx_t *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!c->err || c->why[0])
+		return MOS_EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+	return MOS_EINVAL;
+}
+
+static int parse_list(pctx_t *c, json_t *arr, step_t **out, size_t *n);
 
 static int parse_duration(json_t *v, mos_time_t *d)
 {
@@ -254,7 +291,7 @@ static int parse_who(json_t *v, step_t *st)
 	return MOS_EINVAL;
 }
 
-static int parse_action(const mos_allocator_t *alloc, json_t *v, step_t *st)
+static int parse_action(pctx_t *c, json_t *v, step_t *st)
 {
 	static const struct { const char *name; mos_sig_action_t a; } acts[] = {
 		{"default", MOS_SIG_DEFAULT}, {"ignore", MOS_SIG_IGNORE},
@@ -263,7 +300,7 @@ static int parse_action(const mos_allocator_t *alloc, json_t *v, step_t *st)
 
 	if (json_is_array(v)) {
 		st->action = MOS_SIG_CATCH;
-		return parse_list(alloc, v, &st->body, &st->nbody);
+		return parse_list(c, v, &st->body, &st->nbody);
 	}
 	for (size_t i = 0; json_is_string(v) && i < sizeof(acts) / sizeof(*acts); i++) {
 		if (strcmp(json_string_value(v), acts[i].name) == 0) {
@@ -271,35 +308,35 @@ static int parse_action(const mos_allocator_t *alloc, json_t *v, step_t *st)
 			return 0;
 		}
 	}
-	return MOS_EINVAL;
+	return bad(c, "bad action (default, ignore, stop, terminate or a "
+		      "list of steps)");
 }
 
 /* Steps with two keys: kill WHO + signal, signal SIG + action. */
-static int parse_signal_step(const mos_allocator_t *alloc, json_t *o,
-			     step_t *st)
+static int parse_signal_step(pctx_t *c, json_t *o, step_t *st)
 {
 	json_t *v, *sig = json_object_get(o, "signal");
-	int err;
 
 	if (json_object_size(o) != 2 || !sig)
-		return MOS_EINVAL;
+		return bad(c, "unknown step");
 	if ((v = json_object_get(o, "kill"))) {
 		st->kind = KILL;
-		if ((err = parse_who(v, st)) < 0)
-			return err;
-		return parse_sig(sig, &st->sig);
+		if (parse_who(v, st) < 0)
+			return bad(c, "bad kill target");
+		return parse_sig(sig, &st->sig) < 0 ? bad(c, "bad signal") : 0;
 	}
 	if ((v = json_object_get(o, "action"))) {
 		st->kind = SIGNAL;
-		if ((err = parse_sig(sig, &st->sig)) < 0)
-			return err;
+		if (parse_sig(sig, &st->sig) < 0)
+			return bad(c, "bad signal");
 		/* Checked here, not at run time: a script fails when it is
 		 * created, never half-way. */
 		if (st->sig == MOS_SIGKILL || st->sig == MOS_SIGSTOP)
-			return MOS_EINVAL;
-		return parse_action(alloc, v, st);
+			return bad(c, "SIGKILL and SIGSTOP cannot be caught "
+				      "or ignored");
+		return parse_action(c, v, st);
 	}
-	return MOS_EINVAL;
+	return bad(c, "unknown step");
 }
 
 /* ---- file steps ---- */
@@ -318,7 +355,7 @@ static int parse_fd(json_t *v, int *fd)
 	return 0;
 }
 
-static int parse_mode(json_t *v, unsigned *flags)
+static int parse_mode(pctx_t *c, json_t *v, unsigned *flags)
 {
 	static const char letters[] = "rwcxt";
 	static const unsigned bits[] = {MOS_O_READ, MOS_O_WRITE, MOS_O_CREATE,
@@ -329,28 +366,31 @@ static int parse_mode(json_t *v, unsigned *flags)
 	if (!v)
 		return 0;
 	if (!json_is_string(v) || !*(s = json_string_value(v)))
-		return MOS_EINVAL;
+		return bad(c, "mode is not a string of letters");
 	for (; *s; s++) {
 		const char *at = strchr(letters, *s);
-		if (!at || (*flags & bits[at - letters]))
-			return MOS_EINVAL; /* unknown or repeated */
+		if (!at && (*s < ' ' || *s > '~')) /* no part of a UTF-8 one */
+			return bad(c, "unknown mode letter");
+		if (!at)
+			return bad(c, "unknown mode '%c'", *s);
+		if (*flags & bits[at - letters])
+			return bad(c, "mode '%c' twice", *s);
 		*flags |= bits[at - letters];
 	}
-	return *flags & MOS_O_RDWR ? 0 : MOS_EINVAL;
+	return *flags & MOS_O_RDWR ? 0 : bad(c, "mode has neither r nor w");
 }
 
-static int parse_path(const mos_allocator_t *alloc, json_t *v, step_t *st)
+static int parse_path(pctx_t *c, json_t *v, step_t *st)
 {
 	if (!json_is_string(v) || !*json_string_value(v) ||
 	    strlen(json_string_value(v)) > MOS_FS_PATH_MAX)
-		return MOS_EINVAL;
-	return (st->path = mos__strdup(alloc, json_string_value(v))) ? 0
-								     : MOS_ENOMEM;
+		return bad(c, "bad path");
+	return (st->path = mos__strdup(c->alloc, json_string_value(v)))
+		       ? 0 : MOS_ENOMEM;
 }
 
 /* open, close, read, write, chdir; 1 when o is none of them. */
-static int parse_file_step(const mos_allocator_t *alloc, json_t *o,
-			   step_t *st)
+static int parse_file_step(pctx_t *c, json_t *o, step_t *st)
 {
 	size_t n = json_object_size(o);
 	json_t *v, *opt;
@@ -359,19 +399,21 @@ static int parse_file_step(const mos_allocator_t *alloc, json_t *o,
 	if ((v = json_object_get(o, "open"))) {
 		opt = json_object_get(o, "mode");
 		if (n != (opt ? 2u : 1u))
-			return MOS_EINVAL;
+			return bad(c, "unknown step");
 		st->kind = OPEN;
-		if ((err = parse_mode(opt, &st->flags)) < 0)
+		if ((err = parse_mode(c, opt, &st->flags)) < 0)
 			return err;
-		return parse_path(alloc, v, st);
+		return parse_path(c, v, st);
 	}
 	if ((v = json_object_get(o, "chdir"))) {
 		st->kind = CHDIR;
-		return n == 1 ? parse_path(alloc, v, st) : MOS_EINVAL;
+		return n == 1 ? parse_path(c, v, st) : bad(c, "unknown step");
 	}
 	if ((v = json_object_get(o, "close"))) {
 		st->kind = CLOSE;
-		return n == 1 ? parse_fd(v, &st->fd) : MOS_EINVAL;
+		if (n != 1)
+			return bad(c, "unknown step");
+		return parse_fd(v, &st->fd) < 0 ? bad(c, "bad descriptor") : 0;
 	}
 	if ((v = json_object_get(o, "read")) || (v = json_object_get(o, "write"))) {
 		st->kind = json_object_get(o, "read") ? READ : WRITE;
@@ -379,94 +421,146 @@ static int parse_file_step(const mos_allocator_t *alloc, json_t *o,
 		st->fd = -1;
 		if (n != (opt ? 2u : 1u) ||
 		    (json_object_get(o, "read") && json_object_get(o, "write")))
-			return MOS_EINVAL;
-		if (opt && (err = parse_fd(opt, &st->fd)) < 0)
-			return err;
-		return parse_size(v, &st->bytes);
+			return bad(c, "unknown step");
+		if (opt && parse_fd(opt, &st->fd) < 0)
+			return bad(c, "bad descriptor");
+		return parse_size(v, &st->bytes) < 0 ? bad(c, "bad size") : 0;
 	}
 	return 1;
 }
 
-static int parse_step(const mos_allocator_t *alloc, json_t *o, step_t *st)
+/* The step's JSON text, into c->label after its number, for the
+ * diagnostic (cut to the path's size there); nothing when it cannot be
+ * had. */
+static void label_text(pctx_t *c, json_t *o)
+{
+	size_t at = strlen(c->label), room = sizeof(c->label) - at - 1;
+	size_t flags = JSON_COMPACT | JSON_ENCODE_ANY; /* a step may be 7 */
+	size_t n = json_dumpb(o, NULL, 0, flags);
+	char *text;
+
+	if (!n || room < 2 || !(text = mos__malloc(c->alloc, n + 1)))
+		return;
+	if (json_dumpb(o, text, n, flags) == n) {
+		text[n] = '\0';
+		snprintf(c->label + at, room + 1, " %s", text);
+	}
+	mos__free(c->alloc, text);
+}
+
+/* The step that failed: report it (the innermost one, as the first
+ * report wins). */
+static int step_failed(pctx_t *c, json_t *o, int err)
+{
+	if (!c->err || c->err->code)
+		return err;
+	label_text(c, o);
+	if (err == MOS_ENOMEM)
+		return mos__error_path(c->err, err, "script", c->label,
+				       "out of memory");
+	return mos__error_path(c->err, MOS_ECONFIG, "script", c->label, "%s",
+			       c->why[0] ? c->why : "bad step");
+}
+
+static int parse_step(pctx_t *c, json_t *o, step_t *st)
 {
 	json_t *v;
+	int err;
 
 	if (!json_is_object(o))
-		return MOS_EINVAL;
+		return bad(c, "a step is a JSON object");
 	if (json_object_get(o, "signal"))
-		return parse_signal_step(alloc, o, st);
-	{
-		int err = parse_file_step(alloc, o, st);
-		if (err <= 0)
-			return err;
-	}
+		return parse_signal_step(c, o, st);
+	if ((err = parse_file_step(c, o, st)) <= 0)
+		return err;
 	if ((v = json_object_get(o, "mask")) && json_object_size(o) == 1)
-		return st->kind = MASK, parse_sigset(v, &st->set);
+		return st->kind = MASK, parse_sigset(v, &st->set) < 0
+			? bad(c, "bad signal list") : 0;
 	if ((v = json_object_get(o, "unmask")) && json_object_size(o) == 1)
-		return st->kind = UNMASK, parse_sigset(v, &st->set);
+		return st->kind = UNMASK, parse_sigset(v, &st->set) < 0
+			? bad(c, "bad signal list") : 0;
 	if ((v = json_object_get(o, "pause")) && json_object_size(o) == 1)
-		return st->kind = PAUSE, json_is_true(v) ? 0 : MOS_EINVAL;
+		return st->kind = PAUSE, json_is_true(v) ? 0
+			: bad(c, "pause takes true");
 	if ((v = json_object_get(o, "alarm")) && json_object_size(o) == 1)
-		return st->kind = ALARM, parse_duration(v, &st->d);
+		return st->kind = ALARM, parse_duration(v, &st->d) < 0
+			? bad(c, "bad duration") : 0;
 	if ((v = json_object_get(o, "alloc")) && json_object_size(o) == 1) {
 		st->kind = ALLOC;
 		if (parse_size(v, &st->bytes) < 0 || st->bytes == 0)
-			return MOS_EINVAL;
+			return bad(c, "bad size (at least one byte)");
 		return 0;
 	}
 	if ((v = json_object_get(o, "free")) && json_object_size(o) == 1)
-		return parse_free(v, st);
+		return parse_free(v, st) < 0
+			? bad(c, "bad allocation (a number from 1, or \"last\")")
+			: 0;
 	if ((v = json_object_get(o, "stack")) && json_object_size(o) == 1)
-		return st->kind = STACK, parse_size(v, &st->bytes);
+		return st->kind = STACK, parse_size(v, &st->bytes) < 0
+			? bad(c, "bad size") : 0;
 	if ((v = json_object_get(o, "compute")) && json_object_size(o) == 1)
-		return st->kind = COMPUTE, parse_duration(v, &st->d);
+		return st->kind = COMPUTE, parse_duration(v, &st->d) < 0
+			? bad(c, "bad duration") : 0;
 	if ((v = json_object_get(o, "sleep")) && json_object_size(o) == 1)
-		return st->kind = SLEEP, parse_duration(v, &st->d);
+		return st->kind = SLEEP, parse_duration(v, &st->d) < 0
+			? bad(c, "bad duration") : 0;
 	if ((v = json_object_get(o, "yield")) && json_object_size(o) == 1)
-		return st->kind = YIELD, json_is_true(v) ? 0 : MOS_EINVAL;
-	if ((v = json_object_get(o, "spawn")) && json_object_size(o) == 1)
-		return st->kind = SPAWN, parse_spawn(alloc, v, st);
+		return st->kind = YIELD, json_is_true(v) ? 0
+			: bad(c, "yield takes true");
+	if ((v = json_object_get(o, "spawn")) && json_object_size(o) == 1) {
+		st->kind = SPAWN;
+		err = parse_spawn(c->alloc, v, st);
+		return err == MOS_EINVAL ? bad(c, "bad command") : err;
+	}
 	if ((v = json_object_get(o, "wait")) && json_object_size(o) == 1 &&
 	    json_is_string(v)) {
 		const char *s = json_string_value(v);
 		st->kind = strcmp(s, "all") == 0 ? WAIT_ALL : WAIT_ANY;
-		return strcmp(s, "all") == 0 || strcmp(s, "any") == 0 ? 0 : MOS_EINVAL;
+		return strcmp(s, "all") == 0 || strcmp(s, "any") == 0
+			? 0 : bad(c, "wait takes \"any\" or \"all\"");
 	}
 	if ((v = json_object_get(o, "exit")) && json_object_size(o) == 1) {
 		st->kind = EXIT;
 		st->n = json_is_integer(v) ? (long)json_integer_value(v) : -1;
-		return st->n >= 0 && st->n <= 255 ? 0 : MOS_EINVAL;
+		return st->n >= 0 && st->n <= 255
+			? 0 : bad(c, "exit code not in 0 .. 255");
 	}
 	if ((v = json_object_get(o, "repeat")) && json_object_size(o) == 2) {
 		st->kind = REPEAT;
 		st->n = json_is_integer(v) ? (long)json_integer_value(v) : -1;
 		if (st->n < 0)
-			return MOS_EINVAL;
-		return parse_list(alloc, json_object_get(o, "steps"), &st->body,
+			return bad(c, "bad repeat count");
+		return parse_list(c, json_object_get(o, "steps"), &st->body,
 				  &st->nbody);
 	}
-	return MOS_EINVAL;
+	return bad(c, "unknown step");
 }
 
-static int parse_list(const mos_allocator_t *alloc, json_t *arr,
-		      step_t **out, size_t *n)
+/* The steps of arr.  A nested list (a repeat's, a handler's) numbers its
+ * steps after the step it belongs to ("2.1"), in c->label. */
+static int parse_list(pctx_t *c, json_t *arr, step_t **out, size_t *n)
 {
-	size_t i;
+	size_t i, at = strlen(c->label);
 	json_t *v;
 	int err;
 
 	*out = NULL;
 	*n = 0;
 	if (!json_is_array(arr))
-		return MOS_EINVAL;
+		return bad(c, at ? "steps are not a JSON array"
+				 : "not a JSON array of steps");
 	if (json_array_size(arr) &&
-	    !(*out = mos__calloc(alloc, json_array_size(arr), sizeof(step_t))))
+	    !(*out = mos__calloc(c->alloc, json_array_size(arr), sizeof(step_t))))
 		return MOS_ENOMEM;
 	json_array_foreach(arr, i, v) {
 		*n = i + 1; /* so a failure frees what was parsed */
-		if ((err = parse_step(alloc, v, &(*out)[i])) < 0)
-			return err;
+		if (c->err)
+			snprintf(c->label + at, sizeof(c->label) - at, "%s%zu",
+				 at ? "." : "step ", i + 1);
+		if ((err = parse_step(c, v, &(*out)[i])) < 0)
+			return step_failed(c, v, err);
 	}
+	c->label[at] = '\0';
 	return 0;
 }
 
@@ -505,29 +599,47 @@ static int nesting(const char *s)
 static int prepare(const mos_allocator_t *alloc, int argc, char **argv,
 		   void **state)
 {
+	pctx_t c = {.alloc = alloc, .err = *state};
 	json_error_t jerr = {0};
 	script_t *sc;
 	json_t *root;
 	int err;
 
-	if (argc != 2 || nesting(argv[1]) > MAX_NESTING)
-		return MOS_EINVAL;
+	mos__error_clear(c.err);
+	if (argc != 2)
+		return mos__error_path(c.err, MOS_ECONFIG, "script", "",
+				       "takes one argument, the steps");
+	if (nesting(argv[1]) > MAX_NESTING)
+		return mos__error_path(c.err, MOS_ECONFIG, "script", "",
+				       "nested deeper than %d", MAX_NESTING);
 	/* jansson mostly fails for want of memory without a word: an empty
 	 * text is that too (as mos__json_error_code reads it). */
-	if (!(root = json_loads(argv[1], JSON_REJECT_DUPLICATES, &jerr)))
-		return !jerr.text[0] ||
-				       json_error_code(&jerr) == json_error_out_of_memory
-			       ? MOS_ENOMEM : MOS_EINVAL;
+	if (!(root = json_loads(argv[1], JSON_REJECT_DUPLICATES, &jerr))) {
+		if (!jerr.text[0] ||
+		    json_error_code(&jerr) == json_error_out_of_memory)
+			return mos__error_path(c.err, MOS_ENOMEM, "script", "",
+					       "out of memory");
+		return mos__error_syntax(c.err, MOS_ECONFIG, "script",
+					 jerr.line, jerr.column, "%s",
+					 jerr.text);
+	}
 	if (!(sc = mos__calloc(alloc, 1, sizeof(*sc)))) {
 		json_decref(root);
 		return MOS_ENOMEM;
 	}
 	sc->alloc = alloc;
 	sc->last_fd = -1;
-	err = parse_list(alloc, root, &sc->steps, &sc->n);
+	err = parse_list(&c, root, &sc->steps, &sc->n);
 	json_decref(root);
 	if (err < 0) {
 		release(alloc, sc);
+		/* Not a list at all: no step to name. */
+		if (c.err && !c.err->code)
+			mos__error_path(c.err, err == MOS_ENOMEM ? err
+								 : MOS_ECONFIG,
+					"script", "", "%s",
+					err == MOS_ENOMEM ? "out of memory"
+							  : c.why);
 		return err;
 	}
 	*state = sc;

@@ -14,6 +14,13 @@
  * waiting requests at the same instant.  The caller's waits are not
  * interruptible (Linux's D state): only SIGKILL ends them, and the exit
  * hook then takes its request out.
+ *
+ * io.max charges a request when it leaves the hold, as blk-throttle
+ * charges a bio when it dispatches it: the request takes its place in
+ * each group's budget when it arrives (so that the ones after it wait
+ * behind it), and a process killed while io.max still holds its request
+ * gives that place back; one already in the device's queue or in service
+ * was dispatched and stays charged.
  */
 #include <string.h>
 
@@ -22,6 +29,10 @@
 #include "util/timemath.h"
 
 #define NS_PER_S 1000000000ull
+
+/* A request io.max holds back (before MOS_IOREQ_QUEUED): its process's
+ * exit gives its place in the groups' budgets back. */
+#define IOREQ_HELD (MOS_IOREQ_SERVICE + 1)
 
 static mos_res_dev_t *dev_of(mos_kernel_t *k)
 {
@@ -226,6 +237,24 @@ static void throttle_take(mos_kernel_t *k, mos_proc_t *p, unsigned dir,
 	}
 }
 
+/* A held request that will never start: each limiting group's next start
+ * moves back by what it took (at the group's rate now).  Requests held
+ * behind it keep their instants; the next ones may start that much
+ * earlier. */
+static void throttle_return(mos_kernel_t *k, mos_proc_t *p,
+			    const mos_res_ioreq_t *rq)
+{
+	for (mos_rgroup_t *g = mos__res_group_of(k, p); g; g = g->parent) {
+		uint64_t bps = rq->dir ? g->limits.io_write_bps
+				       : g->limits.io_read_bps;
+		mos_time_t took = transfer_time(rq->bytes, bps);
+		mos_time_t *next = &g->io_next[rq->dir];
+
+		if (bps != MOS_RLIM_INFINITY)
+			*next = *next > took ? *next - took : 0;
+	}
+}
+
 static int transfer(mos_proc_t *self, int fd, uint64_t bytes, uint64_t *done,
 		    unsigned dir)
 {
@@ -279,8 +308,10 @@ static int transfer(mos_proc_t *self, int fd, uint64_t bytes, uint64_t *done,
 	rq->proc = self;
 	of->offset += n;
 	throttle_take(k, self, dir, n, start);
-	if (start > now)
+	if (start > now) {
+		rq->state = IOREQ_HELD;
 		(void)mos__wait(self, NULL, start - now, 0, MOS_CAUSE_IO);
+	}
 	rq->seq = d->next_seq++;
 	rq->state = MOS_IOREQ_QUEUED;
 	mos__wchan_init(&rq->done);
@@ -409,14 +440,16 @@ static int dev_fork(mos_kernel_t *k, mos_proc_t *p, mos_proc_t *parent)
 	return 0;
 }
 
-/* A dying process's request: out of the queue, or left in service to
- * finish with no one to wake. */
+/* A dying process's request: its io.max budget back while held, out of
+ * the queue, or left in service to finish with no one to wake. */
 static void dev_exit(mos_kernel_t *k, mos_proc_t *p)
 {
 	mos_res_ioreq_t *rq = &mos__res(p)->io.req;
 	mos_res_dev_t *d = dev_of(k);
 
-	if (rq->state == MOS_IOREQ_QUEUED) {
+	if (rq->state == IOREQ_HELD) {
+		throttle_return(k, p, rq);
+	} else if (rq->state == MOS_IOREQ_QUEUED) {
 		mos_list_remove(&rq->link);
 		d->queued--;
 		mos__kernel_stats(k)->device_queue = d->queued;
