@@ -448,7 +448,7 @@ Test(res_fd, max_file_descriptors_refuses_the_descriptor_past_it)
 	cr_expect_eq(r.rc[3], MOS_ELIMIT);
 	cr_expect_eq(r.fd[3], -1);
 	cr_expect_eq(r.rc[4], MOS_ELIMIT);
-	cr_expect_eq(r.rc[5], MOS_ELIMIT);
+	cr_expect_eq(r.rc[5], MOS_EBADF); /* dup2 past the limit: POSIX */
 	cr_expect_eq(r.rc[6], 0);
 	cr_expect_eq(r.rc[7], 0);
 	cr_expect_eq(r.rc[8], 0);

@@ -287,3 +287,33 @@ Test(res_gaps, a_script_syntax_error_and_a_long_step)
 	cr_expect_str_eq(err.text, "unknown mode 'z'");
 	mos_kernel_destroy(k);
 }
+
+/* ---- throttled_time: the time held while Ready ------------------------- */
+
+/*
+ * cpu.max 20 ms per 100 ms.  b sleeps 50 ms from 0; a computes from 0
+ * and exhausts the quota at 20 ms: the group is throttled until 100 ms.
+ * a is held Ready all that time (80 ms); b sleeps until 50 ms, then is
+ * held Ready (50 ms).  The group counts 80 ms, as cgroup v2's
+ * throttled_usec counts from throttle to unthrottle.
+ */
+Test(res_gaps, throttled_time_counts_only_the_time_held_ready)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_group_id_t g = cpu_group(k, MS(20), MS(100));
+	mos_pid_t b = t_spawn(k, T_ARGV("sleep", "50ms"));
+	mos_pid_t a = t_spawn(k, T_ARGV("cpu", "50ms"));
+
+	cr_assert_eq(mos_group_attach(k, g, a), 0);
+	cr_assert_eq(mos_group_attach(k, g, b), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(110)), 0);
+	cr_expect_eq(t_usage(k, a).throttled_time, MS(80));
+	cr_expect_eq(t_usage(k, b).throttled_time, MS(50));
+	cr_expect_eq(t_group(k, g).throttled_time, MS(80));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(t_info(k, a).times.finished, MS(210));
+	cr_expect_eq(t_usage(k, a).throttled_time, MS(160));
+	cr_expect_eq(t_usage(k, b).throttled_time, MS(50));
+	cr_expect_eq(t_group(k, g).throttled_time, MS(160));
+	mos_kernel_destroy(k);
+}

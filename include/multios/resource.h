@@ -177,8 +177,15 @@ typedef struct mos_rusage {
 	uint64_t involuntary_switches;
 	mos_signal_stats_t signals;
 	uint64_t limit_violations;  /* every limit that bit, each time */
-	mos_time_t throttled_time;  /* held out of the run queue by its
-				       group's cpu.max */
+	mos_time_t throttled_time;  /* Ready but held out of the run queue
+				       by its group's cpu.max: the time it
+				       wanted the CPU and was kept from it
+				       (not the time it slept or was
+				       stopped while its group was
+				       throttled; the group's own
+				       throttled_time, cgroup v2's
+				       throttled_usec, counts from throttle
+				       to unthrottle) */
 	mos_group_id_t group;
 	int ioprio;                 /* MOS_IOPRIO(class, level) */
 } mos_rusage_t;
@@ -324,8 +331,9 @@ MOS_API int mos_sys_close(mos_proc_t *self, int fd);
 MOS_API int mos_sys_dup(mos_proc_t *self, int fd, int *newfd);
 /* Make newfd a copy of oldfd, closing what newfd had open first; the
  * same descriptor twice does nothing.  Errors: MOS_EBADF (oldfd not open,
- * newfd negative), MOS_ELIMIT (newfd not below max_file_descriptors: a
- * violation, where POSIX says EBADF), MOS_ENOMEM. */
+ * newfd negative, or newfd not below max_file_descriptors, as POSIX has
+ * it for RLIMIT_NOFILE; that one is counted as a violation of the
+ * limit), MOS_ENOMEM. */
 MOS_API int mos_sys_dup2(mos_proc_t *self, int oldfd, int newfd);
 /* Change the working directory.  Errors: MOS_EINVAL, MOS_ENOENT,
  * MOS_ENOTDIR. */

@@ -35,6 +35,7 @@ struct mos_res_kernel *mos__kernel_res(const mos_kernel_t *k) { return k->res; }
 const mos_config_t *mos__kernel_config(const mos_kernel_t *k) { return &k->cfg; }
 mos_kernel_stats_t *mos__kernel_stats(mos_kernel_t *k) { return &k->stats; }
 const mos_process_times_t *mos__proc_times(const mos_proc_t *p) { return &p->t; }
+mos_time_t mos__proc_state_since(const mos_proc_t *p) { return p->state_since; }
 uint32_t mos__proc_flags(const mos_proc_t *p) { return p->flags; }
 mos_uid_t mos__proc_ruid(const mos_proc_t *p) { return p->cold.cred.ruid; }
 

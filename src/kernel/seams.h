@@ -161,6 +161,9 @@ mos_proc_t *mos__proc_find_any(mos_kernel_t *k, mos_pid_t pid);
 const mos_config_t *mos__kernel_config(const mos_kernel_t *k);
 mos_kernel_stats_t *mos__kernel_stats(mos_kernel_t *k);
 const mos_process_times_t *mos__proc_times(const mos_proc_t *p);
+/* When p entered its present state (times' ready_wait and blocked count
+ * only the stretches already ended). */
+mos_time_t mos__proc_state_since(const mos_proc_t *p);
 uint32_t mos__proc_flags(const mos_proc_t *p);
 mos_uid_t mos__proc_ruid(const mos_proc_t *p);
 /* p is privileged for capability cap: effective uid 0, or cap in its

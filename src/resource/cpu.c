@@ -97,6 +97,28 @@ static uint64_t weight_scale(mos_kernel_t *k, mos_proc_t *p)
 
 /* ---- holding a process ------------------------------------------------ */
 
+/* All the time p has been Ready, the present stretch included.  A held
+ * process is never running: while held, its Ready time is the time it
+ * wanted the CPU and was kept from it, its throttled_time; time it slept,
+ * stopped or waited for an admission while held is not. */
+static mos_time_t ready_time(mos_kernel_t *k, const mos_proc_t *p)
+{
+	mos_time_t t = mos__proc_times(p)->ready_wait;
+
+	if (mos__proc_state(p) == MOS_STATE_READY)
+		t += mos_kernel_now(k) - mos__proc_state_since(p);
+	return t;
+}
+
+/* The hold ends (unhold, exit): its Ready time goes to throttled_time. */
+static void held_end(mos_kernel_t *k, mos_proc_t *p)
+{
+	mos_res_proc_t *rp = mos__res(p);
+
+	rp->cpu.held = false;
+	rp->cpu.throttled_time += ready_time(k, p) - rp->cpu.held_ready;
+}
+
 static void hold(mos_kernel_t *k, mos_proc_t *p)
 {
 	mos_res_proc_t *rp = mos__res(p);
@@ -104,18 +126,15 @@ static void hold(mos_kernel_t *k, mos_proc_t *p)
 	if (rp->cpu.held || mos__proc_state(p) >= MOS_STATE_TERMINATED)
 		return;
 	rp->cpu.held = true;
-	rp->cpu.held_since = mos_kernel_now(k);
+	rp->cpu.held_ready = ready_time(k, p);
 	mos__proc_hold(k, p);
 }
 
 static void unhold(mos_kernel_t *k, mos_proc_t *p)
 {
-	mos_res_proc_t *rp = mos__res(p);
-
-	if (!rp->cpu.held)
+	if (!mos__res(p)->cpu.held)
 		return;
-	rp->cpu.held = false;
-	rp->cpu.throttled_time += mos_kernel_now(k) - rp->cpu.held_since;
+	held_end(k, p);
 	mos__proc_unhold(k, p);
 }
 
@@ -438,10 +457,8 @@ static void cpu_exit(mos_kernel_t *k, mos_proc_t *p)
 {
 	mos_res_proc_t *rp = mos__res(p);
 
-	if (rp->cpu.held) {
-		rp->cpu.held = false;
-		rp->cpu.throttled_time += mos_kernel_now(k) - rp->cpu.held_since;
-	}
+	if (rp->cpu.held)
+		held_end(k, p);
 	mos__proc_cpu_watch(p, false);
 	life_fini(k, p);
 }

@@ -14,8 +14,8 @@
 
 /* Per process. */
 typedef struct mos_res_cpu {
-	mos_time_t throttled_time;  /* held out by a group's cpu.max */
-	mos_time_t held_since;      /* while held */
+	mos_time_t throttled_time;  /* Ready while held by a group's cpu.max */
+	mos_time_t held_ready;      /* while held: its Ready time at the hold */
 	mos_time_t xcpu_next;       /* CPU time of the next SIGXCPU */
 	mos_timer_t life;           /* max_creation_time's SIGKILL */
 	bool life_init;             /* life is mos__ktimer_init'ed */

@@ -183,10 +183,12 @@ int mos_sys_dup2(mos_proc_t *self, int oldfd, int newfd)
 	if (oldfd == newfd)
 		return 0;
 	if ((uint32_t)newfd >= rp->soft.max_file_descriptors) {
+		/* POSIX's EBADF: newfd is no descriptor this process may
+		 * have; the limit is what refuses it, so it is a violation. */
 		mos__res_violation(k, self, MOS_RLIMIT_NOFILE,
 				   (uint64_t)newfd + 1,
 				   rp->soft.max_file_descriptors);
-		return MOS_ELIMIT;
+		return MOS_EBADF;
 	}
 	if ((err = fd_room(rp, mos__kernel_alloc(k), (uint32_t)newfd)) < 0)
 		return err;
