@@ -9,8 +9,8 @@ one and runs the Criterion suite against it; a mutant the suite notices
 survived.  The score is killed / (killed + survived): mutants that do not
 compile (stillborn) and mutants marked equivalent do not count.
 
-FILE defaults to the kernel, the scheduler policies and the signals (DEFAULT_FILES
-below).  The work happens in copies of the tree (build-mutation/tree-N,
+FILE defaults to the kernel, the scheduler policies, the signals, the
+resources and the services (DEFAULT_FILES below).  The work happens in copies of the tree (build-mutation/tree-N,
 one per job), never in the checkout itself; each copy is built once
 without LTO, then each mutant recompiles one object and relinks.
 
@@ -63,7 +63,7 @@ import threading
 import time
 
 DEFAULT_FILES = ["src/kernel/*.c", "src/sched/*.c", "src/signal/*.c",
-                 "src/resource/*.c"]
+                 "src/resource/*.c", "src/service/*.c"]
 EQUIV_FILE = "tests/mutation-equivalent.jsonl"
 OUT_DIR = "build-mutation"
 
