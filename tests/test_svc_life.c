@@ -569,6 +569,9 @@ Test(svc, a_notify_dependency_never_ready_fails_its_dependent_at_the_timeout)
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_eq(status(k, si).state, MOS_SVC_FAILED);
 	cr_expect_eq(status(k, si).since, MS(2100), "its own start timeout");
+	cr_expect_eq(status(k, si).reason, MOS_SVC_R_TIMEOUT);
+	cr_expect_eq(status(k, si).error, MOS_ETIMEDOUT);
+	cr_expect_eq(MOS_WTERMSIG(status(k, si).last_exit_status), MOS_SIGKILL);
 	mos_kernel_destroy(k);
 }
 
@@ -706,5 +709,52 @@ Test(svc, the_process_level_calls_of_the_documentation)
 	cr_expect_eq(status(k, 1).state, MOS_SVC_FAILED);
 	cr_expect_eq(status(k, 1).restarts, 3);
 	cr_expect_eq(status(k, 1).since, MS(740));
+	mos_kernel_destroy(k);
+}
+
+Test(svc, stopping_a_group_stops_its_members_latest_first)
+{
+	mos_kernel_t *k = svc_kernel();
+	mos_service_id_t id[4];
+	size_t mark;
+	char buf[1024];
+
+	group3(k, MOS_SUP_ONE_FOR_ONE, 5, id);
+	mark = trace_n(k);
+	cr_assert_eq(mos_service_stop(k, 0, id[0]), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(20)), 0);
+	cr_expect_str_eq(transitions_from(k, mark, buf, sizeof(buf)),
+			 "sup:Runn>Stop@10 m3:Runn>Stop@10 m2:Runn>Stop@10 "
+			 "m1:Runn>Stop@10 m3:Stop>Stop@10 m2:Stop>Stop@10 "
+			 "m1:Stop>Stop@10 sup:Stop>Stop@10");
+	for (int i = 1; i < 4; i++)
+		cr_expect_eq(status(k, id[i]).ninstances, 0);
+	/* And it starts again, members in order. */
+	cr_assert_eq(mos_service_start(k, 0, id[0]), 0);
+	cr_expect_eq(status(k, id[0]).state, MOS_SVC_RUNNING);
+	cr_assert_eq(mos_service_unregister(k, 0, id[1]), MOS_ESVCNOTSTOPPED);
+	mos_kernel_destroy(k);
+}
+
+Test(svc, a_start_timeout_kills_and_the_policy_restarts)
+{
+	mos_kernel_t *k = svc_kernel();
+	mos_service_descriptor_t d = desc("never-ready", IDLE);
+	mos_service_id_t id;
+	char buf[1024];
+
+	d.readiness = MOS_READY_NOTIFY;
+	d.start_timeout_ms = 300;
+	d.restart.policy = MOS_RESTART_ON_FAILURE;
+	d.restart.max_restarts = 1;
+	id = reg(k, &d);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	/* Killed at 300 ms, restarted 100 ms later, killed at 700 ms:
+	 * the start limit (1). */
+	cr_expect_str_eq(transitions(k, buf, sizeof(buf)),
+			 "never-ready:Stop>Star@0 never-ready:Star>Fail@700");
+	cr_expect_eq(status(k, id).restarts, 1);
+	cr_expect_eq(status(k, id).reason, MOS_SVC_R_START_LIMIT);
 	mos_kernel_destroy(k);
 }

@@ -248,9 +248,11 @@ MOS_API int mos_service_register_batch(mos_kernel_t *k, mos_pid_t actor,
 
 /* (mos_service_load_json: the JSON loader, next) */
 
-/* Remove a Stopped, Failed or Disabled service no other service depends
- * on.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND, MOS_ESVCNOTSTOPPED, MOS_EDEPEND
- * (a dependent is registered), MOS_EPERM. */
+/* Remove a Stopped, Failed or Disabled service (with no instance left)
+ * that no service depends on and that supervises no member.  Errors:
+ * MOS_EINVAL, MOS_ESVCNOTFOUND, MOS_ESVCNOTSTOPPED, MOS_EDEPEND (a
+ * dependent or member is registered: mos_service_error_text names it),
+ * MOS_EPERM. */
 MOS_API int mos_service_unregister(mos_kernel_t *k, mos_pid_t actor,
 				   mos_service_id_t id);
 
@@ -299,8 +301,7 @@ MOS_API int mos_service_list(mos_kernel_t *k, mos_service_id_t *out,
  * dependencies (every one, required or not; independent ones in name
  * order), target last, without starting anything: up to cap ids into
  * out, the count into *n (which may exceed cap).  Linear in services plus
- * edges.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND, MOS_EDEPEND (a dependency
- * is not registered: mos_service_error_text() names it).
+ * edges.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND, MOS_ENOMEM.
  */
 MOS_API int mos_service_start_order(mos_kernel_t *k, mos_service_id_t target,
 				    mos_service_id_t *out, size_t cap,

@@ -218,6 +218,7 @@ static void check_ready(mos_svc_t *s)
 		return;
 	mos__svc_disarm(s);
 	s->next_restart = MOS_TIME_NEVER;
+	s->timed_out = false;
 	mos__svc_set_state(s, MOS_SVC_RUNNING, MOS_SVC_R_READY, 0, 0);
 }
 
@@ -316,6 +317,7 @@ int mos__svc_start(mos_svc_t *s, mos_svc_reason_t why)
 		x->sup_n = x->sup_head = 0; /* a supervisor starts afresh */
 		x->want_up = true;
 		x->dep_stopped = false;
+		x->timed_out = false;
 		x->wait_since = now_of(x);
 		x->phase = MOS_SVC_P_DEPS;
 		mos__svc_set_state(x, MOS_SVC_STARTING,
@@ -351,31 +353,40 @@ static void stopped(mos_svc_t *s)
 }
 
 /* Its dependents are down: SIGTERM (and SIGCONT, for paused ones), and
- * SIGKILL at the stop timeout. */
+ * SIGKILL at the stop timeout; a group stops its members instead,
+ * latest first.  Called again as things go down: Stopped once nothing
+ * of it is left. */
 static void stop_signal(mos_svc_t *s)
 {
-	if (s->state != MOS_SVC_STOPPING || s->phase != MOS_SVC_P_STOP_DEPENDENTS ||
-	    !dependents_down(s))
+	if (s->state != MOS_SVC_STOPPING)
 		return;
-	s->phase = MOS_SVC_P_STOP_SIGNALLED;
+	if (s->phase == MOS_SVC_P_STOP_DEPENDENTS) {
+		if (!dependents_down(s))
+			return;
+		s->phase = MOS_SVC_P_STOP_SIGNALLED;
+		if (s->type == MOS_SVC_GROUP) {
+			for (uint32_t i = s->nmembers; i-- > 0;)
+				if (up(s->members[i]))
+					mos__svc_stop(s->members[i], s->reason,
+						      s->culprit);
+		} else if (s->live) {
+			mos__svc_arm(s, MOS_SVC_T_KILL,
+				     mos__time_add_sat(now_of(s), s->stop_timeout));
+			mos__svc_signal(s, MOS_SIGTERM);
+			mos__svc_signal(s, MOS_SIGCONT);
+		}
+	}
+	/* The members' stops may have ended it already. */
+	if (s->state != MOS_SVC_STOPPING || s->phase != MOS_SVC_P_STOP_SIGNALLED)
+		return;
 	if (s->type == MOS_SVC_GROUP) {
-		for (uint32_t i = s->nmembers; i-- > 0;)
-			if (up(s->members[i]))
-				mos__svc_stop(s->members[i], s->reason, s->culprit);
 		for (uint32_t i = 0; i < s->nmembers; i++)
 			if (up(s->members[i]))
-				return; /* the last member's stop ends it */
-		stopped(s);
+				return;
+	} else if (s->live) {
 		return;
 	}
-	if (s->live == 0) {
-		stopped(s);
-		return;
-	}
-	mos__svc_arm(s, MOS_SVC_T_KILL, mos__time_add_sat(now_of(s),
-							  s->stop_timeout));
-	mos__svc_signal(s, MOS_SIGTERM);
-	mos__svc_signal(s, MOS_SIGCONT);
+	stopped(s);
 }
 
 static void stop_one(mos_svc_t *s, mos_svc_reason_t why,
@@ -496,8 +507,14 @@ void mos__svc_timer_fired(mos_svc_t *s)
 		deps_progress(s);
 		break;
 	case MOS_SVC_T_START:
-		mos__svc_fail(s, MOS_SVC_R_TIMEOUT, MOS_ETIMEDOUT, 0);
-		dependency_lost(s);
+		/* As systemd: the instances are killed and the death is a
+		 * failure of cause "timeout", which the policy may restart. */
+		if (!s->live) {
+			mos__svc_fail(s, MOS_SVC_R_TIMEOUT, MOS_ETIMEDOUT, 0);
+			break;
+		}
+		s->timed_out = true;
+		mos__svc_signal(s, MOS_SIGKILL);
 		break;
 	case MOS_SVC_T_KILL:
 		mos__svc_signal(s, MOS_SIGKILL);
@@ -541,8 +558,7 @@ static void instance_exit(mos_kernel_t *k, const mos_kevent_t *ev, void *ud)
 	s->last_exit_status = ev->status;
 	switch (s->state) {
 	case MOS_SVC_STOPPING:
-		if (s->live == 0 && s->phase == MOS_SVC_P_STOP_SIGNALLED)
-			stopped(s);
+		stop_signal(s);
 		break;
 	case MOS_SVC_STARTING:
 	case MOS_SVC_RUNNING:

@@ -773,8 +773,9 @@ int mos_service_unregister(mos_kernel_t *k, mos_pid_t actor,
 		return MOS_ESVCNOTFOUND;
 	if ((e = mos__svc_may(m, actor, s, MOS_AUDIT_UNREGISTER)) < 0)
 		return e;
-	if (s->state != MOS_SVC_STOPPED && s->state != MOS_SVC_FAILED &&
-	    s->state != MOS_SVC_DISABLED)
+	/* A Failed service's killed instances may not be reaped yet. */
+	if ((s->state != MOS_SVC_STOPPED && s->state != MOS_SVC_FAILED &&
+	     s->state != MOS_SVC_DISABLED) || s->live)
 		return MOS_ESVCNOTSTOPPED;
 	if (s->ndependents || s->nmembers)
 		return mos__svc_errtext(m, MOS_EDEPEND, "%s is needed by %s",

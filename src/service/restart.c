@@ -73,10 +73,12 @@ void mos__svc_instance_died(mos_svc_t *s, uint32_t i, int status)
 	mos_time_t now = mos_kernel_now(s->m->k), delay;
 
 	if (!mos__svc_wants_restart(s, status)) {
-		if (failed(status)) {
+		if (s->timed_out)
+			mos__svc_fail(s, MOS_SVC_R_TIMEOUT, MOS_ETIMEDOUT, 0);
+		else if (failed(status))
 			mos__svc_fail(s, MOS_SVC_R_EXIT, 0, 0);
+		if (s->state == MOS_SVC_FAILED)
 			return;
-		}
 		if (s->live == 0 && !s->restart_due_any) {
 			mos__svc_disarm(s);
 			mos__svc_set_state(s, s->enabled ? MOS_SVC_STOPPED
@@ -87,6 +89,7 @@ void mos__svc_instance_died(mos_svc_t *s, uint32_t i, int status)
 	}
 	if (recent_restarts(s, now) >= s->restart.max_restarts) {
 		mos__svc_fail(s, MOS_SVC_R_START_LIMIT, MOS_ELIMIT, 0);
+		s->timed_out = false;
 		if (s->restart.cooldown)
 			mos__svc_arm(s, MOS_SVC_T_COOLDOWN,
 				     mos__time_add_sat(now, s->restart.cooldown));
@@ -114,6 +117,7 @@ void mos__svc_restart_due(mos_svc_t *s)
 
 	s->next_restart = MOS_TIME_NEVER;
 	s->restart_due_any = false;
+	s->timed_out = false;
 	record_restart(s, now);
 	s->backoff_step++;
 	for (uint32_t i = 0; i < s->instances; i++)

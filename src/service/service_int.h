@@ -112,6 +112,7 @@ typedef struct mos_svc {
 				       failed: started again when it is up */
 	bool restart_after_stop;    /* restart: start once Stopped */
 	bool restart_due_any;       /* an instance waits for a restart */
+	bool timed_out;             /* the start timeout killed them */
 	bool sup_restart;           /* its group restarts it once down */
 	mos_svc_inst_t *inst;       /* instances of them */
 	uint32_t live;              /* instances with a pid */
