@@ -1,0 +1,373 @@
+/*
+ * tests/test_svc_more.c - the service manager's edges: the stop
+ * timeout's SIGKILL, limits and resource groups handed to the resources
+ * subsystem, max_service_processes, hostile descriptors (nothing
+ * registered, nothing changed), the audit as JSON lines, kernel events.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "multios/service.h"
+#include "timeout.h"
+
+TestSuite(svc_more, .timeout = T_TIMEOUT);
+
+static const char *const idle_cmd[] = {"idle", NULL};
+
+static mos_service_descriptor_t desc(const char *name,
+				     const char *const *command)
+{
+	mos_service_descriptor_t d;
+
+	mos_service_descriptor_init(&d);
+	d.name = name;
+	d.command = command;
+	return d;
+}
+
+static mos_service_status_t status(mos_kernel_t *k, mos_service_id_t id)
+{
+	mos_service_status_t st;
+
+	cr_assert_eq(mos_service_status(k, id, &st), 0);
+	return st;
+}
+
+static size_t nservices(mos_kernel_t *k)
+{
+	size_t n = 99;
+
+	cr_assert_eq(mos_service_list(k, NULL, 0, &n), 0);
+	return n;
+}
+
+Test(svc_more, a_stop_sends_sigterm_then_sigkill_at_the_stop_timeout)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	/* Ignores SIGTERM, then sleeps for an hour. */
+	mos_service_descriptor_t d = desc(
+		"stubborn",
+		T_ARGV("script", "[{\"signal\":\"TERM\",\"action\":\"ignore\"},"
+				 "{\"sleep\":\"3600s\"}]"));
+	mos_service_id_t id;
+	mos_pid_t pid;
+
+	d.stop_timeout_ms = 250;
+	cr_assert_eq(mos_service_register(k, 0, &d, &id, NULL), 0);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	pid = status(k, id).pids[0];
+	cr_assert_eq(mos_service_stop(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(349)), 0);
+	cr_expect_eq(status(k, id).state, MOS_SVC_STOPPING);
+	cr_expect_eq(t_info(k, pid).state, MOS_STATE_BLOCKED, "SIGTERM ignored");
+	cr_assert_eq(mos_kernel_run(k, MS(351)), 0);
+	cr_expect_eq(status(k, id).state, MOS_SVC_STOPPED);
+	cr_expect_eq(status(k, id).since, MS(350));
+	cr_expect_eq(MOS_WTERMSIG(status(k, id).last_exit_status), MOS_SIGKILL);
+	cr_expect_eq(t_info(k, pid).times.finished, MS(350));
+	mos_kernel_destroy(k);
+}
+
+Test(svc_more, the_default_stop_timeout_is_the_grace_period)
+{
+	mos_config_t c;
+	mos_kernel_t *k;
+	mos_service_descriptor_t d = desc(
+		"stubborn",
+		T_ARGV("script", "[{\"signal\":\"TERM\",\"action\":\"ignore\"},"
+				 "{\"sleep\":\"3600s\"}]"));
+	mos_service_id_t id;
+
+	mos_config_default(&c);
+	c.grace_period_ms = 700;
+	k = t_kernel(&c);
+	cr_assert_eq(mos_service_register(k, 0, &d, &id, NULL), 0);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0); /* the script has begun */
+	cr_assert_eq(mos_service_stop(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_SEC), 0);
+	cr_expect_eq(status(k, id).state, MOS_SVC_STOPPED);
+	cr_expect_eq(status(k, id).since, MS(701));
+	mos_kernel_destroy(k);
+}
+
+Test(svc_more, limits_and_group_limits_go_to_the_resources_subsystem)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t d = desc("capped", T_ARGV("cpu", "3600s"));
+	mos_service_id_t id;
+	mos_group_id_t g;
+	mos_group_info_t gi;
+	mos_rlimits_t s, h;
+	mos_pid_t pid;
+
+	d.has_limits = true;
+	d.limits.max_file_descriptors = 7;
+	d.has_group_limits = true;
+	d.group_limits.cpu_quota = MS(20);
+	d.instances = 2;
+	cr_assert_eq(mos_service_register(k, 0, &d, &id, NULL), 0);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_SEC), 0);
+	pid = status(k, id).pids[1];
+	cr_assert_eq(mos_process_get_limits(k, pid, &s, &h), 0);
+	cr_expect_eq(s.max_file_descriptors, 7);
+	cr_expect_eq(h.max_file_descriptors, 7);
+	cr_assert_eq(mos_group_find(k, "services/capped", &g), 0);
+	cr_assert_eq(mos_group_get(k, g, &gi), 0);
+	cr_expect_eq(gi.pids_current, 2);
+	/* 20 ms of each 100 ms for the two together: 200 ms in 1 s. */
+	cr_expect_eq(gi.cpu_usage, MS(200));
+	mos_kernel_destroy(k);
+}
+
+Test(svc_more, max_service_processes_caps_every_instance_together)
+{
+	mos_config_t c;
+	mos_kernel_t *k;
+	mos_service_descriptor_t a = desc("a", idle_cmd), b = desc("b", idle_cmd);
+	mos_service_id_t ia, ib;
+
+	mos_config_default(&c);
+	c.max_service_processes = 5;
+	k = t_kernel(&c);
+	a.instances = 3;
+	b.instances = 3;
+	cr_assert_eq(mos_service_register(k, 0, &a, &ia, NULL), 0);
+	cr_assert_eq(mos_service_register(k, 0, &b, &ib, NULL), 0);
+	cr_assert_eq(mos_service_start(k, 0, ia), 0);
+	cr_expect_eq(mos_service_start(k, 0, ib), MOS_EEXHAUSTED);
+	cr_expect_eq(status(k, ib).state, MOS_SVC_STOPPED, "nothing changed");
+	cr_expect_eq(status(k, ia).ninstances, 3);
+	mos_kernel_destroy(k);
+}
+
+Test(svc_more, bad_descriptors_are_refused_and_register_nothing)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t d;
+	mos_service_dep_t dep = {"nobody", true, 0, NULL};
+	mos_service_id_t id = 77;
+	mos_error_t err;
+	char longname[80];
+
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	d = desc(NULL, idle_cmd);
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	cr_expect_str_eq(err.path, "services[0].name");
+	d = desc(longname, idle_cmd);
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	d = desc("a b", idle_cmd);
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	d = desc("nocmd", T_ARGV("no-such-program"));
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_ENOPROG);
+	cr_expect_str_eq(err.path, "services[0].command[0]");
+	d = desc("zero", idle_cmd);
+	d.instances = 0;
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	d.instances = MOS_SVC_MAX_INSTANCES + 1;
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	d = desc("dep", idle_cmd);
+	d.deps = &dep;
+	d.ndeps = 1;
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EDEPEND);
+	cr_expect_str_eq(err.path, "services[0].dependencies[0]");
+	d = desc("selfdep", idle_cmd);
+	dep.name = "selfdep";
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), 0);
+	d = desc("loop", idle_cmd);
+	dep.name = "loop";
+	d.deps = &dep;
+	d.ndeps = 1;
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_ECYCLE);
+	d = desc("badver", idle_cmd);
+	d.version = "1.02";
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_ECONFIG);
+	cr_expect_str_eq(err.path, "services[0].version");
+	d = desc("group", idle_cmd);
+	d.type = MOS_SVC_GROUP;
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	d = desc("restart", idle_cmd);
+	d.restart.multiplier = 0;
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	d = desc("selfdep", idle_cmd);
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_ESVCEXISTS);
+	cr_expect_eq(nservices(k), 1, "only selfdep (which depends on none)");
+	cr_expect_eq(mos_service_register(k, 0, NULL, &id, &err), MOS_EINVAL);
+	cr_expect_eq(mos_service_register(k, -3, &d, &id, &err), MOS_EINVALPID);
+	cr_expect_eq(mos_service_start(NULL, 0, 1), MOS_EINVAL);
+	cr_expect_eq(mos_service_status(k, 0, &(mos_service_status_t){0}),
+		     MOS_ESVCNOTFOUND);
+	cr_expect_eq(mos_service_find(k, "selfdep", &id), 0);
+	cr_expect_eq(mos_service_find(k, "none", &id), MOS_ESVCNOTFOUND);
+	mos_kernel_destroy(k);
+}
+
+Test(svc_more, a_batch_with_one_bad_descriptor_registers_nothing)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t d[20];
+	mos_service_dep_t deps[20];
+	char names[20][8];
+	mos_error_t err;
+
+	for (int i = 0; i < 20; i++) {
+		snprintf(names[i], sizeof(names[i]), "n%02d", i);
+		d[i] = desc(names[i], idle_cmd);
+		if (i > 0) { /* each needs the one after: forward references */
+			deps[i] = (mos_service_dep_t){names[(i + 1) % 20], true, 0,
+						      NULL};
+			d[i].deps = &deps[i];
+			d[i].ndeps = i < 19;
+		}
+	}
+	d[13].instances = 0;
+	cr_expect_eq(mos_service_register_batch(k, 0, d, 20, NULL, &err),
+		     MOS_EINVAL);
+	cr_expect_str_eq(err.path, "services[13].instances");
+	cr_expect_eq(nservices(k), 0);
+	d[13].instances = 1;
+	cr_expect_eq(mos_service_register_batch(k, 0, d, 20, NULL, &err), 0,
+		     "%s", err.message);
+	cr_expect_eq(nservices(k), 20);
+	mos_kernel_destroy(k);
+}
+
+Test(svc_more, the_audit_log_as_json_lines)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t d = desc("j", idle_cmd);
+	mos_service_id_t id;
+	char path[] = "/tmp/mos-audit-XXXXXX", line[512];
+	FILE *f;
+	int fd = mkstemp(path), n = 0;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(mos_service_register(k, 0, &d, &id, NULL), 0);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	cr_assert_eq(mos_service_audit_json(k, path), 0);
+	cr_assert_not_null(f = fdopen(fd, "r"));
+	while (fgets(line, sizeof(line), f)) {
+		static const char *const want[] = {
+			"{\"seq\":1,\"time\":0,\"uid\":0,\"op\":\"register\","
+			"\"service\":1,\"name\":\"j\",\"result\":\"MOS_OK\","
+			"\"reason\":\"request\"}\n",
+			"{\"seq\":2,\"time\":0,\"uid\":0,\"op\":\"state\","
+			"\"service\":1,\"name\":\"j\",\"result\":\"Starting\","
+			"\"reason\":\"request\"}\n",
+			"{\"seq\":3,\"time\":0,\"uid\":0,\"op\":\"state\","
+			"\"service\":1,\"name\":\"j\",\"result\":\"Running\","
+			"\"reason\":\"ready\"}\n",
+			"{\"seq\":4,\"time\":0,\"uid\":0,\"op\":\"start\","
+			"\"service\":1,\"name\":\"j\",\"result\":\"MOS_OK\","
+			"\"reason\":\"request\"}\n",
+		};
+
+		cr_assert_lt(n, 4);
+		cr_expect_str_eq(line, want[n]);
+		n++;
+	}
+	cr_expect_eq(n, 4);
+	fclose(f);
+	unlink(path);
+	cr_expect_eq(mos_service_audit_json(k, "/nonexistent/dir/x"), MOS_EIO);
+	mos_kernel_destroy(k);
+}
+
+typedef struct seen {
+	int n;
+	char log[256];
+} seen_t;
+
+static void on_service(mos_kernel_t *k, const mos_kevent_t *ev, void *ud)
+{
+	seen_t *s = ud;
+	size_t len = strlen(s->log);
+
+	(void)k;
+	snprintf(s->log + len, sizeof(s->log) - len, "%s%llu:%s:%s@%llu",
+		 len ? " " : "", (unsigned long long)ev->a,
+		 mos_service_state_name((mos_service_state_t)ev->status),
+		 mos_svc_reason_name((mos_svc_reason_t)ev->b),
+		 (unsigned long long)(ev->time / MOS_MSEC));
+	s->n++;
+}
+
+Test(svc_more, every_state_change_is_a_kernel_event)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t d = desc("ev", T_ARGV("crash", "2", "5ms"));
+	mos_kev_filter_t f = {.types = MOS_KEV_BIT(MOS_KEV_SERVICE)};
+	mos_service_id_t id;
+	seen_t s = {0};
+
+	cr_assert_eq(mos_kernel_subscribe(k, &f, 0, on_service, &s, NULL), 0);
+	cr_assert_eq(mos_service_register(k, 0, &d, &id, NULL), 0);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_str_eq(s.log, "1:Starting:request@0 1:Running:ready@0 "
+				"1:Failed:exit@5");
+	cr_expect_str_eq(mos_kev_type_name(MOS_KEV_SERVICE), "service");
+	mos_kernel_destroy(k);
+}
+
+Test(svc_more, an_unsatisfied_version_is_a_dependency_error_at_start)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t db = desc("db", idle_cmd);
+	mos_service_dep_t dep = {"db", true, 0, "^2.1"};
+	mos_service_descriptor_t app = desc("app", idle_cmd);
+	mos_service_id_t dbi, appi;
+
+	db.version = "2.0.9";
+	cr_assert_eq(mos_service_register(k, 0, &db, &dbi, NULL), 0);
+	app.deps = &dep;
+	app.ndeps = 1;
+	cr_assert_eq(mos_service_register(k, 0, &app, &appi, NULL), 0);
+	cr_expect_eq(mos_service_start(k, 0, appi), MOS_EDEPEND);
+	cr_expect_str_eq(mos_service_error_text(k),
+			 "app needs db ^2.1, which is 2.0.9");
+	cr_expect_eq(status(k, dbi).state, MOS_SVC_STOPPED, "nothing started");
+	cr_expect_eq(status(k, appi).state, MOS_SVC_STOPPED);
+	/* A pre-release does not satisfy a plain requirement either. */
+	mos_kernel_destroy(k);
+	k = t_kernel(NULL);
+	db.version = "2.2.0-rc.1";
+	cr_assert_eq(mos_service_register(k, 0, &db, &dbi, NULL), 0);
+	cr_assert_eq(mos_service_register(k, 0, &app, &appi, NULL), 0);
+	cr_expect_eq(mos_service_start(k, 0, appi), MOS_EDEPEND);
+	cr_expect_str_eq(mos_service_error_text(k),
+			 "app needs db ^2.1, which is 2.2.0-rc.1");
+	mos_kernel_destroy(k);
+	k = t_kernel(NULL);
+	db.version = "2.4.0";
+	cr_assert_eq(mos_service_register(k, 0, &db, &dbi, NULL), 0);
+	cr_assert_eq(mos_service_register(k, 0, &app, &appi, NULL), 0);
+	cr_expect_eq(mos_service_start(k, 0, appi), 0);
+	cr_expect_eq(status(k, appi).state, MOS_SVC_RUNNING);
+	mos_kernel_destroy(k);
+}
+
+Test(svc_more, a_bad_constraint_reports_its_position)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t db = desc("db", idle_cmd);
+	mos_service_dep_t dep = {"db", true, 0, ">=1.2,, <2"};
+	mos_service_descriptor_t app = desc("app", idle_cmd);
+	mos_service_id_t id;
+	mos_error_t err;
+
+	cr_assert_eq(mos_service_register(k, 0, &db, &id, NULL), 0);
+	app.deps = &dep;
+	app.ndeps = 1;
+	cr_expect_eq(mos_service_register(k, 0, &app, &id, &err), MOS_ECONFIG);
+	cr_expect_str_eq(err.path, "services[0].dependencies[0].version");
+	cr_expect_str_eq(err.text,
+			 "bad version requirement \">=1.2,, <2\" at character 6");
+	cr_expect_eq(mos_service_find(k, "app", &id), MOS_ESVCNOTFOUND);
+	mos_kernel_destroy(k);
+}
