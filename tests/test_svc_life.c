@@ -209,7 +209,7 @@ Test(svc, a_cycle_of_forty_is_refused_with_every_name)
 	mos_kernel_t *k = svc_kernel();
 	mos_service_descriptor_t d[40];
 	mos_service_dep_t deps[40];
-	char names[40][8], want[40 * 12] = "";
+	char names[40][16], want[40 * 12] = "";
 	mos_error_t err;
 	size_t n = 99;
 

@@ -194,6 +194,20 @@ Test(svc_more, bad_descriptors_are_refused_and_register_nothing)
 	d = desc("restart", idle_cmd);
 	d.restart.multiplier = 0;
 	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	d = desc("forever", idle_cmd); /* would restart forever at one instant */
+	d.restart.delay = 0;
+	d.restart.window = 0;
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	cr_expect_str_eq(err.path, "services[0].restart");
+	d.restart.max_restarts = MOS_SVC_MAX_RESTARTS + 1;
+	d.restart.window = MOS_SEC;
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	d = desc("bigsup", NULL);
+	d.type = MOS_SVC_GROUP;
+	d.instances = 0;
+	d.supervisor.intensity = UINT32_MAX;
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	cr_expect_str_eq(err.path, "services[0].supervisor.intensity");
 	d = desc("selfdep", idle_cmd);
 	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_ESVCEXISTS);
 	cr_expect_eq(nservices(k), 1, "only selfdep (which depends on none)");
@@ -212,7 +226,7 @@ Test(svc_more, a_batch_with_one_bad_descriptor_registers_nothing)
 	mos_kernel_t *k = t_kernel(NULL);
 	mos_service_descriptor_t d[20];
 	mos_service_dep_t deps[20];
-	char names[20][8];
+	char names[20][16];
 	mos_error_t err;
 
 	for (int i = 0; i < 20; i++) {
@@ -369,5 +383,38 @@ Test(svc_more, a_bad_constraint_reports_its_position)
 	cr_expect_str_eq(err.text,
 			 "bad version requirement \">=1.2,, <2\" at character 6");
 	cr_expect_eq(mos_service_find(k, "app", &id), MOS_ESVCNOTFOUND);
+	mos_kernel_destroy(k);
+}
+
+Test(svc_more, batches_that_grow_the_name_table_many_times_over)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t one = desc("first", idle_cmd), d[199];
+	mos_service_dep_t dep[199];
+	char names[199][16];
+	mos_service_id_t id, ids[199];
+
+	cr_assert_eq(mos_service_register(k, 0, &one, &id, NULL), 0);
+	for (int i = 0; i < 199; i++) {
+		snprintf(names[i], sizeof(names[i]), "b%03d", i);
+		d[i] = desc(names[i], idle_cmd);
+		/* each on the next one: forward references all along */
+		dep[i] = (mos_service_dep_t){i < 198 ? names[i + 1] : "first",
+					     true, 0, NULL};
+		d[i].deps = &dep[i];
+		d[i].ndeps = 1;
+	}
+	cr_assert_eq(mos_service_register_batch(k, 0, d, 199, ids, NULL), 0);
+	cr_expect_eq(ids[198], 200);
+	for (int i = 0; i < 199; i++) {
+		cr_assert_eq(mos_service_find(k, names[i], &id), 0);
+		cr_expect_eq(id, ids[i]);
+	}
+	cr_assert_eq(mos_service_find(k, "first", &id), 0);
+	cr_expect_eq(id, 1);
+	/* Starting the bottom of the chain brings up all 200. */
+	cr_assert_eq(mos_service_start(k, 0, ids[0]), 0);
+	cr_expect_eq(status(k, 1).state, MOS_SVC_RUNNING);
+	cr_expect_eq(status(k, ids[198]).state, MOS_SVC_RUNNING);
 	mos_kernel_destroy(k);
 }

@@ -49,6 +49,7 @@ typedef uint32_t mos_service_id_t;       /* 1, 2, ...; 0: none */
 #define MOS_SVC_MAX_INSTANCES 256
 #define MOS_SVC_MAX_DEPS 64
 #define MOS_SVC_MAX_TAGS 16
+#define MOS_SVC_MAX_RESTARTS 10000       /* max_restarts, a group's intensity */
 
 typedef enum mos_service_type {
 	MOS_SVC_SYSTEM,       /* restart always by default; stopped last */
@@ -116,8 +117,10 @@ typedef struct mos_restart_spec {
 	mos_time_t reset_after;        /* a run this long without failing
 					  resets the back-off: 10 s */
 	uint32_t max_restarts;         /* the start limit: at most this many
-					  restarts within window: 5 */
-	mos_time_t window;             /* 10 s */
+					  restarts within window: 5 (1 ..
+					  MOS_SVC_MAX_RESTARTS) */
+	mos_time_t window;             /* 10 s; 0: no start limit (then the
+					  delay may not be 0) */
 	mos_time_t cooldown;           /* past the limit, Failed; 0: until
 					  started by hand, else try again
 					  after this pause */

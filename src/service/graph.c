@@ -9,7 +9,9 @@
  * The start order of a target is the depth-first post-order from it,
  * each service's dependencies taken in name order (they are kept sorted):
  * every dependency comes before its dependents, and the order depends on
- * the names alone, never on ids or addresses.
+ * the names alone, never on ids or addresses.  A start walks it without
+ * going through what is up already, so starting every service of a
+ * graph one by one costs services plus edges in all, not their closures.
  */
 #include <stdio.h>
 #include <string.h>
@@ -115,8 +117,15 @@ int mos__svc_check_cycles(mos_svc_mgr_t *m, mos_svc_t **batch, size_t n,
 	return e;
 }
 
-int mos__svc_order(mos_svc_mgr_t *m, mos_svc_t *target, mos_svc_t **out,
-		   size_t cap, size_t *n)
+/* Up: Starting to Stopping (a start need not go through it). */
+static bool is_up(const mos_svc_t *s)
+{
+	return s->state == MOS_SVC_STARTING || s->state == MOS_SVC_RUNNING ||
+	       s->state == MOS_SVC_STOPPING || s->state == MOS_SVC_PAUSED;
+}
+
+int mos__svc_order(mos_svc_mgr_t *m, mos_svc_t *target, bool skip_up,
+		   mos_svc_t **out, size_t cap, size_t *n)
 {
 	uint32_t gray = stamps(m), black = gray + 1;
 	frame_t *st = mos__malloc_array(m->a, (size_t)m->nids + 1, sizeof(*st));
@@ -124,6 +133,11 @@ int mos__svc_order(mos_svc_mgr_t *m, mos_svc_t *target, mos_svc_t **out,
 
 	if (!st)
 		return MOS_ENOMEM;
+	if (skip_up && is_up(target)) {
+		mos__free(m->a, st);
+		*n = 0;
+		return 0;
+	}
 	st[0] = (frame_t){target, 0};
 	target->mark = gray;
 	for (;;) {
@@ -140,7 +154,7 @@ int mos__svc_order(mos_svc_mgr_t *m, mos_svc_t *target, mos_svc_t **out,
 			continue;
 		}
 		d = f->s->deps[f->next++].dep;
-		if (d->mark == gray || d->mark == black)
+		if (d->mark == gray || d->mark == black || (skip_up && is_up(d)))
 			continue; /* done, or (never: no cycles) on the stack */
 		d->mark = gray;
 		st[++top] = (frame_t){d, 0};
@@ -165,7 +179,7 @@ int mos_service_start_order(mos_kernel_t *k, mos_service_id_t target,
 		return MOS_ESVCNOTFOUND;
 	if (!(v = mos__malloc_array(m->a, (size_t)m->nids + 1, sizeof(*v))))
 		return MOS_ENOMEM;
-	if ((e = mos__svc_order(m, s, v, (size_t)m->nids + 1, &c)) == 0) {
+	if ((e = mos__svc_order(m, s, false, v, (size_t)m->nids + 1, &c)) == 0) {
 		for (size_t i = 0; i < c && i < cap; i++)
 			out[i] = v[i]->id;
 		*n = c;

@@ -289,24 +289,29 @@ static void deps_progress(mos_svc_t *s)
 	spawn_all(s);
 }
 
-int mos__svc_start(mos_svc_t *s, mos_svc_reason_t why)
+/* The services a start of s brings up, in order (what is up already is
+ * left out): an array the caller frees, or NULL (MOS_ENOMEM). */
+static mos_svc_t **start_list(mos_svc_t *s, size_t *n)
 {
-	mos_svc_t **order;
-	size_t n = 0;
-	int e;
+	mos_svc_t **order = mos__malloc_array(s->m->a, (size_t)s->m->nids + 1,
+					      sizeof(*order));
 
-	if (!(order = mos__malloc_array(s->m->a, (size_t)s->m->nids + 1,
-					sizeof(*order))))
-		return MOS_ENOMEM;
-	if ((e = mos__svc_order(s->m, s, order, (size_t)s->m->nids + 1, &n)) < 0) {
+	if (order &&
+	    mos__svc_order(s->m, s, true, order, (size_t)s->m->nids + 1, n) < 0) {
 		mos__free(s->m->a, order);
-		return e;
+		order = NULL;
 	}
+	return order;
+}
+
+static void start_these(mos_svc_t *s, mos_svc_t **order, size_t n,
+			mos_svc_reason_t why)
+{
 	for (size_t i = 0; i < n; i++) {
 		mos_svc_t *x = order[i];
 
 		if (up(x) || x->state == MOS_SVC_DISABLED)
-			continue;
+			continue; /* a start of an earlier one brought it up */
 		mos__svc_disarm(x);
 		if (x->state == MOS_SVC_FAILED || x == s) {
 			/* A new start: the start limit and the back-off
@@ -324,6 +329,16 @@ int mos__svc_start(mos_svc_t *s, mos_svc_reason_t why)
 				   x == s ? why : MOS_SVC_R_REQUEST, 0, 0);
 		deps_progress(x);
 	}
+}
+
+int mos__svc_start(mos_svc_t *s, mos_svc_reason_t why)
+{
+	size_t n = 0;
+	mos_svc_t **order = start_list(s, &n);
+
+	if (!order)
+		return MOS_ENOMEM;
+	start_these(s, order, n, why);
 	mos__free(s->m->a, order);
 	return 0;
 }
@@ -590,51 +605,59 @@ void mos__svc_lifecycle_fini(mos_svc_mgr_t *m)
 
 typedef int (*request_fn)(mos_svc_t *s);
 
+/* The version constraints of what a start brings up: MOS_EDEPEND (with
+ * the text) for the first one its dependency does not satisfy. */
+static int check_versions(mos_svc_mgr_t *m, mos_svc_t **order, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		mos_svc_t *x = order[i];
+
+		for (uint32_t j = 0; j < x->ndeps; j++) {
+			const mos_svc_edge_t *e = &x->deps[j];
+			const mos_semver_t *v = &e->dep->version;
+
+			if (!e->has_req || mos__semver_req_matches(&e->req, v))
+				continue;
+			return mos__svc_errtext(
+				m, MOS_EDEPEND,
+				"%s needs %s %s, which is %llu.%llu.%llu%s%s", x->name,
+				e->dep->name, e->req_text,
+				(unsigned long long)v->major,
+				(unsigned long long)v->minor,
+				(unsigned long long)v->patch, *v->pre ? "-" : "",
+				v->pre);
+		}
+	}
+	return 0;
+}
+
 static int req_start(mos_svc_t *s)
 {
 	mos_svc_mgr_t *m = s->m;
 	mos_svc_t **order;
 	size_t n = 0;
-	uint32_t need = 0;
-	int e = 0;
+	uint64_t need = 0;
+	int e;
 
 	if (s->state == MOS_SVC_DISABLED)
 		return MOS_EINVALSTATE;
 	if (up(s))
 		return MOS_ESVCNOTSTOPPED;
-	if (!(order = mos__malloc_array(m->a, (size_t)m->nids + 1, sizeof(*order))))
+	if (!(order = start_list(s, &n)))
 		return MOS_ENOMEM;
-	mos__svc_order(m, s, order, (size_t)m->nids + 1, &n);
-	for (size_t i = 0; i < n && e == 0; i++) {
-		mos_svc_t *x = order[i];
-
-		for (uint32_t j = 0; j < x->ndeps; j++)
-			if (x->deps[j].has_req &&
-			    !mos__semver_req_matches(&x->deps[j].req,
-						     &x->deps[j].dep->version)) {
-				e = mos__svc_errtext(
-					m, MOS_EDEPEND,
-					"%s needs %s %s, which is %llu.%llu.%llu%s%s",
-					x->name, x->deps[j].dep->name,
-					x->deps[j].req_text,
-					(unsigned long long)x->deps[j].dep->version.major,
-					(unsigned long long)x->deps[j].dep->version.minor,
-					(unsigned long long)x->deps[j].dep->version.patch,
-					*x->deps[j].dep->version.pre ? "-" : "",
-					x->deps[j].dep->version.pre);
-				break;
-			}
-		if (down(x) && x->state != MOS_SVC_DISABLED)
-			need += x->instances;
+	for (size_t i = 0; i < n; i++)
+		if (order[i]->state != MOS_SVC_DISABLED)
+			need += order[i]->instances;
+	if ((e = check_versions(m, order, n)) == 0 &&
+	    need > mos__kernel_config(m->k)->max_service_processes -
+			   m->live_instances)
+		e = MOS_EEXHAUSTED;
+	if (e == 0) {
+		s->restart_after_stop = false;
+		start_these(s, order, n, MOS_SVC_R_REQUEST);
 	}
 	mos__free(m->a, order);
-	if (e < 0)
-		return e;
-	if (need > mos__kernel_config(m->k)->max_service_processes -
-			   m->live_instances)
-		return MOS_EEXHAUSTED;
-	s->restart_after_stop = false;
-	return mos__svc_start(s, MOS_SVC_R_REQUEST);
+	return e;
 }
 
 static int req_stop(mos_svc_t *s)

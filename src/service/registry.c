@@ -160,7 +160,7 @@ mos_svc_t *mos__svc_by_name(mos_svc_mgr_t *m, const char *name)
 /* Room for `more` names: the table stays at most half full. */
 static int names_room(mos_svc_mgr_t *m, size_t more)
 {
-	uint32_t cap = m->names_cap ? m->names_cap : 64;
+	uint32_t cap = m->names_cap ? m->names_cap : 64, old_cap = m->names_cap;
 	mos_svc_t **old = m->names, **t;
 
 	while ((size_t)(m->nnames + more) * 2 > cap) {
@@ -174,10 +174,9 @@ static int names_room(mos_svc_mgr_t *m, size_t more)
 		return MOS_ENOMEM;
 	m->names = t;
 	m->names_cap = cap;
-	for (uint32_t i = 0; old && i < cap / 2; i++)
+	for (uint32_t i = 0; i < old_cap; i++)
 		if (old[i])
 			m->names[name_slot(m, old[i]->name)] = old[i];
-	/* cap / 2 may be more than the old size: read only what it had */
 	mos__free(m->a, old);
 	return 0;
 }
@@ -419,12 +418,21 @@ static int svc_make(mos_svc_mgr_t *m, const actor_t *ac,
 	if (d->ndeps > MOS_SVC_MAX_DEPS || (d->ndeps && !d->deps))
 		return bad(err, w, MOS_EINVAL, "dependencies",
 			   "at most %d dependencies", MOS_SVC_MAX_DEPS);
+	/* The start limit's ring and a group's are allocated: bounded.  A
+	 * zero delay with no start limit would restart forever at one
+	 * instant: the run would never end. */
 	if ((unsigned)d->restart.policy >= MOS_RESTART_COUNT ||
 	    d->restart.multiplier == 0 || d->restart.max_restarts == 0 ||
-	    d->restart.delay > d->restart.max_delay)
+	    d->restart.max_restarts > MOS_SVC_MAX_RESTARTS ||
+	    d->restart.delay > d->restart.max_delay ||
+	    (d->restart.delay == 0 && d->restart.window == 0))
 		return bad(err, w, MOS_EINVAL, "restart",
-			   "policy, multiplier >= 1, max_restarts >= 1, "
-			   "delay <= max_delay");
+			   "policy, multiplier >= 1, max_restarts 1 to %d, "
+			   "delay <= max_delay, a delay or a window",
+			   MOS_SVC_MAX_RESTARTS);
+	if (d->supervisor.intensity > MOS_SVC_MAX_RESTARTS)
+		return bad(err, w, MOS_EINVAL, "supervisor.intensity",
+			   "at most %d", MOS_SVC_MAX_RESTARTS);
 	if ((unsigned)d->readiness >= MOS_READY_COUNT)
 		return bad(err, w, MOS_EINVAL, "readiness", "simple or notify");
 	if ((unsigned)d->supervisor.strategy >= MOS_SUP_COUNT ||
@@ -560,15 +568,72 @@ static int grow(const mos_allocator_t *a, void *pv, uint32_t *cap, uint32_t need
 
 /* Name of batch member or registered service: batch first (a batch may
  * not redefine a registered name: checked before). */
-static mos_svc_t *resolve(mos_svc_mgr_t *m, mos_svc_t **batch, size_t n,
+/* The batch by name, for its lookups: O(log n) each. */
+typedef struct named {
+	mos_svc_t *s;
+	size_t idx;                 /* its place in the batch */
+} named_t;
+
+static int cmp_named(const void *x, const void *y)
+{
+	const named_t *a = x, *b = y;
+	int c = strcmp(a->s->name, b->s->name);
+
+	return c ? c : (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+/* A registered service or one of the batch (sorted, n of them). */
+static mos_svc_t *resolve(mos_svc_mgr_t *m, const named_t *sorted, size_t n,
 			  const char *name)
 {
 	mos_svc_t *s = mos__svc_by_name(m, name);
+	size_t lo = 0, hi = n;
 
-	for (size_t i = 0; !s && i < n; i++)
-		if (strcmp(batch[i]->name, name) == 0)
-			s = batch[i];
+	while (!s && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(sorted[mid].s->name, name);
+
+		if (c == 0)
+			return sorted[mid].s;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return s;
+}
+
+/* Room for the dependents and members the batch adds: counted exactly
+ * (s->add), so a batch reserves what it uses, not n per service. */
+static int reserve_links(mos_svc_mgr_t *m, mos_svc_t **batch, size_t n)
+{
+	int e = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		for (uint32_t j = 0; j < batch[i]->ndeps; j++)
+			batch[i]->deps[j].dep->add++;
+		if (batch[i]->group)
+			batch[i]->group->add_members++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		mos_svc_t *s = batch[i], *g = s->group;
+
+		for (uint32_t j = 0; j < s->ndeps; j++) {
+			mos_svc_t *d = s->deps[j].dep;
+
+			if (d->add && e == 0)
+				e = grow(m->a, &d->dependents, &d->dependents_cap,
+					 d->ndependents + d->add,
+					 sizeof(*d->dependents));
+			d->add = 0;
+		}
+		if (g && g->add_members && e == 0)
+			e = grow(m->a, &g->members, &g->members_cap,
+				 g->nmembers + g->add_members, sizeof(*g->members));
+		if (g)
+			g->add_members = 0;
+	}
+	return e;
 }
 
 static void svc_timer_fn(void *arg, mos_timer_t *t)
@@ -591,6 +656,7 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 {
 	mos_svc_mgr_t *m;
 	mos_svc_t **batch = NULL;
+	named_t *sorted = NULL;
 	char ***names = NULL;
 	uint32_t need_deps_cap;
 	actor_t ac;
@@ -611,7 +677,8 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 	if (n > UINT32_MAX - m->nids - 1)
 		return MOS_EEXHAUSTED;
 	if (!(batch = mos__calloc(m->a, n, sizeof(*batch))) ||
-	    !(names = mos__calloc(m->a, n, sizeof(*names)))) {
+	    !(names = mos__calloc(m->a, n, sizeof(*names))) ||
+	    !(sorted = mos__malloc_array(m->a, n, sizeof(*sorted)))) {
 		e = MOS_ENOMEM;
 		goto out;
 	}
@@ -624,14 +691,30 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 		if ((e = svc_make(m, &ac, &descs[made], &w, &batch[made],
 				  &names[made], err)) < 0)
 			goto out;
-		if (resolve(m, batch, made, batch[made]->name)) {
+		if (mos__svc_by_name(m, batch[made]->name)) {
 			e = bad(err, &w, MOS_ESVCEXISTS, "name",
 				"\"%s\" is already registered",
 				batch[made]->name);
-			made++; /* free it too */
 			goto out;
 		}
+		sorted[made] = (named_t){batch[made], made};
 	}
+	qsort(sorted, n, sizeof(*sorted), cmp_named);
+	for (i = 1; i < n; i++)
+		if (strcmp(sorted[i - 1].s->name, sorted[i].s->name) == 0) {
+			where_t w = {sources && sources[sorted[i].idx]
+					     ? sources[sorted[i].idx]
+					     : "service",
+				     ""};
+
+			if (!sources || !sources[sorted[i].idx])
+				snprintf(w.path, sizeof(w.path), "services[%zu]",
+					 sorted[i].idx);
+			e = bad(err, &w, MOS_ESVCEXISTS, "name",
+				"\"%s\" is named twice in the batch",
+				sorted[i].s->name);
+			goto out;
+		}
 	/* Resolve the edges and the groups, now the whole batch is known. */
 	for (i = 0; i < n; i++) {
 		mos_svc_t *s = batch[i];
@@ -644,7 +727,7 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 			char key[40];
 
 			snprintf(key, sizeof(key), "dependencies[%u]", j);
-			if (!(s->deps[j].dep = resolve(m, batch, n, names[i][j]))) {
+			if (!(s->deps[j].dep = resolve(m, sorted, n, names[i][j]))) {
 				e = bad(err, &w, MOS_EDEPEND, key,
 					"\"%s\" needs \"%s\", which is not registered",
 					s->name, names[i][j]);
@@ -666,14 +749,15 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 				}
 		}
 		if ((g = names[i][s->ndeps])) {
-			if (!(s->group = resolve(m, batch, n, g)) ||
+			if (!(s->group = resolve(m, sorted, n, g)) ||
 			    s->group->type != MOS_SVC_GROUP || s->group == s) {
 				e = bad(err, &w, MOS_EDEPEND, "member_of",
 					"\"%s\" is not a registered ServiceGroup", g);
 				goto out;
 			}
 		}
-		qsort(s->deps, s->ndeps, sizeof(*s->deps), cmp_edge);
+		if (s->ndeps > 1) /* deps is NULL without any */
+			qsort(s->deps, s->ndeps, sizeof(*s->deps), cmp_edge);
 	}
 	if ((e = mos__svc_check_cycles(m, batch, n, err)) < 0)
 		goto out;
@@ -681,27 +765,14 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 	need_deps_cap = m->nids + (uint32_t)n;
 	if ((e = grow(m->a, &m->by_id, &m->ids_cap, need_deps_cap,
 		      sizeof(*m->by_id))) < 0 ||
-	    (e = names_room(m, n)) < 0)
+	    (e = names_room(m, n)) < 0 || (e = reserve_links(m, batch, n)) < 0)
 		goto out;
-	for (i = 0; i < n && e == 0; i++) {
+	for (i = 0; i < n; i++) {
 		mos_svc_t *s = batch[i];
 
-		for (uint32_t j = 0; j < s->ndeps && e == 0; j++) {
-			mos_svc_t *d = s->deps[j].dep;
-
-			e = grow(m->a, &d->dependents, &d->dependents_cap,
-				 d->ndependents + 1 + (uint32_t)n,
-				 sizeof(*d->dependents));
-		}
-		if (s->group && e == 0)
-			e = grow(m->a, &s->group->members, &s->group->members_cap,
-				 s->group->nmembers + 1 + (uint32_t)n,
-				 sizeof(*s->group->members));
-		if (e == 0 && (e = mos__ktimer_init(k, &s->timer, svc_timer_fn, s,
-						    false)) == 0)
-			s->timer_ready = true;
-		if (e < 0)
+		if ((e = mos__ktimer_init(k, &s->timer, svc_timer_fn, s, false)) < 0)
 			goto out;
+		s->timer_ready = true;
 	}
 	for (i = 0; i < n; i++) {
 		mos_svc_t *s = batch[i];
@@ -733,6 +804,7 @@ out:
 	}
 	mos__free(m->a, batch);
 	mos__free(m->a, names);
+	mos__free(m->a, sorted);
 	return e;
 }
 

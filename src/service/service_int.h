@@ -98,6 +98,7 @@ typedef struct mos_svc {
 	struct mos_svc **members;   /* a group's, in registration order */
 	uint32_t nmembers, members_cap;
 	uint32_t mark;              /* graph walks' visit stamp */
+	uint32_t add, add_members;  /* a batch's count of links to come */
 	/* ---- the lifecycle ---- */
 	mos_service_state_t state;
 	mos_svc_phase_t phase;
@@ -191,9 +192,10 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 int mos__svc_check_cycles(mos_svc_mgr_t *m, mos_svc_t **batch, size_t n,
 			  mos_error_t *err);
 /* The start order of target (dependencies first, each service's in name
- * order, depth first; target last) into out (cap), the count into *n. */
-int mos__svc_order(mos_svc_mgr_t *m, mos_svc_t *target, mos_svc_t **out,
-		   size_t cap, size_t *n);
+ * order, depth first; target last) into out (cap), the count into *n;
+ * skip_up: leaving out, and not walking through, services up already. */
+int mos__svc_order(mos_svc_mgr_t *m, mos_svc_t *target, bool skip_up,
+		   mos_svc_t **out, size_t cap, size_t *n);
 
 /* ---- lifecycle.c --------------------------------------------------- */
 
