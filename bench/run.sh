@@ -60,7 +60,7 @@ fi
 
 # ---- the libmultios programs ------------------------------------------------
 
-for prog in yield lifecycle spawn_many sched_policies signals resources; do
+for prog in yield lifecycle spawn_many sched_policies signals resources services; do
 	[ -x "$B/$prog" ] || fail "$B/$prog: not built (run make bench)"
 done
 
@@ -388,6 +388,17 @@ if [ -x "$B/resources" ]; then
 	grep '"bench":"resources"' "$TMP/sched"
 fi
 
+# ---- services -----------------------------------------------------------------
+
+if [ -x "$B/services" ]; then
+	say "services ($B/services: its own 5 runs per figure at N = 10 000, E = 50 000; then --sizes, 3 runs)"
+	if ! $PIN "$B/services" >>"$TMP/sched" 2>"$TMP/err" ||
+	   ! $PIN "$B/services" --sizes --runs 3 >>"$TMP/sched" 2>"$TMP/err"; then
+		fail "services: could not run: $(tail -1 "$TMP/err")"
+	fi
+	grep '"bench":"services"' "$TMP/sched"
+fi
+
 ELAPSED=$(( $(date +%s) - START ))
 
 # ---- summary ------------------------------------------------------------------
@@ -464,6 +475,16 @@ FILENAME == failed { FAILS[++nfails] = $0; next }
 			      num(stat(get($0, "ns_per_op"), "median")),
 			      num(stat(get($0, "ns_per_op"), "min")),
 			      num(stat(get($0, "ns_per_op"), "max")))
+	next
+}
+/^\{"bench":"services"/ {
+	u = (get($0, "variant") == "start_order") ? "ns_per_item" : "ns_per_service"
+	SVC[++nsvc] = sprintf("%-15s %7s %7s %10s %10s %10s %10s", get($0, "variant"),
+			      get($0, "n"), get($0, "edges"),
+			      num(stat(get($0, u), "median")),
+			      num(stat(get($0, u), "min")),
+			      num(stat(get($0, u), "max")),
+			      num(stat(get($0, "total_ms"), "median")))
 	next
 }
 /^\{"bench":"sched_policies"/ {
@@ -550,6 +571,12 @@ END {
 	print "\n-- 7. Resources: ns per operation (median, min, max); accounting on/off --"
 	if (nres == 0) print "(not run)"
 	for (i = 1; i <= nres; i++) print RES[i]
+
+	print "\n-- 8. Services: ns per service (start_order: per service or edge walked) --"
+	if (nsvc == 0) print "(not run)"
+	else printf "%-15s %7s %7s %10s %10s %10s %10s\n", "figure", "N", "edges", \
+		    "median", "min", "max", "total ms"
+	for (i = 1; i <= nsvc; i++) print SVC[i]
 
 	print "\n-- Targets (issue 4); ratios are only valid within this run --"
 	printf "%-48s", "target"
