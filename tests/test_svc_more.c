@@ -418,3 +418,28 @@ Test(svc_more, batches_that_grow_the_name_table_many_times_over)
 	cr_expect_eq(status(k, ids[198]).state, MOS_SVC_RUNNING);
 	mos_kernel_destroy(k);
 }
+
+Test(svc_more, a_stop_signals_the_instances_process_groups)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	/* The instance spawns a sleeper (same group) and waits for it. */
+	mos_service_descriptor_t d = desc(
+		"forker", T_ARGV("script", "[{\"spawn\":[\"sleep\",\"3600s\"]},"
+					   "{\"wait\":\"all\"}]"));
+	mos_service_id_t id;
+	mos_pid_t inst, child;
+
+	cr_assert_eq(mos_service_register(k, 0, &d, &id, NULL), 0);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(10)), 0);
+	inst = status(k, id).pids[0];
+	child = inst + 1;
+	cr_assert_eq(t_info(k, child).parent, inst);
+	cr_assert_eq(mos_service_stop(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(20)), 0);
+	cr_expect_eq(status(k, id).state, MOS_SVC_STOPPED);
+	cr_expect_eq(status(k, id).since, MS(10));
+	cr_expect_eq(MOS_WTERMSIG(t_info(k, child).exit_status), MOS_SIGTERM);
+	cr_expect_eq(t_info(k, child).times.finished, MS(10));
+	mos_kernel_destroy(k);
+}

@@ -200,11 +200,15 @@ bool mos__svc_spawn(mos_svc_t *s, uint32_t i)
 	return true;
 }
 
+/* Each instance leads a process group of its own (a child of init
+ * does): the signal goes to the group, so what an instance spawned gets
+ * it too, as systemd's KillMode=control-group. */
 void mos__svc_signal(mos_svc_t *s, int sig)
 {
 	for (uint32_t i = 0; i < s->instances; i++)
 		if (s->inst[i].pid)
-			(void)mos_process_send_signal(s->m->k, s->inst[i].pid, sig);
+			(void)mos_process_send_signal(s->m->k, -s->inst[i].pid,
+						      sig);
 }
 
 /* ---- starting --------------------------------------------------------- */
