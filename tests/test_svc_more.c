@@ -443,3 +443,42 @@ Test(svc_more, a_stop_signals_the_instances_process_groups)
 	cr_expect_eq(t_info(k, child).times.finished, MS(10));
 	mos_kernel_destroy(k);
 }
+
+Test(svc_more, stop_all_stops_system_services_last)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	static const char *const stubborn[] = {
+		"script", "[{\"signal\":\"TERM\",\"action\":\"ignore\"},"
+			  "{\"sleep\":\"3600s\"}]", NULL};
+	mos_service_descriptor_t d[4];
+	mos_service_id_t id[4];
+	size_t n = 0;
+
+	d[0] = desc("sys", idle_cmd);
+	d[0].type = MOS_SVC_SYSTEM;
+	d[1] = desc("mon", idle_cmd);
+	d[1].type = MOS_SVC_MONITORING;
+	d[2] = desc("user", stubborn); /* takes its stop timeout: 500 ms */
+	d[2].stop_timeout_ms = 500;
+	d[3] = desc("user2", idle_cmd);
+	cr_assert_eq(mos_service_register_batch(k, 0, d, 4, id, NULL), 0);
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(mos_service_start(k, 0, id[i]), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(10)), 0);
+	cr_assert_eq(mos_service_stop_all(k, 0, &n), 0);
+	cr_expect_eq(n, 4);
+	cr_assert_eq(mos_kernel_run(k, MS(20)), 0);
+	cr_expect_eq(status(k, id[3]).state, MOS_SVC_STOPPED);
+	cr_expect_eq(status(k, id[2]).state, MOS_SVC_STOPPING);
+	cr_expect_eq(status(k, id[1]).state, MOS_SVC_RUNNING, "waits for wave 1");
+	cr_expect_eq(status(k, id[0]).state, MOS_SVC_RUNNING);
+	cr_assert_eq(mos_kernel_run(k, MOS_SEC), 0);
+	cr_expect_eq(status(k, id[2]).since, MS(510));
+	cr_expect_eq(status(k, id[1]).state, MOS_SVC_STOPPED);
+	cr_expect_eq(status(k, id[1]).since, MS(510));
+	cr_expect_eq(status(k, id[0]).state, MOS_SVC_STOPPED);
+	cr_expect_eq(status(k, id[0]).since, MS(510), "last, the same instant");
+	cr_assert_eq(mos_service_stop_all(k, 0, &n), 0);
+	cr_expect_eq(n, 0);
+	mos_kernel_destroy(k);
+}

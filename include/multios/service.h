@@ -52,13 +52,15 @@ typedef uint32_t mos_service_id_t;       /* 1, 2, ...; 0: none */
 #define MOS_SVC_MAX_RESTARTS 10000       /* max_restarts, a group's intensity */
 
 typedef enum mos_service_type {
-	MOS_SVC_SYSTEM,       /* restart always by default; stopped last */
+	MOS_SVC_SYSTEM,       /* restart always by default; stopped last by
+				 mos_service_stop_all */
 	MOS_SVC_USER,         /* the default */
 	MOS_SVC_GROUP,        /* a supervisor: no process of its own, its
 				 members restart by its strategy */
-	MOS_SVC_MONITORING,   /* as User; stopped after User services */
+	MOS_SVC_MONITORING,   /* as User; stop_all stops it after the User
+				 services (it watches them go) */
 	MOS_SVC_LOADBALANCER, /* as User (the balancer is the runtime's) */
-	MOS_SVC_DISCOVERY,    /* as User; started before User services */
+	MOS_SVC_DISCOVERY,    /* as Monitoring for stop_all */
 	MOS_SVC_TYPE_COUNT
 } mos_service_type_t;
 
@@ -285,6 +287,20 @@ MOS_API int mos_service_enable(mos_kernel_t *k, mos_pid_t actor,
 			       mos_service_id_t id);
 MOS_API int mos_service_disable(mos_kernel_t *k, mos_pid_t actor,
 				mos_service_id_t id);
+
+/*
+ * Stop every service that is up, in three waves: first the User,
+ * LoadBalancer and Group services, then, once all of those are down, the
+ * Monitoring and Discovery services, then the System services (stopped
+ * last, as a shutdown stops the system's own services after the rest).
+ * Each wave's stops are ordinary stops (dependents first).  *n (may be
+ * NULL) receives the number of services that were up and not already
+ * stopping.  A service the actor may not operate is left alone (each
+ * refusal audited and counted as a denial).  A second call while one is
+ * under way does nothing.  Errors: MOS_EINVAL, MOS_EPROCNOTFOUND (no such
+ * actor).
+ */
+MOS_API int mos_service_stop_all(mos_kernel_t *k, mos_pid_t actor, size_t *n);
 
 /* The service named `name`.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND. */
 MOS_API int mos_service_find(mos_kernel_t *k, const char *name,

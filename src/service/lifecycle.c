@@ -493,6 +493,8 @@ static void dependents_notice(mos_svc_t *s)
 		group_progress(s->group);
 	if (s->group && s->group->state == MOS_SVC_STOPPING && down(s))
 		stop_signal(s->group);
+	if (s->m->stop_wave && down(s))
+		mos__svc_stop_all_progress(s->m);
 }
 
 /* A required dependency of theirs went down unasked: the dependents
@@ -787,6 +789,109 @@ int mos_service_enable(mos_kernel_t *k, mos_pid_t actor, mos_service_id_t id)
 int mos_service_disable(mos_kernel_t *k, mos_pid_t actor, mos_service_id_t id)
 {
 	return request(k, actor, id, MOS_AUDIT_DISABLE, req_disable);
+}
+
+/* ---- stopping everything ---------------------------------------------- */
+
+/* stop_all's wave of a type: the system's own services last. */
+static uint8_t wave_of(const mos_svc_t *s)
+{
+	switch (s->type) {
+	case MOS_SVC_SYSTEM:
+		return 3;
+	case MOS_SVC_MONITORING:
+	case MOS_SVC_DISCOVERY:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+/* Stop the services of wave w that are up (by id); the number asked. */
+static size_t stop_wave(mos_svc_mgr_t *m, uint8_t w)
+{
+	size_t c = 0;
+
+	for (uint32_t i = 0; i < m->nids; i++) {
+		mos_svc_t *s = m->by_id[i];
+
+		if (!s || wave_of(s) != w || !up(s) || s->state == MOS_SVC_STOPPING)
+			continue;
+		if (mos__svc_may(m, m->stop_actor, s, MOS_AUDIT_STOP) < 0)
+			continue;
+		s->want_up = false;
+		s->dep_stopped = false;
+		mos__svc_stop(s, MOS_SVC_R_REQUEST, 0);
+		c++;
+	}
+	return c;
+}
+
+void mos__svc_stop_all_progress(mos_svc_mgr_t *m)
+{
+	uint8_t w = m->stop_wave;
+
+	/* The wave is over once nothing of it is up (what the actor may
+	 * not stop excepted: it stays up, and does not hold the rest). */
+	for (uint32_t i = 0; i < m->nids; i++) {
+		mos_svc_t *s = m->by_id[i];
+
+		if (s && wave_of(s) == w && s->state == MOS_SVC_STOPPING)
+			return;
+	}
+	while (++w <= 3) {
+		m->stop_wave = w;
+		if (stop_wave(m, w))
+			return; /* this wave's stops call back when done */
+	}
+	m->stop_wave = 0;
+}
+
+int mos_service_stop_all(mos_kernel_t *k, mos_pid_t actor, size_t *n)
+{
+	mos_svc_mgr_t *m;
+	size_t c = 0;
+	mos_uid_t uid = 0;
+	int e;
+
+	if (!k || !mos__host_call(k))
+		return MOS_EINVAL;
+	if (!(m = mos__svc_mgr_peek(k)) || m->stop_wave) {
+		if (n)
+			*n = 0;
+		return 0;
+	}
+	if ((e = mos__svc_actor_uid(m, actor, &uid)) < 0)
+		return e;
+	mos__host_clock_sync(k);
+	for (uint32_t i = 0; i < m->nids; i++)
+		if (m->by_id[i] && up(m->by_id[i]) &&
+		    m->by_id[i]->state != MOS_SVC_STOPPING)
+			c++;
+	m->stop_actor = actor;
+	m->stop_wave = 0;
+	/* Wave 1 (or the first with anything up); the rest follow as each
+	 * wave ends (dependents_notice). */
+	for (uint8_t w = 1; w <= 3; w++) {
+		m->stop_wave = w;
+		if (stop_wave(m, w)) {
+			if (m->stop_wave == w) /* it may have ended at once */
+				mos__svc_stop_all_progress(m);
+			break;
+		}
+	}
+	if (m->stop_wave && m->stop_wave <= 3) {
+		bool any = false;
+
+		for (uint32_t i = 0; i < m->nids; i++)
+			if (m->by_id[i] && m->by_id[i]->state == MOS_SVC_STOPPING)
+				any = true;
+		if (!any)
+			m->stop_wave = 0;
+	}
+	if (n)
+		*n = c;
+	return 0;
 }
 
 /* ---- readiness -------------------------------------------------------- */

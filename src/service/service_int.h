@@ -157,7 +157,9 @@ typedef struct mos_svc_mgr {
 	char *errtext;              /* mos_service_error_text */
 	mos_audit_entry_t *audit;   /* ring of MOS_SVC_AUDIT_SIZE */
 	uint64_t audit_seq;
-	bool in_exit;               /* handling an exit: no re-entry */
+	uint8_t stop_wave;          /* stop_all: the wave being stopped
+				       (1 .. 3), 0: none */
+	mos_pid_t stop_actor;       /* stop_all's actor */
 } mos_svc_mgr_t;
 
 /* ---- registry.c ---------------------------------------------------- */
@@ -219,6 +221,8 @@ bool mos__svc_spawn(mos_svc_t *s, uint32_t i);
 void mos__svc_fail(mos_svc_t *s, mos_svc_reason_t why, int error,
 		   mos_service_id_t culprit);
 void mos__svc_cancel_restarts(mos_svc_t *s);
+/* stop_all: a service went down; the next wave may start. */
+void mos__svc_stop_all_progress(mos_svc_mgr_t *m);
 /* Signal every live instance of s. */
 void mos__svc_signal(mos_svc_t *s, int sig);
 
