@@ -117,12 +117,6 @@ int mos__svc_check_cycles(mos_svc_mgr_t *m, mos_svc_t **batch, size_t n,
 	return e;
 }
 
-/* Up: Starting to Stopping (a start need not go through it). */
-static bool is_up(const mos_svc_t *s)
-{
-	return s->state == MOS_SVC_STARTING || s->state == MOS_SVC_RUNNING ||
-	       s->state == MOS_SVC_STOPPING || s->state == MOS_SVC_PAUSED;
-}
 
 int mos__svc_order(mos_svc_mgr_t *m, mos_svc_t *target, bool skip_up,
 		   mos_svc_t **out, size_t cap, size_t *n)
@@ -133,7 +127,7 @@ int mos__svc_order(mos_svc_mgr_t *m, mos_svc_t *target, bool skip_up,
 
 	if (!st)
 		return MOS_ENOMEM;
-	if (skip_up && is_up(target)) {
+	if (skip_up && mos__svc_is_up(target)) {
 		mos__free(m->a, st);
 		*n = 0;
 		return 0;
@@ -154,7 +148,7 @@ int mos__svc_order(mos_svc_mgr_t *m, mos_svc_t *target, bool skip_up,
 			continue;
 		}
 		d = f->s->deps[f->next++].dep;
-		if (d->mark == gray || d->mark == black || (skip_up && is_up(d)))
+		if (d->mark == gray || d->mark == black || (skip_up && mos__svc_is_up(d)))
 			continue; /* done, or (never: no cycles) on the stack */
 		d->mark = gray;
 		st[++top] = (frame_t){d, 0};

@@ -1,7 +1,7 @@
 /*
- * src/service/registry.c - the service registry: descriptors checked and
- * copied, ids, names, atomic batches, unregister, queries and the
- * manager itself.
+ * src/service/registry.c - the service registry: ids, names, atomic
+ * batches (descriptor.c checks and copies each descriptor), unregister,
+ * queries, actors and their permission, and the manager itself.
  *
  * A batch (mos_service_register_batch, and the JSON loader through it)
  * is atomic: every descriptor is checked and copied, every dependency
@@ -51,39 +51,6 @@ mos_svc_mgr_t *mos__svc_mgr(mos_kernel_t *k)
 	return m;
 }
 
-static void strv_free(const mos_allocator_t *a, char **v)
-{
-	if (!v)
-		return;
-	for (char **p = v; *p; p++)
-		mos__free(a, *p);
-	mos__free(a, v);
-}
-
-static void svc_free(mos_svc_mgr_t *m, mos_svc_t *s)
-{
-	const mos_allocator_t *a = m->a;
-
-	if (!s)
-		return;
-	if (s->timer_ready)
-		mos__ktimer_fini(m->k, &s->timer);
-	mos__free(a, s->name);
-	strv_free(a, s->command);
-	mos__free(a, s->working_directory);
-	strv_free(a, s->environment);
-	strv_free(a, s->tags);
-	for (uint32_t i = 0; i < s->ndeps; i++)
-		mos__free(a, s->deps[i].req_text);
-	mos__free(a, s->deps);
-	mos__free(a, s->dependents);
-	mos__free(a, s->members);
-	mos__free(a, s->inst);
-	mos__free(a, s->recent);
-	mos__free(a, s->sup_recent);
-	mos__free(a, s);
-}
-
 static void mgr_fini(mos_kernel_t *k, void *state)
 {
 	mos_svc_mgr_t *m = state;
@@ -91,7 +58,7 @@ static void mgr_fini(mos_kernel_t *k, void *state)
 	(void)k;
 	mos__svc_lifecycle_fini(m);
 	for (uint32_t i = 0; i < m->nids; i++)
-		svc_free(m, m->by_id[i]);
+		mos__svc_free(m, m->by_id[i]);
 	mos__free(m->a, m->by_id);
 	mos__free(m->a, m->names);
 	mos__free(m->a, m->pids);
@@ -240,15 +207,8 @@ int mos_service_list(mos_kernel_t *k, mos_service_id_t *out, size_t cap,
 
 /* ---- actors ----------------------------------------------------------- */
 
-typedef struct actor {
-	mos_uid_t uid;
-	mos_gid_t gid;
-	uint32_t caps;
-	mos_isolation_t isolation;
-	bool host;
-} actor_t;
 
-static int actor_of(mos_svc_mgr_t *m, mos_pid_t pid, actor_t *a)
+int mos__svc_actor_of(mos_svc_mgr_t *m, mos_pid_t pid, mos_svc_actor_t *a)
 {
 	mos_process_info_t in;
 	int err;
@@ -256,21 +216,21 @@ static int actor_of(mos_svc_mgr_t *m, mos_pid_t pid, actor_t *a)
 	if (pid < 0)
 		return MOS_EINVALPID;
 	if (pid == 0) {
-		*a = (actor_t){0, 0, MOS_CAP_ALL, MOS_ISO_NONE, true};
+		*a = (mos_svc_actor_t){0, 0, MOS_CAP_ALL, MOS_ISO_NONE, true};
 		return 0;
 	}
 	if ((err = mos_process_get_info(m->k, pid, &in)) < 0)
 		return err;
 	if (in.state >= MOS_STATE_TERMINATED)
 		return MOS_EPROCNOTFOUND;
-	*a = (actor_t){in.euid, in.egid, in.caps, in.isolation, false};
+	*a = (mos_svc_actor_t){in.euid, in.egid, in.caps, in.isolation, false};
 	return 0;
 }
 
 int mos__svc_actor_uid(mos_svc_mgr_t *m, mos_pid_t actor, mos_uid_t *uid)
 {
-	actor_t a;
-	int err = actor_of(m, actor, &a);
+	mos_svc_actor_t a;
+	int err = mos__svc_actor_of(m, actor, &a);
 
 	if (err == 0)
 		*uid = a.uid;
@@ -280,8 +240,8 @@ int mos__svc_actor_uid(mos_svc_mgr_t *m, mos_pid_t actor, mos_uid_t *uid)
 int mos__svc_may(mos_svc_mgr_t *m, mos_pid_t actor, const mos_svc_t *s,
 		 mos_audit_op_t op)
 {
-	actor_t a;
-	int err = actor_of(m, actor, &a);
+	mos_svc_actor_t a;
+	int err = mos__svc_actor_of(m, actor, &a);
 
 	if (err < 0)
 		return err;
@@ -290,260 +250,6 @@ int mos__svc_may(mos_svc_mgr_t *m, mos_pid_t actor, const mos_svc_t *s,
 	mos__svc_audit(m, a.uid, op, s, s->id, MOS_EPERM, MOS_SVC_R_REQUEST);
 	mos__kernel_stats(m->k)->permission_denials++;
 	return MOS_EPERM;
-}
-
-/* ---- checking and copying a descriptor -------------------------------- */
-
-static bool name_ok(const char *s)
-{
-	size_t n = 0;
-
-	for (; s[n]; n++)
-		if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
-		      (s[n] >= '0' && s[n] <= '9') || strchr("._@-", s[n])))
-			return false;
-	return n >= 1 && n < MOS_SVC_NAME_LEN;
-}
-
-static int strv_dup(const mos_allocator_t *a, const char *const *v,
-		    char ***out)
-{
-	size_t n = 0;
-	char **d;
-
-	*out = NULL;
-	if (!v)
-		return 0;
-	while (v[n])
-		n++;
-	if (!(d = mos__calloc(a, n + 1, sizeof(*d))))
-		return MOS_ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		if (!(d[i] = mos__strdup(a, v[i]))) {
-			strv_free(a, d);
-			return MOS_ENOMEM;
-		}
-	*out = d;
-	return 0;
-}
-
-void mos_service_descriptor_init(mos_service_descriptor_t *d)
-{
-	if (!d)
-		return;
-	memset(d, 0, sizeof(*d));
-	d->type = MOS_SVC_USER;
-	d->uid = MOS_UID_INHERIT;
-	d->gid = MOS_GID_INHERIT;
-	d->caps = MOS_CAPS_INHERIT;
-	d->isolation = MOS_ISO_INHERIT;
-	d->priority = MOS_PRIO_NORMAL;
-	d->prio_class = MOS_CLASS_SERVICE;
-	d->instances = 1;
-	d->restart = (mos_restart_spec_t){
-		.policy = MOS_RESTART_DEFAULT,
-		.delay = 100 * MOS_MSEC,
-		.multiplier = 2,
-		.max_delay = 30 * MOS_SEC,
-		.reset_after = 10 * MOS_SEC,
-		.max_restarts = 5,
-		.window = 10 * MOS_SEC,
-		.cooldown = 0,
-	};
-	mos_rlimits_init(&d->limits);
-	mos_group_limits_init(&d->group_limits);
-	d->supervisor = (mos_sup_spec_t){MOS_SUP_ONE_FOR_ONE, 1, 5 * MOS_SEC};
-	d->readiness = MOS_READY_SIMPLE;
-}
-
-/* The source and JSON path prefix of descriptor i of a batch, for
- * messages (the JSON loader names its files; C callers get "services[i]"). */
-typedef struct where {
-	const char *source;
-	char path[64];
-} where_t;
-
-static int bad(mos_error_t *err, const where_t *w, int code, const char *key,
-	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int bad(mos_error_t *err, const where_t *w, int code, const char *key,
-	       const char *fmt, ...)
-{
-	char path[MOS_ERROR_PATH_LEN], text[MOS_ERROR_TEXT_LEN];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	snprintf(path, sizeof(path), "%s%s%s", w->path, *w->path && *key ? "." : "",
-		 key);
-	return mos__error_path(err, code, w->source, path, "%s", text);
-}
-
-static mos_time_t ms(uint32_t v) { return (mos_time_t)v * MOS_MSEC; }
-
-/* Check d and copy it into a new service (not registered; deps not
- * resolved: their names wait in req_text's neighbour, dep_names). */
-static int svc_make(mos_svc_mgr_t *m, const actor_t *ac,
-		    const mos_service_descriptor_t *d, const where_t *w,
-		    mos_svc_t **out, char ***dep_names, mos_error_t *err)
-{
-	const mos_allocator_t *a = m->a;
-	const mos_config_t *cfg = mos__kernel_config(m->k);
-	mos_svc_t *s;
-	size_t pos = 0;
-	int e;
-
-	*out = NULL;
-	*dep_names = NULL;
-	if (!d->name || !name_ok(d->name))
-		return bad(err, w, MOS_EINVAL, "name",
-			   "a name is 1 to %d of [A-Za-z0-9._@-]",
-			   MOS_SVC_NAME_LEN - 1);
-	if ((unsigned)d->type >= MOS_SVC_TYPE_COUNT)
-		return bad(err, w, MOS_EINVAL, "type", "unknown service type");
-	if (d->type == MOS_SVC_GROUP ? d->command != NULL || d->instances != 0
-				     : !d->command || !d->command[0])
-		return bad(err, w, MOS_EINVAL, d->type == MOS_SVC_GROUP ? "command" : "command",
-			   d->type == MOS_SVC_GROUP
-				   ? "a ServiceGroup has no command and no instances"
-				   : "a command is needed");
-	if (d->command && !mos__kernel_has_program(m->k, d->command[0]))
-		return bad(err, w, MOS_ENOPROG, "command[0]",
-			   "\"%s\" is not a registered program", d->command[0]);
-	if (d->type != MOS_SVC_GROUP &&
-	    (d->instances == 0 || d->instances > MOS_SVC_MAX_INSTANCES))
-		return bad(err, w, MOS_EINVAL, "instances", "1 to %d instances",
-			   MOS_SVC_MAX_INSTANCES);
-	if (d->ndeps > MOS_SVC_MAX_DEPS || (d->ndeps && !d->deps))
-		return bad(err, w, MOS_EINVAL, "dependencies",
-			   "at most %d dependencies", MOS_SVC_MAX_DEPS);
-	/* The start limit's ring and a group's are allocated: bounded.  A
-	 * zero delay with no start limit would restart forever at one
-	 * instant: the run would never end. */
-	if ((unsigned)d->restart.policy >= MOS_RESTART_COUNT ||
-	    d->restart.multiplier == 0 || d->restart.max_restarts == 0 ||
-	    d->restart.max_restarts > MOS_SVC_MAX_RESTARTS ||
-	    d->restart.delay > d->restart.max_delay ||
-	    (d->restart.delay == 0 && d->restart.window == 0))
-		return bad(err, w, MOS_EINVAL, "restart",
-			   "policy, multiplier >= 1, max_restarts 1 to %d, "
-			   "delay <= max_delay, a delay or a window",
-			   MOS_SVC_MAX_RESTARTS);
-	if (d->supervisor.intensity > MOS_SVC_MAX_RESTARTS)
-		return bad(err, w, MOS_EINVAL, "supervisor.intensity",
-			   "at most %d", MOS_SVC_MAX_RESTARTS);
-	if ((unsigned)d->readiness >= MOS_READY_COUNT)
-		return bad(err, w, MOS_EINVAL, "readiness", "simple or notify");
-	if ((unsigned)d->supervisor.strategy >= MOS_SUP_COUNT ||
-	    (d->type == MOS_SVC_GROUP && d->supervisor.period == 0))
-		return bad(err, w, MOS_EINVAL, "supervisor",
-			   "a strategy and a period > 0");
-	if ((unsigned)d->priority >= MOS_PRIO_COUNT)
-		return bad(err, w, MOS_EINVALPRIO, "priority", "out of range");
-	if ((unsigned)d->prio_class >= MOS_CLASS_COUNT)
-		return bad(err, w, MOS_EINVAL, "class", "out of range");
-	/* Credentials: the actor's by default; another uid, group or more
-	 * capabilities only for a privileged actor. */
-	if (!ac->host && ac->uid != 0 && !(ac->caps & MOS_CAP_ADMIN) &&
-	    ((d->uid != MOS_UID_INHERIT && d->uid != ac->uid) ||
-	     (d->gid != MOS_GID_INHERIT && d->gid != ac->gid) ||
-	     (d->caps != MOS_CAPS_INHERIT && (d->caps & ~ac->caps))))
-		return bad(err, w, MOS_EPERM, "uid",
-			   "credentials the actor does not hold");
-	if (d->caps != MOS_CAPS_INHERIT && (d->caps & ~(uint32_t)MOS_CAP_ALL))
-		return bad(err, w, MOS_EINVAL, "capabilities", "unknown bits");
-	if (!(s = mos__calloc(a, 1, sizeof(*s))))
-		return MOS_ENOMEM;
-	s->m = m;
-	s->type = d->type;
-	if (d->version &&
-	    (e = mos_semver_parse(d->version, &s->version, &pos)) < 0) {
-		svc_free(m, s);
-		return bad(err, w, MOS_ECONFIG, "version",
-			   "not a semantic version: \"%s\" at character %zu",
-			   d->version, pos);
-	}
-	s->uid = d->uid != MOS_UID_INHERIT ? d->uid : ac->uid;
-	s->gid = d->gid != MOS_GID_INHERIT ? d->gid : ac->gid;
-	s->caps = d->caps != MOS_CAPS_INHERIT ? d->caps : ac->caps;
-	s->isolation = d->isolation;
-	s->priority = d->priority;
-	s->prio_class = d->prio_class;
-	s->instances = d->instances;
-	s->restart = d->restart;
-	if (s->restart.policy == MOS_RESTART_DEFAULT)
-		s->restart.policy = d->type == MOS_SVC_SYSTEM ? MOS_RESTART_ALWAYS
-							      : MOS_RESTART_NO;
-	s->has_limits = d->has_limits;
-	s->limits = d->limits;
-	s->has_group_limits = d->has_group_limits;
-	s->group_limits = d->group_limits;
-	s->sup = d->supervisor;
-	s->start_timeout = ms(d->start_timeout_ms ? d->start_timeout_ms
-						  : cfg->service_timeout_ms);
-	s->stop_timeout = ms(d->stop_timeout_ms ? d->stop_timeout_ms
-						: cfg->grace_period_ms);
-	s->readiness = d->readiness;
-	s->last_exit_status = -1;
-	s->next_restart = MOS_TIME_NEVER;
-	s->enabled = true;
-	if (!(s->name = mos__strdup(a, d->name)) ||
-	    strv_dup(a, d->command, &s->command) < 0 ||
-	    (d->working_directory &&
-	     !(s->working_directory = mos__strdup(a, d->working_directory))) ||
-	    strv_dup(a, d->environment, &s->environment) < 0 ||
-	    strv_dup(a, d->tags, &s->tags) < 0 ||
-	    (s->instances &&
-	     !(s->inst = mos__calloc(a, s->instances, sizeof(*s->inst)))) ||
-	    !(s->recent = mos__calloc(a, s->restart.max_restarts,
-				      sizeof(*s->recent))) ||
-	    (d->type == MOS_SVC_GROUP &&
-	     !(s->sup_recent = mos__calloc(a, (size_t)s->sup.intensity + 1,
-					   sizeof(*s->sup_recent)))) ||
-	    (d->ndeps && !(s->deps = mos__calloc(a, d->ndeps, sizeof(*s->deps)))) ||
-	    !(*dep_names = mos__calloc(a, d->ndeps + 2, sizeof(char *)))) {
-		svc_free(m, s);
-		return MOS_ENOMEM;
-	}
-	s->ndeps = (uint32_t)d->ndeps;
-	for (size_t i = 0; i < d->ndeps; i++) {
-		const mos_service_dep_t *dp = &d->deps[i];
-		mos_svc_edge_t *e2 = &s->deps[i];
-		char key[48];
-
-		snprintf(key, sizeof(key), "dependencies[%zu]", i);
-		if (!dp->name || !name_ok(dp->name)) {
-			e = bad(err, w, MOS_EINVAL, key, "a dependency names a service");
-			goto fail;
-		}
-		e2->required = dp->required;
-		e2->timeout = ms(dp->timeout_ms ? dp->timeout_ms
-						: cfg->service_timeout_ms);
-		if (dp->version) {
-			snprintf(key, sizeof(key), "dependencies[%zu].version", i);
-			if (mos__semver_req_parse(dp->version, &e2->req, &pos) < 0) {
-				e = bad(err, w, MOS_ECONFIG, key,
-					"bad version requirement \"%s\" at character %zu",
-					dp->version, pos);
-				goto fail;
-			}
-			e2->has_req = true;
-			if (!(e2->req_text = mos__strdup(a, dp->version))) {
-				e = MOS_ENOMEM;
-				goto fail;
-			}
-		}
-		(*dep_names)[i] = (char *)dp->name; /* borrowed until resolved */
-	}
-	(*dep_names)[d->ndeps] = (char *)d->member_of; /* NULL: none */
-	*out = s;
-	return 0;
-fail:
-	mos__free(a, *dep_names);
-	*dep_names = NULL;
-	svc_free(m, s);
-	return e;
 }
 
 /* ---- registering ------------------------------------------------------ */
@@ -659,7 +365,7 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 	named_t *sorted = NULL;
 	char ***names = NULL;
 	uint32_t need_deps_cap;
-	actor_t ac;
+	mos_svc_actor_t ac;
 	int e = 0;
 	size_t i, made = 0;
 
@@ -670,7 +376,7 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 		return MOS_EINVAL;
 	if (!(m = mos__svc_mgr(k)))
 		return MOS_ENOMEM;
-	if ((e = actor_of(m, actor, &ac)) < 0)
+	if ((e = mos__svc_actor_of(m, actor, &ac)) < 0)
 		return e;
 	if (n == 0)
 		return 0;
@@ -683,16 +389,16 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 		goto out;
 	}
 	for (made = 0; made < n; made++) {
-		where_t w = {sources && sources[made] ? sources[made] : "service",
+		mos_svc_where_t w = {sources && sources[made] ? sources[made] : "service",
 			     ""};
 
 		if (!sources || !sources[made])
 			snprintf(w.path, sizeof(w.path), "services[%zu]", made);
-		if ((e = svc_make(m, &ac, &descs[made], &w, &batch[made],
+		if ((e = mos__svc_make(m, &ac, &descs[made], &w, &batch[made],
 				  &names[made], err)) < 0)
 			goto out;
 		if (mos__svc_by_name(m, batch[made]->name)) {
-			e = bad(err, &w, MOS_ESVCEXISTS, "name",
+			e = mos__svc_bad(err, &w, MOS_ESVCEXISTS, "name",
 				"\"%s\" is already registered",
 				batch[made]->name);
 			goto out;
@@ -702,7 +408,7 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 	qsort(sorted, n, sizeof(*sorted), cmp_named);
 	for (i = 1; i < n; i++)
 		if (strcmp(sorted[i - 1].s->name, sorted[i].s->name) == 0) {
-			where_t w = {sources && sources[sorted[i].idx]
+			mos_svc_where_t w = {sources && sources[sorted[i].idx]
 					     ? sources[sorted[i].idx]
 					     : "service",
 				     ""};
@@ -710,7 +416,7 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 			if (!sources || !sources[sorted[i].idx])
 				snprintf(w.path, sizeof(w.path), "services[%zu]",
 					 sorted[i].idx);
-			e = bad(err, &w, MOS_ESVCEXISTS, "name",
+			e = mos__svc_bad(err, &w, MOS_ESVCEXISTS, "name",
 				"\"%s\" is named twice in the batch",
 				sorted[i].s->name);
 			goto out;
@@ -718,7 +424,7 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 	/* Resolve the edges and the groups, now the whole batch is known. */
 	for (i = 0; i < n; i++) {
 		mos_svc_t *s = batch[i];
-		where_t w = {sources && sources[i] ? sources[i] : "service", ""};
+		mos_svc_where_t w = {sources && sources[i] ? sources[i] : "service", ""};
 		const char *g;
 
 		if (!sources || !sources[i])
@@ -728,7 +434,7 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 
 			snprintf(key, sizeof(key), "dependencies[%u]", j);
 			if (!(s->deps[j].dep = resolve(m, sorted, n, names[i][j]))) {
-				e = bad(err, &w, MOS_EDEPEND, key,
+				e = mos__svc_bad(err, &w, MOS_EDEPEND, key,
 					"\"%s\" needs \"%s\", which is not registered",
 					s->name, names[i][j]);
 				mos__svc_errtext(m, e, "%s needs %s, which is not registered",
@@ -736,13 +442,13 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 				goto out;
 			}
 			if (s->deps[j].dep == s) {
-				e = bad(err, &w, MOS_ECYCLE, key,
+				e = mos__svc_bad(err, &w, MOS_ECYCLE, key,
 					"%s -> %s", s->name, s->name);
 				goto out;
 			}
 			for (uint32_t l = 0; l < j; l++)
 				if (s->deps[l].dep == s->deps[j].dep) {
-					e = bad(err, &w, MOS_EINVAL, key,
+					e = mos__svc_bad(err, &w, MOS_EINVAL, key,
 						"\"%s\" is named twice",
 						names[i][j]);
 					goto out;
@@ -751,7 +457,7 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 		if ((g = names[i][s->ndeps])) {
 			if (!(s->group = resolve(m, sorted, n, g)) ||
 			    s->group->type != MOS_SVC_GROUP || s->group == s) {
-				e = bad(err, &w, MOS_EDEPEND, "member_of",
+				e = mos__svc_bad(err, &w, MOS_EDEPEND, "member_of",
 					"\"%s\" is not a registered ServiceGroup", g);
 				goto out;
 			}
@@ -798,7 +504,7 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 out:
 	for (i = 0; i < n; i++) {
 		if (batch && batch[i])
-			svc_free(m, batch[i]);
+			mos__svc_free(m, batch[i]);
 		if (names)
 			mos__free(m->a, names[i]);
 	}
@@ -830,12 +536,11 @@ int mos_service_register(mos_kernel_t *k, mos_pid_t actor,
 	return 0;
 }
 
-int mos_service_unregister(mos_kernel_t *k, mos_pid_t actor,
-			   mos_service_id_t id)
+int mos__svc_lookup(mos_kernel_t *k, mos_pid_t actor, mos_service_id_t id,
+		    mos_audit_op_t op, mos_svc_t **out, mos_uid_t *uid)
 {
 	mos_svc_mgr_t *m;
 	mos_svc_t *s;
-	mos_uid_t uid = 0;
 	int e;
 
 	if (!k || !mos__host_call(k))
@@ -843,8 +548,25 @@ int mos_service_unregister(mos_kernel_t *k, mos_pid_t actor,
 	m = mos__svc_mgr_peek(k);
 	if (!(s = mos__svc_get(m, id)))
 		return MOS_ESVCNOTFOUND;
-	if ((e = mos__svc_may(m, actor, s, MOS_AUDIT_UNREGISTER)) < 0)
+	if ((e = mos__svc_may(m, actor, s, op)) < 0)
 		return e;
+	*uid = 0;
+	mos__svc_actor_uid(m, actor, uid);
+	*out = s;
+	return 0;
+}
+
+int mos_service_unregister(mos_kernel_t *k, mos_pid_t actor,
+			   mos_service_id_t id)
+{
+	mos_svc_mgr_t *m;
+	mos_svc_t *s;
+	mos_uid_t uid;
+	int e;
+
+	if ((e = mos__svc_lookup(k, actor, id, MOS_AUDIT_UNREGISTER, &s, &uid)) < 0)
+		return e;
+	m = s->m;
 	/* A Failed service's killed instances may not be reaped yet. */
 	if ((s->state != MOS_SVC_STOPPED && s->state != MOS_SVC_FAILED &&
 	     s->state != MOS_SVC_DISABLED) || s->live)
@@ -854,7 +576,6 @@ int mos_service_unregister(mos_kernel_t *k, mos_pid_t actor,
 					s->name,
 					s->ndependents ? s->dependents[0]->name
 						       : s->members[0]->name);
-	mos__svc_actor_uid(m, actor, &uid);
 	for (uint32_t j = 0; j < s->ndeps; j++) {
 		mos_svc_t *d = s->deps[j].dep;
 
@@ -882,7 +603,7 @@ int mos_service_unregister(mos_kernel_t *k, mos_pid_t actor,
 		       MOS_SVC_R_REQUEST);
 	name_remove(m, s->name);
 	m->by_id[id - 1] = NULL;
-	svc_free(m, s);
+	mos__svc_free(m, s);
 	return 0;
 }
 

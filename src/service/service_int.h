@@ -1,8 +1,8 @@
 /*
  * src/service/service_int.h - the service manager's state: the registry
- * (registry.c), the dependency graph (graph.c), the lifecycle
- * (lifecycle.c), restarts (restart.c), supervisor groups (supervisor.c)
- * and the audit log (audit.c).
+ * (registry.c, descriptor.c), the dependency graph (graph.c), the
+ * lifecycle (lifecycle.c, requests.c), restarts (restart.c), supervisor
+ * groups (supervisor.c) and the audit log (audit.c).
  *
  * The manager is made on the first service call and lives in the
  * kernel's MOS_SUBSYS_SERVICE slot (src/kernel/seams.h).  It sees
@@ -162,6 +162,13 @@ typedef struct mos_svc_mgr {
 	mos_pid_t stop_actor;       /* stop_all's actor */
 } mos_svc_mgr_t;
 
+/* A service counts as up from Starting to Stopping, Paused included. */
+static inline bool mos__svc_is_up(const mos_svc_t *s)
+{
+	return s->state == MOS_SVC_STARTING || s->state == MOS_SVC_RUNNING ||
+	       s->state == MOS_SVC_STOPPING || s->state == MOS_SVC_PAUSED;
+}
+
 /* ---- registry.c ---------------------------------------------------- */
 
 /* The kernel's manager, made on first use (NULL: MOS_ENOMEM). */
@@ -177,6 +184,11 @@ int mos__svc_errtext(mos_svc_mgr_t *m, int code, const char *fmt, ...)
  * refusal is counted and audited (MOS_EPERM). */
 int mos__svc_may(mos_svc_mgr_t *m, mos_pid_t actor, const mos_svc_t *s,
 		 mos_audit_op_t op);
+/* The service id for a request by actor: MOS_EINVAL (no kernel, or
+ * not a host call), MOS_ESVCNOTFOUND, or the permission's refusal; *uid
+ * is the actor's, for the audit. */
+int mos__svc_lookup(mos_kernel_t *k, mos_pid_t actor, mos_service_id_t id,
+		    mos_audit_op_t op, mos_svc_t **out, mos_uid_t *uid);
 /* The actor's uid for the audit (0 for the host); MOS_EPROCNOTFOUND. */
 int mos__svc_actor_uid(mos_svc_mgr_t *m, mos_pid_t actor, mos_uid_t *uid);
 
@@ -186,6 +198,39 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 			    const mos_service_descriptor_t *descs, size_t n,
 			    const char *const *sources, mos_service_id_t *ids,
 			    mos_error_t *err);
+
+/* An actor: a process's effective credentials, or the host's. */
+typedef struct mos_svc_actor {
+	mos_uid_t uid;
+	mos_gid_t gid;
+	uint32_t caps;
+	mos_isolation_t isolation;
+	bool host;
+} mos_svc_actor_t;
+
+/* Its credentials (pid 0: the host).  MOS_EINVALPID, MOS_EPROCNOTFOUND. */
+int mos__svc_actor_of(mos_svc_mgr_t *m, mos_pid_t pid, mos_svc_actor_t *a);
+
+/* ---- descriptor.c -------------------------------------------------- */
+
+/* Where a descriptor came from, for messages: a file (or "service") and
+ * the JSON path of its object ("services[3]"). */
+typedef struct mos_svc_where {
+	const char *source;
+	char path[64];
+} mos_svc_where_t;
+
+/* Record an error of the field `key` of w's descriptor; returns code. */
+int mos__svc_bad(mos_error_t *err, const mos_svc_where_t *w, int code,
+		 const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Check d and copy it into a new service (not registered); *dep_names
+ * (to free) gets the dependencies' names, borrowed from d, then
+ * member_of, for the registry to resolve. */
+int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
+		  const mos_service_descriptor_t *d, const mos_svc_where_t *w,
+		  mos_svc_t **out, char ***dep_names, mos_error_t *err);
+void mos__svc_free(mos_svc_mgr_t *m, mos_svc_t *s);
 
 /* ---- graph.c ------------------------------------------------------- */
 
@@ -211,6 +256,11 @@ void mos__svc_set_state(mos_svc_t *s, mos_service_state_t st,
 			mos_service_id_t culprit);
 void mos__svc_arm(mos_svc_t *s, mos_svc_timer_use_t use, mos_time_t due);
 void mos__svc_disarm(mos_svc_t *s);
+/* What a start of s brings up, in order, what is up left out (an array
+ * to free; NULL: MOS_ENOMEM); and starting them. */
+mos_svc_t **mos__svc_start_list(mos_svc_t *s, size_t *n);
+void mos__svc_start_these(mos_svc_t *s, mos_svc_t **order, size_t n,
+			  mos_svc_reason_t why);
 /* Start s (its dependencies first); stop s (its dependents first). */
 int mos__svc_start(mos_svc_t *s, mos_svc_reason_t why);
 void mos__svc_stop(mos_svc_t *s, mos_svc_reason_t why,

@@ -19,11 +19,6 @@
  */
 #include "service_int.h"
 
-static bool is_up(const mos_svc_t *s)
-{
-	return s->state == MOS_SVC_STARTING || s->state == MOS_SVC_RUNNING ||
-	       s->state == MOS_SVC_STOPPING || s->state == MOS_SVC_PAUSED;
-}
 
 /* One more restart by g: false when it is one too many. */
 static bool intensity_ok(mos_svc_t *g, mos_time_t now)
@@ -49,9 +44,9 @@ static void give_up(mos_svc_t *g)
 		g->members[i]->sup_restart = false;
 	mos__svc_fail(g, MOS_SVC_R_SUPERVISOR, MOS_ELIMIT, 0);
 	for (uint32_t i = g->nmembers; i-- > 0;)
-		if (is_up(g->members[i]))
+		if (mos__svc_is_up(g->members[i]))
 			mos__svc_stop(g->members[i], MOS_SVC_R_SUPERVISOR, g->id);
-	if (g->group && is_up(g->group)) {
+	if (g->group && mos__svc_is_up(g->group)) {
 		/* Escalate: g is a dead member of its own group. */
 		if (!intensity_ok(g->group, now)) {
 			give_up(g->group);
@@ -65,7 +60,7 @@ static void give_up(mos_svc_t *g)
 void mos__svc_sup_check(mos_svc_t *g)
 {
 	for (uint32_t i = 0; i < g->nmembers; i++)
-		if (g->members[i]->sup_restart && is_up(g->members[i]))
+		if (g->members[i]->sup_restart && mos__svc_is_up(g->members[i]))
 			return;
 	for (uint32_t i = 0; i < g->nmembers; i++)
 		if (g->members[i]->sup_restart) {
@@ -95,7 +90,7 @@ void mos__svc_sup_restart(mos_svc_t *g, mos_svc_t *dead)
 		g->members[i]->sup_restart = true;
 	/* Later members first: the stop goes against member order. */
 	for (uint32_t i = to < g->nmembers ? to : g->nmembers; i-- > from;)
-		if (is_up(g->members[i]))
+		if (mos__svc_is_up(g->members[i]))
 			mos__svc_stop(g->members[i], MOS_SVC_R_SUPERVISOR, dead->id);
 	mos__svc_sup_check(g);
 }
