@@ -482,3 +482,30 @@ Test(svc_more, stop_all_stops_system_services_last)
 	cr_expect_eq(n, 0);
 	mos_kernel_destroy(k);
 }
+
+Test(svc_more, an_instance_that_cannot_be_made_fails_the_start_with_its_cause)
+{
+	mos_config_t c;
+	mos_kernel_t *k;
+	mos_service_descriptor_t d = desc("many", idle_cmd);
+	mos_service_id_t id;
+	mos_error_t err;
+
+	mos_config_default(&c);
+	c.max_processes = 3; /* init and two */
+	c.max_service_processes = 3;
+	k = t_kernel(&c);
+	d.instances = 3;
+	cr_assert_eq(mos_service_register(k, 0, &d, &id, NULL), 0);
+	cr_assert_eq(mos_service_start(k, 0, id), 0, "accepted");
+	cr_expect_eq(status(k, id).state, MOS_SVC_FAILED);
+	cr_expect_eq(status(k, id).reason, MOS_SVC_R_SPAWN);
+	cr_expect_eq(status(k, id).error, MOS_EEXHAUSTED);
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_expect_eq(status(k, id).ninstances, 0, "the two made are killed");
+	d = desc("env", idle_cmd);
+	d.environment = T_ARGV("GOOD=1", "BAD");
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	cr_expect_str_eq(err.path, "services[0].environment");
+	mos_kernel_destroy(k);
+}

@@ -199,6 +199,11 @@ int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
 	     (d->caps != MOS_CAPS_INHERIT && (d->caps & ~ac->caps))))
 		return mos__svc_bad(err, w, MOS_EPERM, "uid",
 			   "credentials the actor does not hold");
+	for (size_t i = 0; d->environment && d->environment[i]; i++)
+		if (!strchr(d->environment[i], '=') || d->environment[i][0] == '=')
+			return mos__svc_bad(err, w, MOS_EINVAL, "environment",
+					    "\"%s\" is not KEY=VALUE",
+					    d->environment[i]);
 	if (d->caps != MOS_CAPS_INHERIT && (d->caps & ~(uint32_t)MOS_CAP_ALL))
 		return mos__svc_bad(err, w, MOS_EINVAL, "capabilities", "unknown bits");
 	if (!(s = mos__calloc(a, 1, sizeof(*s))))

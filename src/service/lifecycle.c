@@ -83,25 +83,30 @@ static int pid_slot(const mos_svc_mgr_t *m, mos_pid_t pid)
 	return (int)lo;
 }
 
-static bool pid_add(mos_svc_mgr_t *m, mos_pid_t pid, mos_service_id_t id)
+/* Room for one more pid, so that pid_add cannot fail. */
+static int pid_room(mos_svc_mgr_t *m)
+{
+	uint32_t cap = m->pids_cap ? m->pids_cap * 2 : 16;
+	void *v;
+
+	if (m->npids < m->pids_cap)
+		return 0;
+	if (!(v = mos__realloc_array(m->a, m->pids, cap, sizeof(*m->pids))))
+		return MOS_ENOMEM;
+	m->pids = v;
+	m->pids_cap = cap;
+	return 0;
+}
+
+static void pid_add(mos_svc_mgr_t *m, mos_pid_t pid, mos_service_id_t id)
 {
 	int i = pid_slot(m, pid);
 
-	if (m->npids == m->pids_cap) {
-		uint32_t cap = m->pids_cap ? m->pids_cap * 2 : 16;
-		void *v = mos__realloc_array(m->a, m->pids, cap, sizeof(*m->pids));
-
-		if (!v)
-			return false;
-		m->pids = v;
-		m->pids_cap = cap;
-	}
 	memmove(&m->pids[i + 1], &m->pids[i],
 		(m->npids - (uint32_t)i) * sizeof(*m->pids));
 	m->pids[i].pid = pid;
 	m->pids[i].id = id;
 	m->npids++;
-	return true;
 }
 
 /* The service of pid, taken out of the index; 0: none. */
@@ -150,16 +155,17 @@ static int rgroup_of(mos_svc_t *s, mos_group_id_t *out)
 	return 0;
 }
 
-bool mos__svc_spawn(mos_svc_t *s, uint32_t i)
+int mos__svc_spawn(mos_svc_t *s, uint32_t i)
 {
 	mos_svc_mgr_t *m = s->m;
 	const mos_config_t *cfg = mos__kernel_config(m->k);
 	mos_process_spec_t spec;
 	mos_group_id_t g;
 	mos_pid_t pid;
+	int e;
 
 	if (m->live_instances >= cfg->max_service_processes)
-		return false;
+		return MOS_EEXHAUSTED;
 	mos_process_spec_init(&spec);
 	spec.priority = s->priority;
 	spec.prio_class = s->prio_class;
@@ -171,18 +177,14 @@ bool mos__svc_spawn(mos_svc_t *s, uint32_t i)
 	spec.gid = s->gid;
 	spec.caps = s->caps;
 	spec.isolation = s->isolation;
-	if (m->npids == m->pids_cap && !pid_add(m, 0, 0))
-		return false; /* room first: pid_add below cannot fail */
-	if (m->npids && m->pids[0].pid == 0)
-		pid_take(m, 0);
-	if (mos_process_create(m->k, &spec, &pid) < 0)
-		return false;
+	if ((e = pid_room(m)) < 0 || (e = mos_process_create(m->k, &spec, &pid)) < 0)
+		return e;
 	if ((s->has_limits &&
-	     mos_process_set_limits(m->k, pid, &s->limits, &s->limits) < 0) ||
+	     (e = mos_process_set_limits(m->k, pid, &s->limits, &s->limits)) < 0) ||
 	    (s->has_group_limits &&
-	     (rgroup_of(s, &g) < 0 || mos_group_attach(m->k, g, pid) < 0))) {
+	     ((e = rgroup_of(s, &g)) < 0 || (e = mos_group_attach(m->k, g, pid)) < 0))) {
 		mos_process_terminate(m->k, pid, true);
-		return false;
+		return e;
 	}
 	pid_add(m, pid, s->id);
 	s->inst[i] = (mos_svc_inst_t){.pid = pid,
@@ -191,7 +193,7 @@ bool mos__svc_spawn(mos_svc_t *s, uint32_t i)
 	m->live_instances++;
 	if (s->inst[i].ready)
 		s->ready++;
-	return true;
+	return 0;
 }
 
 /* Each instance leads a process group of its own (a child of init
@@ -244,11 +246,14 @@ static void spawn_all(mos_svc_t *s)
 	}
 	mos__svc_arm(s, MOS_SVC_T_START, mos__time_add_sat(now_of(s),
 							   s->start_timeout));
-	for (uint32_t i = 0; i < s->instances; i++)
-		if (!s->inst[i].pid && !mos__svc_spawn(s, i)) {
-			mos__svc_fail(s, MOS_SVC_R_SPAWN, MOS_EEXHAUSTED, 0);
+	for (uint32_t i = 0; i < s->instances; i++) {
+		int e = s->inst[i].pid ? 0 : mos__svc_spawn(s, i);
+
+		if (e < 0) {
+			mos__svc_fail(s, MOS_SVC_R_SPAWN, e, 0);
 			return;
 		}
+	}
 	check_ready(s);
 }
 

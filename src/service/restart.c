@@ -113,7 +113,7 @@ void mos__svc_instance_died(mos_svc_t *s, uint32_t i, int status)
 void mos__svc_restart_due(mos_svc_t *s)
 {
 	mos_time_t now = mos_kernel_now(s->m->k);
-	bool ok = true;
+	int e = 0;
 
 	s->next_restart = MOS_TIME_NEVER;
 	s->restart_due_any = false;
@@ -123,11 +123,11 @@ void mos__svc_restart_due(mos_svc_t *s)
 	for (uint32_t i = 0; i < s->instances; i++)
 		if (s->inst[i].restart_due) {
 			s->inst[i].restart_due = false;
-			if (ok && !mos__svc_spawn(s, i))
-				ok = false;
+			if (e == 0)
+				e = mos__svc_spawn(s, i);
 		}
-	if (!ok) {
-		mos__svc_fail(s, MOS_SVC_R_SPAWN, MOS_EEXHAUSTED, 0);
+	if (e < 0) {
+		mos__svc_fail(s, MOS_SVC_R_SPAWN, e, 0);
 		return;
 	}
 	mos__svc_arm(s, MOS_SVC_T_START,

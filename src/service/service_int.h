@@ -265,8 +265,10 @@ void mos__svc_start_these(mos_svc_t *s, mos_svc_t **order, size_t n,
 int mos__svc_start(mos_svc_t *s, mos_svc_reason_t why);
 void mos__svc_stop(mos_svc_t *s, mos_svc_reason_t why,
 		   mos_service_id_t culprit);
-/* Make instance i of s (a restart or a start): false when it failed. */
-bool mos__svc_spawn(mos_svc_t *s, uint32_t i);
+/* Make instance i of s (a restart or a start): 0, or why not
+ * (MOS_EEXHAUSTED: max_service_processes or max_processes; what
+ * mos_process_create, set_limits or the group's attach refused). */
+int mos__svc_spawn(mos_svc_t *s, uint32_t i);
 /* Failed now (what is left of it is killed); pending restarts go. */
 void mos__svc_fail(mos_svc_t *s, mos_svc_reason_t why, int error,
 		   mos_service_id_t culprit);
