@@ -356,10 +356,13 @@ MOS_API int mos_sys_chdir(mos_proc_t *self, const char *path);
  *      next start to that instant + ceil(bytes * 1e9 / bps) ns.  Each of
  *      the groups counts the wait in its io_delay.  As blk-throttle
  *      charges a request when it dispatches it, one whose process is
- *      killed while io.max holds it charges nothing: each group's next
- *      start moves back by what it had taken (at the group's rate then;
- *      requests already held behind it keep their instants, later ones
- *      start that much earlier); io_delay keeps the wait it was given.
+ *      killed while io.max holds it gives its charge back where it can:
+ *      in each group it was charged to (the groups of its process at
+ *      the call, whatever group the process is in when killed) where it
+ *      is still the last request charged, the next start moves back to
+ *      the instant it was given; where another request was charged
+ *      behind it (and promised an instant from its end) nothing moves
+ *      and that budget is lost.  io_delay keeps the wait it was given.
  *      A request past the hold (queued or in service) stays charged.
  *   2. The device queue: up to queue_depth requests are in service at
  *      once; a waiting one is picked when a place frees up, by arrival

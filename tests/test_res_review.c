@@ -1,0 +1,133 @@
+/*
+ * tests/test_res_review.c - the defects a review of the resources found
+ * (issue 11), each pinned at its exact value: the io.max refund of a
+ * killed request, the descriptor ceiling, the lowest-free search, the
+ * CPU alarm after a kill, the uid count across setuid, the forced stack
+ * SIGSEGV, the memory handles' generation, the namespace bound and the
+ * device's time range.
+ */
+#include <string.h>
+
+#include "helpers.h"
+#include "timeout.h"
+
+TestSuite(res_review, .timeout = T_TIMEOUT);
+
+/* ---- io.max: a killed request refunds only its own, last charge ------- */
+
+/* 1000 bytes: 1 us of service; io.max 1000 B/s makes it 1 s of budget. */
+static mos_kernel_t *io_kernel(void)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+
+	mos_config_default(&cfg);
+	cfg.res.device.latency = 0;
+	cfg.res.device.bandwidth = 1000000000ull;
+	cfg.res.device.queue_depth = 4;
+	k = t_kernel(&cfg);
+	cr_assert_eq(mos_fs_create(k, "/f", 1 << 20), 0);
+	return k;
+}
+
+static mos_group_id_t io_group(mos_kernel_t *k, const char *name)
+{
+	mos_group_limits_t l;
+	mos_group_id_t g;
+
+	cr_assert_eq(mos_group_create(k, 0, name, &g), 0);
+	mos_group_limits_init(&l);
+	l.io_read_bps = 1000;
+	cr_assert_eq(mos_group_set(k, g, &l), 0);
+	return g;
+}
+
+struct rd {
+	mos_time_t at;
+	int times;
+	mos_time_t end[2];
+};
+
+static int rd_main(mos_proc_t *self, int argc, char **argv)
+{
+	struct rd *r = mos_sys_state(self);
+	int fd = -1;
+
+	(void)argc;
+	(void)argv;
+	if (r->at)
+		mos_sys_sleep(self, r->at);
+	cr_assert_eq(mos_sys_open(self, "/f", MOS_O_READ, &fd), 0);
+	for (int i = 0; i < r->times; i++) {
+		cr_assert_eq(mos_sys_read(self, fd, 1000, NULL), 0);
+		r->end[i] = mos_sys_now(self);
+	}
+	return 0;
+}
+
+static mos_pid_t rd_spawn(mos_kernel_t *k, mos_group_id_t g, struct rd *r)
+{
+	mos_pid_t pid;
+
+	mos_program_register(k, "rd", rd_main); /* taken after the first */
+	pid = t_spawn_arg(k, T_ARGV("rd"), r);
+	cr_assert_eq(mos_group_attach(k, g, pid), 0);
+	return pid;
+}
+
+/*
+ * x, p, q read at 0 in A: given 0, 1 s and 2 s, A's next start 3 s.  p
+ * is killed at 100 ms while held: q was charged behind it, so nothing
+ * comes back, and r at 500 ms starts at 3 s (not at 2 s, with q).
+ */
+Test(res_review, a_killed_read_that_is_not_the_last_charge_refunds_nothing)
+{
+	mos_kernel_t *k = io_kernel();
+	mos_group_id_t a = io_group(k, "A");
+	struct rd x = {.times = 1}, p = {.times = 1}, q = {.times = 1},
+		  r = {.at = MS(500), .times = 1};
+	mos_pid_t pp;
+
+	rd_spawn(k, a, &x);
+	pp = rd_spawn(k, a, &p);
+	rd_spawn(k, a, &q);
+	rd_spawn(k, a, &r);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	cr_assert_eq(mos_process_send_signal(k, pp, MOS_SIGKILL), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(x.end[0], 1000);
+	cr_expect_eq(q.end[0], 2 * MOS_SEC + 1000);
+	cr_expect_eq(r.end[0], 3 * MOS_SEC + 1000);
+	mos_kernel_destroy(k);
+}
+
+/*
+ * p's second read is charged to A (held to 1 s); p moves to B and is
+ * killed at 500 ms.  The refund goes to A, where it was charged (q in A
+ * starts at 1 s, not 2 s), and B keeps r's charge (s in B starts at 1 s,
+ * not at once).
+ */
+Test(res_review, a_killed_read_refunds_the_groups_it_was_charged_to)
+{
+	mos_kernel_t *k = io_kernel();
+	mos_group_id_t a = io_group(k, "A"), b = io_group(k, "B");
+	struct rd p = {.times = 2}, r = {.times = 1},
+		  q = {.at = MS(500), .times = 1}, s = {.at = MS(500), .times = 1};
+	mos_pid_t pp;
+
+	pp = rd_spawn(k, a, &p);
+	rd_spawn(k, b, &r);
+	rd_spawn(k, a, &q);
+	rd_spawn(k, b, &s);
+	cr_assert_eq(mos_kernel_run(k, MS(500)), 0);
+	cr_assert_eq(mos_group_attach(k, b, pp), 0);
+	cr_assert_eq(mos_process_send_signal(k, pp, MOS_SIGKILL), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(p.end[0], 1000);
+	cr_expect_eq(r.end[0], 1000);
+	cr_expect_eq(q.end[0], MOS_SEC + 1000);
+	cr_expect_eq(s.end[0], MOS_SEC + 1000);
+	cr_expect_eq(t_group(k, b).read_bytes, 2000);
+	cr_expect_eq(t_group(k, a).read_bytes, 2000);
+	mos_kernel_destroy(k);
+}
