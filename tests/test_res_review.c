@@ -131,3 +131,48 @@ Test(res_review, a_killed_read_refunds_the_groups_it_was_charged_to)
 	cr_expect_eq(t_group(k, a).read_bytes, 2000);
 	mos_kernel_destroy(k);
 }
+
+/* ---- descriptors: the MOS_FD_MAX ceiling --------------------------------- */
+
+static int dup_rc[4];
+
+static int dup_main(mos_proc_t *self, int argc, char **argv)
+{
+	int fd = -1;
+
+	(void)argc;
+	(void)argv;
+	cr_assert_eq(mos_sys_open(self, "/f", MOS_O_READ, &fd), 0);
+	dup_rc[0] = mos_sys_dup2(self, fd, (int)MOS_FD_MAX);
+	dup_rc[1] = mos_sys_dup2(self, fd, INT32_MAX - 1);
+	dup_rc[2] = mos_sys_dup2(self, fd, (int)MOS_FD_MAX - 1);
+	dup_rc[3] = mos_sys_close(self, (int)MOS_FD_MAX - 1);
+	return 0;
+}
+
+/* An infinite NOFILE still stops at MOS_FD_MAX: dup2 past it is
+ * MOS_EBADF (not a host allocation of gigabytes), just under it works;
+ * the limit reads back as it was set. */
+Test(res_review, dup2_stops_at_the_descriptor_ceiling_whatever_the_limit)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	mos_rlimits_t soft;
+	mos_pid_t pid;
+
+	mos_config_default(&cfg);
+	cfg.default_file_descriptor_limit = UINT32_MAX;
+	k = t_kernel(&cfg);
+	cr_assert_eq(mos_fs_create(k, "/f", 10), 0);
+	mos_program_register(k, "dup", dup_main);
+	pid = t_spawn(k, T_ARGV("dup"));
+	cr_assert_eq(mos_process_get_limits(k, pid, &soft, NULL), 0);
+	cr_expect_eq(soft.max_file_descriptors, UINT32_MAX);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(dup_rc[0], MOS_EBADF);
+	cr_expect_eq(dup_rc[1], MOS_EBADF);
+	cr_expect_eq(dup_rc[2], 0);
+	cr_expect_eq(dup_rc[3], 0);
+	cr_expect_eq(t_kstats(k).limit_violations, 2);
+	mos_kernel_destroy(k);
+}

@@ -64,7 +64,8 @@ typedef struct mos_rlimits {
 					  (mos_sys_stack_use): past it,
 					  SIGSEGV */
 	uint32_t max_file_descriptors; /* descriptors are 0 .. this - 1:
-					  MOS_ELIMIT past it */
+					  MOS_ELIMIT past it; never past
+					  MOS_FD_MAX, whatever it says */
 	uint32_t max_processes;        /* live processes whose real uid is
 					  the caller's, itself included, as
 					  RLIMIT_NPROC: a spawn past it fails
@@ -295,8 +296,19 @@ MOS_API int mos_fs_create(mos_kernel_t *k, const char *path, uint64_t size);
 MOS_API int mos_fs_stat(mos_kernel_t *k, const char *path, mos_fs_stat_t *st);
 
 /*
+ * The ceiling on descriptors, as Linux's fs.nr_open: descriptors are
+ * below it whatever max_file_descriptors says.  mos_process_set_limits
+ * and mos_sys_setrlimit accept and report a larger limit (infinity
+ * included) unchanged; it acts as MOS_FD_MAX (open and dup past it fail
+ * with MOS_ELIMIT, dup2 to a newfd not below it with MOS_EBADF, each a
+ * violation of MOS_RLIMIT_NOFILE with the limit MOS_FD_MAX).  So a
+ * descriptor table never asks the host for more than 8 MiB.
+ */
+#define MOS_FD_MAX (1u << 20)
+
+/*
  * Descriptors.  A process has a table of descriptors 0 .. its
- * max_file_descriptors - 1 and a working directory (the root at first);
+ * max_file_descriptors - 1 (below MOS_FD_MAX) and a working directory (the root at first);
  * a spawned child gets a copy of both, its descriptors sharing their open
  * file descriptions (and so their offsets) with the parent's, as after
  * fork.  A process's descriptors are closed when it exits.  A new
@@ -331,9 +343,9 @@ MOS_API int mos_sys_close(mos_proc_t *self, int fd);
 MOS_API int mos_sys_dup(mos_proc_t *self, int fd, int *newfd);
 /* Make newfd a copy of oldfd, closing what newfd had open first; the
  * same descriptor twice does nothing.  Errors: MOS_EBADF (oldfd not open,
- * newfd negative, or newfd not below max_file_descriptors, as POSIX has
- * it for RLIMIT_NOFILE; that one is counted as a violation of the
- * limit), MOS_ENOMEM. */
+ * newfd negative, or newfd not below max_file_descriptors or MOS_FD_MAX,
+ * as POSIX has it for RLIMIT_NOFILE; that one is counted as a violation
+ * of the limit), MOS_ENOMEM. */
 MOS_API int mos_sys_dup2(mos_proc_t *self, int oldfd, int newfd);
 /* Change the working directory.  Errors: MOS_EINVAL, MOS_ENOENT,
  * MOS_ENOTDIR. */
