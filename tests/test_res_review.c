@@ -7,6 +7,7 @@
  * device's time range.
  */
 #include <string.h>
+#include <time.h>
 
 #include "helpers.h"
 #include "timeout.h"
@@ -174,5 +175,60 @@ Test(res_review, dup2_stops_at_the_descriptor_ceiling_whatever_the_limit)
 	cr_expect_eq(dup_rc[2], 0);
 	cr_expect_eq(dup_rc[3], 0);
 	cr_expect_eq(t_kstats(k).limit_violations, 2);
+	mos_kernel_destroy(k);
+}
+
+/* ---- descriptors: the lowest free one in O(1) amortised ------------------ */
+
+static int many_last, many_reuse, many_after;
+
+static int many_main(mos_proc_t *self, int argc, char **argv)
+{
+	int fd = -1;
+
+	(void)argc;
+	(void)argv;
+	for (int i = 0; i < 100000; i++)
+		cr_assert_eq(mos_sys_open(self, "/f", MOS_O_READ, &fd), 0);
+	many_last = fd;
+	/* Closing lowers the hint: the lowest free one comes back. */
+	cr_assert_eq(mos_sys_close(self, 777), 0);
+	cr_assert_eq(mos_sys_close(self, 50000), 0);
+	cr_assert_eq(mos_sys_open(self, "/f", MOS_O_READ, &many_reuse), 0);
+	cr_assert_eq(mos_sys_dup(self, 0, &many_after), 0);
+	return 0;
+}
+
+static double wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* 100 000 opens under a limit of 1 << 20: each new descriptor is the
+ * lowest free one, found from the hint (the scan from 0 made this
+ * quadratic: seconds of host time). */
+Test(res_review, a_hundred_thousand_opens_are_linear)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	mos_pid_t pid;
+	double t0;
+
+	mos_config_default(&cfg);
+	cfg.default_file_descriptor_limit = 1u << 20;
+	k = t_kernel(&cfg);
+	cr_assert_eq(mos_fs_create(k, "/f", 10), 0);
+	mos_program_register(k, "many", many_main);
+	pid = t_spawn(k, T_ARGV("many"));
+	t0 = wall();
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_expect_lt(wall() - t0, 1.0, "took %.3f s", wall() - t0);
+	cr_expect_eq(many_last, 99999);
+	cr_expect_eq(many_reuse, 777);
+	cr_expect_eq(many_after, 50000);
+	cr_expect_eq(t_usage(k, pid).fds_peak, 100000);
 	mos_kernel_destroy(k);
 }
