@@ -232,3 +232,42 @@ Test(res_review, a_hundred_thousand_opens_are_linear)
 	cr_expect_eq(t_usage(k, pid).fds_peak, 100000);
 	mos_kernel_destroy(k);
 }
+
+/* ---- the CPU alarm after SIGXCPU ends the process ------------------------ */
+
+/*
+ * cpu.max 10 ms of 100 ms and a soft CPU limit of 10 ms: at 10 ms of CPU
+ * SIGXCPU (default action: terminate) ends the process.  Its group is
+ * then not throttled for it, and the run ends at 10 ms (with no history,
+ * the throttle touched a released control block).
+ */
+Test(res_review, a_process_ended_by_sigxcpu_does_not_throttle_its_group)
+{
+	mos_config_t cfg;
+	mos_group_limits_t l;
+	mos_rlimits_t soft, hard;
+	mos_group_id_t g;
+	mos_kernel_t *k;
+	mos_pid_t p;
+
+	mos_config_default(&cfg);
+	cfg.history_size = 0;
+	k = t_kernel(&cfg);
+	cr_assert_eq(mos_group_create(k, 0, "G", &g), 0);
+	mos_group_limits_init(&l);
+	l.cpu_quota = MS(10);
+	l.cpu_period = MS(100);
+	cr_assert_eq(mos_group_set(k, g, &l), 0);
+	p = t_spawn(k, T_ARGV("cpu", "50ms"));
+	cr_assert_eq(mos_group_attach(k, g, p), 0);
+	cr_assert_eq(mos_process_get_limits(k, p, &soft, &hard), 0);
+	soft.max_cpu_time = MS(10);
+	cr_assert_eq(mos_process_set_limits(k, p, &soft, &hard), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(t_group(k, g).nr_throttled, 0);
+	cr_expect_eq(t_group(k, g).throttled_time, 0);
+	cr_expect_eq(t_kstats(k).throttle_events, 0);
+	cr_expect_eq(t_kstats(k).limit_violations, 1);
+	cr_expect_eq(mos_kernel_now(k), MS(10));
+	mos_kernel_destroy(k);
+}
