@@ -6,6 +6,7 @@
  * SIGSEGV, the memory handles' generation, the namespace bound and the
  * device's time range.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -269,5 +270,107 @@ Test(res_review, a_process_ended_by_sigxcpu_does_not_throttle_its_group)
 	cr_expect_eq(t_kstats(k).throttle_events, 0);
 	cr_expect_eq(t_kstats(k).limit_violations, 1);
 	cr_expect_eq(mos_kernel_now(k), MS(10));
+	mos_kernel_destroy(k);
+}
+
+/* ---- setuid whose count cannot move -------------------------------------- */
+
+static bool fail_realloc;
+
+static void *ta_malloc(void *ud, size_t n)
+{
+	(void)ud;
+	return malloc(n);
+}
+
+static void *ta_realloc(void *ud, void *p, size_t n)
+{
+	(void)ud;
+	return fail_realloc ? NULL : realloc(p, n);
+}
+
+static void ta_free(void *ud, void *p)
+{
+	(void)ud;
+	free(p);
+}
+
+static int su_rc = 1, sp_rc = 1;
+
+static int su_main(mos_proc_t *self, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fail_realloc = true;
+	su_rc = mos_sys_setuid(self, 50);
+	fail_realloc = false;
+	return 0;
+}
+
+static int idle_main(mos_proc_t *self, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	mos_sys_sleep(self, 10 * MOS_SEC);
+	return 0;
+}
+
+static int sp_main(mos_proc_t *self, int argc, char **argv)
+{
+	mos_pid_t c;
+
+	(void)argc;
+	(void)argv;
+	sp_rc = mos_sys_spawn(self, T_ARGV("idle"), &c);
+	return 0;
+}
+
+static mos_pid_t spawn_uid(mos_kernel_t *k, const char *prog, mos_uid_t uid,
+			   uint32_t caps)
+{
+	mos_process_spec_t s;
+
+	mos_process_spec_init(&s);
+	s.command = T_ARGV(prog);
+	s.uid = uid;
+	s.caps = caps;
+	return t_make(k, &s);
+}
+
+/*
+ * The uid table is full (uids 0 .. 15), so a setuid of a uid-1 process
+ * (uid 1 has another) needs room that the allocator refuses: the count
+ * stays under uid 1.  When it exits, uid 1's count must drop (it dropped
+ * uid 50's, never charged): the one uid-1 process left, with NPROC 3,
+ * may spawn (spawner, idle, child).
+ */
+Test(res_review, a_setuid_whose_count_did_not_move_is_uncharged_where_counted)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	mos_rlimits_t l;
+	mos_pid_t sp;
+
+	mos_config_default(&cfg);
+	cfg.alloc.malloc = ta_malloc;
+	cfg.alloc.realloc = ta_realloc;
+	cfg.alloc.free = ta_free;
+	k = t_kernel(&cfg);
+	mos_program_register(k, "su", su_main);
+	mos_program_register(k, "idle", idle_main);
+	mos_program_register(k, "sp", sp_main);
+	for (mos_uid_t u = 1; u <= 7; u++)
+		spawn_uid(k, "idle", u, 0);
+	spawn_uid(k, "su", 1, MOS_CAP_SETUID);
+	for (mos_uid_t u = 8; u <= 15; u++)
+		spawn_uid(k, "idle", u, 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_SEC), 0);
+	cr_expect_eq(su_rc, 0);
+	cr_assert_eq(mos_process_get_limits(k, 1, &l, NULL), 0);
+	l.max_processes = 3;
+	sp = spawn_uid(k, "sp", 1, 0);
+	cr_assert_eq(mos_process_set_limits(k, sp, &l, NULL), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(sp_rc, 0);
 	mos_kernel_destroy(k);
 }
