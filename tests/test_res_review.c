@@ -374,3 +374,47 @@ Test(res_review, a_setuid_whose_count_did_not_move_is_uncharged_where_counted)
 	cr_expect_eq(sp_rc, 0);
 	mos_kernel_destroy(k);
 }
+
+/* ---- the stack fault is forced ------------------------------------------ */
+
+static int stk_rc = 1;
+
+static int stk_main(mos_proc_t *self, int argc, char **argv)
+{
+	(void)argc;
+	if (argv[1][0] == 'b')
+		cr_assert_eq(mos_sys_sigprocmask(self, MOS_SIG_BLOCK,
+						 MOS_SIGBIT(MOS_SIGSEGV), NULL), 0);
+	else
+		cr_assert_eq(mos_sys_sigaction(self, MOS_SIGSEGV, MOS_SIG_IGNORE,
+					       NULL, 0, 0, NULL), 0);
+	stk_rc = mos_sys_stack_use(self, 1ull << 40);
+	return 0;
+}
+
+/* Blocked or ignored, the SIGSEGV of a stack past max_stack_size still
+ * kills the caller in the call, with "core" (it went on before). */
+static void stack_fault(const char *mode)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_pid_t pid;
+
+	stk_rc = 1;
+	mos_program_register(k, "stk", stk_main);
+	pid = t_spawn(k, T_ARGV("stk", mode));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(stk_rc, 1, "the call never returned");
+	cr_expect_eq(t_info(k, pid).exit_status,
+		     MOS_W_EXITCODE(0, MOS_SIGSEGV) | MOS_W_COREFLAG);
+	mos_kernel_destroy(k);
+}
+
+Test(res_review, a_blocked_sigsegv_is_forced_by_a_stack_fault)
+{
+	stack_fault("b");
+}
+
+Test(res_review, an_ignored_sigsegv_is_forced_by_a_stack_fault)
+{
+	stack_fault("i");
+}

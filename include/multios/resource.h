@@ -240,9 +240,11 @@ MOS_API int mos_sys_free(mos_proc_t *self, mos_mem_handle_t handle);
  * most the current one always succeeds.  A deeper one past
  * max_stack_size, past max_memory with the heap, past a group's
  * memory.max or the machine's memory is refused: the depth stays as it
- * was, the caller is sent SIGSEGV (by the kernel, as a fault; its
- * default action kills it with "core" before the call returns; a handler
- * runs before the call returns), and the call returns MOS_ELIMIT (a
+ * was, the caller is sent SIGSEGV (by the kernel, as a fault, forced
+ * as Linux's force_sig_fault: if the caller blocks or ignores SIGSEGV,
+ * its action goes back to the default and it is unblocked; the default
+ * action kills it with "core" before the call returns; the handler of an
+ * unblocked caught one runs before the call returns), and the call returns MOS_ELIMIT (a
  * violation: MOS_RLIMIT_STACK, MOS_RLIMIT_MEMORY or a group's
  * memory.max) or MOS_ENOMEM (the machine: no violation).  This is a simulated
  * depth, distinct from overrunning the coroutine's real host stack.
