@@ -471,10 +471,17 @@ MOS_API void mos_group_limits_init(mos_group_limits_t *l);
  * MOS_EEXHAUSTED (65 535 groups), MOS_ENOMEM. */
 MOS_API int mos_group_create(mos_kernel_t *k, mos_group_id_t parent,
 			     const char *name, mos_group_id_t *id);
-/* Move a live process into group id; its current memory moves with it
- * (as cgroup v2 charges on migration).  Errors: MOS_EINVAL, MOS_ENOENT,
- * MOS_EPROCNOTFOUND, MOS_EINVALSTATE (terminated), MOS_EEXHAUSTED (the
- * destination's pids.max), MOS_ELIMIT (its memory.max). */
+/* Move a live process into group id; its current memory (heap and
+ * declared stack) moves with it: uncharged from the groups it leaves,
+ * charged to the ones it enters.  The move is refused when a group it
+ * enters would pass its pids.max (MOS_EEXHAUSTED) or its memory.max
+ * (MOS_ELIMIT); a refusal changes nothing and counts no violation.
+ * This is not cgroup v2's migration, which checks neither limit (pids.max
+ * bites only at fork; a migration may take a group past it) and leaves
+ * memory charged where it was allocated (charges never move in v2; v1's
+ * memory.move_charge_at_immigrate did move them).  Errors: MOS_EINVAL,
+ * MOS_ENOENT, MOS_EINVALPID, MOS_EPROCNOTFOUND, MOS_EINVALSTATE
+ * (terminated), MOS_EEXHAUSTED, MOS_ELIMIT. */
 MOS_API int mos_group_attach(mos_kernel_t *k, mos_group_id_t id,
 			     mos_pid_t pid);
 /* Set a group's limits.  A limit below the current use refuses only what
