@@ -6,6 +6,7 @@
  * SIGSEGV, the memory handles' generation, the namespace bound and the
  * device's time range.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -417,4 +418,51 @@ Test(res_review, a_blocked_sigsegv_is_forced_by_a_stack_fault)
 Test(res_review, an_ignored_sigsegv_is_forced_by_a_stack_fault)
 {
 	stack_fault("i");
+}
+
+/* ---- the namespace is bounded ------------------------------------------- */
+
+static int ns_rc[3];
+
+static int ns_main(mos_proc_t *self, int argc, char **argv)
+{
+	int fd;
+
+	(void)argc;
+	(void)argv;
+	ns_rc[0] = mos_sys_open(self, "/d0/new", MOS_O_RDWR | MOS_O_CREATE, &fd);
+	ns_rc[1] = mos_sys_open(self, "/d0/f0", MOS_O_RDWR | MOS_O_CREATE, &fd);
+	ns_rc[2] = mos_sys_open(self, "/d0/f0", MOS_O_READ, &fd);
+	return 0;
+}
+
+/* 64 directories and the root, then files until the 65 536th node: the
+ * next create of any kind is MOS_EEXHAUSTED; what exists still opens. */
+Test(res_review, the_namespace_stops_at_mos_fs_nodes_max)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	uint32_t made = 0;
+	char path[64];
+	int rc = 0;
+
+	for (int d = 0; d < 64; d++) {
+		snprintf(path, sizeof(path), "/d%d", d);
+		cr_assert_eq(mos_fs_mkdir(k, path), 0);
+	}
+	for (int d = 0; d < 64 && rc == 0; d++)
+		for (int f = 0; f < 1024 && rc == 0; f++) {
+			snprintf(path, sizeof(path), "/d%d/f%d", d, f);
+			if ((rc = mos_fs_create(k, path, 1)) == 0)
+				made++;
+		}
+	cr_expect_eq(rc, MOS_EEXHAUSTED);
+	cr_expect_eq(made, MOS_FS_NODES_MAX - 65);
+	cr_expect_eq(mos_fs_mkdir(k, "/more"), MOS_EEXHAUSTED);
+	mos_program_register(k, "ns", ns_main);
+	t_spawn(k, T_ARGV("ns"));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(ns_rc[0], MOS_EEXHAUSTED);
+	cr_expect_eq(ns_rc[1], 0);
+	cr_expect_eq(ns_rc[2], 0);
+	mos_kernel_destroy(k);
 }

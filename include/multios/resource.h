@@ -275,6 +275,10 @@ MOS_API int mos_sys_mem_ptr(mos_proc_t *self, mos_mem_handle_t handle,
 #define MOS_FS_NAME_MAX 63
 #define MOS_FS_PATH_MAX 1023
 #define MOS_FS_DEPTH_MAX 32
+/* The nodes a kernel's namespace may hold, the root included: a create
+ * past it (mos_fs_mkdir, mos_fs_create, an open with MOS_O_CREATE) fails
+ * with MOS_EEXHAUSTED.  Nodes are never removed. */
+#define MOS_FS_NODES_MAX (1u << 16)
 
 typedef struct mos_fs_stat {
 	bool is_dir;
@@ -289,7 +293,8 @@ typedef struct mos_fs_stat {
  * the path too long, too deep, a call from a program), MOS_ENOENT (a
  * directory on the way is missing), MOS_ENOTDIR (a file on the way),
  * MOS_EEXIST (the name exists: "/" always does), MOS_EISDIR (create of a
- * path ending in '/'), MOS_ENOMEM.
+ * path ending in '/'), MOS_EEXHAUSTED (MOS_FS_NODES_MAX nodes exist),
+ * MOS_ENOMEM.
  */
 MOS_API int mos_fs_mkdir(mos_kernel_t *k, const char *path);
 MOS_API int mos_fs_create(mos_kernel_t *k, const char *path, uint64_t size);
@@ -327,7 +332,8 @@ MOS_API int mos_fs_stat(mos_kernel_t *k, const char *path, mos_fs_stat_t *st);
  * working directory unless it starts with '/'.
  * Errors of open: MOS_EINVAL (path or fd NULL, bad flags, the path's
  * errors of mos_fs_mkdir), MOS_ENOENT, MOS_ENOTDIR, MOS_EISDIR,
- * MOS_EEXIST, MOS_ELIMIT, MOS_ENOMEM.
+ * MOS_EEXIST, MOS_EEXHAUSTED (a file to make, and MOS_FS_NODES_MAX
+ * nodes exist), MOS_ELIMIT, MOS_ENOMEM.
  */
 #define MOS_O_READ 0x1u
 #define MOS_O_WRITE 0x2u
