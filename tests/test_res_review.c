@@ -466,3 +466,52 @@ Test(res_review, the_namespace_stops_at_mos_fs_nodes_max)
 	cr_expect_eq(ns_rc[2], 0);
 	mos_kernel_destroy(k);
 }
+
+/* ---- the device's times stay below MOS_TIME_NEVER ------------------------ */
+
+static int big_rc[2] = {1, 1};
+
+static int big_main(mos_proc_t *self, int argc, char **argv)
+{
+	int fd;
+
+	(void)argc;
+	cr_assert_eq(mos_sys_open(self, "/big", MOS_O_READ, &fd), 0);
+	big_rc[argv[1][0] - '0'] = mos_sys_read(self, fd, 10000000000ull, NULL);
+	return 0;
+}
+
+/* At 1 B/s a read of 10^10 bytes takes 10^19 ns: one fits below
+ * MOS_TIME_NEVER (~1.8e19), a second behind it would be due past it
+ * (it was queued and never returned): MOS_ERANGE at once. */
+Test(res_review, a_read_due_past_mos_time_never_is_refused)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+
+	mos_config_default(&cfg);
+	cfg.res.device.bandwidth = 1;
+	k = t_kernel(&cfg);
+	cr_assert_eq(mos_fs_create(k, "/big", 1ull << 40), 0);
+	mos_program_register(k, "big", big_main);
+	t_spawn(k, T_ARGV("big", "0"));
+	t_spawn(k, T_ARGV("big", "1"));
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_expect_eq(big_rc[0], 1, "still reading");
+	cr_expect_eq(big_rc[1], MOS_ERANGE);
+	mos_kernel_destroy(k);
+}
+
+/* The device's latency is at most an hour. */
+Test(res_review, a_device_latency_over_an_hour_is_a_config_error)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k = NULL;
+
+	mos_config_default(&cfg);
+	cfg.res.device.latency = 3600 * MOS_SEC + 1;
+	cr_expect_eq(mos_kernel_create(&cfg, &k, NULL), MOS_ECONFIG);
+	cfg.res.device.latency = 3600 * MOS_SEC;
+	cr_assert_eq(mos_kernel_create(&cfg, &k, NULL), 0);
+	mos_kernel_destroy(k);
+}

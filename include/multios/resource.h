@@ -404,7 +404,10 @@ MOS_API int mos_sys_chdir(mos_proc_t *self, const char *path);
  * Errors: MOS_EBADF (fd not open, or not open for that direction),
  * MOS_EISDIR (a directory), MOS_ELIMIT, MOS_ERANGE (the transfer's
  * end offset, its io.max start or its service time would pass what a
- * uint64_t holds: nothing happens).
+ * uint64_t holds, or its completion could reach MOS_TIME_NEVER: the
+ * device's last completion so far, every request submitted served one
+ * after another, plus its own time; nothing happens).  The config's
+ * device latency is at most one hour (MOS_ECONFIG).
  */
 MOS_API int mos_sys_read(mos_proc_t *self, int fd, uint64_t bytes,
 			 uint64_t *done);

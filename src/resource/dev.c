@@ -300,13 +300,19 @@ static int transfer(mos_proc_t *self, int fd, uint64_t bytes, uint64_t *done,
 				   lim);
 		return MOS_ELIMIT;
 	}
-	/* Times that cannot be: refused before anything happens. */
+	/* Times that cannot be: refused before anything happens.  The
+	 * request is done at the latest when everything submitted before it
+	 * and itself are, served one after another: a due time that could
+	 * reach MOS_TIME_NEVER (the call would never return) is refused. */
 	start = throttle_start(k, self, dir);
 	if (start == MOS_TIME_NEVER ||
-	    !mos__time_add(start, mos__time_add_sat(dp->latency,
-						    transfer_time(n, dp->bandwidth)),
-			   &end))
+	    !mos__time_add(start > d->horizon ? start : d->horizon,
+			   mos__time_add_sat(dp->latency,
+					     transfer_time(n, dp->bandwidth)),
+			   &end) ||
+	    end == MOS_TIME_NEVER)
 		return MOS_ERANGE;
+	d->horizon = end;
 	/* The call happens: the range is taken now. */
 	rq->since = now;
 	rq->node = of->node;

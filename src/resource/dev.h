@@ -84,6 +84,9 @@ typedef struct mos_res_dev {
 	bool timer_ready;
 	uint64_t next_seq, next_start;
 	uint64_t next_take;         /* io.max charges, from 1 */
+	mos_time_t horizon;         /* when every request submitted so far
+				       would be done if served one after
+				       another: a bound of any due time */
 } mos_res_dev_t;
 
 /* Descriptor fd of p's table, or NULL (fd.c). */
