@@ -230,13 +230,21 @@ typedef struct hostile {
 	mos_rusage_t u;
 } hostile_t;
 
+static void segv_noop(mos_proc_t *self, int sig)
+{
+	(void)self;
+	(void)sig;
+}
+
 static int hostile_main(mos_proc_t *self, int argc, char **argv)
 {
 	hostile_t *c = mos_sys_state(self);
 
 	(void)argc;
 	(void)argv;
-	mos_sys_sigaction(self, MOS_SIGSEGV, MOS_SIG_IGNORE, NULL, 0, 0, NULL);
+	/* Caught: an ignored stack fault is forced back to the default. */
+	mos_sys_sigaction(self, MOS_SIGSEGV, MOS_SIG_CATCH, segv_noop, 0, 0,
+			  NULL);
 	c->rc[0] = mos_sys_alloc(self, 1, NULL);
 	c->rc[1] = mos_sys_alloc(self, 0, &c->h);
 	c->rc[2] = mos_sys_alloc(self, 100, &c->h);

@@ -64,7 +64,8 @@ typedef struct mos_rlimits {
 					  (mos_sys_stack_use): past it,
 					  SIGSEGV */
 	uint32_t max_file_descriptors; /* descriptors are 0 .. this - 1:
-					  MOS_ELIMIT past it */
+					  MOS_ELIMIT past it; never past
+					  MOS_FD_MAX, whatever it says */
 	uint32_t max_processes;        /* live processes whose real uid is
 					  the caller's, itself included, as
 					  RLIMIT_NPROC: a spawn past it fails
@@ -239,9 +240,11 @@ MOS_API int mos_sys_free(mos_proc_t *self, mos_mem_handle_t handle);
  * most the current one always succeeds.  A deeper one past
  * max_stack_size, past max_memory with the heap, past a group's
  * memory.max or the machine's memory is refused: the depth stays as it
- * was, the caller is sent SIGSEGV (by the kernel, as a fault; its
- * default action kills it with "core" before the call returns; a handler
- * runs before the call returns), and the call returns MOS_ELIMIT (a
+ * was, the caller is sent SIGSEGV (by the kernel, as a fault, forced
+ * as Linux's force_sig_fault: if the caller blocks or ignores SIGSEGV,
+ * its action goes back to the default and it is unblocked; the default
+ * action kills it with "core" before the call returns; the handler of an
+ * unblocked caught one runs before the call returns), and the call returns MOS_ELIMIT (a
  * violation: MOS_RLIMIT_STACK, MOS_RLIMIT_MEMORY or a group's
  * memory.max) or MOS_ENOMEM (the machine: no violation).  This is a simulated
  * depth, distinct from overrunning the coroutine's real host stack.
@@ -272,6 +275,10 @@ MOS_API int mos_sys_mem_ptr(mos_proc_t *self, mos_mem_handle_t handle,
 #define MOS_FS_NAME_MAX 63
 #define MOS_FS_PATH_MAX 1023
 #define MOS_FS_DEPTH_MAX 32
+/* The nodes a kernel's namespace may hold, the root included: a create
+ * past it (mos_fs_mkdir, mos_fs_create, an open with MOS_O_CREATE) fails
+ * with MOS_EEXHAUSTED.  Nodes are never removed. */
+#define MOS_FS_NODES_MAX (1u << 16)
 
 typedef struct mos_fs_stat {
 	bool is_dir;
@@ -286,7 +293,8 @@ typedef struct mos_fs_stat {
  * the path too long, too deep, a call from a program), MOS_ENOENT (a
  * directory on the way is missing), MOS_ENOTDIR (a file on the way),
  * MOS_EEXIST (the name exists: "/" always does), MOS_EISDIR (create of a
- * path ending in '/'), MOS_ENOMEM.
+ * path ending in '/'), MOS_EEXHAUSTED (MOS_FS_NODES_MAX nodes exist),
+ * MOS_ENOMEM.
  */
 MOS_API int mos_fs_mkdir(mos_kernel_t *k, const char *path);
 MOS_API int mos_fs_create(mos_kernel_t *k, const char *path, uint64_t size);
@@ -295,8 +303,19 @@ MOS_API int mos_fs_create(mos_kernel_t *k, const char *path, uint64_t size);
 MOS_API int mos_fs_stat(mos_kernel_t *k, const char *path, mos_fs_stat_t *st);
 
 /*
+ * The ceiling on descriptors, as Linux's fs.nr_open: descriptors are
+ * below it whatever max_file_descriptors says.  mos_process_set_limits
+ * and mos_sys_setrlimit accept and report a larger limit (infinity
+ * included) unchanged; it acts as MOS_FD_MAX (open and dup past it fail
+ * with MOS_ELIMIT, dup2 to a newfd not below it with MOS_EBADF, each a
+ * violation of MOS_RLIMIT_NOFILE with the limit MOS_FD_MAX).  So a
+ * descriptor table never asks the host for more than 8 MiB.
+ */
+#define MOS_FD_MAX (1u << 20)
+
+/*
  * Descriptors.  A process has a table of descriptors 0 .. its
- * max_file_descriptors - 1 and a working directory (the root at first);
+ * max_file_descriptors - 1 (below MOS_FD_MAX) and a working directory (the root at first);
  * a spawned child gets a copy of both, its descriptors sharing their open
  * file descriptions (and so their offsets) with the parent's, as after
  * fork.  A process's descriptors are closed when it exits.  A new
@@ -313,7 +332,8 @@ MOS_API int mos_fs_stat(mos_kernel_t *k, const char *path, mos_fs_stat_t *st);
  * working directory unless it starts with '/'.
  * Errors of open: MOS_EINVAL (path or fd NULL, bad flags, the path's
  * errors of mos_fs_mkdir), MOS_ENOENT, MOS_ENOTDIR, MOS_EISDIR,
- * MOS_EEXIST, MOS_ELIMIT, MOS_ENOMEM.
+ * MOS_EEXIST, MOS_EEXHAUSTED (a file to make, and MOS_FS_NODES_MAX
+ * nodes exist), MOS_ELIMIT, MOS_ENOMEM.
  */
 #define MOS_O_READ 0x1u
 #define MOS_O_WRITE 0x2u
@@ -331,9 +351,9 @@ MOS_API int mos_sys_close(mos_proc_t *self, int fd);
 MOS_API int mos_sys_dup(mos_proc_t *self, int fd, int *newfd);
 /* Make newfd a copy of oldfd, closing what newfd had open first; the
  * same descriptor twice does nothing.  Errors: MOS_EBADF (oldfd not open,
- * newfd negative, or newfd not below max_file_descriptors, as POSIX has
- * it for RLIMIT_NOFILE; that one is counted as a violation of the
- * limit), MOS_ENOMEM. */
+ * newfd negative, or newfd not below max_file_descriptors or MOS_FD_MAX,
+ * as POSIX has it for RLIMIT_NOFILE; that one is counted as a violation
+ * of the limit), MOS_ENOMEM. */
 MOS_API int mos_sys_dup2(mos_proc_t *self, int oldfd, int newfd);
 /* Change the working directory.  Errors: MOS_EINVAL, MOS_ENOENT,
  * MOS_ENOTDIR. */
@@ -356,10 +376,13 @@ MOS_API int mos_sys_chdir(mos_proc_t *self, const char *path);
  *      next start to that instant + ceil(bytes * 1e9 / bps) ns.  Each of
  *      the groups counts the wait in its io_delay.  As blk-throttle
  *      charges a request when it dispatches it, one whose process is
- *      killed while io.max holds it charges nothing: each group's next
- *      start moves back by what it had taken (at the group's rate then;
- *      requests already held behind it keep their instants, later ones
- *      start that much earlier); io_delay keeps the wait it was given.
+ *      killed while io.max holds it gives its charge back where it can:
+ *      in each group it was charged to (the groups of its process at
+ *      the call, whatever group the process is in when killed) where it
+ *      is still the last request charged, the next start moves back to
+ *      the instant it was given; where another request was charged
+ *      behind it (and promised an instant from its end) nothing moves
+ *      and that budget is lost.  io_delay keeps the wait it was given.
  *      A request past the hold (queued or in service) stays charged.
  *   2. The device queue: up to queue_depth requests are in service at
  *      once; a waiting one is picked when a place frees up, by arrival
@@ -381,7 +404,10 @@ MOS_API int mos_sys_chdir(mos_proc_t *self, const char *path);
  * Errors: MOS_EBADF (fd not open, or not open for that direction),
  * MOS_EISDIR (a directory), MOS_ELIMIT, MOS_ERANGE (the transfer's
  * end offset, its io.max start or its service time would pass what a
- * uint64_t holds: nothing happens).
+ * uint64_t holds, or its completion could reach MOS_TIME_NEVER: the
+ * device's last completion so far, every request submitted served one
+ * after another, plus its own time; nothing happens).  The config's
+ * device latency is at most one hour (MOS_ECONFIG).
  */
 MOS_API int mos_sys_read(mos_proc_t *self, int fd, uint64_t bytes,
 			 uint64_t *done);
@@ -454,10 +480,17 @@ MOS_API void mos_group_limits_init(mos_group_limits_t *l);
  * MOS_EEXHAUSTED (65 535 groups), MOS_ENOMEM. */
 MOS_API int mos_group_create(mos_kernel_t *k, mos_group_id_t parent,
 			     const char *name, mos_group_id_t *id);
-/* Move a live process into group id; its current memory moves with it
- * (as cgroup v2 charges on migration).  Errors: MOS_EINVAL, MOS_ENOENT,
- * MOS_EPROCNOTFOUND, MOS_EINVALSTATE (terminated), MOS_EEXHAUSTED (the
- * destination's pids.max), MOS_ELIMIT (its memory.max). */
+/* Move a live process into group id; its current memory (heap and
+ * declared stack) moves with it: uncharged from the groups it leaves,
+ * charged to the ones it enters.  The move is refused when a group it
+ * enters would pass its pids.max (MOS_EEXHAUSTED) or its memory.max
+ * (MOS_ELIMIT); a refusal changes nothing and counts no violation.
+ * This is not cgroup v2's migration, which checks neither limit (pids.max
+ * bites only at fork; a migration may take a group past it) and leaves
+ * memory charged where it was allocated (charges never move in v2; v1's
+ * memory.move_charge_at_immigrate did move them).  Errors: MOS_EINVAL,
+ * MOS_ENOENT, MOS_EINVALPID, MOS_EPROCNOTFOUND, MOS_EINVALSTATE
+ * (terminated), MOS_EEXHAUSTED, MOS_ELIMIT. */
 MOS_API int mos_group_attach(mos_kernel_t *k, mos_group_id_t id,
 			     mos_pid_t pid);
 /* Set a group's limits.  A limit below the current use refuses only what

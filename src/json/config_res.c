@@ -134,6 +134,12 @@ int mos__res_params_check(const mos_resource_params_t *r, const char *src,
 		return mos__error_path(err, MOS_ECONFIG, src,
 				       "resources.device.bandwidth",
 				       "must be at least 1 (bytes per second)");
+	/* As a system call's cost: an hour is more than any device means,
+	 * and it keeps a queue's times far from MOS_TIME_NEVER. */
+	if (d->latency > 3600 * MOS_SEC)
+		return mos__error_path(err, MOS_ECONFIG, src,
+				       "resources.device.latency",
+				       "must be at most 1 hour");
 	if (d->queue_depth < 1 || d->queue_depth > MAX_QUEUE_DEPTH)
 		return mos__error_path(err, MOS_ECONFIG, src,
 				       "resources.device.queue_depth",

@@ -322,6 +322,11 @@ void mos__res_cpu_alarm(mos_kernel_t *k, mos_proc_t *p, bool more)
 	if (rp->soft.max_cpu_time != MOS_RLIM_INFINITY &&
 	    cpu >= rp->cpu.xcpu_next)
 		xcpu(k, p, cpu);
+	/* SIGXCPU's default action (or a handler's kill) may have ended it:
+	 * a dead process neither holds its groups nor is held by them, and
+	 * with no history its control block is about to go. */
+	if (mos__proc_state(p) >= MOS_STATE_TERMINATED)
+		return;
 	/* A burst that ended with the quota takes nothing more of it: the
 	 * process goes on to its next request, and is throttled when that
 	 * needs CPU (a compute, a call's cost) in this period. */

@@ -19,8 +19,9 @@
  * charges a bio when it dispatches it: the request takes its place in
  * each group's budget when it arrives (so that the ones after it wait
  * behind it), and a process killed while io.max still holds its request
- * gives that place back; one already in the device's queue or in service
- * was dispatched and stays charged.
+ * gives that place back in the groups it was charged to where nothing
+ * was charged behind it since; one already in the device's queue or in
+ * service was dispatched and stays charged.
  */
 #include <string.h>
 
@@ -221,37 +222,44 @@ static mos_time_t throttle_start(mos_kernel_t *k, mos_proc_t *p,
 }
 
 /* The request starts at `start`: each limiting group's next start moves
- * past it, and every group on the way counts the delay. */
-static void throttle_take(mos_kernel_t *k, mos_proc_t *p, unsigned dir,
-			  uint64_t n, mos_time_t start)
+ * past it (the request is its last charge), and every group on the way
+ * counts the delay.  The request records the chain and the charge. */
+static void throttle_take(mos_kernel_t *k, mos_proc_t *p,
+			  mos_res_ioreq_t *rq, mos_time_t start)
 {
 	mos_time_t delay = start - mos_kernel_now(k);
+	mos_res_dev_t *d = dev_of(k);
+	unsigned dir = rq->dir;
 
-	for (mos_rgroup_t *g = mos__res_group_of(k, p); g; g = g->parent) {
+	rq->group = mos__res_group_of(k, p);
+	rq->start = start;
+	rq->take = ++d->next_take;
+	for (mos_rgroup_t *g = rq->group; g; g = g->parent) {
 		uint64_t bps = dir ? g->limits.io_write_bps : g->limits.io_read_bps;
 
-		if (bps != MOS_RLIM_INFINITY)
-			g->io_next[dir] = mos__time_add_sat(start,
-							    transfer_time(n, bps));
+		if (bps != MOS_RLIM_INFINITY) {
+			g->io_next[dir] = mos__time_add_sat(
+				start, transfer_time(rq->bytes, bps));
+			g->io_taker[dir] = rq->take;
+		}
 		g->io_delay = mos__time_add_sat(g->io_delay, delay);
 	}
 }
 
-/* A held request that will never start: each limiting group's next start
- * moves back by what it took (at the group's rate now).  Requests held
- * behind it keep their instants; the next ones may start that much
- * earlier. */
-static void throttle_return(mos_kernel_t *k, mos_proc_t *p,
-			    const mos_res_ioreq_t *rq)
+/* A held request that will never start gives back what it took, along
+ * the chain it was charged to (not its process's group now: an attach
+ * may have moved it), in each group where it is still the last charge:
+ * the next start moves back to the instant it was given.  Where a later
+ * request was charged behind it, that one's instant was computed from
+ * this one's end and is already promised: nothing moves (the budget is
+ * lost, never given twice). */
+static void throttle_return(const mos_res_ioreq_t *rq)
 {
-	for (mos_rgroup_t *g = mos__res_group_of(k, p); g; g = g->parent) {
-		uint64_t bps = rq->dir ? g->limits.io_write_bps
-				       : g->limits.io_read_bps;
-		mos_time_t took = transfer_time(rq->bytes, bps);
-		mos_time_t *next = &g->io_next[rq->dir];
-
-		if (bps != MOS_RLIM_INFINITY)
-			*next = *next > took ? *next - took : 0;
+	for (mos_rgroup_t *g = rq->group; g; g = g->parent) {
+		if (g->io_taker[rq->dir] == rq->take) {
+			g->io_next[rq->dir] = rq->start;
+			g->io_taker[rq->dir] = 0;
+		}
 	}
 }
 
@@ -292,13 +300,19 @@ static int transfer(mos_proc_t *self, int fd, uint64_t bytes, uint64_t *done,
 				   lim);
 		return MOS_ELIMIT;
 	}
-	/* Times that cannot be: refused before anything happens. */
+	/* Times that cannot be: refused before anything happens.  The
+	 * request is done at the latest when everything submitted before it
+	 * and itself are, served one after another: a due time that could
+	 * reach MOS_TIME_NEVER (the call would never return) is refused. */
 	start = throttle_start(k, self, dir);
 	if (start == MOS_TIME_NEVER ||
-	    !mos__time_add(start, mos__time_add_sat(dp->latency,
-						    transfer_time(n, dp->bandwidth)),
-			   &end))
+	    !mos__time_add(start > d->horizon ? start : d->horizon,
+			   mos__time_add_sat(dp->latency,
+					     transfer_time(n, dp->bandwidth)),
+			   &end) ||
+	    end == MOS_TIME_NEVER)
 		return MOS_ERANGE;
+	d->horizon = end;
 	/* The call happens: the range is taken now. */
 	rq->since = now;
 	rq->node = of->node;
@@ -307,7 +321,7 @@ static int transfer(mos_proc_t *self, int fd, uint64_t bytes, uint64_t *done,
 	rq->dir = (uint8_t)dir;
 	rq->proc = self;
 	of->offset += n;
-	throttle_take(k, self, dir, n, start);
+	throttle_take(k, self, rq, start);
 	if (start > now) {
 		rq->state = IOREQ_HELD;
 		(void)mos__wait(self, NULL, start - now, 0, MOS_CAUSE_IO);
@@ -448,7 +462,7 @@ static void dev_exit(mos_kernel_t *k, mos_proc_t *p)
 	mos_res_dev_t *d = dev_of(k);
 
 	if (rq->state == IOREQ_HELD) {
-		throttle_return(k, p, rq);
+		throttle_return(rq);
 	} else if (rq->state == MOS_IOREQ_QUEUED) {
 		mos_list_remove(&rq->link);
 		d->queued--;

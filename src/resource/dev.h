@@ -20,6 +20,8 @@
 #include "multios/types.h"
 #include "util/list.h"
 
+struct mos_rgroup;
+
 enum { MOS_IOREQ_IDLE, MOS_IOREQ_QUEUED, MOS_IOREQ_SERVICE };
 
 /* A process's request, while its read or write blocks. */
@@ -32,6 +34,13 @@ typedef struct mos_res_ioreq {
 	uint64_t end;               /* a write's offset + bytes */
 	uint64_t seq;               /* arrival order */
 	mos_time_t since;           /* when the call began (io_wait) */
+	/* io.max, while held: the group it was charged to (its chain up to
+	   the root is the one charged; groups are never freed and never
+	   move), the instant it was given and its serial among the
+	   charges, which a group keeps for its last one (dev.c) */
+	struct mos_rgroup *group;
+	mos_time_t start;
+	uint64_t take;
 	uint32_t slot;              /* in SERVICE */
 	uint8_t dir;                /* 0 read, 1 write */
 	uint8_t state;              /* MOS_IOREQ_* */
@@ -74,6 +83,10 @@ typedef struct mos_res_dev {
 	mos_timer_t timer;          /* the earliest completion */
 	bool timer_ready;
 	uint64_t next_seq, next_start;
+	uint64_t next_take;         /* io.max charges, from 1 */
+	mos_time_t horizon;         /* when every request submitted so far
+				       would be done if served one after
+				       another: a bound of any due time */
 } mos_res_dev_t;
 
 /* Descriptor fd of p's table, or NULL (fd.c). */

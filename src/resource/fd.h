@@ -48,6 +48,9 @@ typedef struct mos_res_fd {
 	uint32_t open, peak;        /* descriptors open now, at most */
 	mos_ofile_t **tab;          /* by descriptor, NULL: free */
 	uint32_t cap;               /* entries of tab */
+	uint32_t next;              /* every descriptor below it is open, as
+				       Linux's files->next_fd: the lowest
+				       free one is searched from here */
 	mos_fs_node_t *cwd;         /* NULL: the root */
 } mos_res_fd_t;
 

@@ -85,8 +85,11 @@ static uint32_t kid_find(const mos_fs_node_t *dir, const char *name,
 	return lo;
 }
 
-/* Make name in dir at index i: MOS_ENOMEM or MOS_EINVAL (too deep), and
- * then nothing changed. */
+/* Make name in dir at index i: MOS_ENOMEM, MOS_EINVAL (too deep) or
+ * MOS_EEXHAUSTED (MOS_FS_NODES_MAX nodes: nodes are never removed, so
+ * an unbounded namespace would grow without end), and then nothing
+ * changed.  The sorted insert moves the entries after i: O(entries) per
+ * create, which a bounded namespace keeps bounded. */
 static int kid_add(const mos_allocator_t *a, mos_res_fs_t *fs,
 		   mos_fs_node_t *dir, uint32_t i, const char *name,
 		   size_t len, bool is_dir, mos_fs_node_t **out)
@@ -95,6 +98,8 @@ static int kid_add(const mos_allocator_t *a, mos_res_fs_t *fs,
 
 	if (dir->depth + 1 > MOS_FS_DEPTH_MAX)
 		return MOS_EINVAL;
+	if (fs->nodes >= MOS_FS_NODES_MAX)
+		return MOS_EEXHAUSTED;
 	if (dir->nkids == dir->kid_cap) {
 		uint32_t cap = dir->kid_cap ? dir->kid_cap * 2 : 4;
 		mos_fs_node_t **v = mos__realloc_array(a, dir->kids, cap,

@@ -289,30 +289,36 @@ static int limits_fork(mos_kernel_t *k, mos_proc_t *p, mos_proc_t *parent)
 
 static void limits_born(mos_kernel_t *k, mos_proc_t *p)
 {
-	uid_add(mos__kernel_res(k), mos__proc_ruid(p), 1);
+	mos__res(p)->count_uid = mos__proc_ruid(p);
+	uid_add(mos__kernel_res(k), mos__res(p)->count_uid, 1);
 }
 
 static void limits_release(mos_kernel_t *k, mos_proc_t *p)
 {
 	if (mos__res(p)->counted)
-		uid_add(mos__kernel_res(k), mos__proc_ruid(p), -1);
+		uid_add(mos__kernel_res(k), mos__res(p)->count_uid, -1);
 }
 
 void mos__res_uid_changed(mos_kernel_t *k, mos_proc_t *p, mos_uid_t old)
 {
 	mos_res_kernel_t *r = mos__kernel_res(k);
 
-	if (!mos__res(p)->counted)
+	mos_res_proc_t *rp = mos__res(p);
+
+	(void)old; /* what it is counted under is its own record */
+	if (!rp->counted)
 		return;
-	uid_add(r, old, -1);
+	uid_add(r, rp->count_uid, -1);
 	/* The entry it leaves made room, unless it still counts others:
-	 * then reserve, and on failure leave it counted under the old uid
-	 * (a count, not a permission). */
+	 * then reserve, and on failure leave it counted under the uid it
+	 * was (a count, not a permission): count_uid says which, so its
+	 * release uncharges that one. */
 	if (uid_reserve(k, r) < 0) {
-		uid_add(r, old, 1);
+		uid_add(r, rp->count_uid, 1);
 		return;
 	}
-	uid_add(r, mos__proc_ruid(p), 1);
+	rp->count_uid = mos__proc_ruid(p);
+	uid_add(r, rp->count_uid, 1);
 }
 
 /* init is counted from the start: room for its entry. */
@@ -328,7 +334,8 @@ static void limits_kernel_fini(mos_kernel_t *k, mos_res_kernel_t *r)
 
 void mos__res_limits_count_init(mos_kernel_t *k, mos_proc_t *init)
 {
-	uid_add(mos__kernel_res(k), mos__proc_ruid(init), 1);
+	mos__res(init)->count_uid = mos__proc_ruid(init);
+	uid_add(mos__kernel_res(k), mos__res(init)->count_uid, 1);
 }
 
 const mos_res_module_t mos__res_limits_module = {

@@ -253,8 +253,10 @@ int mos_sys_stack_use(mos_proc_t *self, uint64_t bytes)
 	}
 	if (err == MOS_ELIMIT)
 		mos__res_violation(k, self, why.what, why.value, why.limit);
-	/* A fault: the default action kills the caller here and now. */
-	mos__sig_host_send(k, self, MOS_SIGSEGV);
+	/* A fault, forced as Linux's force_sig_fault: blocked or ignored,
+	 * SIGSEGV goes back to its default action, which kills the caller
+	 * here and now; only an unblocked handler runs instead. */
+	mos__sig_force(k, self, MOS_SIGSEGV);
 	return mos__sys_leave(self, err);
 }
 

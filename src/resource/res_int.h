@@ -39,6 +39,10 @@ typedef struct mos_res_proc {
 				       holds something of (res_local.h) */
 	bool counted;               /* charged in its uid's and groups'
 				       process counts (born, until release) */
+	mos_uid_t count_uid;        /* the uid it is counted under (its
+				       real uid, unless a setuid could not
+				       move the count): release uncharges
+				       this one */
 	mos_res_mem_t mem;
 	mos_res_fd_t fd;
 	mos_res_io_t io;

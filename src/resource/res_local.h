@@ -39,6 +39,8 @@ typedef struct mos_rgroup {
 	mos_res_cpu_group_t cpu;    /* cpu.max (cpu.c) */
 	mos_time_t io_next[2];      /* io.max: the earliest instant its next
 				       read [0] / write [1] may start (dev.c) */
+	uint64_t io_taker[2];       /* the serial of the request that set
+				       io_next last (0: none) */
 } mos_rgroup_t;
 
 /* A live count of processes per real uid (max_processes). */

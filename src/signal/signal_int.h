@@ -30,6 +30,11 @@ int mos__sig_stop_at_admission(mos_proc_t *p);
 
 /* The host sends sig to p (checked: live, not init). */
 void mos__sig_host_send(mos_kernel_t *k, mos_proc_t *p, int sig);
+/* The kernel forces the fault sig on p (live), as Linux's
+ * force_sig_fault: when p blocks or ignores it, its action goes back to
+ * the default and it is unblocked, so a fault is never lost; a handler
+ * of an unblocked one still runs. */
+void mos__sig_force(mos_kernel_t *k, mos_proc_t *p, int sig);
 
 /* child died, stopped or continued: SIGCHLD for parent (when
  * mos__sig_chld_wanted says it is generated at all). */

@@ -332,6 +332,20 @@ void mos__sig_host_send(mos_kernel_t *k, mos_proc_t *p, int sig)
 	mos__sig_send(k, NULL, p, sig);
 }
 
+void mos__sig_force(mos_kernel_t *k, mos_proc_t *p, int sig)
+{
+	mos_sighot_t *h = mos__proc_sighot(p);
+	mos_sigcold_t *c = mos__proc_sigcold(p);
+	mos_sigset_t bit = MOS_SIGBIT(sig);
+
+	if ((h->blocked & bit) || (c->ignored & bit)) {
+		c->ignored &= ~bit;
+		c->special &= ~bit;
+		h->blocked &= ~bit;
+	}
+	mos__sig_send(k, NULL, p, sig);
+}
+
 int mos_process_send_signal(mos_kernel_t *k, mos_pid_t pid, int sig)
 {
 	if (!k || !mos__host_call(k) || sig < 0 || sig >= MOS_NSIG)
