@@ -302,11 +302,87 @@ for p in fifo rr; do
 done
 [ ! -e "$tmp/out.json" ] || die "--compare --trace wrote out.json too"
 
+# ---- services -------------------------------------------------------------
+
+svc=$root/tests/data/services
+grep -qw 'services' "$tmp/help.out" || die "'multios --help' does not mention 'services'"
+run svchelp services --help
+expect_rc svchelp 0
+for p in Usage: --order --tree --json 'JSON format' 'Exit status'; do
+	grep -q -- "$p" "$tmp/svchelp.out" || die "'multios services --help' does not mention $p"
+done
+
+cat >"$tmp/svc.want" <<'EOF'
+  ID  NAME   TYPE                 VERSION     RESTART     DEPENDENCIES
+   1  app    UserService          2.1.0       on-failure  db (^1.4), cache?
+   2  db     SystemService        1.4.2       always      -
+   3  cache  UserService          0.0.0       always      -
+   4  pool   ServiceGroup         0.0.0       no          -
+EOF
+run svc services "$svc/good"
+expect_rc svc 0
+same svc "$tmp/svc.want"
+
+printf '1 cache\n2 db\n3 app\n' >"$tmp/svcorder.want"
+run svcorder services "$svc/good" --order app
+expect_rc svcorder 0
+same svcorder "$tmp/svcorder.want"
+
+cat >"$tmp/svctree.want" <<'EOF'
+app
+├─cache (optional)
+└─db
+pool
+EOF
+run svctree services "$svc/good" --tree
+expect_rc svctree 0
+same svctree "$tmp/svctree.want"
+# NAME before PATH, and --order with it: the order first.
+printf '1 svc-20\n2 svc-19\nsvc-19\n└─svc-20\n' >"$tmp/svctree2.want"
+run svctree2 services --tree svc-19 "$svc/twenty" --order svc-19
+expect_rc svctree2 0
+same svctree2 "$tmp/svctree2.want"
+run svctree20 services "$svc/twenty" --tree
+expect_rc svctree20 0
+[ "$(wc -l <"$tmp/svctree20.out")" = 20 ] || die "the tree of twenty is not 20 lines"
+grep -q '^                                    └─svc-20$' "$tmp/svctree20.out" ||
+	die "svc-20 is not 19 levels deep in the tree:
+$(cat "$tmp/svctree20.out")"
+
+run svcjson services "$svc/good" --json --order app --tree
+expect_rc svcjson 0
+for want in '"name": "app"' '"timeout": 5000' '"version": "^1.4"' \
+	    '"target": "app"' '"tree": \[' '"restart": "on-failure"'; do
+	grep -q "$want" "$tmp/svcjson.out" || die "'multios services --json' has no $want"
+done
+
+# A bad file: the loader's message, exit 1, nothing on stdout.
+run svcbad services "$svc/bad-syntax"
+expect_rc svcbad 1
+[ ! -s "$tmp/svcbad.out" ] || die "'multios services' of a bad directory printed on stdout"
+grep -qF "$svc/bad-syntax/svc-13.json:4:30: string or '}' expected near ','" "$tmp/svcbad.err" ||
+	die "'multios services' of a bad directory said: $(cat "$tmp/svcbad.err")"
+run svccycle services "$svc/bad-cycle"
+expect_rc svccycle 1
+grep -qF "$svc/bad-cycle/svc-12.json: dependencies[0]: circular dependency: svc-12 -> svc-13 -> svc-12" "$tmp/svccycle.err" ||
+	die "'multios services' of a cycle said: $(cat "$tmp/svccycle.err")"
+run svcmissing services "$tmp/no-such-dir"
+expect_rc svcmissing 1
+
+usage_error svcnopath services
+usage_error svcbogus services "$svc/good" --bogus
+usage_error svctwo services "$svc/good" "$svc/twenty"
+usage_error svcnoorder services "$svc/good" --order
+usage_error svcunknown services "$svc/good" --order nosuch
+usage_error svctreeunknown services --tree nosuch "$svc/good"
+
 # ---- write errors on stdout ----------------------------------------------
 
 for args in "run" "sched $wl/silberschatz-fcfs.json" \
 	    "sched $wl/silberschatz-fcfs.json --json" \
 	    "sched $wl/silberschatz-fcfs.json --compare fifo,rr --json" \
+	    "services $root/tests/data/services/good" \
+	    "services $root/tests/data/services/good --json --tree" \
 	    "--help"; do
 	rc=0
 	# shellcheck disable=SC2086 # split on purpose

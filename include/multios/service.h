@@ -251,7 +251,43 @@ MOS_API int mos_service_register_batch(mos_kernel_t *k, mos_pid_t actor,
 				       size_t n, mos_service_id_t *ids,
 				       mos_error_t *err);
 
-/* (mos_service_load_json: the JSON loader, next) */
+/*
+ * Load services from JSON and register them all at once
+ * (docs/SERVICES.md, "JSON format").  path is a file, or a directory
+ * whose *.json files (not hidden ones; other files and subdirectories
+ * are ignored) are read in bytewise name order.  A file holds one
+ * service object, or {"services": [service, ...]}.  The keys are the
+ * descriptor's fields in snake_case ("working_directory",
+ * "dependencies": [{"name", "required", "timeout", "version"}],
+ * "restart": {"policy", "delay", ...}); durations are integer
+ * milliseconds or strings such as "100ms", sizes bytes or strings such
+ * as "64MiB"; an unknown key is an error.
+ *
+ * The load is atomic: every file is parsed first, then the services of
+ * all of them are registered in one batch (mos_service_register_batch),
+ * in load order (file by file, each file's in its order), so a
+ * dependency or member_of may name a service of a later file.  On any
+ * error nothing is registered.  ids (may be NULL when cap is 0)
+ * receives the first cap ids in load order, *n (may be NULL) the number
+ * registered, which may exceed cap.
+ *
+ * err (may be NULL) names the file, with the line and column of a
+ * syntax error, or the JSON path of the value at fault within the file:
+ * "dependencies[0].version" in a one-service file,
+ * "services[2].dependencies[0].version" in a list; a bad version
+ * constraint's text gives the character position; a cycle is reported
+ * at the dependency of its first service (the smallest name) that
+ * starts it, and mos_service_error_text() spells the whole cycle.
+ * Errors: MOS_EINVAL (k or path NULL, ids NULL with cap > 0), MOS_EIO (a
+ * file or the directory cannot be read), MOS_ECONFIG (a syntax error, an
+ * unknown key, a wrong type or value, a malformed version or
+ * constraint), MOS_EEXHAUSTED (more than 2^20 services), and those of
+ * mos_service_register_batch (MOS_EDEPEND, MOS_ECYCLE, MOS_ENOPROG,
+ * MOS_ESVCEXISTS, MOS_EPERM, MOS_EINVAL ...).
+ */
+MOS_API int mos_service_load_json(mos_kernel_t *k, mos_pid_t actor,
+				  const char *path, mos_service_id_t *ids,
+				  size_t cap, size_t *n, mos_error_t *err);
 
 /* Remove a Stopped, Failed or Disabled service (with no instance left)
  * that no service depends on and that supervises no member.  Errors:

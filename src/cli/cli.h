@@ -1,8 +1,8 @@
 /*
  * src/cli/cli.h - pieces shared by the multios subcommands.
  *
- * src/cli/ is the multios command (run, ps, sched), a program built on
- * the library like any other: it includes only the public headers and
+ * src/cli/ is the multios command (run, ps, sched, services), a program
+ * built on the library like any other: it includes only the public headers and
  * its own, and links libmultios.a.
  */
 #ifndef MOS_CLI_H
@@ -21,6 +21,10 @@ int cli_run(int argc, char **argv);
 
 /* `multios sched`: the scheduler workbench. */
 int cli_sched(int argc, char **argv);
+
+/* `multios services`: load service descriptors, show them, their start
+ * order and dependency tree. */
+int cli_services(int argc, char **argv);
 
 /* Format t as "12.500 ms" into buf. */
 const char *cli_ms(mos_time_t t, char *buf, size_t len);

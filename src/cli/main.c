@@ -24,6 +24,10 @@ static const char usage[] =
 	"        [--seed N] [--json | --gantt] [--trace FILE]\n"
 	"        Run a workload under a scheduler policy and report the\n"
 	"        standard metrics ('multios sched --help' for more).\n"
+	"  services PATH [--order NAME] [--tree [NAME]] [--json]\n"
+	"        Load service descriptors (a JSON file or a directory of\n"
+	"        them) and list the services, the start order of NAME or the\n"
+	"        dependency tree ('multios services --help' for more).\n"
 	"  help  Show this text.\n"
 	"\n"
 	"Options:\n"
@@ -50,6 +54,8 @@ static int dispatch(int argc, char **argv)
 		return cli_run(argc - 1, argv + 1);
 	if (strcmp(cmd, "sched") == 0)
 		return cli_sched(argc - 1, argv + 1);
+	if (strcmp(cmd, "services") == 0)
+		return cli_services(argc - 1, argv + 1);
 	fprintf(stderr, "multios: unknown command '%s' (try 'multios --help')\n",
 		cmd);
 	return 2;
