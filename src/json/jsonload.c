@@ -12,6 +12,7 @@
 
 #include "util/error_int.h"
 #include "jsonload.h"
+#include "multios/program.h"
 #include "multios/types.h"
 
 /* 2^64 as a double: the first real milliseconds-in-ns value that does not
@@ -458,4 +459,71 @@ int mos__json_section(mos_jload_t *ld, json_t *obj, const char *key,
 	rc = fn(ld, o, ctx);
 	mos__jpath_pop(&ld->path);
 	return rc;
+}
+
+/* ---- durations and sizes, as numbers or strings ------------------------- */
+
+/* "max" / "infinity": no limit. */
+static bool unlimited(const char *s)
+{
+	return !strcmp(s, "max") || !strcmp(s, "infinity");
+}
+
+int mos__json_get_duration(mos_jload_t *ld, json_t *obj, const char *key,
+			   bool never_ok, mos_time_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s;
+
+	if (!v)
+		return 0;
+	if (json_is_number(v))
+		return mos__json_get_duration_ms(ld, obj, key, out);
+	enter(ld, obj, key);
+	if (!json_is_string(v))
+		return leave(ld, key,
+			     mos__json_fail(ld, MOS_ECONFIG,
+					    "expected a duration: milliseconds "
+					    "or a string like \"100ms\""));
+	s = json_string_value(v);
+	if (never_ok && unlimited(s)) {
+		*out = MOS_TIME_NEVER;
+		return leave(ld, key, 0);
+	}
+	if (mos_duration_parse(s, out) != 0)
+		return leave(ld, key,
+			     mos__json_fail(ld, MOS_ECONFIG,
+					    "not a duration (\"100ms\", \"2.5s\", "
+					    "\"250us\" or a number of "
+					    "milliseconds)"));
+	return leave(ld, key, 0);
+}
+
+int mos__json_get_size(mos_jload_t *ld, json_t *obj, const char *key,
+		       uint64_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s;
+
+	if (!v)
+		return 0;
+	if (json_is_integer(v))
+		return mos__json_get_u64(ld, obj, key, out);
+	enter(ld, obj, key);
+	if (!json_is_string(v))
+		return leave(ld, key,
+			     mos__json_fail(ld, MOS_ECONFIG,
+					    "expected a size: bytes or a string "
+					    "like \"64MiB\""));
+	s = json_string_value(v);
+	if (unlimited(s)) {
+		*out = UINT64_MAX;
+		return leave(ld, key, 0);
+	}
+	if (mos_size_parse(s, out) != 0)
+		return leave(ld, key,
+			     mos__json_fail(ld, MOS_ECONFIG,
+					    "not a size (\"4096\", \"64KiB\", "
+					    "\"2MB\")"));
+	return leave(ld, key, 0);
 }

@@ -49,6 +49,7 @@
 #include <jansson.h>
 
 #include "multios/error.h"
+#include "multios/types.h"
 
 #define MOS_JPATH_DEPTH 16 /* levels remembered; deeper ones are not shown */
 
@@ -153,6 +154,18 @@ int mos__json_get_string(mos_jload_t *ld, json_t *obj, const char *key,
  * number", "must not be negative", "is too large". */
 int mos__json_get_duration_ms(mos_jload_t *ld, json_t *obj, const char *key,
 			      uint64_t *out_ns);
+
+/* A duration in ns: milliseconds (a number, as get_duration_ms) or a
+ * string for mos_duration_parse ("100ms", "2.5s"); "max" or "infinity"
+ * is MOS_TIME_NEVER when never_ok.  Absent: *out untouched. */
+int mos__json_get_duration(mos_jload_t *ld, json_t *obj, const char *key,
+			   bool never_ok, mos_time_t *out);
+
+/* A size in bytes: an integer or a string for mos_size_parse ("64KiB",
+ * "2MB"); "max" or "infinity" is UINT64_MAX (no limit).  Absent: *out
+ * untouched. */
+int mos__json_get_size(mos_jload_t *ld, json_t *obj, const char *key,
+		       uint64_t *out);
 
 /* A table of 64-bit time fields of a struct, each read from its key. */
 typedef struct mos_json_time_field {

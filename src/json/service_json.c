@@ -1,7 +1,8 @@
 /*
- * src/json/service_json.c - service descriptors from JSON
- * (mos_service_load_json, multios/service.h; the format is in
- * docs/SERVICES.md, "JSON format").
+ * src/json/service_json.c - one service descriptor from a JSON object:
+ * every key of docs/SERVICES.md's "JSON format", checked, with its JSON
+ * path in the error.  service_load.c reads the files and registers the
+ * batch (mos_service_load_json).
  *
  * A load has two phases, so that it is atomic.  First every file is
  * parsed into descriptors (mos_service_descriptor_t), none of them
@@ -20,51 +21,19 @@
  * goes into a list of blocks freed at the end.  Only the public API is
  * used: the loader is a client of the service manager like any other.
  */
-#include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
-#include "jsonload.h"
+#include "service_json.h"
 #include "multios/program.h"
 #include "multios/service.h"
 #include "util/error_int.h"
 
-/* "services" arrays and directories: far more than any real set, small
- * enough that a hostile file cannot make the loader allocate without
- * bound before it has read anything. */
-#define MAX_SERVICES (1u << 20)
-#define MAX_CMD_ARGS 4096
-#define MAX_ENV 4096
-
-/* Where descriptor i came from, to name it in messages. */
-typedef struct origin {
-	size_t file;                 /* index into load_t.files */
-	char prefix[32];             /* "" (the file is one service) or
-					"services[N]" */
-} origin_t;
-
-typedef struct block {
-	struct block *next;
-	max_align_t data[];
-} block_t;
-
-typedef struct load {
-	char **files;                /* the files read, in load order */
-	size_t nfiles, files_cap;
-	json_t **roots;              /* their trees, alive until the end */
-	mos_service_descriptor_t *descs;
-	origin_t *origin;
-	size_t n, cap;
-	block_t *blocks;             /* everything else the descriptors use */
-	mos_error_t *err;
-} load_t;
-
-static void *take(load_t *l, size_t size)
+void *mos__svc_json_take(load_t *l, size_t size)
 {
 	block_t *b = calloc(1, sizeof(*b) + (size ? size : 1));
 
@@ -137,35 +106,6 @@ static int get_enum(mos_jload_t *ld, json_t *o, const char *key,
 	return rc;
 }
 
-/* A duration in ns: a number of milliseconds or a string for
- * mos_duration_parse ("100ms", "2.5s"); "max" / "infinity" is
- * MOS_TIME_NEVER when never_ok. */
-static int get_duration(mos_jload_t *ld, json_t *o, const char *key,
-			bool never_ok, mos_time_t *out)
-{
-	json_t *v = json_object_get(o, key);
-	const char *s;
-
-	if (!v)
-		return 0;
-	if (json_is_number(v))
-		return mos__json_get_duration_ms(ld, o, key, out);
-	if (!json_is_string(v))
-		return fail_key(ld, key, MOS_ECONFIG,
-				"expected a duration: milliseconds or a string "
-				"like \"100ms\"");
-	s = json_string_value(v);
-	if (never_ok && (!strcmp(s, "max") || !strcmp(s, "infinity"))) {
-		*out = MOS_TIME_NEVER;
-		return 0;
-	}
-	if (mos_duration_parse(s, out) != 0)
-		return fail_key(ld, key, MOS_ECONFIG,
-				"not a duration (\"100ms\", \"2.5s\", \"250us\" "
-				"or a number of milliseconds)");
-	return 0;
-}
-
 /* A duration the descriptor holds in whole milliseconds (uint32_t). */
 static int get_ms32(mos_jload_t *ld, json_t *o, const char *key,
 		    uint32_t *out)
@@ -175,7 +115,7 @@ static int get_ms32(mos_jload_t *ld, json_t *o, const char *key,
 
 	if (!json_object_get(o, key))
 		return 0;
-	if ((rc = get_duration(ld, o, key, false, &ns)))
+	if ((rc = mos__json_get_duration(ld, o, key, false, &ns)))
 		return rc;
 	if (ns % MOS_MSEC)
 		return fail_key(ld, key, MOS_ECONFIG,
@@ -184,33 +124,6 @@ static int get_ms32(mos_jload_t *ld, json_t *o, const char *key,
 		return fail_key(ld, key, MOS_ECONFIG,
 				"must be at most 4294967295 ms");
 	*out = (uint32_t)(ns / MOS_MSEC);
-	return 0;
-}
-
-/* A size in bytes: an integer or a string for mos_size_parse ("64KiB");
- * "max" / "infinity" is MOS_RLIM_INFINITY. */
-static int get_size(mos_jload_t *ld, json_t *o, const char *key,
-		    uint64_t *out)
-{
-	json_t *v = json_object_get(o, key);
-	const char *s;
-
-	if (!v)
-		return 0;
-	if (json_is_integer(v))
-		return mos__json_get_u64(ld, o, key, out);
-	if (!json_is_string(v))
-		return fail_key(ld, key, MOS_ECONFIG,
-				"expected a size: bytes or a string like "
-				"\"64MiB\"");
-	s = json_string_value(v);
-	if (!strcmp(s, "max") || !strcmp(s, "infinity")) {
-		*out = MOS_RLIM_INFINITY;
-		return 0;
-	}
-	if (mos_size_parse(s, out) != 0)
-		return fail_key(ld, key, MOS_ECONFIG,
-				"not a size (\"4096\", \"64KiB\", \"2MB\")");
 	return 0;
 }
 
@@ -249,7 +162,7 @@ static int get_strv(mos_jload_t *ld, load_t *l, json_t *o, const char *key,
 				    "must have at most %zu entries", max);
 		goto out;
 	}
-	if (!(v = take(l, (n + 1) * sizeof(*v)))) {
+	if (!(v = mos__svc_json_take(l, (n + 1) * sizeof(*v)))) {
 		rc = nomem(ld);
 		goto out;
 	}
@@ -335,7 +248,7 @@ static int read_environment(mos_jload_t *ld, load_t *l, json_t *o,
 	if (json_object_size(v) > MAX_ENV)
 		return fail_key(ld, "environment", MOS_ECONFIG,
 				"has too many entries");
-	if (!(env = take(l, (json_object_size(v) + 1) * sizeof(*env))))
+	if (!(env = mos__svc_json_take(l, (json_object_size(v) + 1) * sizeof(*env))))
 		return nomem(ld);
 	mos__jpath_push_key(&ld->path, "environment");
 	json_object_foreach (v, key, val) {
@@ -349,7 +262,7 @@ static int read_environment(mos_jload_t *ld, load_t *l, json_t *o,
 					    "has no '='");
 		else if (!json_is_string(val))
 			rc = mos__json_fail(ld, MOS_ECONFIG, "expected a string");
-		else if (!(kv = take(l, kl + (vl = json_string_length(val)) + 2)))
+		else if (!(kv = mos__svc_json_take(l, kl + (vl = json_string_length(val)) + 2)))
 			rc = nomem(ld);
 		else {
 			memcpy(kv, key, kl);
@@ -491,7 +404,7 @@ static int read_deps(mos_jload_t *ld, load_t *l, json_t *o,
 	if (rc || !a)
 		return rc;
 	if (json_array_size(a) <= MOS_SVC_MAX_DEPS &&
-	    !(c.deps = take(l, (json_array_size(a) + 1) * sizeof(*c.deps))))
+	    !(c.deps = mos__svc_json_take(l, (json_array_size(a) + 1) * sizeof(*c.deps))))
 		return nomem(ld);
 	if ((rc = mos__json_get_each(ld, o, "dependencies", MOS_SVC_MAX_DEPS,
 				     read_dep, &c, &n)))
@@ -509,15 +422,15 @@ static int read_restart(mos_jload_t *ld, json_t *o, void *ctx)
 
 	if ((rc = mos__json_check_keys(ld, o, restart_keys)) ||
 	    (rc = get_enum(ld, o, "policy", policies, 3, &p)) ||
-	    (rc = get_duration(ld, o, "delay", false, &r->delay)) ||
+	    (rc = mos__json_get_duration(ld, o, "delay", false, &r->delay)) ||
 	    (rc = mos__json_get_u32(ld, o, "multiplier", 1, 1000000,
 				    &r->multiplier)) ||
-	    (rc = get_duration(ld, o, "max_delay", false, &r->max_delay)) ||
-	    (rc = get_duration(ld, o, "reset_after", false, &r->reset_after)) ||
+	    (rc = mos__json_get_duration(ld, o, "max_delay", false, &r->max_delay)) ||
+	    (rc = mos__json_get_duration(ld, o, "reset_after", false, &r->reset_after)) ||
 	    (rc = mos__json_get_u32(ld, o, "max_restarts", 1, 1000000,
 				    &r->max_restarts)) ||
-	    (rc = get_duration(ld, o, "window", false, &r->window)) ||
-	    (rc = get_duration(ld, o, "cooldown", false, &r->cooldown)))
+	    (rc = mos__json_get_duration(ld, o, "window", false, &r->window)) ||
+	    (rc = mos__json_get_duration(ld, o, "cooldown", false, &r->cooldown)))
 		return rc;
 	if (p >= 0)
 		r->policy = (mos_restart_policy_t)(MOS_RESTART_NO + p);
@@ -530,16 +443,16 @@ static int read_limits(mos_jload_t *ld, json_t *o, void *ctx)
 	int rc;
 
 	if ((rc = mos__json_check_keys(ld, o, limits_keys)) ||
-	    (rc = get_size(ld, o, "max_memory", &r->max_memory)) ||
-	    (rc = get_size(ld, o, "max_stack_size", &r->max_stack_size)) ||
+	    (rc = mos__json_get_size(ld, o, "max_memory", &r->max_memory)) ||
+	    (rc = mos__json_get_size(ld, o, "max_stack_size", &r->max_stack_size)) ||
 	    (rc = get_count32(ld, o, "max_file_descriptors",
 			      &r->max_file_descriptors)) ||
 	    (rc = get_count32(ld, o, "max_processes", &r->max_processes)) ||
-	    (rc = get_duration(ld, o, "max_cpu_time", true, &r->max_cpu_time)) ||
-	    (rc = get_duration(ld, o, "max_creation_time", true,
+	    (rc = mos__json_get_duration(ld, o, "max_cpu_time", true, &r->max_cpu_time)) ||
+	    (rc = mos__json_get_duration(ld, o, "max_creation_time", true,
 			       &r->max_creation_time)) ||
-	    (rc = get_size(ld, o, "max_io_read", &r->max_io_read)) ||
-	    (rc = get_size(ld, o, "max_io_write", &r->max_io_write)))
+	    (rc = mos__json_get_size(ld, o, "max_io_read", &r->max_io_read)) ||
+	    (rc = mos__json_get_size(ld, o, "max_io_write", &r->max_io_write)))
 		return rc;
 	return 0;
 }
@@ -550,11 +463,11 @@ static int read_group_limits(mos_jload_t *ld, json_t *o, void *ctx)
 	int rc;
 
 	if ((rc = mos__json_check_keys(ld, o, group_limits_keys)) ||
-	    (rc = get_size(ld, o, "memory_max", &g->memory_max)) ||
-	    (rc = get_duration(ld, o, "cpu_quota", true, &g->cpu_quota)) ||
-	    (rc = get_duration(ld, o, "cpu_period", false, &g->cpu_period)) ||
-	    (rc = get_size(ld, o, "io_read_bps", &g->io_read_bps)) ||
-	    (rc = get_size(ld, o, "io_write_bps", &g->io_write_bps)) ||
+	    (rc = mos__json_get_size(ld, o, "memory_max", &g->memory_max)) ||
+	    (rc = mos__json_get_duration(ld, o, "cpu_quota", true, &g->cpu_quota)) ||
+	    (rc = mos__json_get_duration(ld, o, "cpu_period", false, &g->cpu_period)) ||
+	    (rc = mos__json_get_size(ld, o, "io_read_bps", &g->io_read_bps)) ||
+	    (rc = mos__json_get_size(ld, o, "io_write_bps", &g->io_write_bps)) ||
 	    (rc = get_count32(ld, o, "pids_max", &g->pids_max)) ||
 	    (rc = mos__json_get_u32(ld, o, "cpu_weight", 1, 10000,
 				    &g->cpu_weight)))
@@ -574,7 +487,7 @@ static int read_supervisor(mos_jload_t *ld, json_t *o, void *ctx)
 	    (rc = get_enum(ld, o, "strategy", strategies, 3, &st)) ||
 	    (rc = mos__json_get_u32(ld, o, "intensity", 0, 1000000,
 				    &s->intensity)) ||
-	    (rc = get_duration(ld, o, "period", false, &s->period)))
+	    (rc = mos__json_get_duration(ld, o, "period", false, &s->period)))
 		return rc;
 	if (st >= 0)
 		s->strategy = (mos_sup_strategy_t)st;
@@ -582,8 +495,8 @@ static int read_supervisor(mos_jload_t *ld, json_t *o, void *ctx)
 }
 
 /* One service object into *d (initialised here); the cursor names o. */
-static int read_service(mos_jload_t *ld, load_t *l, json_t *o,
-			mos_service_descriptor_t *d)
+int mos__svc_json_read(mos_jload_t *ld, load_t *l, json_t *o,
+		       mos_service_descriptor_t *d)
 {
 	static const char *const types[] = {
 		"SystemService", "UserService", "ServiceGroup",
@@ -650,324 +563,3 @@ static int read_service(mos_jload_t *ld, load_t *l, json_t *o,
 	return 0;
 }
 
-/* ---- files -------------------------------------------------------------- */
-
-/* Room for one more descriptor. */
-static int more(load_t *l)
-{
-	size_t c = l->cap ? l->cap * 2 : 16;
-	void *d, *o;
-
-	if (l->n < l->cap)
-		return 0;
-	if (l->n >= MAX_SERVICES)
-		return MOS_EEXHAUSTED;
-	if (!(d = realloc(l->descs, c * sizeof(*l->descs))))
-		return MOS_ENOMEM;
-	l->descs = d;
-	if (!(o = realloc(l->origin, c * sizeof(*l->origin))))
-		return MOS_ENOMEM;
-	l->origin = o;
-	l->cap = c;
-	return 0;
-}
-
-static int add_service(mos_jload_t *ld, load_t *l, json_t *o, size_t file,
-		       const char *prefix)
-{
-	int rc = more(l);
-
-	if (rc)
-		return mos__json_fail(ld, rc, rc == MOS_ENOMEM
-				      ? "out of memory"
-				      : "more than 1048576 services in one load");
-	snprintf(l->origin[l->n].prefix, sizeof(l->origin[l->n].prefix), "%s",
-		 prefix);
-	l->origin[l->n].file = file;
-	if ((rc = read_service(ld, l, o, &l->descs[l->n])))
-		return rc;
-	l->n++;
-	return 0;
-}
-
-typedef struct list_ctx {
-	load_t *l;
-	size_t file;
-} list_ctx_t;
-
-static int list_entry(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
-{
-	list_ctx_t *c = ctx;
-	char prefix[32];
-
-	snprintf(prefix, sizeof(prefix), "services[%zu]", i);
-	return add_service(ld, c->l, v, c->file, prefix);
-}
-
-/* One file: a service object, or {"services": [service, ...]}. */
-static int read_file(load_t *l, const char *path)
-{
-	static const char *const list_keys[] = {"services", NULL};
-	mos_jload_t ld;
-	json_t *root, *list;
-	size_t file = l->nfiles;
-	list_ctx_t c = {l, file};
-	int rc;
-
-	if (l->nfiles == l->files_cap) {
-		size_t cap = l->files_cap ? l->files_cap * 2 : 8;
-		char **f = realloc(l->files, cap * sizeof(*f));
-		json_t **r;
-
-		if (!f)
-			return mos__error_path(l->err, MOS_ENOMEM, path, "",
-					       "out of memory");
-		l->files = f;
-		if (!(r = realloc(l->roots, cap * sizeof(*r))))
-			return mos__error_path(l->err, MOS_ENOMEM, path, "",
-					       "out of memory");
-		l->roots = r;
-		l->files_cap = cap;
-	}
-	if (!(l->files[file] = strdup(path)))
-		return mos__error_path(l->err, MOS_ENOMEM, path, "",
-				       "out of memory");
-	l->roots[file] = NULL;
-	l->nfiles++;
-	if ((rc = mos__json_load_file(path, &root, l->err)))
-		return rc;
-	l->roots[file] = root;
-	mos__jload_init(&ld, l->files[file], l->err);
-	if (!json_is_object(root))
-		return mos__json_fail(&ld, MOS_ECONFIG,
-				      "expected a service object or "
-				      "{\"services\": [...]}");
-	if (!(list = json_object_get(root, "services")))
-		return add_service(&ld, l, root, file, "");
-	if ((rc = mos__json_check_keys(&ld, root, list_keys)))
-		return rc;
-	mos__jpath_push_key(&ld.path, "services");
-	rc = mos__json_each(&ld, list, MAX_SERVICES, list_entry, &c);
-	mos__jpath_pop(&ld.path);
-	return rc;
-}
-
-static bool json_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".json") == 0;
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every *.json regular file of dir (hidden ones aside), in name order
- * (bytewise: the order does not depend on the locale). */
-static int read_dir(load_t *l, const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **names = NULL, *path = NULL;
-	size_t n = 0, cap = 0, dl = strlen(dir);
-	bool slash = dl && dir[dl - 1] == '/';
-	int rc = 0;
-
-	if (!d)
-		return mos__error_path(l->err, MOS_EIO, dir, "",
-				       "cannot open the directory");
-	while ((e = readdir(d))) {
-		char **t;
-
-		if (!json_name(e->d_name))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			if (cap > MAX_SERVICES ||
-			    !(t = realloc(names, cap * sizeof(*t)))) {
-				rc = MOS_ENOMEM;
-				break;
-			}
-			names = t;
-		}
-		if (!(names[n] = strdup(e->d_name))) {
-			rc = MOS_ENOMEM;
-			break;
-		}
-		n++;
-	}
-	closedir(d);
-	if (rc)
-		mos__error_path(l->err, rc, dir, "", "out of memory");
-	else if (n)
-		qsort(names, n, sizeof(*names), by_name);
-	for (size_t i = 0; i < n && !rc; i++) {
-		struct stat st;
-		size_t len = dl + 1 + strlen(names[i]) + 1;
-
-		free(path);
-		if (!(path = malloc(len))) {
-			rc = mos__error_path(l->err, MOS_ENOMEM, dir, "",
-					     "out of memory");
-			break;
-		}
-		snprintf(path, len, "%s%s%s", dir, slash ? "" : "/", names[i]);
-		/* A directory or a device named *.json is not a file of
-		 * services: skipped as other files are. */
-		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-			continue;
-		rc = read_file(l, path);
-	}
-	free(path);
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return rc;
-}
-
-/* ---- the batch's errors, named by file ---------------------------------- */
-
-/* Descriptor of l named name, or n. */
-static size_t desc_named(const load_t *l, const char *name, size_t len)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strlen(l->descs[i].name) == len &&
-		    !strncmp(l->descs[i].name, name, len))
-			return i;
-	return l->n;
-}
-
-/* Where the batch's error is in the files: descriptor *i and the path
- * within it (after "services[i]"), or false. */
-static bool locate(const load_t *l, mos_kernel_t *k, const mos_error_t *e,
-		   size_t *i, char *rest, size_t size)
-{
-	const char *p = e->path, *t;
-	char *end;
-	unsigned long long v;
-
-	if (!strncmp(p, "services[", 9)) {
-		v = strtoull(p + 9, &end, 10);
-		if (*end != ']' || v >= l->n)
-			return false;
-		*i = (size_t)v;
-		snprintf(rest, size, "%s", end + 1);
-		return true;
-	}
-	/* A cycle has no path: it is spelled "a -> b -> ... -> a" from its
-	 * smallest name.  It is where a's dependency on b is. */
-	if (e->code != MOS_ECYCLE || !(t = mos_service_error_text(k)) ||
-	    !(end = strstr(t, " -> ")))
-		return false;
-	*i = desc_named(l, t, (size_t)(end - t));
-	if (*i == l->n)
-		return false;
-	p = end + 4;
-	t = strstr(p, " -> ");
-	{
-		size_t len = t ? (size_t)(t - p) : strlen(p);
-		const mos_service_descriptor_t *d = &l->descs[*i];
-
-		for (size_t j = 0; j < d->ndeps; j++)
-			if (strlen(d->deps[j].name) == len &&
-			    !strncmp(d->deps[j].name, p, len)) {
-				snprintf(rest, size, ".dependencies[%zu]", j);
-				return true;
-			}
-	}
-	rest[0] = '\0';
-	return true;
-}
-
-/* Rewrite the batch's error e to name the file and its JSON path. */
-static void rename_error(const load_t *l, mos_kernel_t *k, mos_error_t *e,
-			 const char *top)
-{
-	mos_error_t was = *e;
-	char rest[MOS_ERROR_PATH_LEN], path[MOS_ERROR_PATH_LEN + 40];
-	const char *src = top;
-	size_t i;
-
-	if (was.code == 0) {
-		/* The batch said nothing (an argument: no such actor). */
-		mos__error_clear(e);
-		return;
-	}
-	if (locate(l, k, &was, &i, rest, sizeof(rest))) {
-		const char *pre = l->origin[i].prefix;
-
-		src = l->files[l->origin[i].file];
-		snprintf(path, sizeof(path), "%s%s", pre,
-			 !*pre && rest[0] == '.' ? rest + 1 : rest);
-	} else {
-		snprintf(path, sizeof(path), "%s", was.path);
-	}
-	mos__error_clear(e);
-	mos__error_path(e, was.code, src, path, "%s", was.text);
-}
-
-/* ---- the load ----------------------------------------------------------- */
-
-int mos_service_load_json(mos_kernel_t *k, mos_pid_t actor, const char *path,
-			  mos_service_id_t *ids, size_t cap, size_t *n,
-			  mos_error_t *err)
-{
-	mos_error_t local;
-	load_t l;
-	mos_service_id_t *got = NULL;
-	struct stat st;
-	int rc;
-
-	mos__error_clear(&local);
-	memset(&l, 0, sizeof(l));
-	l.err = &local;
-	if (!k || !path || (cap && !ids)) {
-		rc = mos__error_path(&local, MOS_EINVAL, path ? path : "service",
-				     "", "invalid argument");
-		goto out;
-	}
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		rc = read_dir(&l, path);
-	else
-		rc = read_file(&l, path);
-	if (rc)
-		goto out;
-	if (l.n && !(got = calloc(l.n, sizeof(*got)))) {
-		rc = mos__error_path(&local, MOS_ENOMEM, path, "",
-				     "out of memory");
-		goto out;
-	}
-	rc = mos_service_register_batch(k, actor, l.descs, l.n, got, &local);
-	if (rc) {
-		rename_error(&l, k, &local, path);
-		if (local.code == 0)
-			mos__error_path(&local, rc, path, "", "%s",
-					mos_strerror(rc));
-		goto out;
-	}
-	for (size_t i = 0; i < l.n && i < cap; i++)
-		ids[i] = got[i];
-	if (n)
-		*n = l.n;
-out:
-	if (err)
-		*err = local;
-	free(got);
-	for (size_t i = 0; i < l.nfiles; i++) {
-		free(l.files[i]);
-		json_decref(l.roots[i]);
-	}
-	free(l.files);
-	free(l.roots);
-	free(l.descs);
-	free(l.origin);
-	while (l.blocks) {
-		block_t *b = l.blocks;
-
-		l.blocks = b->next;
-		free(b);
-	}
-	return rc;
-}
