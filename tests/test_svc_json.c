@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "svc_helpers.h"
 #include "multios/service.h"
 #include "timeout.h"
 
@@ -28,22 +29,6 @@ static mos_kernel_t *kernel(void)
 	mos_config_default(&c);
 	c.trace_capacity = 65536;
 	return t_kernel(&c);
-}
-
-static size_t registered(mos_kernel_t *k)
-{
-	size_t n = 99;
-
-	cr_assert_eq(mos_service_list(k, NULL, 0, &n), 0);
-	return n;
-}
-
-static mos_service_status_t status(mos_kernel_t *k, mos_service_id_t id)
-{
-	mos_service_status_t st;
-
-	cr_assert_eq(mos_service_status(k, id, &st), 0);
-	return st;
 }
 
 static mos_service_id_t find(mos_kernel_t *k, const char *name)
@@ -66,7 +51,7 @@ static void load_fails(const char *dir, int code, mos_error_t *err)
 	cr_assert_eq(rc, code, "%s: %s, want %s (%s)", dir, mos_err_name(rc),
 		     mos_err_name(code), err->message);
 	cr_expect_eq(err->code, code);
-	cr_expect_eq(registered(k), 0, "%s: a failed load registered services",
+	cr_expect_eq(t_nservices(k), 0, "%s: a failed load registered services",
 		     dir);
 	cr_expect_eq(n, 77, "a failed load set *n");
 	cr_expect_eq(ids[0], 0, "a failed load set ids");
@@ -121,7 +106,7 @@ Test(svc_json, a_cycle_across_files_is_spelled_and_located)
 	cr_assert_eq(mos_service_load_json(k, 0, DATA "bad-cycle", NULL, 0, &n,
 					   &err),
 		     MOS_ECYCLE, "%s", err.message);
-	cr_expect_eq(registered(k), 0);
+	cr_expect_eq(t_nservices(k), 0);
 	cr_expect_eq(n, 5);
 	/* From its smallest name, where svc-12 needs svc-13. */
 	cr_expect_str_eq(err.source, DATA "bad-cycle/svc-12.json");
@@ -173,7 +158,7 @@ Test(svc_json, a_missing_path_is_an_io_error_and_null_arguments_are_refused)
 	cr_expect_eq(mos_service_load_json(k, 0, DATA "twenty", NULL, 1, NULL,
 					   NULL),
 		     MOS_EINVAL);
-	cr_expect_eq(registered(k), 0);
+	cr_expect_eq(t_nservices(k), 0);
 	/* Loading twice: every name is taken, nothing more registered. */
 	cr_assert_eq(mos_service_load_json(k, 0, DATA "twenty", &id, 1, NULL,
 					   NULL),
@@ -183,7 +168,7 @@ Test(svc_json, a_missing_path_is_an_io_error_and_null_arguments_are_refused)
 		     MOS_ESVCEXISTS);
 	cr_expect_str_eq(err.source, DATA "twenty/svc-01.json");
 	cr_expect_str_eq(err.path, "name");
-	cr_expect_eq(registered(k), 20);
+	cr_expect_eq(t_nservices(k), 20);
 	mos_kernel_destroy(k);
 }
 
@@ -200,13 +185,13 @@ Test(svc_json, twenty_files_load_in_name_order_with_forward_references)
 					   &err),
 		     0, "%s", err.message);
 	cr_assert_eq(n, 20);
-	cr_expect_eq(registered(k), 20);
+	cr_expect_eq(t_nservices(k), 20);
 	for (size_t i = 0; i < 20; i++) {
 		char name[16];
 
 		snprintf(name, sizeof(name), "svc-%02zu", i + 1);
 		cr_expect_eq(ids[i], i + 1, "ids[%zu] = %u", i, ids[i]);
-		cr_expect_str_eq(status(k, ids[i]).name, name);
+		cr_expect_str_eq(t_status(k, ids[i]).name, name);
 	}
 	/* svc-01 needs the chain: svc-20 starts first. */
 	cr_assert_eq(mos_service_start_order(k, ids[0], order, 20, &no), 0);
@@ -248,7 +233,7 @@ Test(svc_json, a_single_file_and_the_list_form_load)
 					   ids, 2, &n, &err),
 		     MOS_EDEPEND);
 	cr_expect_str_eq(err.path, "services[0].dependencies[0]");
-	cr_expect_eq(registered(k), 1);
+	cr_expect_eq(t_nservices(k), 1);
 	mos_kernel_destroy(k);
 }
 
@@ -264,13 +249,13 @@ Test(svc_json, every_field_of_the_good_set_reaches_the_service)
 	/* 01-app, 02-db, 03-pool's two; README.txt and .hidden.json not
 	 * read. */
 	cr_assert_eq(n, 4);
-	cr_expect_str_eq(status(k, ids[0]).name, "app");
-	cr_expect_str_eq(status(k, ids[1]).name, "db");
-	cr_expect_str_eq(status(k, ids[2]).name, "cache");
-	cr_expect_str_eq(status(k, ids[3]).name, "pool");
-	cr_expect_eq(status(k, ids[1]).type, MOS_SVC_SYSTEM);
-	cr_expect_eq(status(k, ids[3]).type, MOS_SVC_GROUP);
-	cr_expect_eq(status(k, ids[0]).backoff, MS(100));
+	cr_expect_str_eq(t_status(k, ids[0]).name, "app");
+	cr_expect_str_eq(t_status(k, ids[1]).name, "db");
+	cr_expect_str_eq(t_status(k, ids[2]).name, "cache");
+	cr_expect_str_eq(t_status(k, ids[3]).name, "pool");
+	cr_expect_eq(t_status(k, ids[1]).type, MOS_SVC_SYSTEM);
+	cr_expect_eq(t_status(k, ids[3]).type, MOS_SVC_GROUP);
+	cr_expect_eq(t_status(k, ids[0]).backoff, MS(100));
 	/* app needs cache (optional) and db, started in name order. */
 	cr_assert_eq(mos_service_start_order(k, ids[0], order, 8, &no), 0);
 	cr_assert_eq(no, 3);
@@ -293,13 +278,13 @@ Test(svc_json, a_loaded_set_starts_and_is_running_at_an_exact_time)
 	cr_assert_eq(mos_kernel_run(k, MS(5)), 0);
 	cr_assert_eq(mos_service_start(k, 0, ids[0]), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(10)), 0);
-	st = status(k, ids[0]);
+	st = t_status(k, ids[0]);
 	cr_expect_eq(st.state, MOS_SVC_RUNNING, "app is %s",
 		     mos_service_state_name(st.state));
 	cr_expect_eq(st.since, MS(5));
 	cr_expect_eq(st.ninstances, 2);
-	cr_expect_eq(status(k, ids[1]).state, MOS_SVC_RUNNING);
-	cr_expect_eq(status(k, ids[1]).ninstances, 1);
+	cr_expect_eq(t_status(k, ids[1]).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, ids[1]).ninstances, 1);
 	mos_kernel_destroy(k);
 }
 
@@ -363,7 +348,7 @@ Test(svc_json, bad_values_are_named_by_their_path)
 		cr_expect_str_eq(err.path, cases[i].path, "%s: %s", cases[i].text,
 				 err.message);
 	}
-	cr_expect_eq(registered(k), 0);
+	cr_expect_eq(t_nservices(k), 0);
 	mos_kernel_destroy(k);
 }
 
@@ -380,6 +365,6 @@ Test(svc_json, durations_and_sizes_take_numbers_and_strings)
 			       &err),
 		     0, "%s", err.message);
 	id = find(k, "a");
-	cr_expect_eq(status(k, id).backoff, MS(250));
+	cr_expect_eq(t_status(k, id).backoff, MS(250));
 	mos_kernel_destroy(k);
 }

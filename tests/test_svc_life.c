@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "svc_helpers.h"
 #include "multios/service.h"
 #include "timeout.h"
 
@@ -23,18 +24,6 @@ static mos_kernel_t *svc_kernel(void)
 	return t_kernel(&c);
 }
 
-/* A descriptor with a name and a command, the rest defaults. */
-static mos_service_descriptor_t desc(const char *name,
-				     const char *const *command)
-{
-	mos_service_descriptor_t d;
-
-	mos_service_descriptor_init(&d);
-	d.name = name;
-	d.command = command;
-	return d;
-}
-
 static mos_service_id_t reg(mos_kernel_t *k, const mos_service_descriptor_t *d)
 {
 	mos_service_id_t id = 0;
@@ -43,14 +32,6 @@ static mos_service_id_t reg(mos_kernel_t *k, const mos_service_descriptor_t *d)
 
 	cr_assert_eq(rc, 0, "register %s: %d %s", d->name, rc, err.message);
 	return id;
-}
-
-static mos_service_status_t status(mos_kernel_t *k, mos_service_id_t id)
-{
-	mos_service_status_t st;
-
-	cr_assert_eq(mos_service_status(k, id, &st), 0);
-	return st;
 }
 
 /* The service transitions of the trace, "name:From>To@ms" joined by
@@ -78,7 +59,7 @@ static const char *transitions_from(mos_kernel_t *k, size_t from, char *buf,
 		cr_assert_eq(mos_trace_get(k, i, &ev, NULL), 0);
 		if (ev.kind != MOS_TRACE_SERVICE)
 			continue;
-		st = status(k, (mos_service_id_t)ev.subject);
+		st = t_status(k, (mos_service_id_t)ev.subject);
 		len += (size_t)snprintf(buf + len, size - len,
 					"%s%s:%.4s>%.4s@%llu", len ? " " : "",
 					st.name,
@@ -95,18 +76,17 @@ static const char *transitions(mos_kernel_t *k, char *buf, size_t size)
 	return transitions_from(k, 0, buf, size);
 }
 
-static const char *const idle_cmd[] = {"idle", NULL};
-#define IDLE idle_cmd
+#define IDLE t_idle_cmd
 
 /* ---- 1: the documented example ------------------------------------------ */
 
 Test(svc, the_documented_example_starts_the_database_first)
 {
 	mos_kernel_t *k = svc_kernel();
-	mos_service_descriptor_t db = desc("database", IDLE);
+	mos_service_descriptor_t db = t_desc("database", IDLE);
 	mos_service_dep_t dep = {.name = "database", .required = true,
 				 .timeout_ms = 30000};
-	mos_service_descriptor_t app = desc("app-service", IDLE);
+	mos_service_descriptor_t app = t_desc("app-service", IDLE);
 	mos_service_id_t db_id, app_id;
 	char buf[512];
 
@@ -122,9 +102,9 @@ Test(svc, the_documented_example_starts_the_database_first)
 	cr_expect_str_eq(transitions(k, buf, sizeof(buf)),
 			 "database:Stop>Star@5 database:Star>Runn@5 "
 			 "app-service:Stop>Star@5 app-service:Star>Runn@5");
-	cr_expect_eq(status(k, db_id).ninstances, 1);
-	cr_expect_eq(status(k, app_id).state, MOS_SVC_RUNNING);
-	cr_expect_eq(status(k, app_id).since, MS(5));
+	cr_expect_eq(t_status(k, db_id).ninstances, 1);
+	cr_expect_eq(t_status(k, app_id).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, app_id).since, MS(5));
 	mos_kernel_destroy(k);
 }
 
@@ -142,19 +122,19 @@ static void six(mos_kernel_t *k, mos_service_id_t id[6])
 	mos_error_t err;
 
 	/* Registered in an order unlike the start order. */
-	d[0] = desc("web", IDLE);
+	d[0] = t_desc("web", IDLE);
 	d[0].deps = web_deps;
 	d[0].ndeps = 3;
-	d[1] = desc("api", IDLE);
+	d[1] = t_desc("api", IDLE);
 	d[1].version = "1.0.0";
 	d[1].deps = api_deps;
 	d[1].ndeps = 2;
-	d[2] = desc("cache", IDLE);
-	d[3] = desc("auth", IDLE);
+	d[2] = t_desc("cache", IDLE);
+	d[3] = t_desc("auth", IDLE);
 	d[3].deps = auth_deps;
 	d[3].ndeps = 1;
-	d[4] = desc("log", IDLE);
-	d[5] = desc("db", IDLE);
+	d[4] = t_desc("log", IDLE);
+	d[5] = t_desc("db", IDLE);
 	d[5].version = "1.4.2";
 	cr_assert_eq(mos_service_register_batch(k, 0, d, 6, id, &err), 0, "%s",
 		     err.message);
@@ -197,10 +177,10 @@ Test(svc, a_six_service_graph_starts_in_order_and_stops_in_reverse)
 			 "db:Runn>Stop@1 api:Runn>Stop@1 auth:Runn>Stop@1 "
 			 "web:Runn>Stop@1 web:Stop>Stop@1 api:Stop>Stop@1 "
 			 "auth:Stop>Stop@1 db:Stop>Stop@1");
-	cr_expect_eq(status(k, id[2]).state, MOS_SVC_RUNNING);
-	cr_expect_eq(status(k, id[4]).state, MOS_SVC_RUNNING);
-	cr_expect_eq(status(k, id[0]).state, MOS_SVC_STOPPED);
-	cr_expect_eq(status(k, id[0]).reason, MOS_SVC_R_REQUEST);
+	cr_expect_eq(t_status(k, id[2]).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, id[4]).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, id[0]).state, MOS_SVC_STOPPED);
+	cr_expect_eq(t_status(k, id[0]).reason, MOS_SVC_R_REQUEST);
 	mos_kernel_destroy(k);
 }
 
@@ -216,7 +196,7 @@ Test(svc, a_cycle_of_forty_is_refused_with_every_name)
 	for (int i = 0; i < 40; i++)
 		snprintf(names[i], sizeof(names[i]), "s%02d", i);
 	for (int i = 0; i < 40; i++) {
-		d[i] = desc(names[i], IDLE);
+		d[i] = t_desc(names[i], IDLE);
 		deps[i] = (mos_service_dep_t){names[(i + 1) % 40], true, 0, NULL};
 		d[i].deps = &deps[i];
 		d[i].ndeps = 1;
@@ -242,7 +222,7 @@ Test(svc, a_cycle_of_forty_is_refused_with_every_name)
 	/* A short one fits the message whole. */
 	{
 		mos_service_dep_t ab = {"b", true, 0, NULL}, ba = {"a", true, 0, NULL};
-		mos_service_descriptor_t two[2] = {desc("b", IDLE), desc("a", IDLE)};
+		mos_service_descriptor_t two[2] = {t_desc("b", IDLE), t_desc("a", IDLE)};
 
 		two[0].deps = &ba;
 		two[0].ndeps = 1;
@@ -263,7 +243,7 @@ static mos_service_descriptor_t crasher(const char *name,
 					const char *const *cmd,
 					mos_restart_policy_t policy)
 {
-	mos_service_descriptor_t d = desc(name, cmd);
+	mos_service_descriptor_t d = t_desc(name, cmd);
 
 	d.restart.policy = policy;
 	d.restart.max_restarts = 3;
@@ -280,8 +260,8 @@ Test(svc, on_failure_backs_off_100_200_400_then_fails_at_the_start_limit)
 
 	cr_assert_eq(mos_service_start(k, 0, id), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(50)), 0);
-	cr_expect_eq(status(k, id).state, MOS_SVC_STARTING);
-	cr_expect_eq(status(k, id).next_restart, MS(100), "restart pending");
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_STARTING);
+	cr_expect_eq(t_status(k, id).next_restart, MS(100), "restart pending");
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_str_eq(transitions(k, buf, sizeof(buf)),
 			 "crasher:Stop>Star@0 crasher:Star>Runn@0 "
@@ -289,10 +269,10 @@ Test(svc, on_failure_backs_off_100_200_400_then_fails_at_the_start_limit)
 			 "crasher:Runn>Star@100 crasher:Star>Runn@300 "
 			 "crasher:Runn>Star@300 crasher:Star>Runn@700 "
 			 "crasher:Runn>Fail@700");
-	cr_expect_eq(status(k, id).reason, MOS_SVC_R_START_LIMIT);
-	cr_expect_eq(status(k, id).restarts, 3);
-	cr_expect_eq(MOS_WEXITSTATUS(status(k, id).last_exit_status), 1);
-	cr_expect_eq(status(k, id).next_restart, MOS_TIME_NEVER);
+	cr_expect_eq(t_status(k, id).reason, MOS_SVC_R_START_LIMIT);
+	cr_expect_eq(t_status(k, id).restarts, 3);
+	cr_expect_eq(MOS_WEXITSTATUS(t_status(k, id).last_exit_status), 1);
+	cr_expect_eq(t_status(k, id).next_restart, MOS_TIME_NEVER);
 	mos_kernel_destroy(k);
 }
 
@@ -316,7 +296,7 @@ Test(svc, a_clean_run_of_reset_after_resets_the_back_off)
 			 "slow:Star>Runn@1100 slow:Runn>Star@2100 "
 			 "slow:Star>Runn@2200 slow:Runn>Star@3200 "
 			 "slow:Star>Runn@3300");
-	cr_expect_eq(status(k, id).backoff, MS(200), "the step after a reset");
+	cr_expect_eq(t_status(k, id).backoff, MS(200), "the step after a reset");
 	mos_kernel_destroy(k);
 }
 
@@ -367,15 +347,15 @@ Test(svc, always_restarts_a_clean_exit_and_no_stays_failed)
 			 "always:Runn>Star@10 never:Runn>Fail@20 "
 			 "clean:Runn>Stop@30 always:Star>Runn@110 "
 			 "always:Runn>Star@120");
-	cr_expect_eq(status(k, ia).restarts, 1);
-	cr_expect_eq(status(k, ia).state, MOS_SVC_STARTING);
-	cr_expect_eq(status(k, ia).next_restart, MS(320), "the second: 200 ms");
-	cr_expect_eq(status(k, in).state, MOS_SVC_FAILED);
-	cr_expect_eq(status(k, in).reason, MOS_SVC_R_EXIT);
-	cr_expect_eq(MOS_WEXITSTATUS(status(k, in).last_exit_status), 3);
-	cr_expect_eq(status(k, in).restarts, 0);
-	cr_expect_eq(status(k, ic).state, MOS_SVC_STOPPED, "clean: no restart");
-	cr_expect_eq(status(k, ic).reason, MOS_SVC_R_EXIT);
+	cr_expect_eq(t_status(k, ia).restarts, 1);
+	cr_expect_eq(t_status(k, ia).state, MOS_SVC_STARTING);
+	cr_expect_eq(t_status(k, ia).next_restart, MS(320), "the second: 200 ms");
+	cr_expect_eq(t_status(k, in).state, MOS_SVC_FAILED);
+	cr_expect_eq(t_status(k, in).reason, MOS_SVC_R_EXIT);
+	cr_expect_eq(MOS_WEXITSTATUS(t_status(k, in).last_exit_status), 3);
+	cr_expect_eq(t_status(k, in).restarts, 0);
+	cr_expect_eq(t_status(k, ic).state, MOS_SVC_STOPPED, "clean: no restart");
+	cr_expect_eq(t_status(k, ic).reason, MOS_SVC_R_EXIT);
 	mos_kernel_destroy(k);
 }
 
@@ -387,15 +367,15 @@ static void group3(mos_kernel_t *k, mos_sup_strategy_t strategy,
 	mos_service_descriptor_t d[4];
 	mos_error_t err;
 
-	d[0] = desc("sup", NULL);
+	d[0] = t_desc("sup", NULL);
 	d[0].type = MOS_SVC_GROUP;
 	d[0].instances = 0;
 	d[0].supervisor.strategy = strategy;
 	d[0].supervisor.intensity = intensity;
 	d[0].supervisor.period = 5 * MOS_SEC;
-	d[1] = desc("m1", IDLE);
-	d[2] = desc("m2", IDLE);
-	d[3] = desc("m3", IDLE);
+	d[1] = t_desc("m1", IDLE);
+	d[2] = t_desc("m2", IDLE);
+	d[3] = t_desc("m3", IDLE);
 	for (int i = 1; i < 4; i++) {
 		d[i].member_of = "sup";
 		d[i].restart.policy = MOS_RESTART_ALWAYS;
@@ -404,12 +384,12 @@ static void group3(mos_kernel_t *k, mos_sup_strategy_t strategy,
 		     err.message);
 	cr_assert_eq(mos_service_start(k, 0, id[0]), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(10)), 0);
-	cr_assert_eq(status(k, id[0]).state, MOS_SVC_RUNNING);
+	cr_assert_eq(t_status(k, id[0]).state, MOS_SVC_RUNNING);
 }
 
 static void kill_member(mos_kernel_t *k, mos_service_id_t id)
 {
-	mos_service_status_t st = status(k, id);
+	mos_service_status_t st = t_status(k, id);
 
 	cr_assert_eq(st.ninstances, 1);
 	cr_assert_eq(mos_process_terminate(k, st.pids[0], true), 0);
@@ -425,7 +405,7 @@ Test(svc, one_for_all_restarts_every_member)
 
 	group3(k, MOS_SUP_ONE_FOR_ALL, 5, id);
 	for (int i = 1; i < 4; i++)
-		before[i] = status(k, id[i]).pids[0];
+		before[i] = t_status(k, id[i]).pids[0];
 	mark = trace_n(k);
 	kill_member(k, id[2]);
 	cr_assert_eq(mos_kernel_run(k, MS(20)), 0);
@@ -435,10 +415,10 @@ Test(svc, one_for_all_restarts_every_member)
 			 "m1:Stop>Star@10 m1:Star>Runn@10 m2:Stop>Star@10 "
 			 "m2:Star>Runn@10 m3:Stop>Star@10 m3:Star>Runn@10");
 	for (int i = 1; i < 4; i++) {
-		cr_expect_eq(status(k, id[i]).state, MOS_SVC_RUNNING);
-		cr_expect_neq(status(k, id[i]).pids[0], before[i]);
+		cr_expect_eq(t_status(k, id[i]).state, MOS_SVC_RUNNING);
+		cr_expect_neq(t_status(k, id[i]).pids[0], before[i]);
 	}
-	cr_expect_eq(status(k, id[0]).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, id[0]).state, MOS_SVC_RUNNING);
 	mos_kernel_destroy(k);
 }
 
@@ -451,7 +431,7 @@ Test(svc, rest_for_one_restarts_the_later_members_in_order)
 	char buf[2048];
 
 	group3(k, MOS_SUP_REST_FOR_ONE, 5, id);
-	m1 = status(k, id[1]).pids[0];
+	m1 = t_status(k, id[1]).pids[0];
 	mark = trace_n(k);
 	kill_member(k, id[2]);
 	cr_assert_eq(mos_kernel_run(k, MS(20)), 0);
@@ -459,7 +439,7 @@ Test(svc, rest_for_one_restarts_the_later_members_in_order)
 			 "m3:Runn>Stop@10 m2:Runn>Stop@10 m2:Stop>Stop@10 "
 			 "m3:Stop>Stop@10 m2:Stop>Star@10 m2:Star>Runn@10 "
 			 "m3:Stop>Star@10 m3:Star>Runn@10");
-	cr_expect_eq(status(k, id[1]).pids[0], m1, "m1 untouched");
+	cr_expect_eq(t_status(k, id[1]).pids[0], m1, "m1 untouched");
 	mos_kernel_destroy(k);
 }
 
@@ -472,16 +452,16 @@ Test(svc, exceeding_the_intensity_fails_the_group_and_escalates)
 
 	/* top (one_for_one, intensity 1) supervises inner (intensity 1),
 	 * which supervises w. */
-	d[0] = desc("top", NULL);
+	d[0] = t_desc("top", NULL);
 	d[0].type = MOS_SVC_GROUP;
 	d[0].instances = 0;
 	d[0].supervisor.intensity = 1;
-	d[1] = desc("inner", NULL);
+	d[1] = t_desc("inner", NULL);
 	d[1].type = MOS_SVC_GROUP;
 	d[1].instances = 0;
 	d[1].supervisor.intensity = 1;
 	d[1].member_of = "top";
-	d[2] = desc("w", IDLE);
+	d[2] = t_desc("w", IDLE);
 	d[2].member_of = "inner";
 	d[2].restart.policy = MOS_RESTART_ALWAYS;
 	cr_assert_eq(mos_service_register_batch(k, 0, d, 3, id, &err), 0, "%s",
@@ -490,22 +470,22 @@ Test(svc, exceeding_the_intensity_fails_the_group_and_escalates)
 	cr_assert_eq(mos_kernel_run(k, MS(10)), 0);
 	kill_member(k, id[2]); /* the first restart: within intensity */
 	cr_assert_eq(mos_kernel_run(k, MS(20)), 0);
-	cr_expect_eq(status(k, id[2]).state, MOS_SVC_RUNNING);
-	cr_expect_eq(status(k, id[1]).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, id[2]).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, id[1]).state, MOS_SVC_RUNNING);
 	kill_member(k, id[2]); /* the second within 5 s: inner gives up */
 	cr_assert_eq(mos_kernel_run(k, MS(30)), 0);
 	/* ... and top restarts inner, which starts w again. */
-	cr_expect_eq(status(k, id[1]).state, MOS_SVC_RUNNING);
-	cr_expect_eq(status(k, id[1]).restarts, 1);
-	cr_expect_eq(status(k, id[2]).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, id[1]).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, id[1]).restarts, 1);
+	cr_expect_eq(t_status(k, id[2]).state, MOS_SVC_RUNNING);
 	kill_member(k, id[2]); /* inner's restart: fine (its ring is new) */
 	cr_assert_eq(mos_kernel_run(k, MS(40)), 0);
 	kill_member(k, id[2]); /* inner gives up again: top's second */
 	cr_assert_eq(mos_kernel_run(k, MS(50)), 0);
-	cr_expect_eq(status(k, id[0]).state, MOS_SVC_FAILED);
-	cr_expect_eq(status(k, id[0]).reason, MOS_SVC_R_SUPERVISOR);
-	cr_expect_eq(status(k, id[1]).state, MOS_SVC_FAILED);
-	cr_expect_eq(status(k, id[2]).state, MOS_SVC_STOPPED);
+	cr_expect_eq(t_status(k, id[0]).state, MOS_SVC_FAILED);
+	cr_expect_eq(t_status(k, id[0]).reason, MOS_SVC_R_SUPERVISOR);
+	cr_expect_eq(t_status(k, id[1]).state, MOS_SVC_FAILED);
+	cr_expect_eq(t_status(k, id[2]).state, MOS_SVC_STOPPED);
 	mos_kernel_destroy(k);
 }
 
@@ -518,7 +498,7 @@ Test(svc, a_killed_dependency_stops_its_dependents_and_brings_them_back)
 	mos_service_descriptor_t db =
 		crasher("db", IDLE, MOS_RESTART_ON_FAILURE);
 	mos_service_dep_t dep = {"db", true, 0, NULL};
-	mos_service_descriptor_t app = desc("app", IDLE);
+	mos_service_descriptor_t app = t_desc("app", IDLE);
 	mos_service_id_t dbi, appi;
 	char buf[1024];
 
@@ -531,9 +511,9 @@ Test(svc, a_killed_dependency_stops_its_dependents_and_brings_them_back)
 	mark = trace_n(k);
 	kill_member(k, dbi);
 	cr_assert_eq(mos_kernel_run(k, MS(50)), 0);
-	cr_expect_eq(status(k, appi).state, MOS_SVC_STOPPED);
-	cr_expect_eq(status(k, appi).reason, MOS_SVC_R_DEP_STOPPED);
-	cr_expect_eq(status(k, appi).culprit, dbi);
+	cr_expect_eq(t_status(k, appi).state, MOS_SVC_STOPPED);
+	cr_expect_eq(t_status(k, appi).reason, MOS_SVC_R_DEP_STOPPED);
+	cr_expect_eq(t_status(k, appi).culprit, dbi);
 	cr_assert_eq(mos_kernel_run(k, MS(200)), 0);
 	cr_expect_str_eq(transitions_from(k, mark, buf, sizeof(buf)),
 			 "app:Runn>Stop@10 db:Runn>Star@10 app:Stop>Stop@10 "
@@ -544,9 +524,9 @@ Test(svc, a_killed_dependency_stops_its_dependents_and_brings_them_back)
 Test(svc, a_notify_dependency_never_ready_fails_its_dependent_at_the_timeout)
 {
 	mos_kernel_t *k = svc_kernel();
-	mos_service_descriptor_t slow = desc("slow", IDLE);
+	mos_service_descriptor_t slow = t_desc("slow", IDLE);
 	mos_service_dep_t dep = {"slow", true, 500, NULL};
-	mos_service_descriptor_t app = desc("app", IDLE);
+	mos_service_descriptor_t app = t_desc("app", IDLE);
 	mos_service_id_t si, ai;
 
 	slow.readiness = MOS_READY_NOTIFY;
@@ -558,20 +538,20 @@ Test(svc, a_notify_dependency_never_ready_fails_its_dependent_at_the_timeout)
 	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
 	cr_assert_eq(mos_service_start(k, 0, ai), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(599)), 0);
-	cr_expect_eq(status(k, ai).state, MOS_SVC_STARTING);
+	cr_expect_eq(t_status(k, ai).state, MOS_SVC_STARTING);
 	cr_assert_eq(mos_kernel_run(k, MS(601)), 0);
-	cr_expect_eq(status(k, ai).state, MOS_SVC_FAILED);
-	cr_expect_eq(status(k, ai).since, MS(600));
-	cr_expect_eq(status(k, ai).reason, MOS_SVC_R_TIMEOUT);
-	cr_expect_eq(status(k, ai).error, MOS_ETIMEDOUT);
-	cr_expect_eq(status(k, ai).culprit, si);
-	cr_expect_eq(status(k, ai).ninstances, 0, "never made");
+	cr_expect_eq(t_status(k, ai).state, MOS_SVC_FAILED);
+	cr_expect_eq(t_status(k, ai).since, MS(600));
+	cr_expect_eq(t_status(k, ai).reason, MOS_SVC_R_TIMEOUT);
+	cr_expect_eq(t_status(k, ai).error, MOS_ETIMEDOUT);
+	cr_expect_eq(t_status(k, ai).culprit, si);
+	cr_expect_eq(t_status(k, ai).ninstances, 0, "never made");
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
-	cr_expect_eq(status(k, si).state, MOS_SVC_FAILED);
-	cr_expect_eq(status(k, si).since, MS(2100), "its own start timeout");
-	cr_expect_eq(status(k, si).reason, MOS_SVC_R_TIMEOUT);
-	cr_expect_eq(status(k, si).error, MOS_ETIMEDOUT);
-	cr_expect_eq(MOS_WTERMSIG(status(k, si).last_exit_status), MOS_SIGKILL);
+	cr_expect_eq(t_status(k, si).state, MOS_SVC_FAILED);
+	cr_expect_eq(t_status(k, si).since, MS(2100), "its own start timeout");
+	cr_expect_eq(t_status(k, si).reason, MOS_SVC_R_TIMEOUT);
+	cr_expect_eq(t_status(k, si).error, MOS_ETIMEDOUT);
+	cr_expect_eq(MOS_WTERMSIG(t_status(k, si).last_exit_status), MOS_SIGKILL);
 	mos_kernel_destroy(k);
 }
 
@@ -588,7 +568,7 @@ static int notifier_main(mos_proc_t *self, int argc, char **argv)
 Test(svc, notify_is_running_once_every_instance_says_so)
 {
 	mos_kernel_t *k = svc_kernel();
-	mos_service_descriptor_t d = desc("n", T_ARGV("notifier"));
+	mos_service_descriptor_t d = t_desc("n", T_ARGV("notifier"));
 	mos_service_id_t id;
 
 	cr_assert_eq(mos_program_register(k, "notifier", notifier_main), 0);
@@ -597,13 +577,13 @@ Test(svc, notify_is_running_once_every_instance_says_so)
 	id = reg(k, &d);
 	cr_assert_eq(mos_service_start(k, 0, id), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(29)), 0);
-	cr_expect_eq(status(k, id).state, MOS_SVC_STARTING);
-	cr_expect_eq(status(k, id).ninstances, 3);
-	cr_expect_eq(status(k, id).ready, 0);
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_STARTING);
+	cr_expect_eq(t_status(k, id).ninstances, 3);
+	cr_expect_eq(t_status(k, id).ready, 0);
 	cr_assert_eq(mos_kernel_run(k, MS(31)), 0);
-	cr_expect_eq(status(k, id).state, MOS_SVC_RUNNING);
-	cr_expect_eq(status(k, id).since, MS(30));
-	cr_expect_eq(status(k, id).ready, 3);
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, id).since, MS(30));
+	cr_expect_eq(t_status(k, id).ready, 3);
 	mos_kernel_destroy(k);
 }
 
@@ -612,7 +592,7 @@ Test(svc, notify_is_running_once_every_instance_says_so)
 Test(svc, requests_from_the_wrong_state_are_refused)
 {
 	mos_kernel_t *k = svc_kernel();
-	mos_service_descriptor_t d = desc("s", IDLE);
+	mos_service_descriptor_t d = t_desc("s", IDLE);
 	mos_service_id_t id = reg(k, &d);
 
 	cr_expect_eq(mos_service_stop(k, 0, id), MOS_ESVCNOTRUNNING);
@@ -623,20 +603,20 @@ Test(svc, requests_from_the_wrong_state_are_refused)
 	cr_expect_eq(mos_service_start(k, 0, id), MOS_ESVCNOTSTOPPED);
 	cr_expect_eq(mos_service_unregister(k, 0, id), MOS_ESVCNOTSTOPPED);
 	cr_assert_eq(mos_service_pause(k, 0, id), 0);
-	cr_expect_eq(status(k, id).state, MOS_SVC_PAUSED);
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_PAUSED);
 	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
-	cr_expect_eq(t_info(k, status(k, id).pids[0]).state, MOS_STATE_SUSPENDED);
+	cr_expect_eq(t_info(k, t_status(k, id).pids[0]).state, MOS_STATE_SUSPENDED);
 	cr_assert_eq(mos_service_resume(k, 0, id), 0);
-	cr_expect_eq(status(k, id).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_RUNNING);
 	cr_assert_eq(mos_service_stop(k, 0, id), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(2)), 0);
-	cr_expect_eq(status(k, id).state, MOS_SVC_STOPPED);
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_STOPPED);
 	cr_assert_eq(mos_service_disable(k, 0, id), 0);
-	cr_expect_eq(status(k, id).state, MOS_SVC_DISABLED);
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_DISABLED);
 	cr_expect_eq(mos_service_start(k, 0, id), MOS_EINVALSTATE);
 	cr_expect_str_eq(mos_strerror(MOS_EINVALSTATE), "invalid state");
 	cr_assert_eq(mos_service_enable(k, 0, id), 0);
-	cr_expect_eq(status(k, id).state, MOS_SVC_STOPPED);
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_STOPPED);
 	cr_assert_eq(mos_service_unregister(k, 0, id), 0);
 	cr_expect_eq(mos_service_status(k, id, &(mos_service_status_t){0}),
 		     MOS_ESVCNOTFOUND);
@@ -646,7 +626,7 @@ Test(svc, requests_from_the_wrong_state_are_refused)
 Test(svc, only_the_owner_or_an_admin_may_operate_and_all_is_audited)
 {
 	mos_kernel_t *k = svc_kernel();
-	mos_service_descriptor_t d = desc("rootsvc", IDLE);
+	mos_service_descriptor_t d = t_desc("rootsvc", IDLE);
 	mos_service_id_t id = reg(k, &d);
 	mos_process_spec_t spec = t_spec(0, MOS_PRIO_NORMAL, IDLE, NULL);
 	mos_pid_t user, admin;
@@ -661,7 +641,7 @@ Test(svc, only_the_owner_or_an_admin_may_operate_and_all_is_audited)
 	spec.caps = MOS_CAP_ADMIN;
 	admin = t_make(k, &spec);
 	cr_expect_eq(mos_service_start(k, user, id), MOS_EPERM);
-	cr_expect_eq(status(k, id).state, MOS_SVC_STOPPED);
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_STOPPED);
 	cr_expect_eq(t_kstats(k).permission_denials, 1);
 	cr_assert_eq(mos_service_start(k, admin, id), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(3)), 0);
@@ -684,7 +664,7 @@ Test(svc, only_the_owner_or_an_admin_may_operate_and_all_is_audited)
 	cr_expect_eq(a[6].op, MOS_AUDIT_STOP);
 	cr_expect_str_eq(a[6].name, "rootsvc");
 	/* A user's own service is the user's to run. */
-	d = desc("mine", IDLE);
+	d = t_desc("mine", IDLE);
 	cr_assert_eq(mos_service_register(k, user, &d, &id, NULL), 0);
 	cr_expect_eq(mos_service_start(k, user, id), 0);
 	mos_kernel_destroy(k);
@@ -706,9 +686,9 @@ Test(svc, the_process_level_calls_of_the_documentation)
 	cr_assert_eq(mos_start_service_process(k, 1), 0);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	/* Crashes at 10, 120, 330, 740 ms: three restarts, then Failed. */
-	cr_expect_eq(status(k, 1).state, MOS_SVC_FAILED);
-	cr_expect_eq(status(k, 1).restarts, 3);
-	cr_expect_eq(status(k, 1).since, MS(740));
+	cr_expect_eq(t_status(k, 1).state, MOS_SVC_FAILED);
+	cr_expect_eq(t_status(k, 1).restarts, 3);
+	cr_expect_eq(t_status(k, 1).since, MS(740));
 	mos_kernel_destroy(k);
 }
 
@@ -728,10 +708,10 @@ Test(svc, stopping_a_group_stops_its_members_latest_first)
 			 "m1:Runn>Stop@10 m3:Stop>Stop@10 m2:Stop>Stop@10 "
 			 "m1:Stop>Stop@10 sup:Stop>Stop@10");
 	for (int i = 1; i < 4; i++)
-		cr_expect_eq(status(k, id[i]).ninstances, 0);
+		cr_expect_eq(t_status(k, id[i]).ninstances, 0);
 	/* And it starts again, members in order. */
 	cr_assert_eq(mos_service_start(k, 0, id[0]), 0);
-	cr_expect_eq(status(k, id[0]).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, id[0]).state, MOS_SVC_RUNNING);
 	cr_assert_eq(mos_service_unregister(k, 0, id[1]), MOS_ESVCNOTSTOPPED);
 	mos_kernel_destroy(k);
 }
@@ -739,7 +719,7 @@ Test(svc, stopping_a_group_stops_its_members_latest_first)
 Test(svc, a_start_timeout_kills_and_the_policy_restarts)
 {
 	mos_kernel_t *k = svc_kernel();
-	mos_service_descriptor_t d = desc("never-ready", IDLE);
+	mos_service_descriptor_t d = t_desc("never-ready", IDLE);
 	mos_service_id_t id;
 	char buf[1024];
 
@@ -754,7 +734,7 @@ Test(svc, a_start_timeout_kills_and_the_policy_restarts)
 	 * the start limit (1). */
 	cr_expect_str_eq(transitions(k, buf, sizeof(buf)),
 			 "never-ready:Stop>Star@0 never-ready:Star>Fail@700");
-	cr_expect_eq(status(k, id).restarts, 1);
-	cr_expect_eq(status(k, id).reason, MOS_SVC_R_START_LIMIT);
+	cr_expect_eq(t_status(k, id).restarts, 1);
+	cr_expect_eq(t_status(k, id).reason, MOS_SVC_R_START_LIMIT);
 	mos_kernel_destroy(k);
 }

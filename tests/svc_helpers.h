@@ -1,0 +1,44 @@
+/*
+ * tests/svc_helpers.h - what the service manager's suites share: a
+ * descriptor from a name and a command, a status, the registry's size.
+ */
+#ifndef MOS_TEST_SVC_HELPERS_H
+#define MOS_TEST_SVC_HELPERS_H
+
+#include <criterion/criterion.h>
+
+#include "multios/service.h"
+
+static const char *const t_idle_cmd[] = {"idle", NULL};
+
+/* A descriptor with a name and a command, the rest defaults. */
+static inline mos_service_descriptor_t t_desc(const char *name,
+					      const char *const *command)
+{
+	mos_service_descriptor_t d;
+
+	mos_service_descriptor_init(&d);
+	d.name = name;
+	d.command = command;
+	return d;
+}
+
+static inline mos_service_status_t t_status(mos_kernel_t *k,
+					    mos_service_id_t id)
+{
+	mos_service_status_t st;
+
+	cr_assert_eq(mos_service_status(k, id, &st), 0);
+	return st;
+}
+
+/* How many services are registered. */
+static inline size_t t_nservices(mos_kernel_t *k)
+{
+	size_t n = 99;
+
+	cr_assert_eq(mos_service_list(k, NULL, 0, &n), 0);
+	return n;
+}
+
+#endif
