@@ -314,7 +314,7 @@ done
 
 cat >"$tmp/svc.want" <<'EOF'
   ID  NAME   TYPE                 VERSION     RESTART     DEPENDENCIES
-   1  app    UserService          2.1.0       on-failure  db (^1.4), cache?
+   1  app    UserService          2.1.0       on-failure  cache?, db (^1.4)
    2  db     SystemService        1.4.2       always      -
    3  cache  UserService          0.0.0       always      -
    4  pool   ServiceGroup         0.0.0       no          -

@@ -32,6 +32,18 @@ static inline mos_service_status_t t_status(mos_kernel_t *k,
 	return st;
 }
 
+/* Register d (host actor), asserting success; its id. */
+static inline mos_service_id_t t_reg(mos_kernel_t *k,
+				     const mos_service_descriptor_t *d)
+{
+	mos_service_id_t id = 0;
+	mos_error_t err;
+	int rc = mos_service_register(k, 0, d, &id, &err);
+
+	cr_assert_eq(rc, 0, "register %s: %d %s", d->name, rc, err.message);
+	return id;
+}
+
 /* How many services are registered. */
 static inline size_t t_nservices(mos_kernel_t *k)
 {

@@ -24,16 +24,6 @@ static mos_kernel_t *svc_kernel(void)
 	return t_kernel(&c);
 }
 
-static mos_service_id_t reg(mos_kernel_t *k, const mos_service_descriptor_t *d)
-{
-	mos_service_id_t id = 0;
-	mos_error_t err;
-	int rc = mos_service_register(k, 0, d, &id, &err);
-
-	cr_assert_eq(rc, 0, "register %s: %d %s", d->name, rc, err.message);
-	return id;
-}
-
 /* The service transitions of the trace, "name:From>To@ms" joined by
  * spaces (reason given for the ones in `why`: "name:From>To(reason)"). */
 static size_t trace_n(mos_kernel_t *k)
@@ -90,10 +80,10 @@ Test(svc, the_documented_example_starts_the_database_first)
 	mos_service_id_t db_id, app_id;
 	char buf[512];
 
-	db_id = reg(k, &db);
+	db_id = t_reg(k, &db);
 	app.deps = &dep;
 	app.ndeps = 1;
-	app_id = reg(k, &app);
+	app_id = t_reg(k, &app);
 	cr_expect_eq(db_id, 1);
 	cr_expect_eq(app_id, 2);
 	cr_assert_eq(mos_kernel_run(k, MS(5)), 0);
@@ -255,7 +245,7 @@ Test(svc, on_failure_backs_off_100_200_400_then_fails_at_the_start_limit)
 	mos_kernel_t *k = svc_kernel();
 	mos_service_descriptor_t d =
 		crasher("crasher", T_ARGV("crash", "1"), MOS_RESTART_ON_FAILURE);
-	mos_service_id_t id = reg(k, &d);
+	mos_service_id_t id = t_reg(k, &d);
 	char buf[1024];
 
 	cr_assert_eq(mos_service_start(k, 0, id), 0);
@@ -288,7 +278,7 @@ Test(svc, a_clean_run_of_reset_after_resets_the_back_off)
 
 	d.restart.reset_after = MOS_SEC;
 	d.restart.window = 2 * MOS_SEC;
-	id = reg(k, &d);
+	id = t_reg(k, &d);
 	cr_assert_eq(mos_service_start(k, 0, id), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(3500)), 0);
 	cr_expect_str_eq(transitions(k, buf, sizeof(buf)),
@@ -310,7 +300,7 @@ Test(svc, the_cooldown_tries_again_after_exactly_its_pause)
 
 	d.restart.max_restarts = 1;
 	d.restart.cooldown = 5 * MOS_SEC;
-	id = reg(k, &d);
+	id = t_reg(k, &d);
 	cr_assert_eq(mos_service_start(k, 0, id), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(5200)), 0);
 	/* 0 crash, 100 restart and crash: the limit (1); Failed at 100,
@@ -332,7 +322,7 @@ Test(svc, always_restarts_a_clean_exit_and_no_stays_failed)
 		crasher("never", T_ARGV("crash", "3", "10ms"), MOS_RESTART_NO);
 	mos_service_descriptor_t c =
 		crasher("clean", T_ARGV("cpu", "10ms"), MOS_RESTART_ON_FAILURE);
-	mos_service_id_t ia = reg(k, &a), in = reg(k, &n), ic = reg(k, &c);
+	mos_service_id_t ia = t_reg(k, &a), in = t_reg(k, &n), ic = t_reg(k, &c);
 	char buf[1024];
 
 	cr_assert_eq(mos_service_start(k, 0, ia), 0);
@@ -502,10 +492,10 @@ Test(svc, a_killed_dependency_stops_its_dependents_and_brings_them_back)
 	mos_service_id_t dbi, appi;
 	char buf[1024];
 
-	dbi = reg(k, &db);
+	dbi = t_reg(k, &db);
 	app.deps = &dep;
 	app.ndeps = 1;
-	appi = reg(k, &app);
+	appi = t_reg(k, &app);
 	cr_assert_eq(mos_service_start(k, 0, appi), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(10)), 0);
 	mark = trace_n(k);
@@ -531,10 +521,10 @@ Test(svc, a_notify_dependency_never_ready_fails_its_dependent_at_the_timeout)
 
 	slow.readiness = MOS_READY_NOTIFY;
 	slow.start_timeout_ms = 2000;
-	si = reg(k, &slow);
+	si = t_reg(k, &slow);
 	app.deps = &dep;
 	app.ndeps = 1;
-	ai = reg(k, &app);
+	ai = t_reg(k, &app);
 	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
 	cr_assert_eq(mos_service_start(k, 0, ai), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(599)), 0);
@@ -574,7 +564,7 @@ Test(svc, notify_is_running_once_every_instance_says_so)
 	cr_assert_eq(mos_program_register(k, "notifier", notifier_main), 0);
 	d.readiness = MOS_READY_NOTIFY;
 	d.instances = 3;
-	id = reg(k, &d);
+	id = t_reg(k, &d);
 	cr_assert_eq(mos_service_start(k, 0, id), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(29)), 0);
 	cr_expect_eq(t_status(k, id).state, MOS_SVC_STARTING);
@@ -593,7 +583,7 @@ Test(svc, requests_from_the_wrong_state_are_refused)
 {
 	mos_kernel_t *k = svc_kernel();
 	mos_service_descriptor_t d = t_desc("s", IDLE);
-	mos_service_id_t id = reg(k, &d);
+	mos_service_id_t id = t_reg(k, &d);
 
 	cr_expect_eq(mos_service_stop(k, 0, id), MOS_ESVCNOTRUNNING);
 	cr_expect_eq(mos_service_pause(k, 0, id), MOS_ESVCNOTRUNNING);
@@ -627,7 +617,7 @@ Test(svc, only_the_owner_or_an_admin_may_operate_and_all_is_audited)
 {
 	mos_kernel_t *k = svc_kernel();
 	mos_service_descriptor_t d = t_desc("rootsvc", IDLE);
-	mos_service_id_t id = reg(k, &d);
+	mos_service_id_t id = t_reg(k, &d);
 	mos_process_spec_t spec = t_spec(0, MOS_PRIO_NORMAL, IDLE, NULL);
 	mos_pid_t user, admin;
 	mos_audit_entry_t a[16];
@@ -727,7 +717,7 @@ Test(svc, a_start_timeout_kills_and_the_policy_restarts)
 	d.start_timeout_ms = 300;
 	d.restart.policy = MOS_RESTART_ON_FAILURE;
 	d.restart.max_restarts = 1;
-	id = reg(k, &d);
+	id = t_reg(k, &d);
 	cr_assert_eq(mos_service_start(k, 0, id), 0);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	/* Killed at 300 ms, restarted 100 ms later, killed at 700 ms:

@@ -241,16 +241,16 @@ Test(svc_more, the_audit_log_as_json_lines)
 		static const char *const want[] = {
 			"{\"seq\":1,\"time\":0,\"uid\":0,\"op\":\"register\","
 			"\"service\":1,\"name\":\"j\",\"result\":\"MOS_OK\","
-			"\"reason\":\"request\"}\n",
+			"\"reason\":\"request\",\"culprit\":0}\n",
 			"{\"seq\":2,\"time\":0,\"uid\":0,\"op\":\"state\","
 			"\"service\":1,\"name\":\"j\",\"result\":\"Starting\","
-			"\"reason\":\"request\"}\n",
+			"\"reason\":\"request\",\"culprit\":0}\n",
 			"{\"seq\":3,\"time\":0,\"uid\":0,\"op\":\"state\","
 			"\"service\":1,\"name\":\"j\",\"result\":\"Running\","
-			"\"reason\":\"ready\"}\n",
+			"\"reason\":\"ready\",\"culprit\":0}\n",
 			"{\"seq\":4,\"time\":0,\"uid\":0,\"op\":\"start\","
 			"\"service\":1,\"name\":\"j\",\"result\":\"MOS_OK\","
-			"\"reason\":\"request\"}\n",
+			"\"reason\":\"request\",\"culprit\":0}\n",
 		};
 
 		cr_assert_lt(n, 4);

@@ -50,6 +50,7 @@ typedef uint32_t mos_service_id_t;       /* 1, 2, ...; 0: none */
 #define MOS_SVC_MAX_DEPS 64
 #define MOS_SVC_MAX_TAGS 16
 #define MOS_SVC_MAX_RESTARTS 10000       /* max_restarts, a group's intensity */
+#define MOS_SEMVER_TEXT_LEN 64           /* a pre-release's or build's text */
 
 typedef enum mos_service_type {
 	MOS_SVC_SYSTEM,       /* restart always by default; stopped last by
@@ -216,6 +217,13 @@ typedef struct mos_service_status {
 					     MOS_TIME_NEVER: none */
 	mos_time_t backoff;               /* the delay the next restart
 					     will wait */
+	uint32_t nskipped;                /* optional dependencies the last
+					     start went on without (failed,
+					     or not Running within their
+					     timeout), in name order; each
+					     is also audited
+					     (MOS_AUDIT_DEP_SKIPPED) */
+	mos_service_id_t skipped[MOS_SVC_MAX_DEPS];
 } mos_service_status_t;
 
 /* Fill *d with the defaults noted in mos_service_descriptor_t. */
@@ -342,9 +350,52 @@ MOS_API int mos_service_stop_all(mos_kernel_t *k, mos_pid_t actor, size_t *n);
 MOS_API int mos_service_find(mos_kernel_t *k, const char *name,
 			     mos_service_id_t *id);
 
-/* A snapshot of a service.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND. */
+/* A snapshot of a service's state.  Errors: MOS_EINVAL,
+ * MOS_ESVCNOTFOUND. */
 MOS_API int mos_service_status(mos_kernel_t *k, mos_service_id_t id,
 			       mos_service_status_t *st);
+
+/*
+ * What a service was registered with, as the manager holds it: the
+ * descriptor's fields with every default resolved (the type's restart
+ * policy, the config's timeouts, the actor's credentials).  Strings and
+ * arrays are borrowed until the service is unregistered.  deps are in
+ * dependency name order, each timeout resolved (ms).  Errors:
+ * MOS_EINVAL, MOS_ESVCNOTFOUND.
+ */
+typedef struct mos_service_info {
+	mos_service_id_t id;
+	const char *name;
+	mos_service_type_t type;
+	char version[3 * 21 + 2 * MOS_SEMVER_TEXT_LEN]; /* "1.4.0-rc.1+b5" */
+	const char *const *command;       /* NULL for a ServiceGroup */
+	const char *working_directory;
+	const char *const *environment;   /* never NULL, may be empty */
+	const char *const *tags;          /* never NULL, may be empty */
+	mos_uid_t uid;
+	mos_gid_t gid;
+	uint32_t caps;
+	mos_isolation_t isolation;
+	mos_priority_t priority;
+	mos_prio_class_t prio_class;
+	uint32_t instances;
+	size_t ndeps;
+	mos_service_dep_t deps[MOS_SVC_MAX_DEPS];
+	mos_restart_spec_t restart;       /* policy never DEFAULT */
+	bool has_limits;
+	mos_rlimits_t limits;
+	bool has_group_limits;
+	mos_group_limits_t group_limits;
+	mos_service_id_t member_of;       /* 0: none */
+	mos_sup_spec_t supervisor;        /* a ServiceGroup's */
+	uint32_t start_timeout_ms, stop_timeout_ms;
+	mos_readiness_t readiness;
+	uint32_t ndependents;             /* registered services needing it */
+	uint32_t nmembers;                /* a ServiceGroup's members */
+} mos_service_info_t;
+
+MOS_API int mos_service_info(mos_kernel_t *k, mos_service_id_t id,
+			     mos_service_info_t *info);
 
 /* Every registered service's id, in id order: up to cap into out, the
  * count into *n.  Errors: MOS_EINVAL. */
@@ -389,6 +440,11 @@ typedef enum mos_audit_op {
 	MOS_AUDIT_STOP, MOS_AUDIT_RESTART, MOS_AUDIT_PAUSE, MOS_AUDIT_RESUME,
 	MOS_AUDIT_ENABLE, MOS_AUDIT_DISABLE,
 	MOS_AUDIT_STATE,    /* a state change: result is the new state */
+	MOS_AUDIT_DEP_SKIPPED, /* a start went on without an optional
+				  dependency (culprit) that failed
+				  (result MOS_EDEPEND, reason DEPENDENCY)
+				  or was not Running within its timeout
+				  (MOS_ETIMEDOUT, TIMEOUT) */
 	MOS_AUDIT_OP_COUNT
 } mos_audit_op_t;
 
@@ -401,15 +457,19 @@ typedef struct mos_audit_entry {
 	char name[MOS_SVC_NAME_LEN];
 	int result;                 /* a request's: 0 or MOS_E*; STATE's:
 				       the mos_service_state_t entered */
-	mos_svc_reason_t reason;    /* STATE's */
+	mos_svc_reason_t reason;    /* STATE's, DEP_SKIPPED's */
+	mos_service_id_t culprit;   /* STATE's (status.culprit),
+				       DEP_SKIPPED's dependency; else 0 */
 } mos_audit_entry_t;
 
 /* The audit log's newest entries (a ring of 1024), oldest first: up to cap into out, the count into *n.
  * Errors: MOS_EINVAL. */
 MOS_API int mos_service_audit(mos_kernel_t *k, mos_audit_entry_t *out,
 			      size_t cap, size_t *n);
-/* The same as JSON lines (one object per entry) into path.
- * Errors: MOS_EINVAL, MOS_EIO. */
+/* The same as JSON lines into path, one object per entry: {seq, time,
+ * uid, op ("register" ... "state", "dependency_skipped"), service, name,
+ * result (an error's name, "MOS_OK", or for op "state" the state
+ * entered), reason, culprit}.  Errors: MOS_EINVAL, MOS_EIO. */
 MOS_API int mos_service_audit_json(mos_kernel_t *k, const char *path);
 
 /* ---- names ------------------------------------------------------------ */
@@ -424,7 +484,6 @@ MOS_API const char *mos_svc_reason_name(mos_svc_reason_t r);
 
 /* ---- versions (semver 2.0.0, Cargo's requirements) --------------------- */
 
-#define MOS_SEMVER_TEXT_LEN 64
 
 typedef struct mos_semver {
 	uint64_t major, minor, patch;

@@ -11,9 +11,10 @@
 
 #include "service_int.h"
 
-void mos__svc_audit(mos_svc_mgr_t *m, mos_uid_t uid, mos_audit_op_t op,
-		    const mos_svc_t *s, mos_service_id_t id, int result,
-		    mos_svc_reason_t reason)
+mos_audit_entry_t *mos__svc_audit(mos_svc_mgr_t *m, mos_uid_t uid,
+				  mos_audit_op_t op, const mos_svc_t *s,
+				  mos_service_id_t id, int result,
+				  mos_svc_reason_t reason)
 {
 	mos_audit_entry_t *e = &m->audit[m->audit_seq % MOS_SVC_AUDIT_SIZE];
 
@@ -28,6 +29,7 @@ void mos__svc_audit(mos_svc_mgr_t *m, mos_uid_t uid, mos_audit_op_t op,
 	};
 	if (s)
 		snprintf(e->name, sizeof(e->name), "%s", s->name);
+	return e;
 }
 
 int mos_service_audit(mos_kernel_t *k, mos_audit_entry_t *out, size_t cap,
@@ -52,7 +54,7 @@ static const char *op_name(mos_audit_op_t op)
 {
 	static const char *const n[] = {
 		"register", "unregister", "start", "stop", "restart", "pause",
-		"resume", "enable", "disable", "state",
+		"resume", "enable", "disable", "state", "dependency_skipped",
 	};
 
 	return (unsigned)op < MOS_AUDIT_OP_COUNT ? n[op] : "?";
@@ -77,14 +79,15 @@ int mos_service_audit_json(mos_kernel_t *k, const char *path)
 		const mos_audit_entry_t *a =
 			&m->audit[(first + i) % MOS_SVC_AUDIT_SIZE];
 		json_t *o = json_pack(
-			"{s:I, s:I, s:I, s:s, s:I, s:s, s:s, s:s}", "seq",
+			"{s:I, s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:I}", "seq",
 			(json_int_t)a->seq, "time", (json_int_t)a->time, "uid",
 			(json_int_t)a->uid, "op", op_name(a->op), "service",
 			(json_int_t)a->service, "name", a->name, "result",
 			a->op == MOS_AUDIT_STATE
 				? mos_service_state_name((mos_service_state_t)a->result)
 				: mos_err_name(a->result),
-			"reason", mos_svc_reason_name(a->reason));
+			"reason", mos_svc_reason_name(a->reason), "culprit",
+			(json_int_t)a->culprit);
 
 		if (!o || json_dumpf(o, f, JSON_COMPACT) < 0 || fputc('\n', f) == EOF)
 			e = MOS_EIO;

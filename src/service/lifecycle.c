@@ -46,7 +46,8 @@ void mos__svc_set_state(mos_svc_t *s, mos_service_state_t st,
 	mos__trace_emit(m->k, MOS_TRACE_SERVICE, (int32_t)s->id, (uint8_t)why,
 			from, st);
 	mos__kev_emit(m->k, &ev, NULL);
-	mos__svc_audit(m, 0, MOS_AUDIT_STATE, s, s->id, (int)st, why);
+	mos__svc_audit(m, 0, MOS_AUDIT_STATE, s, s->id, (int)st, why)->culprit =
+		culprit;
 	if (from != st)
 		dependents_notice(s);
 }
@@ -276,13 +277,21 @@ static void deps_progress(mos_svc_t *s)
 				next = due;
 			continue;
 		}
-		if (!e->required)
-			continue; /* an optional one that failed: go on */
-		mos__svc_fail(s, d->state == MOS_SVC_STARTING ? MOS_SVC_R_TIMEOUT
-						     : MOS_SVC_R_DEPENDENCY,
-		     d->state == MOS_SVC_STARTING ? MOS_ETIMEDOUT : MOS_EDEPEND,
-		     d->id);
-		return;
+		bool late = d->state == MOS_SVC_STARTING;
+		mos_svc_reason_t why = late ? MOS_SVC_R_TIMEOUT
+					    : MOS_SVC_R_DEPENDENCY;
+		int code = late ? MOS_ETIMEDOUT : MOS_EDEPEND;
+
+		if (e->required) {
+			mos__svc_fail(s, why, code, d->id);
+			return;
+		}
+		if (!e->skipped) {
+			/* an optional one that failed: recorded, go on */
+			e->skipped = true;
+			mos__svc_audit(s->m, 0, MOS_AUDIT_DEP_SKIPPED, s, s->id,
+				       code, why)->culprit = d->id;
+		}
 	}
 	if (next != MOS_TIME_NEVER) {
 		mos__svc_arm(s, MOS_SVC_T_DEPS, next);
@@ -327,6 +336,8 @@ void mos__svc_start_these(mos_svc_t *s, mos_svc_t **order, size_t n,
 		x->dep_stopped = false;
 		x->timed_out = false;
 		x->wait_since = now_of(x);
+		for (uint32_t j = 0; j < x->ndeps; j++)
+			x->deps[j].skipped = false;
 		x->phase = MOS_SVC_P_DEPS;
 		mos__svc_set_state(x, MOS_SVC_STARTING,
 				   x == s ? why : MOS_SVC_R_REQUEST, 0, 0);

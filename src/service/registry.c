@@ -607,40 +607,6 @@ int mos_service_unregister(mos_kernel_t *k, mos_pid_t actor,
 	return 0;
 }
 
-/* ---- status ----------------------------------------------------------- */
-
-int mos_service_status(mos_kernel_t *k, mos_service_id_t id,
-		       mos_service_status_t *st)
-{
-	mos_svc_t *s;
-	uint32_t c = 0;
-
-	if (!k || !st)
-		return MOS_EINVAL;
-	if (!(s = mos__svc_get(mos__svc_mgr_peek(k), id)))
-		return MOS_ESVCNOTFOUND;
-	memset(st, 0, sizeof(*st));
-	st->id = s->id;
-	st->name = s->name;
-	st->type = s->type;
-	st->state = s->state;
-	st->since = s->since;
-	st->reason = s->reason;
-	st->error = s->error;
-	st->culprit = s->culprit;
-	st->enabled = s->enabled;
-	for (uint32_t i = 0; i < s->instances; i++)
-		if (s->inst[i].pid)
-			st->pids[c++] = s->inst[i].pid;
-	st->ninstances = c;
-	st->ready = s->ready;
-	st->restarts = s->restarts;
-	st->last_exit_status = s->last_exit_status;
-	st->next_restart = s->next_restart;
-	st->backoff = s->type == MOS_SVC_GROUP ? 0 : mos__svc_backoff(s);
-	return 0;
-}
-
 /* ---- names ------------------------------------------------------------ */
 
 #define NAME_OF(table, v) \

@@ -2,7 +2,8 @@
  * src/service/service_int.h - the service manager's state: the registry
  * (registry.c, descriptor.c), the dependency graph (graph.c), the
  * lifecycle (lifecycle.c, requests.c), restarts (restart.c), supervisor
- * groups (supervisor.c) and the audit log (audit.c).
+ * groups (supervisor.c), the audit log (audit.c) and the snapshots
+ * read out of it all (info.c).
  *
  * The manager is made on the first service call and lives in the
  * kernel's MOS_SUBSYS_SERVICE slot (src/kernel/seams.h).  It sees
@@ -33,6 +34,8 @@ typedef struct mos_svc_edge {
 	mos_time_t timeout;         /* ns */
 	mos_semver_req_t req;
 	char *req_text;             /* as given, for messages */
+	bool skipped;               /* optional, and the current start went
+				       on without it (failed or late) */
 } mos_svc_edge_t;
 
 /* One instance slot. */
@@ -304,8 +307,10 @@ bool mos__svc_sup_member_died(mos_svc_t *s, uint32_t i, int status);
 
 /* ---- audit.c ------------------------------------------------------- */
 
-void mos__svc_audit(mos_svc_mgr_t *m, mos_uid_t uid, mos_audit_op_t op,
-		    const mos_svc_t *s, mos_service_id_t id, int result,
-		    mos_svc_reason_t reason);
+/* Append an entry (culprit 0); returns it, for a caller that has one. */
+mos_audit_entry_t *mos__svc_audit(mos_svc_mgr_t *m, mos_uid_t uid,
+				  mos_audit_op_t op, const mos_svc_t *s,
+				  mos_service_id_t id, int result,
+				  mos_svc_reason_t reason);
 
 #endif
