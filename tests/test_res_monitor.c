@@ -211,6 +211,39 @@ Test(res_monitor, memory_from_the_memory_manager)
 	mos_kernel_destroy(k);
 }
 
+/* The last handles a kernel may give: the serial never wraps to name a
+ * live slot again; past it, alloc is refused and changes nothing. */
+static int wrap_rc[3];
+static mos_mem_handle_t wrap_h[2];
+
+static int wrap_main(mos_proc_t *self, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	wrap_rc[0] = mos_sys_alloc(self, 100, &wrap_h[0]);
+	wrap_rc[1] = mos_sys_alloc(self, 100, &wrap_h[1]);
+	wrap_rc[2] = mos_sys_free(self, wrap_h[0]);
+	return 0;
+}
+
+Test(res_monitor, memory_handles_are_never_given_twice)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_res_mem_kernel_t *m = &mos__kernel_res(k)->mem;
+
+	m->serial = (UINT64_C(1) << 40) - 2;
+	mos_program_register(k, "wrap", wrap_main);
+	t_spawn(k, T_ARGV("wrap"));
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_eq(wrap_rc[0], 0);
+	cr_expect_eq(wrap_h[0] >> 24, (UINT64_C(1) << 40) - 1, "the last serial");
+	cr_expect_eq(wrap_rc[1], MOS_EEXHAUSTED);
+	cr_expect_eq(wrap_h[1], 0, "nothing written");
+	cr_expect_eq(wrap_rc[2], 0);
+	cr_expect_eq(m->used, 0, "the refused one charged nothing");
+	mos_kernel_destroy(k);
+}
+
 /* ---- signals ------------------------------------------------------- */
 
 static void ignore(mos_proc_t *self, int sig)

@@ -99,7 +99,8 @@ typedef struct mos_sched_params {
  * latency + bytes / bandwidth.
  */
 typedef struct mos_device_params {
-	mos_time_t latency;      /* per request; 100 us */
+	mos_time_t latency;      /* per request; 100 us; at most 1 hour
+				    (MOS_ECONFIG past it) */
 	uint64_t bandwidth;      /* bytes per second, at least 1; 100 MB/s */
 	uint32_t queue_depth;    /* requests served at once, 1 .. 1024; 1 */
 	char scheduler[MOS_DEVICE_SCHED_LEN]; /* which waiting request goes

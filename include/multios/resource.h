@@ -223,10 +223,12 @@ typedef uint64_t mos_mem_handle_t; /* 0 is never a handle */
 /*
  * Allocate `bytes` of heap for the caller; *handle names it for
  * mos_sys_free.  Handles carry a serial number: a freed one, or another
- * process's, is refused, never a crash.  Errors: MOS_EINVAL (handle NULL,
- * bytes 0), MOS_ELIMIT (past the caller's max_memory or a group's
- * memory.max: a violation), MOS_ENOMEM (past the machine's memory_size,
- * or the host ran out: the table of allocations, or the backing memory).
+ * process's, is refused, never a crash: a handle is never given twice in
+ * a kernel's life.  Errors: MOS_EINVAL (handle NULL, bytes 0), MOS_ELIMIT
+ * (past the caller's max_memory or a group's memory.max: a violation),
+ * MOS_ENOMEM (past the machine's memory_size, 2^24 live allocations in
+ * the process, or the host ran out: the table of allocations, or the
+ * backing memory), MOS_EEXHAUSTED (the kernel has given 2^40 handles).
  */
 MOS_API int mos_sys_alloc(mos_proc_t *self, uint64_t bytes,
 			  mos_mem_handle_t *handle);

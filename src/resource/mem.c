@@ -18,8 +18,13 @@
 #include "signal/signal_int.h"
 #include "util/alloc.h"
 
-#define SLOT_MASK 0xffffffffu
-#define MAX_SLOTS 0xfffffffeu
+/* A handle: the slot's index in its low SLOT_BITS, the serial above.
+ * 2^24 live allocations per process leave the serial 40 bits: 2^40
+ * handles in a kernel's life before it refuses (never reusing one). */
+#define SLOT_BITS 24
+#define SLOT_MASK ((1u << SLOT_BITS) - 1)
+#define MAX_SLOTS (1u << SLOT_BITS)
+#define SERIAL_MAX ((UINT64_C(1) << (64 - SLOT_BITS)) - 1)
 
 /* ---- the charge -------------------------------------------------------- */
 
@@ -152,9 +157,7 @@ static mos_mem_slot_t *slot_find(mos_res_mem_t *mm, mos_mem_handle_t handle)
 
 static mos_mem_handle_t next_handle(mos_res_mem_kernel_t *m, uint32_t idx)
 {
-	if (++m->serial == 0)
-		m->serial = 1;
-	return ((uint64_t)m->serial << 32) | idx;
+	return (++m->serial << SLOT_BITS) | idx;
 }
 
 /* Take slot idx (from slot_get) for an allocation. */
@@ -199,6 +202,8 @@ int mos_sys_alloc(mos_proc_t *self, uint64_t bytes, mos_mem_handle_t *handle)
 					   why.limit);
 		return err;
 	}
+	if (mos__kernel_res(k)->mem.serial == SERIAL_MAX)
+		return MOS_EEXHAUSTED; /* a handle is never given twice */
 	if ((err = slot_get(k, mm, &idx)) < 0)
 		return err;
 	mos__res_touch(mos__res(self), MOS_RES_TOUCH_MEM); /* slots to free */

@@ -6,9 +6,9 @@
  * A process's allocations live in a table of slots that grows by doubling
  * (amortised: an allocation allocates only when the table is full) and
  * reuses freed slots last-freed first.  A handle is the slot's index in
- * its low 32 bits and a kernel-wide serial number in its high 32, so a
+ * its low 24 bits and a kernel-wide serial number in its high 40, so a
  * stale handle (its slot freed and reused) or another process's names no
- * live slot.
+ * live slot; the serial never wraps (mem.c refuses the 2^40th).
  */
 #ifndef MOS_RES_MEM_H
 #define MOS_RES_MEM_H
@@ -38,7 +38,7 @@ typedef struct mos_res_mem {
 /* Per kernel. */
 typedef struct mos_res_mem_kernel {
 	uint64_t used, peak;        /* the machine's, bytes */
-	uint32_t serial;            /* of the last handle given, never 0 */
+	uint64_t serial;            /* of the last handle given (40 bits) */
 } mos_res_mem_kernel_t;
 
 #endif
