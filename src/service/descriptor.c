@@ -121,18 +121,23 @@ static char **put_strv(char **vec, char **p, const char *const *v)
 
 /* Where a service's parts are in its block: offsets. */
 typedef struct parts {
-	size_t deps, inst, recent, sup_recent, command, environment, tags,
-		strings;
+	size_t deps, reqs, inst, recent, sup_recent, command, environment,
+		tags, strings;
 } parts_t;
 
 /* The block's size for d (checked), the offsets into *o; 0: too big. */
 static size_t parts_of(const mos_service_descriptor_t *d, parts_t *o)
 {
 	layout_t l = {sizeof(mos_svc_t), false};
-	size_t strings = strlen(d->name) + 1;
+	size_t strings = strlen(d->name) + 1, reqs = 0;
 
 	o->deps = take(&l, d->ndeps, sizeof(mos_svc_edge_t),
 		       _Alignof(mos_svc_edge_t));
+	for (size_t i = 0; i < d->ndeps; i++)
+		if (d->deps[i].version)
+			reqs++;
+	o->reqs = take(&l, reqs, sizeof(mos_semver_req_t),
+		       _Alignof(mos_semver_req_t));
 	o->inst = take(&l, d->instances, sizeof(mos_svc_inst_t),
 		       _Alignof(mos_svc_inst_t));
 	o->recent = take(&l, d->restart.max_restarts, sizeof(mos_time_t),
@@ -215,6 +220,7 @@ int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
 {
 	const mos_config_t *cfg = mos__kernel_config(m->k);
 	mos_svc_t *s;
+	mos_semver_req_t *req;
 	parts_t at;
 	size_t pos = 0, size;
 	char *str;
@@ -336,6 +342,7 @@ int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
 	if (d->ndeps) /* NULL without any, as before */
 		s->deps = (mos_svc_edge_t *)((char *)s + at.deps);
 	s->ndeps = (uint32_t)d->ndeps;
+	req = (mos_semver_req_t *)((char *)s + at.reqs);
 	for (size_t i = 0; i < d->ndeps; i++) {
 		const mos_service_dep_t *dp = &d->deps[i];
 		mos_svc_edge_t *e2 = &s->deps[i];
@@ -350,7 +357,7 @@ int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
 		e2->timeout = ms(dp->timeout_ms ? dp->timeout_ms
 						: cfg->service_timeout_ms);
 		if (dp->version) {
-			if (mos__semver_req_parse(dp->version, &e2->req, &pos) < 0) {
+			if (mos__semver_req_parse(dp->version, req, &pos) < 0) {
 				snprintf(key, sizeof(key), "dependencies[%zu].version", i);
 				e = mos__svc_bad(err, w, MOS_ECONFIG, key,
 					"bad version requirement \"%s\" at character %zu",
@@ -358,6 +365,7 @@ int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
 				goto fail;
 			}
 			e2->has_req = true;
+			e2->req = req++;
 			e2->req_text = put(&str, dp->version);
 		}
 	}
