@@ -14,15 +14,6 @@
 #include "util/alloc.h"
 #include "util/error_int.h"
 
-static void strv_free(const mos_allocator_t *a, char **v)
-{
-	if (!v)
-		return;
-	for (char **p = v; *p; p++)
-		mos__free(a, *p);
-	mos__free(a, v);
-}
-
 void mos__svc_free(mos_svc_mgr_t *m, mos_svc_t *s)
 {
 	const mos_allocator_t *a = m->a;
@@ -31,20 +22,9 @@ void mos__svc_free(mos_svc_mgr_t *m, mos_svc_t *s)
 		return;
 	if (s->timer_ready)
 		mos__ktimer_fini(m->k, &s->timer);
-	mos__free(a, s->name);
-	strv_free(a, s->command);
-	mos__free(a, s->working_directory);
-	strv_free(a, s->environment);
-	strv_free(a, s->tags);
-	for (uint32_t i = 0; i < s->ndeps; i++)
-		mos__free(a, s->deps[i].req_text);
-	mos__free(a, s->deps);
 	mos__free(a, s->dependents);
 	mos__free(a, s->members);
-	mos__free(a, s->inst);
-	mos__free(a, s->recent);
-	mos__free(a, s->sup_recent);
-	mos__free(a, s);
+	mos__free(a, s); /* and all it copied: one block (mos__svc_make) */
 }
 
 /* ---- checking and copying a descriptor -------------------------------- */
@@ -60,26 +40,127 @@ static bool name_ok(const char *s)
 	return n >= 1 && n < MOS_SVC_NAME_LEN;
 }
 
-static int strv_dup(const mos_allocator_t *a, const char *const *v,
-		    char ***out)
+/* ---- one block per service ------------------------------------------ */
+
+/*
+ * A service and everything of fixed size it copies (strings, vectors,
+ * edges, instance slots, restart rings) are one allocation: registering
+ * one service is one malloc, not a dozen, and unregister frees it whole.
+ * The block is the service, then each array at its alignment, then the
+ * strings.  A layout first adds the sizes up (overflow: MOS_ENOMEM).
+ */
+typedef struct layout {
+	size_t size;
+	bool overflow;
+} layout_t;
+
+/* Room for n objects of size bytes aligned to align; their offset. */
+static size_t take(layout_t *l, size_t n, size_t size, size_t align)
+{
+	size_t at = (l->size + align - 1) & ~(align - 1);
+
+	if (at < l->size || (size && n > (SIZE_MAX - at) / size)) {
+		l->overflow = true;
+		return 0;
+	}
+	l->size = at + n * size;
+	return at;
+}
+
+static size_t strv_len(const char *const *v)
 {
 	size_t n = 0;
-	char **d;
 
-	*out = NULL;
-	if (!v)
-		return 0;
-	while (v[n])
+	while (v && v[n])
 		n++;
-	if (!(d = mos__calloc(a, n + 1, sizeof(*d))))
-		return MOS_ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		if (!(d[i] = mos__strdup(a, v[i]))) {
-			strv_free(a, d);
-			return MOS_ENOMEM;
-		}
-	*out = d;
-	return 0;
+	return n;
+}
+
+/* a + b, or 0 with the overflow noted. */
+static size_t add(layout_t *l, size_t a, size_t b)
+{
+	if (a > SIZE_MAX - b) {
+		l->overflow = true;
+		return 0;
+	}
+	return a + b;
+}
+
+/* b plus the bytes of v's strings, their NULs included. */
+static size_t strv_bytes(layout_t *l, const char *const *v, size_t b)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		b = add(l, b, strlen(v[i]) + 1);
+	return b;
+}
+
+/* Copy str to the cursor *p (advanced past it). */
+static char *put(char **p, const char *str)
+{
+	size_t len = strlen(str) + 1;
+	char *at = *p;
+
+	memcpy(at, str, len);
+	*p += len;
+	return at;
+}
+
+/* Copy v (NULL-terminated) into vec, its strings to *p; vec, or NULL
+ * when v is. */
+static char **put_strv(char **vec, char **p, const char *const *v)
+{
+	size_t i = 0;
+
+	if (!v)
+		return NULL;
+	for (; v[i]; i++)
+		vec[i] = put(p, v[i]);
+	vec[i] = NULL;
+	return vec;
+}
+
+/* Where a service's parts are in its block: offsets. */
+typedef struct parts {
+	size_t deps, reqs, inst, recent, sup_recent, command, environment,
+		tags, strings;
+} parts_t;
+
+/* The block's size for d (checked), the offsets into *o; 0: too big. */
+static size_t parts_of(const mos_service_descriptor_t *d, parts_t *o)
+{
+	layout_t l = {sizeof(mos_svc_t), false};
+	size_t strings = strlen(d->name) + 1, reqs = 0;
+
+	o->deps = take(&l, d->ndeps, sizeof(mos_svc_edge_t),
+		       _Alignof(mos_svc_edge_t));
+	for (size_t i = 0; i < d->ndeps; i++)
+		if (d->deps[i].version)
+			reqs++;
+	o->reqs = take(&l, reqs, sizeof(mos_semver_req_t),
+		       _Alignof(mos_semver_req_t));
+	o->inst = take(&l, d->instances, sizeof(mos_svc_inst_t),
+		       _Alignof(mos_svc_inst_t));
+	o->recent = take(&l, d->restart.max_restarts, sizeof(mos_time_t),
+			 _Alignof(mos_time_t));
+	o->sup_recent = take(&l, d->type == MOS_SVC_GROUP
+					 ? (size_t)d->supervisor.intensity + 1 : 0,
+			     sizeof(mos_time_t), _Alignof(mos_time_t));
+	o->command = take(&l, d->command ? strv_len(d->command) + 1 : 0,
+			  sizeof(char *), _Alignof(char *));
+	o->environment = take(&l, d->environment ? strv_len(d->environment) + 1 : 0,
+			      sizeof(char *), _Alignof(char *));
+	o->tags = take(&l, d->tags ? strv_len(d->tags) + 1 : 0, sizeof(char *),
+		       _Alignof(char *));
+	if (d->working_directory)
+		strings = add(&l, strings, strlen(d->working_directory) + 1);
+	strings = strv_bytes(&l, d->command, strings);
+	strings = strv_bytes(&l, d->environment, strings);
+	strings = strv_bytes(&l, d->tags, strings);
+	for (size_t i = 0; i < d->ndeps; i++)
+		if (d->deps[i].version)
+			strings = add(&l, strings, strlen(d->deps[i].version) + 1);
+	o->strings = take(&l, strings, 1, 1);
+	return l.overflow ? 0 : l.size;
 }
 
 void mos_service_descriptor_init(mos_service_descriptor_t *d)
@@ -111,9 +192,6 @@ void mos_service_descriptor_init(mos_service_descriptor_t *d)
 	d->readiness = MOS_READY_SIMPLE;
 }
 
-/* The source and JSON path prefix of descriptor i of a batch, for
- * messages (the JSON loader names its files; C callers get "services[i]"). */
-
 int mos__svc_bad(mos_error_t *err, const mos_svc_where_t *w, int code,
 		const char *key, const char *fmt, ...)
 {
@@ -123,27 +201,32 @@ int mos__svc_bad(mos_error_t *err, const mos_svc_where_t *w, int code,
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	snprintf(path, sizeof(path), "%s%s%s", w->path, *w->path && *key ? "." : "",
-		 key);
-	return mos__error_path(err, code, w->source, path, "%s", text);
+	/* A file's descriptor: the loader prefixes the path itself. */
+	if (w->source)
+		snprintf(path, sizeof(path), "%s", key);
+	else
+		snprintf(path, sizeof(path), "services[%zu]%s%s", w->index,
+			 *key ? "." : "", key);
+	return mos__error_path(err, code, w->source ? w->source : "service",
+			       path, "%s", text);
 }
 
 static mos_time_t ms(uint32_t v) { return (mos_time_t)v * MOS_MSEC; }
 
-/* Check d and copy it into a new service (not registered; deps not
- * resolved: their names wait in req_text's neighbour, dep_names). */
+/* Check d and copy it into a new service (service_int.h). */
 int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
 		  const mos_service_descriptor_t *d, const mos_svc_where_t *w,
-		    mos_svc_t **out, char ***dep_names, mos_error_t *err)
+		  mos_svc_t **out, mos_error_t *err)
 {
-	const mos_allocator_t *a = m->a;
 	const mos_config_t *cfg = mos__kernel_config(m->k);
 	mos_svc_t *s;
-	size_t pos = 0;
+	mos_semver_req_t *req;
+	parts_t at;
+	size_t pos = 0, size;
+	char *str;
 	int e;
 
 	*out = NULL;
-	*dep_names = NULL;
 	if (!d->name || !name_ok(d->name))
 		return mos__svc_bad(err, w, MOS_EINVAL, "name",
 			   "a name is 1 to %d of [A-Za-z0-9._@-]",
@@ -206,8 +289,11 @@ int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
 					    d->environment[i]);
 	if (d->caps != MOS_CAPS_INHERIT && (d->caps & ~(uint32_t)MOS_CAP_ALL))
 		return mos__svc_bad(err, w, MOS_EINVAL, "capabilities", "unknown bits");
-	if (!(s = mos__calloc(a, 1, sizeof(*s))))
+	if (!(size = parts_of(d, &at)) || !(s = mos__malloc(m->a, size)))
 		return MOS_ENOMEM;
+	/* Zeroed but for the strings, which are all copied over. */
+	memset(s, 0, at.strings);
+	str = (char *)s + at.strings;
 	s->m = m;
 	s->type = d->type;
 	if (d->version &&
@@ -241,32 +327,29 @@ int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
 	s->last_exit_status = -1;
 	s->next_restart = MOS_TIME_NEVER;
 	s->enabled = true;
-	if (!(s->name = mos__strdup(a, d->name)) ||
-	    strv_dup(a, d->command, &s->command) < 0 ||
-	    (d->working_directory &&
-	     !(s->working_directory = mos__strdup(a, d->working_directory))) ||
-	    strv_dup(a, d->environment, &s->environment) < 0 ||
-	    strv_dup(a, d->tags, &s->tags) < 0 ||
-	    (s->instances &&
-	     !(s->inst = mos__calloc(a, s->instances, sizeof(*s->inst)))) ||
-	    !(s->recent = mos__calloc(a, s->restart.max_restarts,
-				      sizeof(*s->recent))) ||
-	    (d->type == MOS_SVC_GROUP &&
-	     !(s->sup_recent = mos__calloc(a, (size_t)s->sup.intensity + 1,
-					   sizeof(*s->sup_recent)))) ||
-	    (d->ndeps && !(s->deps = mos__calloc(a, d->ndeps, sizeof(*s->deps)))) ||
-	    !(*dep_names = mos__calloc(a, d->ndeps + 2, sizeof(char *)))) {
-		mos__svc_free(m, s);
-		return MOS_ENOMEM;
-	}
+	s->name = put(&str, d->name);
+	s->command = put_strv((char **)((char *)s + at.command), &str, d->command);
+	s->working_directory = d->working_directory ? put(&str, d->working_directory)
+						    : NULL;
+	s->environment = put_strv((char **)((char *)s + at.environment), &str,
+				  d->environment);
+	s->tags = put_strv((char **)((char *)s + at.tags), &str, d->tags);
+	if (s->instances)
+		s->inst = (mos_svc_inst_t *)((char *)s + at.inst);
+	s->recent = (mos_time_t *)((char *)s + at.recent);
+	if (d->type == MOS_SVC_GROUP)
+		s->sup_recent = (mos_time_t *)((char *)s + at.sup_recent);
+	if (d->ndeps) /* NULL without any, as before */
+		s->deps = (mos_svc_edge_t *)((char *)s + at.deps);
 	s->ndeps = (uint32_t)d->ndeps;
+	req = (mos_semver_req_t *)((char *)s + at.reqs);
 	for (size_t i = 0; i < d->ndeps; i++) {
 		const mos_service_dep_t *dp = &d->deps[i];
 		mos_svc_edge_t *e2 = &s->deps[i];
 		char key[48];
 
-		snprintf(key, sizeof(key), "dependencies[%zu]", i);
 		if (!dp->name || !name_ok(dp->name)) {
+			snprintf(key, sizeof(key), "dependencies[%zu]", i);
 			e = mos__svc_bad(err, w, MOS_EINVAL, key, "a dependency names a service");
 			goto fail;
 		}
@@ -274,28 +357,21 @@ int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
 		e2->timeout = ms(dp->timeout_ms ? dp->timeout_ms
 						: cfg->service_timeout_ms);
 		if (dp->version) {
-			snprintf(key, sizeof(key), "dependencies[%zu].version", i);
-			if (mos__semver_req_parse(dp->version, &e2->req, &pos) < 0) {
+			if (mos__semver_req_parse(dp->version, req, &pos) < 0) {
+				snprintf(key, sizeof(key), "dependencies[%zu].version", i);
 				e = mos__svc_bad(err, w, MOS_ECONFIG, key,
 					"bad version requirement \"%s\" at character %zu",
 					dp->version, pos);
 				goto fail;
 			}
 			e2->has_req = true;
-			if (!(e2->req_text = mos__strdup(a, dp->version))) {
-				e = MOS_ENOMEM;
-				goto fail;
-			}
+			e2->req = req++;
+			e2->req_text = put(&str, dp->version);
 		}
-		(*dep_names)[i] = (char *)dp->name; /* borrowed until resolved */
 	}
-	(*dep_names)[d->ndeps] = (char *)d->member_of; /* NULL: none */
 	*out = s;
 	return 0;
 fail:
-	mos__free(a, *dep_names);
-	*dep_names = NULL;
 	mos__svc_free(m, s);
 	return e;
 }
-

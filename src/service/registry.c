@@ -109,26 +109,29 @@ static uint32_t hash(const char *s)
 	return h;
 }
 
-/* The slot of name: where it is, or the empty one it would take. */
-static uint32_t name_slot(const mos_svc_mgr_t *m, const char *name)
+/* The slot of name (hash h): where it is, or the empty one it would
+ * take.  Only a slot with the same hash is compared by name. */
+static uint32_t name_slot(const mos_svc_mgr_t *m, const char *name, uint32_t h)
 {
-	uint32_t i = hash(name) & (m->names_cap - 1);
+	uint32_t mask = m->names_cap - 1, i = h & mask;
 
-	while (m->names[i] && strcmp(m->names[i]->name, name) != 0)
-		i = (i + 1) & (m->names_cap - 1);
+	while (m->names[i].s && (m->names[i].hash != h ||
+				 strcmp(m->names[i].s->name, name) != 0))
+		i = (i + 1) & mask;
 	return i;
 }
 
 mos_svc_t *mos__svc_by_name(mos_svc_mgr_t *m, const char *name)
 {
-	return m && m->names_cap ? m->names[name_slot(m, name)] : NULL;
+	return m && m->names_cap ? m->names[name_slot(m, name, hash(name))].s
+				 : NULL;
 }
 
 /* Room for `more` names: the table stays at most half full. */
 static int names_room(mos_svc_mgr_t *m, size_t more)
 {
 	uint32_t cap = m->names_cap ? m->names_cap : 64, old_cap = m->names_cap;
-	mos_svc_t **old = m->names, **t;
+	struct mos_svc_slot *old = m->names, *t;
 
 	while ((size_t)(m->nnames + more) * 2 > cap) {
 		if (cap > UINT32_MAX / 4)
@@ -141,34 +144,50 @@ static int names_room(mos_svc_mgr_t *m, size_t more)
 		return MOS_ENOMEM;
 	m->names = t;
 	m->names_cap = cap;
+	/* Names are distinct: each goes to the first empty slot from its
+	 * home, no comparing. */
 	for (uint32_t i = 0; i < old_cap; i++)
-		if (old[i])
-			m->names[name_slot(m, old[i]->name)] = old[i];
+		if (old[i].s) {
+			uint32_t j = old[i].hash & (cap - 1);
+
+			while (t[j].s)
+				j = (j + 1) & (cap - 1);
+			t[j] = old[i];
+		}
 	mos__free(m->a, old);
 	return 0;
+}
+
+/* Put s in (room made, its name not there). */
+static void name_add(mos_svc_mgr_t *m, mos_svc_t *s)
+{
+	uint32_t h = hash(s->name);
+
+	m->names[name_slot(m, s->name, h)] = (struct mos_svc_slot){s, h};
+	m->nnames++;
 }
 
 /* Take name's slot out, moving the cluster after it back (linear
  * probing's deletion). */
 static void name_remove(mos_svc_mgr_t *m, const char *name)
 {
-	uint32_t mask = m->names_cap - 1, i = name_slot(m, name), j = i;
+	uint32_t mask = m->names_cap - 1, i = name_slot(m, name, hash(name)), j = i;
 
-	if (!m->names[i])
+	if (!m->names[i].s)
 		return;
-	m->names[i] = NULL;
+	m->names[i].s = NULL;
 	m->nnames--;
 	for (;;) {
 		uint32_t h;
 
 		j = (j + 1) & mask;
-		if (!m->names[j])
+		if (!m->names[j].s)
 			return;
-		h = hash(m->names[j]->name) & mask;
+		h = m->names[j].hash & mask;
 		/* Move j to i when its home is not in (i, j]. */
 		if ((i <= j) ? (h <= i || h > j) : (h <= i && h > j)) {
 			m->names[i] = m->names[j];
-			m->names[j] = NULL;
+			m->names[j].s = NULL;
 			i = j;
 		}
 	}
@@ -272,8 +291,6 @@ static int grow(const mos_allocator_t *a, void *pv, uint32_t *cap, uint32_t need
 	return 0;
 }
 
-/* Name of batch member or registered service: batch first (a batch may
- * not redefine a registered name: checked before). */
 /* The batch by name, for its lookups: O(log n) each. */
 typedef struct named {
 	mos_svc_t *s;
@@ -355,16 +372,68 @@ static int cmp_edge(const void *x, const void *y)
 	return strcmp(a->dep->name, b->dep->name);
 }
 
+/* Where descriptor i of a batch came from, for its messages. */
+static mos_svc_where_t where(const char *const *sources, size_t i)
+{
+	return (mos_svc_where_t){sources ? sources[i] : NULL, i};
+}
+
+/* Resolve s's edges and group (descriptor d) against the registry and
+ * the batch: 0, or the error of the first one that fails. */
+static int resolve_edges(mos_svc_mgr_t *m, mos_svc_t *s,
+			 const mos_service_descriptor_t *d,
+			 const mos_svc_where_t *w, const named_t *sorted,
+			 size_t n, mos_error_t *err)
+{
+	char key[40];
+	int e;
+
+	for (uint32_t j = 0; j < s->ndeps; j++) {
+		const char *name = d->deps[j].name;
+
+		if (!(s->deps[j].dep = resolve(m, sorted, n, name))) {
+			snprintf(key, sizeof(key), "dependencies[%u]", j);
+			e = mos__svc_bad(err, w, MOS_EDEPEND, key,
+				"\"%s\" needs \"%s\", which is not registered",
+				s->name, name);
+			return mos__svc_errtext(m, e,
+				"%s needs %s, which is not registered", s->name,
+				name);
+		}
+		if (s->deps[j].dep == s) {
+			snprintf(key, sizeof(key), "dependencies[%u]", j);
+			return mos__svc_bad(err, w, MOS_ECYCLE, key, "%s -> %s",
+					    s->name, s->name);
+		}
+		for (uint32_t l = 0; l < j; l++)
+			if (s->deps[l].dep == s->deps[j].dep) {
+				snprintf(key, sizeof(key), "dependencies[%u]", j);
+				return mos__svc_bad(err, w, MOS_EINVAL, key,
+					"\"%s\" is named twice", name);
+			}
+	}
+	if (d->member_of &&
+	    (!(s->group = resolve(m, sorted, n, d->member_of)) ||
+	     s->group->type != MOS_SVC_GROUP || s->group == s))
+		return mos__svc_bad(err, w, MOS_EDEPEND, "member_of",
+			"\"%s\" is not a registered ServiceGroup", d->member_of);
+	if (s->ndeps > 1) /* deps is NULL without any */
+		qsort(s->deps, s->ndeps, sizeof(*s->deps), cmp_edge);
+	return 0;
+}
+
+/* A batch this small keeps its work arrays on the stack: registering
+ * one service allocates the service and nothing else. */
+#define SMALL_BATCH 8
+
 int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 			    const mos_service_descriptor_t *descs, size_t n,
 			    const char *const *sources, mos_service_id_t *ids,
 			    mos_error_t *err)
 {
 	mos_svc_mgr_t *m;
-	mos_svc_t **batch = NULL;
-	named_t *sorted = NULL;
-	char ***names = NULL;
-	uint32_t need_deps_cap;
+	mos_svc_t *batch_small[SMALL_BATCH] = {0}, **batch = batch_small;
+	named_t sorted_small[SMALL_BATCH], *sorted = sorted_small;
 	mos_svc_actor_t ac;
 	int e = 0;
 	size_t i, made = 0;
@@ -382,20 +451,17 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 		return 0;
 	if (n > UINT32_MAX - m->nids - 1)
 		return MOS_EEXHAUSTED;
-	if (!(batch = mos__calloc(m->a, n, sizeof(*batch))) ||
-	    !(names = mos__calloc(m->a, n, sizeof(*names))) ||
-	    !(sorted = mos__malloc_array(m->a, n, sizeof(*sorted)))) {
+	if (n > SMALL_BATCH &&
+	    (!(batch = mos__calloc(m->a, n, sizeof(*batch))) ||
+	     !(sorted = mos__malloc_array(m->a, n, sizeof(*sorted))))) {
 		e = MOS_ENOMEM;
 		goto out;
 	}
 	for (made = 0; made < n; made++) {
-		mos_svc_where_t w = {sources && sources[made] ? sources[made] : "service",
-			     ""};
+		mos_svc_where_t w = where(sources, made);
 
-		if (!sources || !sources[made])
-			snprintf(w.path, sizeof(w.path), "services[%zu]", made);
 		if ((e = mos__svc_make(m, &ac, &descs[made], &w, &batch[made],
-				  &names[made], err)) < 0)
+				       err)) < 0)
 			goto out;
 		if (mos__svc_by_name(m, batch[made]->name)) {
 			e = mos__svc_bad(err, &w, MOS_ESVCEXISTS, "name",
@@ -408,14 +474,8 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 	qsort(sorted, n, sizeof(*sorted), cmp_named);
 	for (i = 1; i < n; i++)
 		if (strcmp(sorted[i - 1].s->name, sorted[i].s->name) == 0) {
-			mos_svc_where_t w = {sources && sources[sorted[i].idx]
-					     ? sources[sorted[i].idx]
-					     : "service",
-				     ""};
+			mos_svc_where_t w = where(sources, sorted[i].idx);
 
-			if (!sources || !sources[sorted[i].idx])
-				snprintf(w.path, sizeof(w.path), "services[%zu]",
-					 sorted[i].idx);
 			e = mos__svc_bad(err, &w, MOS_ESVCEXISTS, "name",
 				"\"%s\" is named twice in the batch",
 				sorted[i].s->name);
@@ -423,53 +483,18 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 		}
 	/* Resolve the edges and the groups, now the whole batch is known. */
 	for (i = 0; i < n; i++) {
-		mos_svc_t *s = batch[i];
-		mos_svc_where_t w = {sources && sources[i] ? sources[i] : "service", ""};
-		const char *g;
+		mos_svc_where_t w = where(sources, i);
 
-		if (!sources || !sources[i])
-			snprintf(w.path, sizeof(w.path), "services[%zu]", i);
-		for (uint32_t j = 0; j < s->ndeps; j++) {
-			char key[40];
-
-			snprintf(key, sizeof(key), "dependencies[%u]", j);
-			if (!(s->deps[j].dep = resolve(m, sorted, n, names[i][j]))) {
-				e = mos__svc_bad(err, &w, MOS_EDEPEND, key,
-					"\"%s\" needs \"%s\", which is not registered",
-					s->name, names[i][j]);
-				mos__svc_errtext(m, e, "%s needs %s, which is not registered",
-						 s->name, names[i][j]);
-				goto out;
-			}
-			if (s->deps[j].dep == s) {
-				e = mos__svc_bad(err, &w, MOS_ECYCLE, key,
-					"%s -> %s", s->name, s->name);
-				goto out;
-			}
-			for (uint32_t l = 0; l < j; l++)
-				if (s->deps[l].dep == s->deps[j].dep) {
-					e = mos__svc_bad(err, &w, MOS_EINVAL, key,
-						"\"%s\" is named twice",
-						names[i][j]);
-					goto out;
-				}
-		}
-		if ((g = names[i][s->ndeps])) {
-			if (!(s->group = resolve(m, sorted, n, g)) ||
-			    s->group->type != MOS_SVC_GROUP || s->group == s) {
-				e = mos__svc_bad(err, &w, MOS_EDEPEND, "member_of",
-					"\"%s\" is not a registered ServiceGroup", g);
-				goto out;
-			}
-		}
-		if (s->ndeps > 1) /* deps is NULL without any */
-			qsort(s->deps, s->ndeps, sizeof(*s->deps), cmp_edge);
+		if ((e = resolve_edges(m, batch[i], &descs[i], &w, sorted, n,
+				       err)) < 0)
+			goto out;
 	}
-	if ((e = mos__svc_check_cycles(m, batch, n, err)) < 0)
+	/* One service alone closes no cycle: its dependencies are all
+	 * registered (itself is refused above). */
+	if (n > 1 && (e = mos__svc_check_cycles(m, batch, n, err)) < 0)
 		goto out;
 	/* Room for everything, then nothing can fail. */
-	need_deps_cap = m->nids + (uint32_t)n;
-	if ((e = grow(m->a, &m->by_id, &m->ids_cap, need_deps_cap,
+	if ((e = grow(m->a, &m->by_id, &m->ids_cap, m->nids + (uint32_t)n,
 		      sizeof(*m->by_id))) < 0 ||
 	    (e = names_room(m, n)) < 0 || (e = reserve_links(m, batch, n)) < 0)
 		goto out;
@@ -485,8 +510,7 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 
 		s->id = ++m->nids;
 		m->by_id[s->id - 1] = s;
-		m->names[name_slot(m, s->name)] = s;
-		m->nnames++;
+		name_add(m, s);
 		for (uint32_t j = 0; j < s->ndeps; j++) {
 			mos_svc_t *d = s->deps[j].dep;
 
@@ -502,15 +526,12 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 	}
 	e = 0;
 out:
-	for (i = 0; i < n; i++) {
-		if (batch && batch[i])
-			mos__svc_free(m, batch[i]);
-		if (names)
-			mos__free(m->a, names[i]);
-	}
-	mos__free(m->a, batch);
-	mos__free(m->a, names);
-	mos__free(m->a, sorted);
+	for (i = 0; batch && i < n; i++)
+		mos__svc_free(m, batch[i]);
+	if (batch != batch_small)
+		mos__free(m->a, batch);
+	if (sorted != sorted_small)
+		mos__free(m->a, sorted);
 	return e;
 }
 

@@ -26,7 +26,7 @@ static int check_versions(mos_svc_mgr_t *m, mos_svc_t **order, size_t n)
 			const mos_svc_edge_t *e = &x->deps[j];
 			const mos_semver_t *v = &e->dep->version;
 
-			if (!e->has_req || mos__semver_req_matches(&e->req, v))
+			if (!e->has_req || mos__semver_req_matches(e->req, v))
 				continue;
 			return mos__svc_errtext(
 				m, MOS_EDEPEND,

@@ -26,13 +26,16 @@
 #define MOS_SVC_AUDIT_SIZE 1024
 
 /* A dependency edge, resolved: dep is registered before or with its
- * dependent and cannot go while the dependent is registered. */
+ * dependent and cannot go while the dependent is registered.  Small: a
+ * compiled requirement is 1.5 KB (16 comparators), so only an edge with
+ * a version has one, in its service's block; inline, every edge carried
+ * it (500 000 edges: 790 MB, zeroed and faulted in at registration). */
 typedef struct mos_svc_edge {
 	struct mos_svc *dep;
 	bool required;
 	bool has_req;
 	mos_time_t timeout;         /* ns */
-	mos_semver_req_t req;
+	const mos_semver_req_t *req; /* has_req: the requirement */
 	char *req_text;             /* as given, for messages */
 	bool skipped;               /* optional, and the current start went
 				       on without it (failed or late) */
@@ -68,7 +71,10 @@ typedef enum mos_svc_phase {
 typedef struct mos_svc {
 	mos_service_id_t id;
 	struct mos_svc_mgr *m;
-	/* ---- the descriptor, copied ---- */
+	/* ---- the descriptor, copied: its strings, vectors and edges (and
+	 * inst, recent, sup_recent below) live in the service's own
+	 * allocation (mos__svc_make); dependents and members, which grow,
+	 * are apart ---- */
 	char *name;
 	mos_service_type_t type;
 	mos_semver_t version;
@@ -148,8 +154,11 @@ typedef struct mos_svc_mgr {
 	mos_svc_t **by_id;          /* [id - 1]; NULL: unregistered */
 	uint32_t nids, ids_cap;
 	/* name -> service, open addressing (lookups only: every walk goes
-	 * by id or by name order, never by table order) */
-	mos_svc_t **names;
+	 * by id or by name order, never by table order); each slot keeps its
+	 * name's hash, so a probe that is not the name costs no visit to
+	 * the service (a cache miss each once the services outgrow the
+	 * caches) */
+	struct mos_svc_slot { mos_svc_t *s; uint32_t hash; } *names;
 	uint32_t names_cap, nnames;
 	/* pid -> service, for exits: a sorted array of (pid, id) */
 	struct mos_svc_pid { mos_pid_t pid; mos_service_id_t id; } *pids;
@@ -216,23 +225,25 @@ int mos__svc_actor_of(mos_svc_mgr_t *m, mos_pid_t pid, mos_svc_actor_t *a);
 
 /* ---- descriptor.c -------------------------------------------------- */
 
-/* Where a descriptor came from, for messages: a file (or "service") and
- * the JSON path of its object ("services[3]"). */
+/* Where a descriptor came from, for messages: its file, or (source
+ * NULL) "service" and the path "services[index]" of the batch.  Spelled
+ * only when an error is recorded, not for every registration. */
 typedef struct mos_svc_where {
 	const char *source;
-	char path[64];
+	size_t index;
 } mos_svc_where_t;
 
 /* Record an error of the field `key` of w's descriptor; returns code. */
 int mos__svc_bad(mos_error_t *err, const mos_svc_where_t *w, int code,
 		 const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-/* Check d and copy it into a new service (not registered); *dep_names
- * (to free) gets the dependencies' names, borrowed from d, then
- * member_of, for the registry to resolve. */
+/* Check d and copy it into a new service (not registered): one block
+ * holds the service and all it copies (its strings, vectors, edges,
+ * instance slots and rings); its edges' dep stay NULL for the registry
+ * to resolve from d->deps[i].name (in d's order) and d->member_of. */
 int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
 		  const mos_service_descriptor_t *d, const mos_svc_where_t *w,
-		  mos_svc_t **out, char ***dep_names, mos_error_t *err);
+		  mos_svc_t **out, mos_error_t *err);
 void mos__svc_free(mos_svc_mgr_t *m, mos_svc_t *s);
 
 /* ---- graph.c ------------------------------------------------------- */
