@@ -239,3 +239,116 @@ Test(svc_review, stop_all_checks_its_actor_on_a_fresh_kernel)
 	cr_expect_eq(mos_service_stop_all(k, 4242, &n), MOS_EPROCNOTFOUND);
 	mos_kernel_destroy(k);
 }
+
+/* ---- probes that pass (recorded: the arithmetic holds) ---------------- */
+
+#define DIES_AT_10MS T_ARGV("script", "[{\"sleep\":\"10ms\"},{\"exit\":1}]")
+
+/* Start limit 3 in 10 s, a fixed 100 ms back-off: deaths at 10, 120,
+ * 230, 340 ms; the fourth is not restarted: Failed at 340 ms, 3
+ * restarts; the cooldown retries at exactly 340 + 1000 ms. */
+Test(svc_review, the_start_limit_and_cooldown_are_exact)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t d = t_desc("flaky", DIES_AT_10MS);
+	mos_service_id_t id;
+	mos_service_status_t st;
+
+	d.restart.policy = MOS_RESTART_ON_FAILURE;
+	d.restart.multiplier = 1;
+	d.restart.max_restarts = 3;
+	d.restart.cooldown = MOS_SEC;
+	id = rv_reg(k, &d);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(1000)), 0);
+	st = t_status(k, id);
+	cr_expect_eq(st.state, MOS_SVC_FAILED);
+	cr_expect_eq(st.reason, MOS_SVC_R_START_LIMIT);
+	cr_expect_eq(st.since, MS(340));
+	cr_expect_eq(st.restarts, 3);
+	cr_assert_eq(mos_kernel_run(k, MS(1345)), 0);
+	st = t_status(k, id);
+	cr_expect_eq(st.state, MOS_SVC_RUNNING);
+	cr_expect_eq(st.since, MS(1340));
+	mos_kernel_destroy(k);
+}
+
+/* Unregistering a Failed service whose cooldown is armed: the timer must
+ * go with it (run under SAN=1 for a use-after-free). */
+Test(svc_review, unregister_with_a_cooldown_armed_is_safe)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t d = t_desc("flaky", DIES_AT_10MS);
+	mos_service_id_t id;
+
+	d.restart.policy = MOS_RESTART_ON_FAILURE;
+	d.restart.max_restarts = 1;
+	d.restart.cooldown = MOS_SEC;
+	id = rv_reg(k, &d);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(500)), 0);
+	cr_assert_eq(t_status(k, id).state, MOS_SVC_FAILED);
+	cr_assert_eq(mos_service_unregister(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(5000)), 0);
+	cr_expect_eq(t_nservices(k), 0);
+	mos_kernel_destroy(k);
+}
+
+/* Intensity 1 in 5 s: the first death is restarted at once (10 ms), the
+ * second (20 ms) is one too many: the group is Failed at 20 ms. */
+Test(svc_review, group_intensity_gives_up_on_the_second_death)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t g = rv_group("sup");
+	mos_service_descriptor_t w = t_desc("worker", DIES_AT_10MS);
+	mos_service_id_t ig, iw;
+
+	w.member_of = "sup";
+	w.restart.policy = MOS_RESTART_ALWAYS;
+	ig = rv_reg(k, &g);
+	iw = rv_reg(k, &w);
+	cr_assert_eq(mos_service_start(k, 0, ig), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(15)), 0);
+	cr_expect_eq(t_status(k, ig).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, iw).restarts, 1);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	cr_expect_eq(t_status(k, ig).state, MOS_SVC_FAILED);
+	cr_expect_eq(t_status(k, ig).reason, MOS_SVC_R_SUPERVISOR);
+	cr_expect_eq(t_status(k, ig).since, MS(20));
+	mos_kernel_destroy(k);
+}
+
+/* ---- suspicions: design questions more than bugs --------------------- */
+
+/*
+ * Permission: uid 1000 may stop its own service, and the stop takes
+ * down (dependents first) a root-owned service that needs it, without
+ * any check of the actor against the dependent.  Fails today (the
+ * root service is Stopping).
+ */
+Test(svc_review, suspicion_a_user_stop_does_not_take_down_root_services)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t base = t_desc("base", t_idle_cmd);
+	mos_service_descriptor_t app = t_desc("rootapp", t_idle_cmd);
+	mos_service_dep_t dep = {"base", true, 0, NULL};
+	mos_service_id_t ib, ia;
+	mos_pid_t user;
+
+	base.uid = 1000;
+	base.gid = 1000;
+	app.deps = &dep;
+	app.ndeps = 1;
+	ib = rv_reg(k, &base);
+	ia = rv_reg(k, &app);
+	cr_assert_eq(t_spawn_as(k, 0, MOS_PRIO_NORMAL, 1000, 0, t_idle_cmd, NULL,
+				&user), 0);
+	cr_assert_eq(mos_service_start(k, 0, ia), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(10)), 0);
+	cr_assert_eq(t_status(k, ia).state, MOS_SVC_RUNNING);
+	cr_assert_eq(mos_service_stop(k, user, ib), 0);
+	cr_expect_eq(t_status(k, ia).state, MOS_SVC_RUNNING,
+		     "uid 1000 stopped root's service (%s)",
+		     mos_service_state_name(t_status(k, ia).state));
+	mos_kernel_destroy(k);
+}
