@@ -352,3 +352,30 @@ Test(svc_review, suspicion_a_user_stop_does_not_take_down_root_services)
 		     mos_service_state_name(t_status(k, ia).state));
 	mos_kernel_destroy(k);
 }
+
+/*
+ * A group is Running "once all of [its members] are".  A member whose
+ * start fails (here its start timeout: it never notifies) leaves the
+ * group Starting for ever: dependents_notice only looks at a member
+ * entering Running, and a group arms no timer of its own.
+ */
+Test(svc_review, a_group_whose_member_fails_to_start_does_not_stay_starting)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t g = rv_group("pool");
+	mos_service_descriptor_t m = t_desc("mute", t_idle_cmd);
+	mos_service_id_t ig, im;
+
+	m.member_of = "pool";
+	m.readiness = MOS_READY_NOTIFY;
+	m.start_timeout_ms = 100;
+	ig = rv_reg(k, &g);
+	im = rv_reg(k, &m);
+	cr_assert_eq(mos_service_start(k, 0, ig), 0);
+	cr_assert_eq(mos_kernel_run(k, 60 * MOS_SEC), 0);
+	cr_expect_eq(t_status(k, im).state, MOS_SVC_FAILED);
+	cr_expect_eq(t_status(k, im).since, MS(100));
+	cr_expect_neq(t_status(k, ig).state, MOS_SVC_STARTING,
+		      "the group is still Starting after 60 s");
+	mos_kernel_destroy(k);
+}
