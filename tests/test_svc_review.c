@@ -379,3 +379,43 @@ Test(svc_review, a_group_whose_member_fails_to_start_does_not_stay_starting)
 		      "the group is still Starting after 60 s");
 	mos_kernel_destroy(k);
 }
+
+/*
+ * Escalation: G (intensity 0) gives up when W1 is killed; give_up clears
+ * every member's sup_restart and stops W2 (Stopping, SIGTERM sent), and
+ * G's own group P restarts G at once.  G's start skips W2, which is
+ * still Stopping, and when W2 reaches Stopped nobody starts it (its
+ * sup_restart was cleared): G stays Starting for ever with W2 Stopped.
+ */
+Test(svc_review, an_escalated_restart_brings_every_member_back)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t p = rv_group("P"), g = rv_group("G");
+	mos_service_descriptor_t w1 = t_desc("w1", t_idle_cmd);
+	mos_service_descriptor_t w2 = t_desc("w2", t_idle_cmd);
+	mos_service_id_t ip, ig, i1, i2;
+
+	g.member_of = "P";
+	g.supervisor.intensity = 0;
+	w1.member_of = "G";
+	w2.member_of = "G";
+	w1.restart.policy = MOS_RESTART_ALWAYS;
+	w2.restart.policy = MOS_RESTART_ALWAYS;
+	ip = rv_reg(k, &p);
+	ig = rv_reg(k, &g);
+	i1 = rv_reg(k, &w1);
+	i2 = rv_reg(k, &w2);
+	cr_assert_eq(mos_service_start(k, 0, ip), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(10)), 0);
+	cr_assert_eq(t_status(k, ig).state, MOS_SVC_RUNNING);
+	cr_assert_eq(mos_process_send_signal(k, t_status(k, i1).pids[0],
+					     MOS_SIGKILL), 0);
+	cr_assert_eq(mos_kernel_run(k, 10 * MOS_SEC), 0);
+	cr_expect_eq(t_status(k, ip).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, i1).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, i2).state, MOS_SVC_RUNNING, "w2 is %s",
+		     mos_service_state_name(t_status(k, i2).state));
+	cr_expect_eq(t_status(k, ig).state, MOS_SVC_RUNNING, "G is %s",
+		     mos_service_state_name(t_status(k, ig).state));
+	mos_kernel_destroy(k);
+}
