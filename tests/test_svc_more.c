@@ -166,14 +166,20 @@ Test(svc_more, bad_descriptors_are_refused_and_register_nothing)
 	d = t_desc("restart", t_idle_cmd);
 	d.restart.multiplier = 0;
 	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	cr_expect_str_eq(err.path, "services[0].restart.multiplier");
 	d = t_desc("forever", t_idle_cmd); /* would restart forever at one instant */
 	d.restart.delay = 0;
 	d.restart.window = 0;
 	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
-	cr_expect_str_eq(err.path, "services[0].restart");
+	cr_expect_str_eq(err.path, "services[0].restart.delay");
 	d.restart.max_restarts = MOS_SVC_MAX_RESTARTS + 1;
 	d.restart.window = MOS_SEC;
 	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	cr_expect_str_eq(err.path, "services[0].restart.max_restarts");
+	d = t_desc("group2", NULL);
+	d.type = MOS_SVC_GROUP;
+	cr_expect_eq(mos_service_register(k, 0, &d, &id, &err), MOS_EINVAL);
+	cr_expect_str_eq(err.path, "services[0].instances", "a group's instances");
 	d = t_desc("bigsup", NULL);
 	d.type = MOS_SVC_GROUP;
 	d.instances = 0;

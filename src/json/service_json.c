@@ -427,7 +427,7 @@ static int read_restart(mos_jload_t *ld, json_t *o, void *ctx)
 				    &r->multiplier)) ||
 	    (rc = mos__json_get_duration(ld, o, "max_delay", false, &r->max_delay)) ||
 	    (rc = mos__json_get_duration(ld, o, "reset_after", false, &r->reset_after)) ||
-	    (rc = mos__json_get_u32(ld, o, "max_restarts", 1, 1000000,
+	    (rc = mos__json_get_u32(ld, o, "max_restarts", 1, MOS_SVC_MAX_RESTARTS,
 				    &r->max_restarts)) ||
 	    (rc = mos__json_get_duration(ld, o, "window", false, &r->window)) ||
 	    (rc = mos__json_get_duration(ld, o, "cooldown", false, &r->cooldown)))
@@ -485,7 +485,7 @@ static int read_supervisor(mos_jload_t *ld, json_t *o, void *ctx)
 
 	if ((rc = mos__json_check_keys(ld, o, supervisor_keys)) ||
 	    (rc = get_enum(ld, o, "strategy", strategies, 3, &st)) ||
-	    (rc = mos__json_get_u32(ld, o, "intensity", 0, 1000000,
+	    (rc = mos__json_get_u32(ld, o, "intensity", 0, MOS_SVC_MAX_RESTARTS,
 				    &s->intensity)) ||
 	    (rc = mos__json_get_duration(ld, o, "period", false, &s->period)))
 		return rc;

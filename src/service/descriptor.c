@@ -233,12 +233,14 @@ int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
 			   MOS_SVC_NAME_LEN - 1);
 	if ((unsigned)d->type >= MOS_SVC_TYPE_COUNT)
 		return mos__svc_bad(err, w, MOS_EINVAL, "type", "unknown service type");
-	if (d->type == MOS_SVC_GROUP ? d->command != NULL || d->instances != 0
-				     : !d->command || !d->command[0])
-		return mos__svc_bad(err, w, MOS_EINVAL, d->type == MOS_SVC_GROUP ? "command" : "command",
-			   d->type == MOS_SVC_GROUP
-				   ? "a ServiceGroup has no command and no instances"
-				   : "a command is needed");
+	if (d->type == MOS_SVC_GROUP && (d->command || d->instances))
+		return mos__svc_bad(err, w, MOS_EINVAL,
+				    d->command ? "command" : "instances",
+				    "a ServiceGroup has no command and no "
+				    "instances of its own");
+	if (d->type != MOS_SVC_GROUP && (!d->command || !d->command[0]))
+		return mos__svc_bad(err, w, MOS_EINVAL, "command",
+				    "a command is needed");
 	if (d->command && !mos__kernel_has_program(m->k, d->command[0]))
 		return mos__svc_bad(err, w, MOS_ENOPROG, "command[0]",
 			   "\"%s\" is not a registered program", d->command[0]);
@@ -252,15 +254,23 @@ int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
 	/* The start limit's ring and a group's are allocated: bounded.  A
 	 * zero delay with no start limit would restart forever at one
 	 * instant: the run would never end. */
-	if ((unsigned)d->restart.policy >= MOS_RESTART_COUNT ||
-	    d->restart.multiplier == 0 || d->restart.max_restarts == 0 ||
-	    d->restart.max_restarts > MOS_SVC_MAX_RESTARTS ||
-	    d->restart.delay > d->restart.max_delay ||
-	    (d->restart.delay == 0 && d->restart.window == 0))
-		return mos__svc_bad(err, w, MOS_EINVAL, "restart",
-			   "policy, multiplier >= 1, max_restarts 1 to %d, "
-			   "delay <= max_delay, a delay or a window",
-			   MOS_SVC_MAX_RESTARTS);
+	if ((unsigned)d->restart.policy >= MOS_RESTART_COUNT)
+		return mos__svc_bad(err, w, MOS_EINVAL, "restart.policy",
+				    "no, on-failure or always");
+	if (d->restart.multiplier == 0)
+		return mos__svc_bad(err, w, MOS_EINVAL, "restart.multiplier",
+				    "at least 1");
+	if (d->restart.max_restarts == 0 ||
+	    d->restart.max_restarts > MOS_SVC_MAX_RESTARTS)
+		return mos__svc_bad(err, w, MOS_EINVAL, "restart.max_restarts",
+				    "1 to %d", MOS_SVC_MAX_RESTARTS);
+	if (d->restart.delay > d->restart.max_delay)
+		return mos__svc_bad(err, w, MOS_EINVAL, "restart.delay",
+				    "more than max_delay");
+	if (d->restart.delay == 0 && d->restart.window == 0)
+		return mos__svc_bad(err, w, MOS_EINVAL, "restart.delay",
+				    "0 with no start limit (window 0) would "
+				    "restart for ever at one instant");
 	if (d->supervisor.intensity > MOS_SVC_MAX_RESTARTS)
 		return mos__svc_bad(err, w, MOS_EINVAL, "supervisor.intensity",
 			   "at most %d", MOS_SVC_MAX_RESTARTS);
@@ -274,6 +284,14 @@ int mos__svc_make(mos_svc_mgr_t *m, const mos_svc_actor_t *ac,
 		return mos__svc_bad(err, w, MOS_EINVALPRIO, "priority", "out of range");
 	if ((unsigned)d->prio_class >= MOS_CLASS_COUNT)
 		return mos__svc_bad(err, w, MOS_EINVAL, "class", "out of range");
+	if (d->isolation != MOS_ISO_INHERIT &&
+	    (d->isolation < MOS_ISO_NONE || d->isolation >= MOS_ISO_COUNT))
+		return mos__svc_bad(err, w, MOS_EINVAL, "isolation", "out of range");
+	for (size_t i = 0; d->tags && d->tags[i]; i++)
+		if (i == MOS_SVC_MAX_TAGS || !d->tags[i][0])
+			return mos__svc_bad(err, w, MOS_EINVAL, "tags",
+					    "at most %d tags, none empty",
+					    MOS_SVC_MAX_TAGS);
 	/* Credentials: the actor's by default; another uid, group or more
 	 * capabilities only for a privileged actor. */
 	if (!ac->host && ac->uid != 0 && !(ac->caps & MOS_CAP_ADMIN) &&

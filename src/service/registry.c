@@ -422,6 +422,19 @@ static int resolve_edges(mos_svc_mgr_t *m, mos_svc_t *s,
 	return 0;
 }
 
+/* A refused register (or batch) is one audit entry: no id, the name of
+ * the first descriptor when it has a usable one. */
+static void audit_refusal(mos_svc_mgr_t *m, mos_uid_t uid,
+			  const mos_service_descriptor_t *descs, size_t n,
+			  int e)
+{
+	mos_audit_entry_t *a = mos__svc_audit(m, uid, MOS_AUDIT_REGISTER, NULL,
+					      0, e, MOS_SVC_R_REQUEST);
+
+	if (n && descs[0].name)
+		snprintf(a->name, sizeof(a->name), "%s", descs[0].name);
+}
+
 /* A batch this small keeps its work arrays on the stack: registering
  * one service allocates the service and nothing else. */
 #define SMALL_BATCH 8
@@ -526,6 +539,8 @@ int mos__svc_register_batch(mos_kernel_t *k, mos_pid_t actor,
 	}
 	e = 0;
 out:
+	if (e < 0)
+		audit_refusal(m, ac.uid, descs, n, e);
 	for (i = 0; batch && i < n; i++)
 		mos__svc_free(m, batch[i]);
 	if (batch != batch_small)
@@ -591,12 +606,17 @@ int mos_service_unregister(mos_kernel_t *k, mos_pid_t actor,
 	/* A Failed service's killed instances may not be reaped yet. */
 	if ((s->state != MOS_SVC_STOPPED && s->state != MOS_SVC_FAILED &&
 	     s->state != MOS_SVC_DISABLED) || s->live)
-		return MOS_ESVCNOTSTOPPED;
-	if (s->ndependents || s->nmembers)
-		return mos__svc_errtext(m, MOS_EDEPEND, "%s is needed by %s",
-					s->name,
-					s->ndependents ? s->dependents[0]->name
-						       : s->members[0]->name);
+		e = MOS_ESVCNOTSTOPPED;
+	else if (s->ndependents || s->nmembers)
+		e = mos__svc_errtext(m, MOS_EDEPEND, "%s is needed by %s",
+				     s->name,
+				     s->ndependents ? s->dependents[0]->name
+						    : s->members[0]->name);
+	if (e < 0) {
+		mos__svc_audit(m, uid, MOS_AUDIT_UNREGISTER, s, s->id, e,
+			       MOS_SVC_R_REQUEST);
+		return e;
+	}
 	for (uint32_t j = 0; j < s->ndeps; j++) {
 		mos_svc_t *d = s->deps[j].dep;
 

@@ -103,7 +103,10 @@ void mos__svc_instance_died(mos_svc_t *s, uint32_t i, int status)
 		return; /* another instance's restart is pending: this one too */
 	delay = mos__svc_backoff(s);
 	s->next_restart = mos__time_add_sat(now, delay);
-	s->phase = MOS_SVC_P_SPAWNED;
+	/* Out of Paused, the service comes back up as a whole: the others
+	 * are continued, so no Running service has a stopped instance. */
+	if (s->state == MOS_SVC_PAUSED)
+		mos__svc_signal(s, MOS_SIGCONT);
 	if (s->state != MOS_SVC_STARTING)
 		mos__svc_set_state(s, MOS_SVC_STARTING, MOS_SVC_R_EXIT, 0, 0);
 	s->phase = MOS_SVC_P_SPAWNED;
