@@ -356,6 +356,21 @@ for want in '"name": "app"' '"timeout": 5000' '"version": "^1.4"' \
 	grep -q "$want" "$tmp/svcjson.out" || die "'multios services --json' has no $want"
 done
 
+# A chain of 3000: the tree is walked without recursion (a 100 000 chain
+# overflowed the stack); --json refuses past 2000 levels, cleanly.
+awk 'BEGIN { printf "{\"services\": ["
+	for (i = 0; i < 3000; i++)
+		printf "%s{\"name\": \"c%d\", \"command\": [\"idle\"]%s}",
+		    i ? "," : "", i, i < 2999 ? ", \"dependencies\": [\"c" i + 1 "\"]" : ""
+	print "]}" }' >"$tmp/chain.json"
+run svcchain services "$tmp/chain.json" --tree
+expect_rc svcchain 0
+[ "$(wc -l <"$tmp/svcchain.out")" = 3000 ] || die "the tree of a 3000 chain is not 3000 lines"
+run svcchainj services "$tmp/chain.json" --tree --json
+expect_rc svcchainj 1
+grep -q 'more than 2000 levels deep' "$tmp/svcchainj.err" ||
+	die "'multios services --tree --json' of a deep chain said: $(cat "$tmp/svcchainj.err")"
+
 # A bad file: the loader's message, exit 1, nothing on stdout.
 run svcbad services "$svc/bad-syntax"
 expect_rc svcbad 1

@@ -48,9 +48,9 @@ static const char usage[] =
 	"\n"
 	"--order and --tree may be given together (the order first); either\n"
 	"replaces the table.\n"
-	"Exit status: 0 ok; 1 a file or directory that cannot be loaded, or\n"
-	"a failed write; 2 a usage error (an unknown option, a NAME that is\n"
-	"not registered).\n";
+	"Exit status: 0 ok; 1 a file or directory that cannot be loaded, a\n"
+	"--json tree deeper than 2000 levels, or a failed write; 2 a usage\n"
+	"error (an unknown option, a NAME that is not registered).\n";
 
 typedef struct opts {
 	const char *path, *order, *tree_name;
@@ -61,6 +61,7 @@ typedef struct opts {
 typedef struct set {
 	mos_service_info_t *s;
 	size_t n;
+	mos_kernel_t *k;
 } set_t;
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -109,13 +110,16 @@ static int parse(int argc, char **argv, opts_t *o)
 
 /* ---- what is shown ---------------------------------------------------- */
 
+/* The service of the load named name (the kernel's name table: a fresh
+ * kernel, so id i + 1 is s[i]), or NULL. */
 static const mos_service_info_t *by_service_name(const set_t *set,
 						 const char *name)
 {
-	for (size_t i = 0; i < set->n; i++)
-		if (!strcmp(set->s[i].name, name))
-			return &set->s[i];
-	return NULL;
+	mos_service_id_t id;
+
+	if (mos_service_find(set->k, name, &id) < 0 || id == 0 || id > set->n)
+		return NULL;
+	return &set->s[id - 1];
 }
 
 static void print_table(const set_t *set, FILE *out)
@@ -149,80 +153,123 @@ static void print_table(const set_t *set, FILE *out)
 
 /* ---- the tree --------------------------------------------------------- */
 
-/* Walk the tree of s: text lines under prefix, or JSON (node). seen marks
- * the services expanded already in this tree.  The dependencies come in
- * name order, as the start order takes them (and systemctl). */
-static json_t *tree(const set_t *set, const mos_service_info_t *s,
-		    int required, char *prefix, size_t plen,
-		    unsigned char *seen, FILE *out, int json)
+/* Jansson writes a document recursively: a tree nested deeper than
+ * this is refused in --json (the text form has no limit). */
+#define MAX_JSON_DEPTH 2000
+
+/* A service being expanded, on tree()'s explicit stack: a chain of
+ * 100 000 services is as deep, too deep for recursion. */
+typedef struct frame {
+	const mos_service_info_t *s;
+	size_t j;                /* its next dependency */
+	size_t plen;             /* its children's prefix length */
+	json_t *kids;
+} frame_t;
+
+/* s's line has begun (the name): end it, make its JSON node, and say
+ * whether to expand it - the first time it shows in this tree (stamp). */
+static bool enter(const set_t *set, const mos_service_info_t *s,
+		  int required, uint32_t *seen, uint32_t stamp, FILE *out,
+		  int json, json_t **node, json_t **kids)
 {
-	json_t *node = NULL, *kids = NULL;
 	size_t idx = (size_t)(s - set->s);
-	int expand = !seen[idx];
+	bool expand = seen[idx] != stamp;
 
+	*node = *kids = NULL;
 	if (json) {
-		node = json_pack("{s:s, s:b}", "name", s->name, "required",
-				 required);
+		*node = json_pack("{s:s, s:b}", "name", s->name, "required",
+				  required);
 		if (expand)
-			json_object_set_new(node, "dependencies",
-					    kids = json_array());
+			json_object_set_new(*node, "dependencies",
+					    *kids = json_array());
+	} else {
+		fputs(!expand && s->ndeps ? " ...\n" : "\n", out);
 	}
-	seen[idx] = 1;
-	if (!expand) {
-		if (!json)
-			fputs(s->ndeps ? " ...\n" : "\n", out);
-		return node;
-	}
-	if (!json)
-		fputc('\n', out);
-	for (size_t j = 0; j < s->ndeps; j++) {
-		const mos_service_dep_t *d = &s->deps[j];
-		const mos_service_info_t *c = by_service_name(set, d->name);
-		int last = j + 1 == s->ndeps;
+	seen[idx] = stamp;
+	return expand;
+}
 
-		if (!c)
+/* The tree of root, as text lines or as a JSON node: the dependencies in
+ * name order, as the start order takes them (and systemctl); a service
+ * already expanded in this tree is not expanded again ("..."). */
+static json_t *tree(const set_t *set, const mos_service_info_t *root,
+		    char *prefix, uint32_t *seen, uint32_t stamp,
+		    frame_t *stack, FILE *out, int json, size_t *depth)
+{
+	json_t *top, *kids;
+	size_t sp = 0;
+
+	if (!json)
+		fputs(root->name, out);
+	enter(set, root, 1, seen, stamp, out, json, &top, &kids);
+	stack[sp++] = (frame_t){root, 0, 0, kids};
+	while (sp) {
+		frame_t *f = &stack[sp - 1];
+		const mos_service_dep_t *d;
+		const mos_service_info_t *c;
+		json_t *node, *ckids;
+		int last;
+
+		if (f->j == f->s->ndeps) {
+			sp--;
+			continue;
+		}
+		d = &f->s->deps[f->j++];
+		last = f->j == f->s->ndeps;
+		if (!(c = by_service_name(set, d->name)))
 			continue; /* registered before this load: not shown */
+		prefix[f->plen] = '\0';
 		if (!json)
 			fprintf(out, "%s%s%s%s", prefix,
 				last ? "\u2514\u2500" : "\u251c\u2500", c->name,
 				d->required ? "" : " (optional)");
-		/* Room for one more level: 4 bytes ("│ " is 4 in UTF-8). */
-		snprintf(prefix + plen, 5, "%s", last ? "  " : "\u2502 ");
-		json_t *k = tree(set, c, d->required, prefix, strlen(prefix),
-				 seen, out, json);
-		prefix[plen] = '\0';
+		if (json && sp >= MAX_JSON_DEPTH) {
+			/* Too deep to write (or free) as nested JSON:
+			 * stop here; the caller refuses the document. */
+			*depth = sp + 1;
+			continue;
+		}
+		if (enter(set, c, d->required, seen, stamp, out, json, &node,
+			  &ckids)) {
+			/* One more level: at most 4 bytes ("│ " in UTF-8). */
+			snprintf(prefix + f->plen, 5, "%s", last ? "  " : "\u2502 ");
+			stack[sp] = (frame_t){c, 0, strlen(prefix), ckids};
+			if (++sp > *depth)
+				*depth = sp;
+		}
 		if (json)
-			json_array_append_new(kids, k);
+			json_array_append_new(f->kids, node);
 	}
-	return node;
+	return top;
 }
 
 /* The trees asked for: of one, or of every root (nothing depends on it),
- * in id order. */
+ * in id order.  *depth gets the deepest nesting. */
 static json_t *trees(const set_t *set, const mos_service_info_t *only,
-		     FILE *out, int json)
+		     FILE *out, int json, size_t *depth)
 {
 	json_t *arr = json ? json_array() : NULL;
-	/* A path has at most n levels of 4 bytes. */
+	/* A path has at most n levels of 4 bytes; each service is expanded
+	 * at most once per tree, so n frames. */
 	char *prefix = calloc(set->n + 1, 4);
-	unsigned char *seen = calloc(set->n + 1, 1);
+	uint32_t *seen = calloc(set->n + 1, sizeof(*seen));
+	frame_t *stack = calloc(set->n + 1, sizeof(*stack));
 
-	if (prefix && seen)
+	if (prefix && seen && stack)
 		for (size_t i = 0; i < set->n; i++) {
 			const mos_service_info_t *s = &set->s[i];
 			json_t *t;
 
 			if (only ? s != only : s->ndependents != 0)
 				continue;
-			memset(seen, 0, set->n);
-			if (!json)
-				fputs(s->name, out);
-			t = tree(set, s, 1, prefix, 0, seen, out, json);
+			t = tree(set, s, prefix, seen, (uint32_t)i + 1, stack,
+				 out, json, depth);
 			if (json)
 				json_array_append_new(arr, t);
 		}
 	free(prefix);
 	free(seen);
+	free(stack);
 	return arr;
 }
 
@@ -266,7 +313,7 @@ static int show(mos_kernel_t *k, const set_t *set, const opts_t *o)
 {
 	const mos_service_info_t *ot = NULL, *tt = NULL;
 	mos_service_id_t *order = NULL;
-	size_t no = 0;
+	size_t no = 0, depth = 0;
 	json_t *doc = NULL;
 	int rc = 0;
 
@@ -298,16 +345,24 @@ static int show(mos_kernel_t *k, const set_t *set, const opts_t *o)
 						      ot->name, "services", names));
 		}
 		if (o->tree)
-			json_object_set_new(doc, "tree", trees(set, tt, stdout, 1));
-		rc = json_dumpf(doc, stdout, JSON_INDENT(2)) ? 1 : 0;
-		fputc('\n', stdout);
+			json_object_set_new(doc, "tree",
+					    trees(set, tt, stdout, 1, &depth));
+		if (depth > MAX_JSON_DEPTH) {
+			fprintf(stderr, "multios services: --json --tree: the "
+				"tree is more than %d levels deep (the text "
+				"form shows it)\n", MAX_JSON_DEPTH);
+			rc = 1;
+		} else {
+			rc = json_dumpf(doc, stdout, JSON_INDENT(2)) ? 1 : 0;
+			fputc('\n', stdout);
+		}
 		json_decref(doc);
 	} else {
 		if (ot)
 			for (size_t i = 0; i < no; i++)
 				printf("%zu %s\n", i + 1, set->s[order[i] - 1].name);
 		if (o->tree)
-			trees(set, tt, stdout, 0);
+			trees(set, tt, stdout, 0, &depth);
 		if (!ot && !o->tree)
 			print_table(set, stdout);
 	}
@@ -348,6 +403,7 @@ int cli_services(int argc, char **argv)
 	}
 	/* A fresh kernel: the load's services are ids 1 .. n. */
 	set.n = n;
+	set.k = k;
 	for (size_t i = 0; i < n; i++)
 		if ((rc = mos_service_info(k, (mos_service_id_t)(i + 1),
 					   &set.s[i])) < 0) {
