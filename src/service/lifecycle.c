@@ -415,6 +415,9 @@ static void stop_signal(mos_svc_t *s)
 			return;
 		s->phase = MOS_SVC_P_STOP_SIGNALLED;
 		if (s->type == MOS_SVC_GROUP) {
+			/* A group going down restarts none of them. */
+			for (uint32_t i = 0; i < s->nmembers; i++)
+				s->members[i]->sup_restart = false;
 			for (uint32_t i = s->nmembers; i-- > 0;)
 				if (mos__svc_is_up(s->members[i]))
 					mos__svc_stop(s->members[i], s->reason,
