@@ -321,13 +321,41 @@ Test(svc_review, group_intensity_gives_up_on_the_second_death)
 
 /* ---- suspicions: design questions more than bugs --------------------- */
 
+/* The audit log's size (include/multios/service.h). */
+#define RV_AUDIT_CAP 1024
+
+/* The permission denials counted so far. */
+static uint64_t rv_denials(mos_kernel_t *k)
+{
+	mos_kernel_stats_t st;
+
+	cr_assert_eq(mos_kernel_stats(k, &st), 0);
+	return st.permission_denials;
+}
+
+/* The last audit entry but back (0: the last): its op, service, result. */
+static void rv_expect_audit(mos_kernel_t *k, size_t back, mos_audit_op_t op,
+			    mos_service_id_t id, int result)
+{
+	mos_audit_entry_t a[RV_AUDIT_CAP];
+	size_t n = 0;
+
+	cr_assert_eq(mos_service_audit(k, a, RV_AUDIT_CAP, &n), 0);
+	cr_assert_gt(n, back);
+	cr_expect_eq(a[n - 1 - back].op, op);
+	cr_expect_eq(a[n - 1 - back].service, id);
+	cr_expect_eq(a[n - 1 - back].result, result);
+	cr_expect_eq(a[n - 1 - back].uid, 1000);
+}
+
 /*
- * Permission: uid 1000 may stop its own service, and the stop takes
- * down (dependents first) a root-owned service that needs it, without
- * any check of the actor against the dependent.  Fails today (the
- * root service is Stopping).
+ * Permission: uid 1000 may stop its own service, but not when the stop
+ * would take down (dependents first) a root-owned service that needs
+ * it: the stop is refused whole with MOS_EPERM, nothing changes, and
+ * the refusal is audited twice (the root service the actor may not
+ * operate, counted in permission_denials; then the request itself).
  */
-Test(svc_review, suspicion_a_user_stop_does_not_take_down_root_services)
+Test(svc_review, a_user_stop_does_not_take_down_root_services)
 {
 	mos_kernel_t *k = t_kernel(NULL);
 	mos_service_descriptor_t base = t_desc("base", t_idle_cmd);
@@ -335,6 +363,7 @@ Test(svc_review, suspicion_a_user_stop_does_not_take_down_root_services)
 	mos_service_dep_t dep = {"base", true, 0, NULL};
 	mos_service_id_t ib, ia;
 	mos_pid_t user;
+	uint64_t denied;
 
 	base.uid = 1000;
 	base.gid = 1000;
@@ -347,18 +376,34 @@ Test(svc_review, suspicion_a_user_stop_does_not_take_down_root_services)
 	cr_assert_eq(mos_service_start(k, 0, ia), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(10)), 0);
 	cr_assert_eq(t_status(k, ia).state, MOS_SVC_RUNNING);
-	cr_assert_eq(mos_service_stop(k, user, ib), 0);
-	cr_expect_eq(t_status(k, ia).state, MOS_SVC_RUNNING,
-		     "uid 1000 stopped root's service (%s)",
+	denied = rv_denials(k);
+	cr_expect_eq(mos_service_stop(k, user, ib), MOS_EPERM);
+	cr_expect_eq(mos_service_restart(k, user, ib), MOS_EPERM);
+	cr_expect_eq(rv_denials(k), denied + 2);
+	rv_expect_audit(k, 1, MOS_AUDIT_RESTART, ia, MOS_EPERM);
+	rv_expect_audit(k, 0, MOS_AUDIT_RESTART, ib, MOS_EPERM);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	cr_expect_eq(t_status(k, ia).state, MOS_SVC_RUNNING, "rootapp is %s",
 		     mos_service_state_name(t_status(k, ia).state));
+	cr_expect_eq(t_status(k, ia).since, MS(0));
+	cr_expect_eq(t_status(k, ib).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, ib).since, MS(0));
+	/* Once the root service is down, the same stop is the user's own. */
+	cr_assert_eq(mos_service_stop(k, 0, ia), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(200)), 0);
+	cr_expect_eq(t_status(k, ia).state, MOS_SVC_STOPPED);
+	cr_expect_eq(mos_service_stop(k, user, ib), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(300)), 0);
+	cr_expect_eq(t_status(k, ib).state, MOS_SVC_STOPPED);
 	mos_kernel_destroy(k);
 }
 
 /*
  * A group is Running "once all of [its members] are".  A member whose
- * start fails (here its start timeout: it never notifies) leaves the
- * group Starting for ever: dependents_notice only looks at a member
- * entering Running, and a group arms no timer of its own.
+ * start fails (here its start timeout: it never notifies) left the
+ * group Starting for ever: dependents_notice only looked at a member
+ * entering Running.  Now the group's start fails with it
+ * (docs/SERVICES.md, Supervisor groups).
  */
 Test(svc_review, a_group_whose_member_fails_to_start_does_not_stay_starting)
 {
@@ -376,8 +421,14 @@ Test(svc_review, a_group_whose_member_fails_to_start_does_not_stay_starting)
 	cr_assert_eq(mos_kernel_run(k, 60 * MOS_SEC), 0);
 	cr_expect_eq(t_status(k, im).state, MOS_SVC_FAILED);
 	cr_expect_eq(t_status(k, im).since, MS(100));
-	cr_expect_neq(t_status(k, ig).state, MOS_SVC_STARTING,
-		      "the group is still Starting after 60 s");
+	/* As an OTP supervisor whose child fails to start: the group's
+	 * start fails, at the same instant, naming the member. */
+	cr_expect_eq(t_status(k, ig).state, MOS_SVC_FAILED, "the group is %s",
+		     mos_service_state_name(t_status(k, ig).state));
+	cr_expect_eq(t_status(k, ig).reason, MOS_SVC_R_SUPERVISOR);
+	cr_expect_eq(t_status(k, ig).error, MOS_ETIMEDOUT);
+	cr_expect_eq(t_status(k, ig).culprit, im);
+	cr_expect_eq(t_status(k, ig).since, MS(100));
 	mos_kernel_destroy(k);
 }
 
@@ -419,4 +470,94 @@ Test(svc_review, an_escalated_restart_brings_every_member_back)
 	cr_expect_eq(t_status(k, ig).state, MOS_SVC_RUNNING, "G is %s",
 		     mos_service_state_name(t_status(k, ig).state));
 	mos_kernel_destroy(k);
+}
+
+/*
+ * The start direction: uid 1000 may start its own service, but not when
+ * the start would bring up a root-owned dependency, nor a group of its
+ * own whose member is root's: refused whole with MOS_EPERM, nothing
+ * starts, audited as the stop's refusal.
+ */
+Test(svc_review, a_user_start_does_not_bring_up_root_services)
+{
+	mos_kernel_t *k = t_kernel(NULL);
+	mos_service_descriptor_t base = t_desc("rootbase", t_idle_cmd);
+	mos_service_descriptor_t app = t_desc("userapp", t_idle_cmd);
+	mos_service_descriptor_t g = rv_group("userpool");
+	mos_service_descriptor_t m = t_desc("rootmember", t_idle_cmd);
+	mos_service_dep_t dep = {"rootbase", true, 0, NULL};
+	mos_service_id_t ib, ia, ig, im;
+	mos_pid_t user;
+	uint64_t denied;
+
+	app.uid = g.uid = 1000;
+	app.gid = g.gid = 1000;
+	app.deps = &dep;
+	app.ndeps = 1;
+	m.member_of = "userpool";
+	ib = rv_reg(k, &base);
+	ia = rv_reg(k, &app);
+	ig = rv_reg(k, &g);
+	im = rv_reg(k, &m);
+	cr_assert_eq(t_spawn_as(k, 0, MOS_PRIO_NORMAL, 1000, 0, t_idle_cmd, NULL,
+				&user), 0);
+	denied = rv_denials(k);
+	cr_expect_eq(mos_service_start(k, user, ia), MOS_EPERM);
+	rv_expect_audit(k, 1, MOS_AUDIT_START, ib, MOS_EPERM);
+	rv_expect_audit(k, 0, MOS_AUDIT_START, ia, MOS_EPERM);
+	cr_expect_eq(mos_service_restart(k, user, ig), MOS_EPERM);
+	rv_expect_audit(k, 1, MOS_AUDIT_RESTART, im, MOS_EPERM);
+	rv_expect_audit(k, 0, MOS_AUDIT_RESTART, ig, MOS_EPERM);
+	cr_expect_eq(rv_denials(k), denied + 2);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	cr_expect_eq(t_status(k, ib).state, MOS_SVC_STOPPED);
+	cr_expect_eq(t_status(k, ia).state, MOS_SVC_STOPPED);
+	cr_expect_eq(t_status(k, ig).state, MOS_SVC_STOPPED);
+	cr_expect_eq(t_status(k, im).state, MOS_SVC_STOPPED);
+	/* With the dependency up already, the start moves only the user's. */
+	cr_assert_eq(mos_service_start(k, 0, ib), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(200)), 0);
+	cr_expect_eq(mos_service_start(k, user, ia), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(300)), 0);
+	cr_expect_eq(t_status(k, ia).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, ia).since, MS(200));
+	mos_kernel_destroy(k);
+}
+
+/*
+ * The cap counts a group's members recursively: P holds G, which holds
+ * a and b (one instance each).  With max_service_processes 1 the start
+ * of P is refused and nothing moves; with 2 it is accepted, and all of
+ * it is Running at 0 ms.
+ */
+Test(svc_review, a_nested_group_start_counts_every_member)
+{
+	for (uint32_t cap = 1; cap <= 2; cap++) {
+		mos_config_t c;
+		mos_kernel_t *k;
+		mos_service_descriptor_t p = rv_group("P"), g = rv_group("G");
+		mos_service_descriptor_t a = t_desc("a", t_idle_cmd);
+		mos_service_descriptor_t b = t_desc("b", t_idle_cmd);
+		mos_service_id_t ip, ia, ib;
+		mos_service_state_t want = cap == 1 ? MOS_SVC_STOPPED
+						    : MOS_SVC_RUNNING;
+
+		mos_config_default(&c);
+		c.max_service_processes = cap;
+		k = t_kernel(&c);
+		g.member_of = "P";
+		a.member_of = b.member_of = "G";
+		ip = rv_reg(k, &p);
+		rv_reg(k, &g);
+		ia = rv_reg(k, &a);
+		ib = rv_reg(k, &b);
+		cr_expect_eq(mos_service_start(k, 0, ip),
+			     cap == 1 ? MOS_EEXHAUSTED : 0, "cap %u", cap);
+		cr_assert_eq(mos_kernel_run(k, MS(10)), 0);
+		cr_expect_eq(t_status(k, ip).state, want, "cap %u", cap);
+		cr_expect_eq(t_status(k, ia).state, want, "cap %u", cap);
+		cr_expect_eq(t_status(k, ib).state, want, "cap %u", cap);
+		cr_expect_eq(t_status(k, ib).since, MS(0), "cap %u", cap);
+		mos_kernel_destroy(k);
+	}
 }

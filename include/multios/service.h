@@ -310,7 +310,13 @@ MOS_API int mos_service_unregister(mos_kernel_t *k, mos_pid_t actor,
  * dependencies first, in topological order; stop stops the dependents
  * first; restart is stop then start; pause and resume send SIGSTOP and
  * SIGCONT to every instance; disable stops nothing but refuses starts
- * until enable.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND, MOS_EPERM,
+ * until enable.  The permission covers all a request moves: a stop
+ * (or restart) whose dependents, or a group's members, include a service
+ * the actor may not operate, and a start (or restart) that would bring
+ * up such a dependency or member, is refused whole with MOS_EPERM
+ * before anything changes (audited for that service, then for the
+ * request).  A group's start counts its members' instances against
+ * max_service_processes.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND, MOS_EPERM,
  * MOS_ESVCNOTRUNNING (stop, pause of a service that is not up; resume of
  * one not Paused), MOS_ESVCNOTSTOPPED (start of one already up),
  * MOS_EINVALSTATE (start of a Disabled service), MOS_EDEPEND (a
@@ -339,10 +345,11 @@ MOS_API int mos_service_disable(mos_kernel_t *k, mos_pid_t actor,
  * last, as a shutdown stops the system's own services after the rest).
  * Each wave's stops are ordinary stops (dependents first).  *n (may be
  * NULL) receives the number of services that were up and not already
- * stopping.  A service the actor may not operate is left alone (each
- * refusal audited and counted as a denial).  A second call while one is
- * under way does nothing.  Errors: MOS_EINVAL, MOS_EPROCNOTFOUND (no such
- * actor).
+ * stopping.  A service the actor may not operate, or whose stop would
+ * take down one, is left alone (each refusal audited and counted as a
+ * denial).  A second call while one is under way does nothing (*n is
+ * 0).  Errors: MOS_EINVAL, MOS_EPROCNOTFOUND (no such actor, checked
+ * first, on a fresh kernel too), MOS_ENOMEM.
  */
 MOS_API int mos_service_stop_all(mos_kernel_t *k, mos_pid_t actor, size_t *n);
 

@@ -234,13 +234,34 @@ static void group_progress(mos_svc_t *g)
 	mos__svc_set_state(g, MOS_SVC_RUNNING, MOS_SVC_R_READY, 0, 0);
 }
 
+/* Member x of g, which is Starting, failed to start: as an OTP
+ * supervisor whose child fails to start, g's start fails (reason
+ * supervisor, x's error, culprit x) and its other members are stopped,
+ * the latest first.  Not a death: g's own group is not told. */
+static void group_start_failed(mos_svc_t *g, mos_svc_t *x)
+{
+	g->want_up = false;
+	for (uint32_t i = 0; i < g->nmembers; i++)
+		g->members[i]->sup_restart = false;
+	mos__svc_fail(g, MOS_SVC_R_SUPERVISOR, x->error, x->id);
+	for (uint32_t i = g->nmembers; i-- > 0;)
+		if (mos__svc_is_up(g->members[i]))
+			mos__svc_stop(g->members[i], MOS_SVC_R_SUPERVISOR, x->id);
+}
+
 static void spawn_all(mos_svc_t *s)
 {
 	s->phase = MOS_SVC_P_SPAWNED;
 	if (s->type == MOS_SVC_GROUP) {
-		for (uint32_t i = 0; i < s->nmembers; i++)
-			if (down(s->members[i]))
-				mos__svc_start(s->members[i], MOS_SVC_R_SUPERVISOR);
+		for (uint32_t i = 0; i < s->nmembers; i++) {
+			mos_svc_t *x = s->members[i];
+
+			if (down(x))
+				mos__svc_start(x, MOS_SVC_R_SUPERVISOR);
+			else if (x->state == MOS_SVC_STOPPING)
+				x->sup_restart = true; /* started once down
+							  (mos__svc_sup_check) */
+		}
 		if (s->state == MOS_SVC_STARTING)
 			group_progress(s);
 		return;
@@ -394,6 +415,9 @@ static void stop_signal(mos_svc_t *s)
 			return;
 		s->phase = MOS_SVC_P_STOP_SIGNALLED;
 		if (s->type == MOS_SVC_GROUP) {
+			/* A group going down restarts none of them. */
+			for (uint32_t i = 0; i < s->nmembers; i++)
+				s->members[i]->sup_restart = false;
 			for (uint32_t i = s->nmembers; i-- > 0;)
 				if (mos__svc_is_up(s->members[i]))
 					mos__svc_stop(s->members[i], s->reason,
@@ -501,6 +525,9 @@ static void dependents_notice(mos_svc_t *s)
 	if (s->group && s->group->state == MOS_SVC_STARTING &&
 	    s->state == MOS_SVC_RUNNING)
 		group_progress(s->group);
+	if (s->group && s->group->state == MOS_SVC_STARTING &&
+	    s->state == MOS_SVC_FAILED)
+		group_start_failed(s->group, s);
 	if (s->group && s->group->state == MOS_SVC_STOPPING && down(s))
 		stop_signal(s->group);
 	if (s->m->stop_wave && down(s))
