@@ -25,8 +25,8 @@ typedef struct frame {
 	uint32_t next;              /* the next edge to follow */
 } frame_t;
 
-/* Two fresh stamps: gray (on the walk's stack), black (done). */
-static uint32_t stamps(mos_svc_mgr_t *m)
+/* Two fresh stamps (service_int.h): gray (on the walk's stack), black. */
+uint32_t mos__svc_stamps(mos_svc_mgr_t *m)
 {
 	if (m->stamp > UINT32_MAX - 3) { /* wrapped: clear every mark */
 		for (uint32_t i = 0; i < m->nids; i++)
@@ -74,7 +74,7 @@ static int spell(mos_svc_mgr_t *m, frame_t *st, size_t from, size_t top,
 int mos__svc_check_cycles(mos_svc_mgr_t *m, mos_svc_t **batch, size_t n,
 			  mos_error_t *err)
 {
-	uint32_t gray = stamps(m), black = gray + 1;
+	uint32_t gray = mos__svc_stamps(m), black = gray + 1;
 	frame_t *st = mos__malloc_array(m->a, n + 1, sizeof(*st));
 	int e = 0;
 
@@ -121,7 +121,7 @@ int mos__svc_check_cycles(mos_svc_mgr_t *m, mos_svc_t **batch, size_t n,
 int mos__svc_order(mos_svc_mgr_t *m, mos_svc_t *target, bool skip_up,
 		   mos_svc_t **out, size_t cap, size_t *n)
 {
-	uint32_t gray = stamps(m), black = gray + 1;
+	uint32_t gray = mos__svc_stamps(m), black = gray + 1;
 	frame_t *st = mos__malloc_array(m->a, (size_t)m->nids + 1, sizeof(*st));
 	size_t top = 0, c = 0;
 

@@ -60,21 +60,6 @@ static int list_add(mos_svc_mgr_t *m, svc_list_t *l, mos_svc_t *s)
 	return 0;
 }
 
-/* A mark no service bears yet.  graph.c's walks take theirs the same
- * way (two at a time, from the same counter), so this one and theirs
- * never meet; it is only good until the next graph walk. */
-static uint32_t fresh_mark(mos_svc_mgr_t *m)
-{
-	if (m->stamp > UINT32_MAX - 3) {
-		for (uint32_t i = 0; i < m->nids; i++)
-			if (m->by_id[i])
-				m->by_id[i]->mark = 0;
-		m->stamp = 0;
-	}
-	m->stamp += 2;
-	return m->stamp;
-}
-
 /* Whether the list holds s (a short one: the groups met). */
 static bool list_has(const svc_list_t *l, const mos_svc_t *s)
 {
@@ -126,7 +111,7 @@ static int start_closure(mos_svc_t *s, svc_list_t *l, size_t *n0)
 	}
 	mos__free(m->a, groups.v);
 	/* Each once (the start order is, so its prefix stays as it is). */
-	tag = fresh_mark(m);
+	tag = mos__svc_stamps(m);
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i]->mark != tag) {
 			l->v[i]->mark = tag;
@@ -142,7 +127,7 @@ static int start_closure(mos_svc_t *s, svc_list_t *l, size_t *n0)
 static int stop_closure(mos_svc_t *s, svc_list_t *l)
 {
 	mos_svc_mgr_t *m = s->m;
-	uint32_t tag = fresh_mark(m);
+	uint32_t tag = mos__svc_stamps(m);
 	int e = list_add(m, l, s);
 
 	s->mark = tag;

@@ -248,6 +248,10 @@ void mos__svc_free(mos_svc_mgr_t *m, mos_svc_t *s);
 
 /* ---- graph.c ------------------------------------------------------- */
 
+/* Two marks no service bears yet (the second is the first + 1), good
+ * until the next call: a walk tags what it visits with them. */
+uint32_t mos__svc_stamps(mos_svc_mgr_t *m);
+
 /* A cycle among batch[0 .. n-1] (whose edges are resolved): MOS_ECYCLE
  * with the cycle spelled "a -> b -> a" in err and the long text; else 0. */
 int mos__svc_check_cycles(mos_svc_mgr_t *m, mos_svc_t **batch, size_t n,
