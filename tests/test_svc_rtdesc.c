@@ -605,3 +605,31 @@ Test(svc_rtdesc, json_load_balancer_errors_name_their_paths)
 			       "\"LoadBalancerService\", \"backends\": [\"a\"]}",
 			       &err), 0);
 }
+
+/* Nothing to spawn: a load balancer is Running at the start's instant
+ * and Stopped at the stop's (what it routes is the runtime's). */
+Test(svc_rtdesc, a_load_balancer_starts_and_stops_without_processes)
+{
+	static const char *const backends[] = {"web", NULL};
+	mos_kernel_t *k = kernel();
+	mos_service_descriptor_t d = t_desc("front", NULL);
+	mos_service_status_t st;
+	mos_service_id_t id;
+
+	d.type = MOS_SVC_LOADBALANCER;
+	d.instances = 0;
+	d.backends = backends;
+	id = t_reg(k, &d);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_SEC), 0);
+	st = t_status(k, id);
+	cr_expect_eq(st.state, MOS_SVC_RUNNING);
+	cr_expect_eq(st.since, 0);
+	cr_expect_eq(st.ninstances, 0);
+	cr_assert_eq(mos_service_stop(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, 2 * MOS_SEC), 0);
+	st = t_status(k, id);
+	cr_expect_eq(st.state, MOS_SVC_STOPPED);
+	cr_expect_eq(st.since, MOS_SEC);
+	mos_kernel_destroy(k);
+}

@@ -60,7 +60,8 @@ typedef enum mos_service_type {
 				 members restart by its strategy */
 	MOS_SVC_MONITORING,   /* as User; stop_all stops it after the User
 				 services (it watches them go) */
-	MOS_SVC_LOADBALANCER, /* as User (the balancer is the runtime's) */
+	MOS_SVC_LOADBALANCER, /* fronts its backends: no command and no
+				 instances of its own, as a group */
 	MOS_SVC_DISCOVERY,    /* as Monitoring for stop_all */
 	MOS_SVC_TYPE_COUNT
 } mos_service_type_t;
@@ -342,9 +343,11 @@ MOS_API void mos_service_descriptor_init(mos_service_descriptor_t *d);
  * a cycle).  err (may be NULL) says what and where ("services[0]" and
  * the field).  Errors: MOS_EINVAL (NULL or malformed fields: name,
  * type, zero instances, more than MOS_SVC_MAX_INSTANCES, a dependency
- * named twice...), MOS_ECONFIG (a bad version or constraint, err giving
+ * named twice...; a runtime field out of range, docs/SERVICES.md
+ * "Runtime fields", err naming it: "liveness_probe.timeout",
+ * "weights[2]"), MOS_ECONFIG (a bad version or constraint, err giving
  * the field and the character position), MOS_ENOPROG (an unknown
- * command, err naming the field), MOS_ESVCEXISTS, MOS_EDEPEND (an
+ * command or exec probe command, err naming the field), MOS_ESVCEXISTS, MOS_EDEPEND (an
  * unregistered dependency or group), MOS_ECYCLE (on itself), MOS_EPERM
  * (credentials the actor does not hold itself), MOS_EPROCNOTFOUND (no
  * such actor), MOS_ENOMEM.
