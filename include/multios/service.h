@@ -60,7 +60,8 @@ typedef enum mos_service_type {
 				 members restart by its strategy */
 	MOS_SVC_MONITORING,   /* as User; stop_all stops it after the User
 				 services (it watches them go) */
-	MOS_SVC_LOADBALANCER, /* as User (the balancer is the runtime's) */
+	MOS_SVC_LOADBALANCER, /* fronts its backends: no command and no
+				 instances of its own, as a group */
 	MOS_SVC_DISCOVERY,    /* as Monitoring for stop_all */
 	MOS_SVC_TYPE_COUNT
 } mos_service_type_t;
@@ -136,6 +137,67 @@ typedef struct mos_sup_spec {
 	mos_time_t period;             /* within this: 1 in 5 s, as OTP */
 } mos_sup_spec_t;
 
+/* ---- the runtime's fields (request routing, health, security) ------- */
+
+#define MOS_SVC_MAX_WEIGHT 1000000       /* a weight: 1 .. this */
+#define MOS_SVC_VNODES_DEFAULT 160       /* vnodes 0: this many */
+#define MOS_SVC_MAX_VNODES 10000
+#define MOS_SVC_MAX_ALLOW 64             /* each allow list: at most */
+#define MOS_SVC_MAX_BACKENDS 64
+#define MOS_SVC_PROBE_MAX_TIME (86400 * MOS_SEC) /* a probe's initial
+					    delay, interval, timeout: at
+					    most a day each, so their sums
+					    never wrap */
+#define MOS_SVC_PROBE_MAX_THRESHOLD 1000 /* thresholds: 1 .. this */
+#define MOS_SVC_ENCRYPTION_COST_DEFAULT (20 * MOS_USEC) /* encryption_cost
+					    0: this (a config key may
+					    replace it later) */
+#define MOS_SVC_MAX_ENCRYPTION_COST MOS_SEC
+
+/* How a request picks an instance (JSON "round_robin", ...). */
+typedef enum mos_lb_strategy {
+	MOS_LB_ROUND_ROBIN,
+	MOS_LB_LEAST_CONNECTIONS,
+	MOS_LB_WEIGHTED,
+	MOS_LB_RANDOM,
+	MOS_LB_CONSISTENT_HASH,
+	MOS_LB_COUNT
+} mos_lb_strategy_t;
+
+/* How exactly a service's probes keep their interval (JSON "critical",
+ * "high", "normal", "low"). */
+typedef enum mos_importance {
+	MOS_IMP_CRITICAL,
+	MOS_IMP_HIGH,
+	MOS_IMP_NORMAL,
+	MOS_IMP_LOW,
+	MOS_IMP_COUNT
+} mos_importance_t;
+
+/* A health probe's kind (JSON "exec", "ping"; none: the key absent). */
+typedef enum mos_probe_kind {
+	MOS_PROBE_NONE,
+	MOS_PROBE_EXEC,       /* run command; exit 0 is healthy */
+	MOS_PROBE_PING,       /* a health request into each instance's
+				 mailbox, answered like any request */
+	MOS_PROBE_COUNT
+} mos_probe_kind_t;
+
+/* A liveness or readiness probe, as Kubernetes's.  Times are checked
+ * only for an active probe (kind not NONE). */
+typedef struct mos_probe_spec {
+	mos_probe_kind_t kind;            /* MOS_PROBE_NONE */
+	const char *const *command;       /* exec only: NULL-terminated,
+					     command[0] a registered
+					     program; NULL otherwise */
+	mos_time_t initial_delay;         /* 0 (initialDelaySeconds) */
+	mos_time_t interval;              /* 10 s (periodSeconds); > 0 */
+	mos_time_t timeout;               /* 1 s (timeoutSeconds); 1 ns ..
+					     interval */
+	uint32_t failure_threshold;       /* 3; 1 .. 1000 */
+	uint32_t success_threshold;       /* 1; 1 .. 1000 */
+} mos_probe_spec_t;
+
 /*
  * What a service is registered from.  Start from
  * mos_service_descriptor_init().  Strings and arrays are copied at
@@ -176,6 +238,51 @@ typedef struct mos_service_descriptor {
 					     this; 0: grace_period_ms */
 	mos_readiness_t readiness;        /* MOS_READY_SIMPLE */
 	const char *const *tags;          /* NULL or NULL-terminated */
+	/* ---- the runtime's (docs/SERVICES.md, "Runtime fields") ---- */
+	mos_lb_strategy_t balance;        /* MOS_LB_ROUND_ROBIN */
+	const uint32_t *weights;          /* NULL, nweights 0: each weight 1;
+					     else one per instance (for a
+					     LoadBalancerService one per
+					     backends entry), each 1 ..
+					     MOS_SVC_MAX_WEIGHT */
+	size_t nweights;
+	uint32_t vnodes;                  /* consistent_hash's virtual nodes
+					     per instance; 0: 160, at most
+					     MOS_SVC_MAX_VNODES */
+	mos_probe_spec_t liveness_probe;  /* failing: the instance restarts
+					     under the restart policy */
+	mos_probe_spec_t readiness_probe; /* failing: out of balancing until
+					     it passes (not `readiness`,
+					     which is simple/notify) */
+	mos_importance_t importance;      /* MOS_IMP_NORMAL */
+	bool retry;                       /* false: a request whose instance
+					     dies fails with the peer-died
+					     error; true: it is retried
+					     once on another instance */
+	/* Who may call it: all three empty, anyone; else the caller's
+	 * effective uid or gid, or its service (the one it is an
+	 * instance of), must be listed.  At most MOS_SVC_MAX_ALLOW each;
+	 * services are names (checked as names, need not be
+	 * registered). */
+	const mos_uid_t *allow_uids;
+	size_t nallow_uids;
+	const mos_gid_t *allow_gids;
+	size_t nallow_gids;
+	const char *const *allow_services; /* NULL or NULL-terminated */
+	bool encrypted;                   /* false */
+	mos_time_t encryption_cost;       /* CPU charged per message at each
+					     end when encrypted; 0:
+					     MOS_SVC_ENCRYPTION_COST_DEFAULT;
+					     at most 1 s */
+	const char *const *backends;      /* a LoadBalancerService's pool
+					     (NULL-terminated, 1 ..
+					     MOS_SVC_MAX_BACKENDS entries,
+					     required): service names or
+					     "tag:TAG"; it then has no
+					     command and 0 instances, as a
+					     group.  Refused on other types */
+	uint32_t request_timeout_ms;      /* a call's default timeout; 0:
+					     none */
 } mos_service_descriptor_t;
 
 /* Why a service is where it is (mos_service_status_t.reason). */
@@ -236,9 +343,11 @@ MOS_API void mos_service_descriptor_init(mos_service_descriptor_t *d);
  * a cycle).  err (may be NULL) says what and where ("services[0]" and
  * the field).  Errors: MOS_EINVAL (NULL or malformed fields: name,
  * type, zero instances, more than MOS_SVC_MAX_INSTANCES, a dependency
- * named twice...), MOS_ECONFIG (a bad version or constraint, err giving
+ * named twice...; a runtime field out of range, docs/SERVICES.md
+ * "Runtime fields", err naming it: "liveness_probe.timeout",
+ * "weights[2]"), MOS_ECONFIG (a bad version or constraint, err giving
  * the field and the character position), MOS_ENOPROG (an unknown
- * command, err naming the field), MOS_ESVCEXISTS, MOS_EDEPEND (an
+ * command or exec probe command, err naming the field), MOS_ESVCEXISTS, MOS_EDEPEND (an
  * unregistered dependency or group), MOS_ECYCLE (on itself), MOS_EPERM
  * (credentials the actor does not hold itself), MOS_EPROCNOTFOUND (no
  * such actor), MOS_ENOMEM.
@@ -399,6 +508,27 @@ typedef struct mos_service_info {
 	mos_readiness_t readiness;
 	uint32_t ndependents;             /* registered services needing it */
 	uint32_t nmembers;                /* a ServiceGroup's members */
+	/* the runtime's fields, defaults resolved: */
+	mos_lb_strategy_t balance;
+	const uint32_t *weights;          /* nweights of them, never NULL:
+					     one per instance (per backends
+					     entry), 1 each by default */
+	size_t nweights;
+	uint32_t vnodes;                  /* never 0 */
+	mos_probe_spec_t liveness_probe, readiness_probe;
+	mos_importance_t importance;
+	bool retry;
+	const mos_uid_t *allow_uids;      /* never NULL, may be empty */
+	size_t nallow_uids;
+	const mos_gid_t *allow_gids;      /* never NULL, may be empty */
+	size_t nallow_gids;
+	const char *const *allow_services; /* never NULL, may be empty */
+	size_t nallow_services;
+	bool encrypted;
+	mos_time_t encryption_cost;       /* never 0 */
+	const char *const *backends;      /* never NULL, may be empty */
+	size_t nbackends;
+	uint32_t request_timeout_ms;      /* 0: none */
 } mos_service_info_t;
 
 MOS_API int mos_service_info(mos_kernel_t *k, mos_service_id_t id,
@@ -488,6 +618,11 @@ MOS_API const char *mos_service_state_name(mos_service_state_t s);
 MOS_API const char *mos_restart_policy_name(mos_restart_policy_t p);
 MOS_API const char *mos_sup_strategy_name(mos_sup_strategy_t s);
 MOS_API const char *mos_svc_reason_name(mos_svc_reason_t r);
+/* "round_robin", ...; "critical", ...; "none", "exec", "ping"; "?" out
+ * of range. */
+MOS_API const char *mos_lb_strategy_name(mos_lb_strategy_t s);
+MOS_API const char *mos_importance_name(mos_importance_t i);
+MOS_API const char *mos_probe_kind_name(mos_probe_kind_t p);
 
 /* ---- versions (semver 2.0.0, Cargo's requirements) --------------------- */
 

@@ -40,8 +40,9 @@ static const char usage[] =
 	"                 the same tree is not expanded again (\"...\")\n"
 	"  --json         print exactly one JSON document: {\"services\":\n"
 	"                 [{id, name, type, version, restart, dependencies:\n"
-	"                 [{name, required, timeout, version}]}] (timeout\n"
-	"                 in ms, resolved), and with\n"
+	"                 [{name, required, timeout, version}], instances,\n"
+	"                 balance, importance, backends}] (timeout in ms,\n"
+	"                 resolved), and with\n"
 	"                 --order \"order\": {target, services: [names]}, with\n"
 	"                 --tree \"tree\": [{name, required, dependencies}]}\n"
 	"  -h, --help     show this text\n"
@@ -277,7 +278,7 @@ static json_t *trees(const set_t *set, const mos_service_info_t *only,
 
 static json_t *service_json(const mos_service_info_t *s)
 {
-	json_t *deps = json_array();
+	json_t *deps = json_array(), *backends = json_array();
 
 	for (size_t j = 0; j < s->ndeps; j++) {
 		const mos_service_dep_t *d = &s->deps[j];
@@ -289,11 +290,17 @@ static json_t *service_json(const mos_service_info_t *s)
 			json_object_set_new(o, "version", json_string(d->version));
 		json_array_append_new(deps, o);
 	}
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o}", "id",
-			 (json_int_t)s->id, "name", s->name, "type",
+	for (size_t j = 0; j < s->nbackends; j++)
+		json_array_append_new(backends, json_string(s->backends[j]));
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:I, s:s, s:s, s:o}",
+			 "id", (json_int_t)s->id, "name", s->name, "type",
 			 mos_service_type_name(s->type), "version", s->version,
 			 "restart", mos_restart_policy_name(s->restart.policy),
-			 "dependencies", deps);
+			 "dependencies", deps, "instances",
+			 (json_int_t)s->instances, "balance",
+			 mos_lb_strategy_name(s->balance), "importance",
+			 mos_importance_name(s->importance), "backends",
+			 backends);
 }
 
 /* ---- the command ------------------------------------------------------ */

@@ -193,8 +193,15 @@ static const char *const service_keys[] = {
 	"environment", "uid", "gid", "capabilities", "isolation", "priority",
 	"class", "instances", "dependencies", "restart", "limits",
 	"group_limits", "member_of", "supervisor", "start_timeout",
-	"stop_timeout", "readiness", "tags", NULL,
+	"stop_timeout", "readiness", "tags", "balance", "weights", "vnodes",
+	"liveness_probe", "readiness_probe", "importance", "retry", "allow",
+	"encrypted", "encryption_cost", "backends", "request_timeout", NULL,
 };
+static const char *const probe_keys[] = {
+	"kind", "command", "initial_delay", "interval", "timeout",
+	"failure_threshold", "success_threshold", NULL,
+};
+static const char *const allow_keys[] = {"uids", "gids", "services", NULL};
 static const char *const dep_keys[] = {
 	"name", "required", "timeout", "version", NULL,
 };
@@ -494,6 +501,131 @@ static int read_supervisor(mos_jload_t *ld, json_t *o, void *ctx)
 	return 0;
 }
 
+/* ---- the runtime's fields ------------------------------------------------ */
+
+/* What a section reader of the runtime's fields needs: the load (for
+ * the blocks) and where its result goes. */
+typedef struct rt_ctx {
+	load_t *l;
+	void *out;
+} rt_ctx_t;
+
+/* One u32 of an array: element v into ((uint32_t *)ctx)[i]. */
+static int read_u32_elem(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
+{
+	return mos__json_get_u32(ld, v, NULL, 0, UINT32_MAX,
+				 &((uint32_t *)ctx)[i]);
+}
+
+/* An array of at most max integers into a block: *out and *n (absent:
+ * both untouched).  Ranges are the registry's to check. */
+static int get_u32v(mos_jload_t *ld, load_t *l, json_t *o, const char *key,
+		    size_t max, const uint32_t **out, size_t *n)
+{
+	json_t *a = NULL;
+	uint32_t *v = NULL, got = 0;
+	int rc = mos__json_get_array(ld, o, key, &a);
+
+	if (rc || !a)
+		return rc;
+	if (json_array_size(a) <= max &&
+	    !(v = mos__svc_json_take(l, (json_array_size(a) + 1) * sizeof(*v))))
+		return nomem(ld);
+	if ((rc = mos__json_get_each(ld, o, key, max, read_u32_elem, v, &got)))
+		return rc;
+	*out = v;
+	*n = got;
+	return 0;
+}
+
+/* {"kind", "command", "initial_delay", ...}: kind required. */
+static int read_probe(mos_jload_t *ld, json_t *o, void *ctx)
+{
+	static const char *const kinds[] = {"exec", "ping"};
+	rt_ctx_t *c = ctx;
+	mos_probe_spec_t *p = c->out;
+	int kind = -1, rc;
+
+	if ((rc = mos__json_check_keys(ld, o, probe_keys)) ||
+	    (rc = mos__json_require(ld, o, "kind")) ||
+	    (rc = get_enum(ld, o, "kind", kinds, 2, &kind)) ||
+	    (rc = get_strv(ld, c->l, o, "command", MAX_CMD_ARGS, NULL,
+			   &p->command)) ||
+	    (rc = mos__json_get_duration(ld, o, "initial_delay", false,
+					 &p->initial_delay)) ||
+	    (rc = mos__json_get_duration(ld, o, "interval", false,
+					 &p->interval)) ||
+	    (rc = mos__json_get_duration(ld, o, "timeout", false,
+					 &p->timeout)) ||
+	    (rc = mos__json_get_u32(ld, o, "failure_threshold", 0, UINT32_MAX,
+				    &p->failure_threshold)) ||
+	    (rc = mos__json_get_u32(ld, o, "success_threshold", 0, UINT32_MAX,
+				    &p->success_threshold)))
+		return rc;
+	p->kind = (mos_probe_kind_t)(MOS_PROBE_EXEC + kind);
+	return 0;
+}
+
+/* {"uids": [...], "gids": [...], "services": [...]}. */
+static int read_allow(mos_jload_t *ld, json_t *o, void *ctx)
+{
+	rt_ctx_t *c = ctx;
+	mos_service_descriptor_t *d = c->out;
+	int rc;
+
+	if ((rc = mos__json_check_keys(ld, o, allow_keys)) ||
+	    (rc = get_u32v(ld, c->l, o, "uids", MOS_SVC_MAX_ALLOW,
+			   &d->allow_uids, &d->nallow_uids)) ||
+	    (rc = get_u32v(ld, c->l, o, "gids", MOS_SVC_MAX_ALLOW,
+			   &d->allow_gids, &d->nallow_gids)) ||
+	    (rc = get_strv(ld, c->l, o, "services", MOS_SVC_MAX_ALLOW, NULL,
+			   &d->allow_services)))
+		return rc;
+	return 0;
+}
+
+/* The runtime's keys (docs/SERVICES.md, "Runtime fields"); values are
+ * checked by the registry, which names the same paths. */
+static int read_runtime(mos_jload_t *ld, load_t *l, json_t *o,
+			mos_service_descriptor_t *d)
+{
+	static const char *const strategies[] = {
+		"round_robin", "least_connections", "weighted", "random",
+		"consistent_hash",
+	};
+	static const char *const importance[] = {
+		"critical", "high", "normal", "low",
+	};
+	rt_ctx_t live = {l, &d->liveness_probe}, ready = {l, &d->readiness_probe};
+	rt_ctx_t allow = {l, d};
+	int bal = -1, imp = -1, rc;
+
+	if ((rc = get_enum(ld, o, "balance", strategies, MOS_LB_COUNT, &bal)) ||
+	    (rc = get_u32v(ld, l, o, "weights", MOS_SVC_MAX_INSTANCES,
+			   &d->weights, &d->nweights)) ||
+	    (rc = mos__json_get_u32(ld, o, "vnodes", 0, UINT32_MAX,
+				    &d->vnodes)) ||
+	    (rc = mos__json_section(ld, o, "liveness_probe", read_probe, &live)) ||
+	    (rc = mos__json_section(ld, o, "readiness_probe", read_probe,
+				    &ready)) ||
+	    (rc = get_enum(ld, o, "importance", importance, MOS_IMP_COUNT,
+			   &imp)) ||
+	    (rc = mos__json_get_bool(ld, o, "retry", &d->retry)) ||
+	    (rc = mos__json_section(ld, o, "allow", read_allow, &allow)) ||
+	    (rc = mos__json_get_bool(ld, o, "encrypted", &d->encrypted)) ||
+	    (rc = mos__json_get_duration(ld, o, "encryption_cost", false,
+					 &d->encryption_cost)) ||
+	    (rc = get_strv(ld, l, o, "backends", MOS_SVC_MAX_BACKENDS, NULL,
+			   &d->backends)) ||
+	    (rc = get_ms32(ld, o, "request_timeout", &d->request_timeout_ms)))
+		return rc;
+	if (bal >= 0)
+		d->balance = (mos_lb_strategy_t)bal;
+	if (imp >= 0)
+		d->importance = (mos_importance_t)imp;
+	return 0;
+}
+
 /* One service object into *d (initialised here); the cursor names o. */
 int mos__svc_json_read(mos_jload_t *ld, load_t *l, json_t *o,
 		       mos_service_descriptor_t *d)
@@ -515,9 +647,10 @@ int mos__svc_json_read(mos_jload_t *ld, load_t *l, json_t *o,
 		return rc;
 	if (type >= 0)
 		d->type = (mos_service_type_t)type;
-	/* A ServiceGroup has no process of its own: no instances unless the
-	 * file says (and then the registry says why not). */
-	if (d->type == MOS_SVC_GROUP)
+	/* A ServiceGroup and a LoadBalancerService have no process of their
+	 * own: no instances unless the file says (and then the registry
+	 * says why not). */
+	if (d->type == MOS_SVC_GROUP || d->type == MOS_SVC_LOADBALANCER)
 		d->instances = 0;
 	if ((rc = get_str(ld, o, "version", true, &d->version)) ||
 	    (rc = get_strv(ld, l, o, "command", MAX_CMD_ARGS, NULL,
@@ -551,7 +684,8 @@ int mos__svc_json_read(mos_jload_t *ld, load_t *l, json_t *o,
 	    (rc = get_ms32(ld, o, "start_timeout", &d->start_timeout_ms)) ||
 	    (rc = get_ms32(ld, o, "stop_timeout", &d->stop_timeout_ms)) ||
 	    (rc = get_enum(ld, o, "readiness", readiness, 2, &ready)) ||
-	    (rc = get_strv(ld, l, o, "tags", MOS_SVC_MAX_TAGS, NULL, &d->tags)))
+	    (rc = get_strv(ld, l, o, "tags", MOS_SVC_MAX_TAGS, NULL, &d->tags)) ||
+	    (rc = read_runtime(ld, l, o, d)))
 		return rc;
 	d->isolation = (mos_isolation_t)iso;
 	d->priority = (mos_priority_t)prio;

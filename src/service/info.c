@@ -60,6 +60,34 @@ static void version_text(const mos_semver_t *v, char *out, size_t cap)
 		 v->build[0] ? "+" : "", v->build);
 }
 
+/* The runtime's fields; empty lists as empty arrays, never NULL. */
+static void runtime_info(const mos_svc_t *s, mos_service_info_t *in)
+{
+	static const char *const none[] = {NULL};
+	static const uint32_t no_ids[1] = {0};
+
+	in->balance = s->balance;
+	in->weights = s->weights ? s->weights : no_ids;
+	in->nweights = s->nweights;
+	in->vnodes = s->vnodes;
+	in->liveness_probe = s->liveness_probe;
+	in->readiness_probe = s->readiness_probe;
+	in->importance = s->importance;
+	in->retry = s->retry;
+	in->allow_uids = s->allow_uids ? s->allow_uids : no_ids;
+	in->nallow_uids = s->nallow_uids;
+	in->allow_gids = s->allow_gids ? s->allow_gids : no_ids;
+	in->nallow_gids = s->nallow_gids;
+	in->allow_services = s->allow_services
+		? (const char *const *)s->allow_services : none;
+	in->nallow_services = s->nallow_services;
+	in->encrypted = s->encrypted;
+	in->encryption_cost = s->encryption_cost;
+	in->backends = s->backends ? (const char *const *)s->backends : none;
+	in->nbackends = s->nbackends;
+	in->request_timeout_ms = to_ms(s->request_timeout);
+}
+
 int mos_service_info(mos_kernel_t *k, mos_service_id_t id,
 		     mos_service_info_t *in)
 {
@@ -111,5 +139,6 @@ int mos_service_info(mos_kernel_t *k, mos_service_id_t id,
 	in->readiness = s->readiness;
 	in->ndependents = s->ndependents;
 	in->nmembers = s->nmembers;
+	runtime_info(s, in);
 	return 0;
 }

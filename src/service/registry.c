@@ -697,3 +697,26 @@ const char *mos_svc_reason_name(mos_svc_reason_t r)
 
 	return NAME_OF(n, r);
 }
+
+const char *mos_lb_strategy_name(mos_lb_strategy_t s)
+{
+	static const char *const n[] = {"round_robin", "least_connections",
+					"weighted", "random",
+					"consistent_hash"};
+
+	return NAME_OF(n, s);
+}
+
+const char *mos_importance_name(mos_importance_t i)
+{
+	static const char *const n[] = {"critical", "high", "normal", "low"};
+
+	return NAME_OF(n, i);
+}
+
+const char *mos_probe_kind_name(mos_probe_kind_t p)
+{
+	static const char *const n[] = {"none", "exec", "ping"};
+
+	return NAME_OF(n, p);
+}

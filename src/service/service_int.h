@@ -101,6 +101,30 @@ typedef struct mos_svc {
 	mos_sup_spec_t sup;
 	mos_time_t start_timeout, stop_timeout;
 	mos_readiness_t readiness;
+	/* ---- the runtime's fields (descriptor.c checks them; the arrays
+	 * and strings are in the block too) ---- */
+	mos_lb_strategy_t balance;
+	uint32_t *weights;          /* nweights: one per instance, or per
+				       backends entry of a LoadBalancer;
+				       1 each by default; NULL when 0 */
+	uint32_t nweights;
+	uint32_t vnodes;            /* resolved: never 0 */
+	/* command in the block; NULL unless exec */
+	mos_probe_spec_t liveness_probe, readiness_probe;
+	mos_importance_t importance;
+	bool retry;
+	bool encrypted;
+	mos_uid_t *allow_uids;      /* NULL when none */
+	uint32_t nallow_uids;
+	mos_gid_t *allow_gids;
+	uint32_t nallow_gids;
+	char **allow_services;      /* NULL-terminated; NULL when none */
+	uint32_t nallow_services;
+	mos_time_t encryption_cost; /* resolved: never 0 */
+	char **backends;            /* a LoadBalancer's, NULL-terminated;
+				       NULL for the others */
+	uint32_t nbackends;
+	mos_time_t request_timeout; /* ns; 0: none */
 	/* ---- the graph ---- */
 	struct mos_svc **dependents; /* registered services that need it */
 	uint32_t ndependents, dependents_cap;
