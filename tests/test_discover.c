@@ -330,3 +330,50 @@ Test(discover, bad_arguments)
 	cr_expect_eq(n, 5);
 	mos_kernel_destroy(k);
 }
+
+/* A kernel allocator that refuses while *ud is set. */
+static void *t_malloc(void *ud, size_t n)
+{
+	return *(int *)ud ? NULL : malloc(n);
+}
+static void *t_realloc(void *ud, void *p, size_t n)
+{
+	return *(int *)ud ? NULL : realloc(p, n);
+}
+static void t_free(void *ud, void *p)
+{
+	(void)ud;
+	free(p);
+}
+
+Test(discover, enomem_changes_nothing)
+{
+	int fail = 0;
+	mos_config_t c;
+	mos_kernel_t *k;
+	mos_service_id_t ids[2] = {0};
+	size_t n = 77;
+
+	mos_config_default(&c);
+	c.alloc = (mos_allocator_t){t_malloc, t_realloc, t_free, &fail};
+	k = t_kernel(&c);
+	for (int i = 0; i < 3; i++) {
+		mos_service_descriptor_t d = t_desc(t_names[i], t_idle_cmd);
+
+		t_reg(k, &d);
+	}
+	fail = 1;
+	cr_expect_eq(mos_service_discover(k, 0, "*", NULL, ids, 2, &n, NULL),
+		     MOS_ENOMEM);
+	cr_expect_eq(n, 77);
+	cr_expect_eq(ids[0], 0);
+	/* Counting alone needs no memory. */
+	cr_expect_eq(mos_service_discover(k, 0, "*", NULL, NULL, 0, &n, NULL), 0);
+	cr_expect_eq(n, 3);
+	fail = 0;
+	cr_expect_eq(mos_service_discover(k, 0, "*", NULL, ids, 2, &n, NULL), 0);
+	/* Registered web-2 (1), db (2), web-1 (3): name order db, web-1. */
+	cr_expect_eq(ids[0], 2);
+	cr_expect_eq(ids[1], 3);
+	mos_kernel_destroy(k);
+}
