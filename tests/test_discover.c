@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fail_alloc.h"
 #include "helpers.h"
 #include "multios/service.h"
 #include "service/glob.h"
@@ -331,21 +332,6 @@ Test(discover, bad_arguments)
 	mos_kernel_destroy(k);
 }
 
-/* A kernel allocator that refuses while *ud is set. */
-static void *t_malloc(void *ud, size_t n)
-{
-	return *(int *)ud ? NULL : malloc(n);
-}
-static void *t_realloc(void *ud, void *p, size_t n)
-{
-	return *(int *)ud ? NULL : realloc(p, n);
-}
-static void t_free(void *ud, void *p)
-{
-	(void)ud;
-	free(p);
-}
-
 Test(discover, enomem_changes_nothing)
 {
 	int fail = 0;
@@ -355,7 +341,7 @@ Test(discover, enomem_changes_nothing)
 	size_t n = 77;
 
 	mos_config_default(&c);
-	c.alloc = (mos_allocator_t){t_malloc, t_realloc, t_free, &fail};
+	c.alloc = t_fail_alloc(&fail);
 	k = t_kernel(&c);
 	for (int i = 0; i < 3; i++) {
 		mos_service_descriptor_t d = t_desc(t_names[i], t_idle_cmd);

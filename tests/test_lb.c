@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "service/balance.h"
+#include "fail_alloc.h"
 #include "timeout.h"
 #include "util/alloc.h"
 
@@ -345,26 +346,11 @@ Test(lb, names)
 	cr_assert_eq(mos__lb_strategy_parse("fastest", &s), MOS_EINVAL);
 }
 
-/* An allocator that fails while *ud is set: init and resize change
- * nothing. */
-static void *t_malloc(void *ud, size_t n)
-{
-	return *(int *)ud ? NULL : malloc(n);
-}
-static void *t_realloc(void *ud, void *p, size_t n)
-{
-	return *(int *)ud ? NULL : realloc(p, n);
-}
-static void t_free(void *ud, void *p)
-{
-	(void)ud;
-	free(p);
-}
-
+/* init and resize refused: nothing changes. */
 Test(lb, enomem_changes_nothing)
 {
 	int fail_now = 0;
-	mos_allocator_t a = {t_malloc, t_realloc, t_free, &fail_now};
+	mos_allocator_t a = t_fail_alloc(&fail_now);
 	mos_lb_t lb;
 	mos_lb_cand_t c[4];
 	uint32_t first;
