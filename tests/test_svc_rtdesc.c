@@ -144,7 +144,7 @@ Test(svc_rtdesc, every_field_is_copied_into_info)
 	d.balance = MOS_LB_WEIGHTED;
 	d.weights = weights;
 	d.nweights = 3;
-	d.vnodes = 10000;
+	d.vnodes = 4096;
 	d.liveness_probe = (mos_probe_spec_t){MOS_PROBE_EXEC, cmd, 2 * MOS_SEC,
 					      MOS_SEC, MOS_SEC, 1000, 1000};
 	d.readiness_probe.kind = MOS_PROBE_PING;
@@ -171,7 +171,7 @@ Test(svc_rtdesc, every_field_is_copied_into_info)
 	cr_expect_eq(in.weights[0], 5);
 	cr_expect_eq(in.weights[1], 1);
 	cr_expect_eq(in.weights[2], 1);
-	cr_expect_eq(in.vnodes, 10000);
+	cr_expect_eq(in.vnodes, 4096);
 	cr_expect_eq(in.liveness_probe.kind, MOS_PROBE_EXEC);
 	cr_expect_str_eq(in.liveness_probe.command[0], "idle");
 	cr_expect_str_eq(in.liveness_probe.command[1], "probe");

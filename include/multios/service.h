@@ -141,7 +141,7 @@ typedef struct mos_sup_spec {
 
 #define MOS_SVC_MAX_WEIGHT 1000000       /* a weight: 1 .. this */
 #define MOS_SVC_VNODES_DEFAULT 160       /* vnodes 0: this many */
-#define MOS_SVC_MAX_VNODES 10000
+#define MOS_SVC_MAX_VNODES 4096        /* a full ring: 256 x 4096 points */
 #define MOS_SVC_MAX_ALLOW 64             /* each allow list: at most */
 #define MOS_SVC_MAX_BACKENDS 64
 #define MOS_SVC_PROBE_MAX_TIME (86400 * MOS_SEC) /* a probe's initial
@@ -646,5 +646,41 @@ MOS_API int mos_semver_cmp(const mos_semver_t *a, const mos_semver_t *b);
  * good, in version. */
 MOS_API int mos_semver_matches(const char *req, const char *version,
 			       size_t *pos);
+
+/* ---- discovery --------------------------------------------------------- */
+
+/* What mos_service_discover keeps besides the name pattern; all fields
+ * false/NULL: no filter. */
+typedef struct mos_discover_filter {
+	bool by_type;
+	mos_service_type_t type;          /* by_type: this type only */
+	const char *tag;                  /* NULL: any; else those tagged so */
+	bool by_state;
+	mos_service_state_t state;        /* by_state: in this state only */
+} mos_discover_filter_t;
+
+/*
+ * The documented discover_services: the registered services whose names
+ * match the glob `pattern` and pass filter (may be NULL), in name order
+ * (bytewise).  Glob syntax (docs/SERVICES.md, "Discovery"): `*`, `?`,
+ * `[abc]`, `[a-z]`, `[!a]` or `[^a]`, `\` escapes the next character;
+ * every other character is one of the name alphabet [A-Za-z0-9._@-].
+ * ids (may be NULL when cap is 0) receives the first cap ids, *n (may be
+ * NULL) the number that matched, which may exceed cap.  An actor other
+ * than the host (0) sees only the services it may call, unless it holds
+ * MOS_CAP_ADMIN (or runs as root).  Changes nothing.  Errors: MOS_EINVAL
+ * (k or pattern NULL, ids NULL with cap > 0, a filter's type or state
+ * out of range), MOS_EDISCOVERY (a malformed pattern: empty, an
+ * unclosed '[', an empty "[]", an unmatched ']', a trailing '\', a
+ * reversed range, a character outside the alphabet, longer than 1024;
+ * err's text says which and the 0-based position, "unclosed '[' at
+ * position 3", its path "pattern"), MOS_EINVALPID (actor < 0),
+ * MOS_EPROCNOTFOUND (no such actor), MOS_ENOMEM.
+ */
+MOS_API int mos_service_discover(mos_kernel_t *k, mos_pid_t actor,
+				 const char *pattern,
+				 const mos_discover_filter_t *filter,
+				 mos_service_id_t *ids, size_t cap, size_t *n,
+				 mos_error_t *err);
 
 #endif

@@ -352,4 +352,10 @@ mos_audit_entry_t *mos__svc_audit(mos_svc_mgr_t *m, mos_uid_t uid,
 				  mos_service_id_t id, int result,
 				  mos_svc_reason_t reason);
 
+/* ---- discover.c ---------------------------------------------------- */
+
+/* Whether caller may call s (its allow list); discovery shows a non-ADMIN
+ * process only these. */
+bool mos__svc_may_call(const mos_svc_t *s, const mos_proc_t *caller);
+
 #endif

@@ -1,0 +1,125 @@
+/*
+ * src/service/discover.c - service discovery (mos_service_discover): the
+ * registered services whose names match a glob (glob.c) and a filter,
+ * in name order, as the actor may see them.
+ *
+ * A query: it changes nothing and may be called from anywhere the
+ * registry may be read.  The registry's name table is a hash (lookups
+ * only), so the matches are collected by id and sorted by name in a
+ * scratch array, made only when there is something to return.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "glob.h"
+#include "service_int.h"
+#include "util/alloc.h"
+#include "util/error_int.h"
+
+bool mos__svc_may_call(const mos_svc_t *s, const mos_proc_t *caller)
+{
+	/* TODO(issue 13, service security): check caller's uid, gid and
+	 * its service's name against s's `allow` list once the descriptor
+	 * has it.  Until then every service is callable. */
+	(void)s;
+	(void)caller;
+	return true;
+}
+
+static bool has_tag(const mos_svc_t *s, const char *tag)
+{
+	for (char **t = s->tags; t && *t; t++)
+		if (strcmp(*t, tag) == 0)
+			return true;
+	return false;
+}
+
+/* Whether s is in the result: the pattern, the filter (may be NULL), and
+ * caller (NULL: sees all) may call it. */
+static bool wanted(const mos_svc_t *s, const char *pattern,
+		   const mos_discover_filter_t *f, const mos_proc_t *caller)
+{
+	if (f && f->by_type && s->type != f->type)
+		return false;
+	if (f && f->by_state && s->state != f->state)
+		return false;
+	if (f && f->tag && !has_tag(s, f->tag))
+		return false;
+	if (caller && !mos__svc_may_call(s, caller))
+		return false;
+	return mos__glob_match(pattern, s->name);
+}
+
+static int cmp_name(const void *x, const void *y)
+{
+	const mos_svc_t *const *a = x, *const *b = y;
+
+	return strcmp((*a)->name, (*b)->name);
+}
+
+/* The process the actor's visibility is checked for: NULL when it sees
+ * every service (the host, or ADMIN). */
+static int viewer(mos_kernel_t *k, mos_pid_t actor, const mos_proc_t **out)
+{
+	mos_proc_t *p;
+
+	*out = NULL;
+	if (actor < 0)
+		return MOS_EINVALPID;
+	if (actor == 0)
+		return 0;
+	if (!(p = mos__proc_find(k, actor)) ||
+	    mos__proc_state(p) >= MOS_STATE_TERMINATED)
+		return MOS_EPROCNOTFOUND;
+	if (!mos__cred_capable(p, MOS_CAP_ADMIN))
+		*out = p;
+	return 0;
+}
+
+int mos_service_discover(mos_kernel_t *k, mos_pid_t actor, const char *pattern,
+			 const mos_discover_filter_t *filter,
+			 mos_service_id_t *ids, size_t cap, size_t *n,
+			 mos_error_t *err)
+{
+	const mos_proc_t *caller;
+	const char *why;
+	mos_svc_mgr_t *m;
+	mos_svc_t **found;
+	size_t pos, c = 0;
+	int e;
+
+	mos__error_clear(err);
+	if (!k || !pattern || (cap && !ids))
+		return MOS_EINVAL;
+	if (filter && ((filter->by_type &&
+			(unsigned)filter->type >= MOS_SVC_TYPE_COUNT) ||
+		       (filter->by_state &&
+			(unsigned)filter->state >= MOS_SVC_STATE_COUNT)))
+		return MOS_EINVAL;
+	if ((e = mos__glob_check(pattern, &pos, &why)) < 0)
+		return mos__error_path(err, e, "discovery", "pattern",
+				       "%s at position %zu", why, pos);
+	if ((e = viewer(k, actor, &caller)) < 0)
+		return e;
+	m = mos__svc_mgr_peek(k);
+	for (uint32_t i = 0; m && i < m->nids; i++)
+		if (m->by_id[i] && wanted(m->by_id[i], pattern, filter, caller))
+			c++;
+	if (c && cap) {
+		if (!(found = mos__malloc_array(m->a, c, sizeof(*found))))
+			return MOS_ENOMEM;
+		for (uint32_t i = 0, j = 0; i < m->nids; i++)
+			if (m->by_id[i] &&
+			    wanted(m->by_id[i], pattern, filter, caller))
+				found[j++] = m->by_id[i];
+		/* Names are distinct: the order is total. */
+		qsort(found, c, sizeof(*found), cmp_name);
+		for (size_t i = 0; i < c && i < cap; i++)
+			ids[i] = found[i]->id;
+		mos__free(m->a, found);
+	}
+	if (n)
+		*n = c;
+	return 0;
+}
