@@ -97,6 +97,8 @@ struct mos_proc_cold {
 	mos_wchan_t child_exit;         /* its waitpid waits here */
 	mos_res_proc_t res;             /* resources (src/resource/):
 					   zeroed, then mos__res_fork */
+	void *subsys[MOS_SUBSYS_COUNT]; /* later subsystems' per-process
+					   state (seams.h): zeroed, theirs */
 
 	/* From here on the pool does not zero a block it hands out (a
 	 * quarter of it): creation writes each of these whole before
@@ -287,6 +289,9 @@ struct mos_kernel {
 	/* Later subsystems' kernel-wide state (seams.h, made on first use) */
 	void *subsys[MOS_SUBSYS_COUNT];
 	void (*subsys_fini[MOS_SUBSYS_COUNT])(mos_kernel_t *k, void *state);
+	/* Their exit hooks (seams.h), called by mos__proc_die; NULL: none. */
+	void (*subsys_exit[MOS_SUBSYS_COUNT])(mos_kernel_t *k, mos_proc_t *p,
+					      void *state);
 };
 
 /* kernel.c */
