@@ -10,6 +10,9 @@
 
 #include "helpers.h"
 #include "ipc/ipc_int.h"
+#include "timeout.h"
+
+TestSuite(ipc, .timeout = T_TIMEOUT);
 
 /* What a program saw: one entry per step. */
 typedef struct entry {
