@@ -66,8 +66,8 @@ typedef struct mos_msg {
 
 /* The cause byte of a MOS_TRACE_IPC event (multios/trace.h). */
 typedef enum mos_ipc_op {
-	MOS_IPC_OP_SEND,      /* a message put in subject's mailbox: a the
-				 sender */
+	MOS_IPC_OP_SEND,      /* a request or ping put in subject's mailbox:
+				 a the sender (plain messages: not traced) */
 	MOS_IPC_OP_REPLY,     /* subject answered: a the caller */
 	MOS_IPC_OP_PEER_DIED, /* subject's wait failed: a the dead peer */
 	MOS_IPC_OP_DROPPED    /* subject's reply found nobody: a the caller */

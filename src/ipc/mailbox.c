@@ -179,8 +179,12 @@ void mos__ipc_enqueue(mos_kernel_t *k, mos_ipc_kernel_t *ik,
 	slot->gid = from ? mos__proc_egid(from) : 0;
 	to->len++;
 	ik->st.sent++;
-	mos__trace_emit(k, MOS_TRACE_IPC, mos__proc_pid(to->p), MOS_IPC_OP_SEND,
-			(uint64_t)slot->sender, slot->request_id);
+	/* Requests and pings only: a plain message's send is the hot path
+	 * (bench/ipc), and its wake-up is in the trace already. */
+	if (slot->type == MOS_MSG_REQUEST || slot->type == MOS_MSG_PING)
+		mos__trace_emit(k, MOS_TRACE_IPC, mos__proc_pid(to->p),
+				MOS_IPC_OP_SEND, (uint64_t)slot->sender,
+				slot->request_id);
 	mos__wchan_wake_one(k, &to->recv_wait, 0);
 }
 

@@ -302,6 +302,11 @@ void mos__kernel_check_preempt(mos_kernel_t *k);
 /* A yield on the yielder's stack, switching straight to the next process
  * when only that is to be done: false, nothing changed, when it is not. */
 bool mos__kernel_yield_direct(mos_kernel_t *k, mos_proc_t *p);
+/* The switch away of p, which has just blocked (mos__proc_block): to the
+ * next process directly when the loop has nothing else to do at this
+ * instant (as a yield does), else to the loop.  Returns when p runs
+ * again. */
+void mos__kernel_block_switch(mos_kernel_t *k, mos_proc_t *p);
 /*
  * Every public call that changes the kernel (process create, terminate,
  * suspend, resume) starts here once it knows it runs on the host stack.
