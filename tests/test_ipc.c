@@ -774,3 +774,63 @@ Test(ipc, mailbox_capacity_config_key)
 		     MOS_ECONFIG);
 	cr_expect_eq(c.ipc.mailbox_capacity, 8, "unchanged on error");
 }
+
+/* ---- direct switches change nothing ------------------------------------ */
+
+/* Ping-pong, calls and a blocked sender, driven by mos_kernel_run (a
+ * process that blocks may switch straight to the next) and by
+ * mos_kernel_step (every switch through the loop): the same trace and
+ * statistics but the host switches. */
+static mos_kernel_t *mixed(log_t *lg)
+{
+	mos_kernel_t *k = kernel_cap(1);
+	mos_pid_t rx, server;
+
+	mos_program_register(k, "rx", rx_main);
+	mos_program_register(k, "tx", tx_main);
+	mos_program_register(k, "send", sender_main);
+	mos_program_register(k, "server", server_main);
+	mos_program_register(k, "client", client_main);
+	lg[0] = (log_t){.count = 5};
+	rx = t_spawn_arg(k, T_ARGV("rx"), &lg[0]);
+	lg[1] = (log_t){.peer = rx};
+	t_spawn_arg(k, T_ARGV("tx"), &lg[1]);
+	lg[2] = (log_t){.peer = rx};
+	t_spawn_arg(k, T_ARGV("send", "x"), &lg[2]);
+	lg[3] = (log_t){.peer = rx};
+	t_spawn_arg(k, T_ARGV("send", "y"), &lg[3]);
+	lg[4] = (log_t){.count = 2, .arg = MS(1)};
+	server = t_spawn_arg(k, T_ARGV("server"), &lg[4]);
+	lg[5] = (log_t){.peer = server, .timeout = MOS_TIME_NEVER};
+	t_spawn_arg(k, T_ARGV("client"), &lg[5]);
+	lg[6] = (log_t){.peer = server, .timeout = MOS_TIME_NEVER};
+	t_spawn_arg(k, T_ARGV("client"), &lg[6]);
+	return k;
+}
+
+Test(ipc, direct_switches_on_blocking_change_nothing_but_host_switches)
+{
+	log_t la[7], lb[7];
+	mos_kernel_t *a = mixed(la), *b = mixed(lb);
+	mos_kernel_stats_t sa, sb;
+	int progressed = 1;
+
+	cr_assert_eq(mos_kernel_run(a, MOS_TIME_NEVER), 0);
+	while (progressed)
+		cr_assert_eq(mos_kernel_step(b, &progressed), 0);
+	cr_assert_eq(mos_trace_hash(a), mos_trace_hash(b));
+	cr_assert_eq(mos_kernel_now(a), mos_kernel_now(b));
+	cr_assert_eq(mos_kernel_stats(a, &sa), 0);
+	cr_assert_eq(mos_kernel_stats(b, &sb), 0);
+	cr_expect_lt(sa.host_switches, sb.host_switches, "none was direct");
+	sa.host_switches = sb.host_switches = 0;
+	cr_expect(memcmp(&sa, &sb, sizeof(sa)) == 0, "statistics differ");
+	cr_expect_eq(la[0].n, 5);
+	cr_expect_eq(la[5].e[0].rc, 0);
+	cr_expect_eq(la[6].e[0].rc, 0);
+	cr_expect_eq(la[6].e[0].t, MS(2), "served second");
+	for (int i = 0; i < 5; i++)
+		cr_expect_eq(la[0].e[i].t, lb[0].e[i].t);
+	mos_kernel_destroy(a);
+	mos_kernel_destroy(b);
+}
