@@ -448,6 +448,7 @@ static mos_kernel_t *call_pair(log_t *sv, log_t *cl, mos_pid_t *server,
 Test(ipc, call_gets_its_reply_after_the_service_time)
 {
 	log_t sv = {.count = 1, .arg = MS(2)}, cl = {.timeout = MOS_TIME_NEVER};
+	char buf[256];
 	mos_pid_t server, client;
 	mos_kernel_t *k = call_pair(&sv, &cl, &server, &client);
 
@@ -468,12 +469,16 @@ Test(ipc, call_gets_its_reply_after_the_service_time)
 	cr_expect_eq(sv.e[1].rc, 0);
 	cr_expect_eq(stats(k).replies, 1);
 	cr_expect_eq(stats(k).dropped_replies, 0);
+	/* The request's send, then the reply (ms). */
+	cr_expect_str_eq(t_trace_kind(k, MOS_TRACE_IPC, MOS_MSEC, buf,
+				      sizeof(buf)), "2:0:3:1@0 2:1:3:1@2");
 	mos_kernel_destroy(k);
 }
 
 Test(ipc, call_fails_with_epeerdied_the_instant_the_server_dies_handling_it)
 {
 	log_t sv = {.count = 1, .arg = MS(10)}, cl = {.timeout = MOS_TIME_NEVER};
+	char buf[256];
 	mos_pid_t server, client;
 	mos_kernel_t *k = call_pair(&sv, &cl, &server, &client);
 
@@ -485,6 +490,8 @@ Test(ipc, call_fails_with_epeerdied_the_instant_the_server_dies_handling_it)
 	cr_expect_eq(cl.e[0].rc, MOS_EPEERDIED);
 	cr_expect_eq(cl.e[0].t, MS(4));
 	cr_expect_eq(stats(k).peer_died, 1);
+	cr_expect_str_eq(t_trace_kind(k, MOS_TRACE_IPC, MOS_MSEC, buf,
+				      sizeof(buf)), "2:0:3:1@0 3:2:2:1@4");
 	mos_kernel_destroy(k);
 }
 
@@ -511,6 +518,7 @@ Test(ipc, call_timeout_then_the_late_reply_is_dropped_and_counted)
 {
 	log_t sv = {.count = 1, .arg = MS(5), .sleep = true};
 	log_t cl = {.timeout = MS(3)};
+	char buf[256];
 	mos_pid_t server, client;
 	mos_kernel_t *k = call_pair(&sv, &cl, &server, &client);
 
@@ -522,6 +530,8 @@ Test(ipc, call_timeout_then_the_late_reply_is_dropped_and_counted)
 	cr_expect_eq(stats(k).dropped_replies, 1);
 	cr_expect_eq(stats(k).replies, 0);
 	cr_expect_eq(stats(k).timeouts, 1);
+	cr_expect_str_eq(t_trace_kind(k, MOS_TRACE_IPC, MOS_MSEC, buf,
+				      sizeof(buf)), "2:0:3:1@0 2:3:3:1@5");
 	mos_kernel_destroy(k);
 }
 
