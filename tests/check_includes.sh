@@ -38,6 +38,8 @@ src/kernel/ src/resource/res_int.h the control block embeds the resources of eac
 src/resource/ src/kernel/seams.h the seams of the kernel: process access, timers, waits, events, the typed trace
 src/resource/ src/signal/signal_int.h limits send SIGXCPU, SIGKILL and SIGSEGV, and usage reports the signal counters
 src/service/ src/kernel/seams.h the seams of the kernel: the subsystem slot, timers, kernel events, the typed trace, process access
+src/ipc/ src/kernel/seams.h the seams of the kernel: the subsystem slots and exit hook, wait channels, process access, credentials, the typed trace
+src/service/ src/ipc/ipc_int.h the request path: calls, host pings, encryption costs
 src/kernel/ sim/hal/clock.h the HAL the kernel runs on: clock backends
 src/kernel/ sim/hal/ctx.h the HAL the kernel runs on: coroutines
 src/kernel/ sim/hal/stack.h the HAL the kernel runs on: pooled stacks

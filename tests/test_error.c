@@ -34,6 +34,8 @@ static const struct row {
 	{MOS_ENOTDIR, -10, "MOS_ENOTDIR", "not a directory"},
 	{MOS_EISDIR, -11, "MOS_EISDIR", "is a directory"},
 	{MOS_EEXIST, -12, "MOS_EEXIST", "file exists"},
+	{MOS_EAGAIN, -13, "MOS_EAGAIN", "resource temporarily unavailable"},
+	{MOS_EPEERDIED, -14, "MOS_EPEERDIED", "peer died"},
 	{MOS_EPROCNOTFOUND, -20, "MOS_EPROCNOTFOUND", "process not found"},
 	{MOS_EINVALPID, -21, "MOS_EINVALPID", "invalid process id"},
 	{MOS_EPROCEXISTS, -22, "MOS_EPROCEXISTS", "process already exists"},

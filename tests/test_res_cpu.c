@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "ipc/ipc_int.h"
 #include "timeout.h"
 
 TestSuite(res_cpu, .timeout = T_TIMEOUT);
@@ -138,6 +139,7 @@ typedef struct every {
 	mos_pid_t child;
 	mos_mem_handle_t handle;
 	int fd;
+	mos_msg_t msg;
 } every_t;
 
 static void on_alarm(mos_proc_t *self, int sig)
@@ -250,6 +252,18 @@ static void one_call(mos_proc_t *self, every_t *e, int nr)
 	case MOS_SYS_IOPRIO_GET:
 		cr_assert_eq(mos_sys_ioprio_get(self, 0, &st), 0);
 		break;
+	case MOS_SYS_SEND: /* to itself, then taken back */
+		memset(&e->msg, 0, sizeof(e->msg));
+		cr_assert_eq(mos_sys_send(self, mos_sys_getpid(self), &e->msg), 0);
+		break;
+	case MOS_SYS_RECV: cr_assert_eq(mos_sys_recv(self, &e->msg, 0), 0); break;
+	case MOS_SYS_REPLY: /* to a plain message: dropped */
+		cr_assert_eq(mos_sys_reply(self, &e->msg, &e->msg), 0);
+		break;
+	case MOS_SYS_CALL:
+		cr_assert_eq(mos__ipc_call(self, 999, &e->msg, &e->msg, 0, 0, 0),
+			     MOS_EPROCNOTFOUND);
+		break;
 	default:
 		cr_assert_fail("call %d not covered", nr);
 	}
@@ -317,8 +331,9 @@ Test(res_cpu, every_call_is_charged_once_under_its_own_number)
 		}
 		cr_expect(e->done[nr], "%s not made", mos_syscall_name(nr));
 		/* Calls that make others inside (get_process_info: getpid;
-		 * kill: getpid) pay those too. */
-		if (nr == MOS_SYS_GET_PROCESS_INFO || nr == MOS_SYS_KILL)
+		 * kill, send: getpid) pay those too. */
+		if (nr == MOS_SYS_GET_PROCESS_INFO || nr == MOS_SYS_KILL ||
+		    nr == MOS_SYS_SEND)
 			want += cost_of(MOS_SYS_GETPID);
 		if (nr == MOS_SYS_CREATE_PROCESS)
 			want += cost_of(MOS_SYS_KILL);

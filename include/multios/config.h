@@ -42,7 +42,8 @@
  *                                "scheduler": "fifo" },
  *                    "syscall_costs_ms": { "spawn": 0.01, ... },
  *                    "sample_interval_ms": 0, "sample_capacity": 64,
- *                    "monitor_window_ms": 1000 }
+ *                    "monitor_window_ms": 1000 },
+ *     "ipc": { "mailbox_capacity": 64 }
  *   }
  */
 #ifndef MULTIOS_CONFIG_H
@@ -168,6 +169,11 @@ typedef struct mos_allocator {
 	void *ud;
 } mos_allocator_t;
 
+/* IPC (multios/ipc.h). */
+typedef struct mos_ipc_params {
+	uint32_t mailbox_capacity; /* messages a mailbox holds: 64, 1..65536 */
+} mos_ipc_params_t;
+
 typedef struct mos_config {
 	/* The MultiOS documentation's ProcessManagerConfig, same defaults. */
 	uint32_t max_processes;                 /* 65536, init included */
@@ -199,6 +205,7 @@ typedef struct mos_config {
 	double clock_speed;        /* realtime only: virtual s per wall s; 1.0 */
 	mos_resource_params_t res; /* memory, device, syscall costs,
 				      sampling */
+	mos_ipc_params_t ipc;      /* mailboxes */
 	mos_allocator_t alloc;     /* all NULL: libc (C only, not in JSON) */
 } mos_config_t;
 

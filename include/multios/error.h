@@ -37,6 +37,8 @@
 	X(ENOTDIR, 10, "not a directory")                                  \
 	X(EISDIR, 11, "is a directory")                                    \
 	X(EEXIST, 12, "file exists")                                       \
+	X(EAGAIN, 13, "resource temporarily unavailable")                  \
+	X(EPEERDIED, 14, "peer died")                                      \
 	/* process errors (MultiOS documentation) */                       \
 	X(EPROCNOTFOUND, 20, "process not found")                          \
 	X(EINVALPID, 21, "invalid process id")                             \

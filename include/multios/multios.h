@@ -12,6 +12,7 @@
 #include "config.h"
 #include "cred.h"
 #include "events.h"
+#include "ipc.h"
 #include "error.h"
 #include "kernel.h"
 #include "process.h"

@@ -67,7 +67,11 @@
 	X(GETRLIMIT, "getrlimit")                                          \
 	X(GETRUSAGE, "getrusage")                                          \
 	X(GETCAPS, "getcaps")                                              \
-	X(NOTIFY_READY, "notify_ready")
+	X(NOTIFY_READY, "notify_ready")                                    \
+	X(SEND, "send")                                                    \
+	X(RECV, "recv")                                                    \
+	X(REPLY, "reply")                                                  \
+	X(CALL, "call")
 
 typedef enum mos_sysno {
 #define MOS__SYS_ENUM(name, str) MOS_SYS_##name,

@@ -37,7 +37,9 @@
 	X(REAP, "reap")           /* Zombie -> Defunct */                  \
 	X(INTERRUPT, "interrupt") /* Blocked -> Ready: wait cancelled */ \
 	X(THROTTLE, "throttle")   /* Running -> Ready: its group's cpu.max */ \
-	X(IO, "io")               /* Running -> Blocked on the device */
+	X(IO, "io")               /* Running -> Blocked on the device */ \
+	X(IPC, "ipc")             /* Running -> Blocked on a mailbox (recv, \
+				     a full one's send, a call's reply) */
 
 typedef enum mos_cause {
 #define MOS__CAUSE_ENUM(name, str) MOS_CAUSE_##name,
@@ -73,7 +75,10 @@ typedef enum mos_cause {
 	X(THROTTLE, "throttle")                                            \
 	/* pid; 0 read, 1 write; the bytes; the time from the request to  \
 	   its completion (the block device, multios/resource.h) */        \
-	X(IO, "io")
+	X(IO, "io")                                                        \
+	/* pid; mos_ipc_op_t (multios/ipc.h); the peer pid (0: the        \
+	   kernel); the request id (0: a plain message) */                 \
+	X(IPC, "ipc")
 
 typedef enum mos_trace_kind {
 #define MOS__KIND_ENUM(name, str) MOS_TRACE_##name,

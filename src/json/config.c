@@ -88,6 +88,7 @@ void mos_config_default(mos_config_t *cfg)
 	snprintf(cfg->clock_backend, sizeof(cfg->clock_backend), "virtual");
 	cfg->clock_speed = 1.0;
 	mos__res_params_default(&cfg->res);
+	cfg->ipc.mailbox_capacity = 64;
 }
 
 /* ---- validation ---- */
@@ -106,6 +107,8 @@ static const struct range {
 	 MIN_HOST_STACK_SIZE, MAX_HOST_STACK_SIZE},
 	{"trace_capacity", offsetof(mos_config_t, trace_capacity), 1,
 	 UINT32_MAX},
+	{"ipc.mailbox_capacity", offsetof(mos_config_t, ipc.mailbox_capacity),
+	 1, 65536},
 };
 
 /* Name fields: non-empty and NUL-terminated inside their buffer (a struct
@@ -386,7 +389,7 @@ static const char *const top_keys[] = {
 	"service_timeout_ms", "grace_period_ms",
 	"emergency_termination_timeout_ms", "seed", "host_stack_size",
 	"stack_guard_pages", "context_backend", "history_size",
-	"trace_capacity", "scheduler", "clock", "resources", NULL,
+	"trace_capacity", "scheduler", "clock", "resources", "ipc", NULL,
 };
 static const char *const scheduler_keys[] = {
 	"policy", "time_slice_ms", "tick_ms", "context_switch_cost_ms",
@@ -395,6 +398,7 @@ static const char *const scheduler_keys[] = {
 	"min_granularity_ms", "target_latency_ms", NULL,
 };
 static const char *const clock_keys[] = {"backend", "speed", NULL};
+static const char *const ipc_keys[] = {"mailbox_capacity", NULL};
 
 /* A uint32_t field: the getter only checks that the value fits; the range
  * is check()'s job, so code-built and file-built configs share one rule. */
@@ -563,6 +567,17 @@ static int read_clock(mos_jload_t *ld, json_t *o, void *ctx)
 	return rc;
 }
 
+static int read_ipc(mos_jload_t *ld, json_t *o, void *ctx)
+{
+	mos_config_t *c = ctx;
+	int rc = mos__json_check_keys(ld, o, ipc_keys);
+
+	if (!rc)
+		rc = mos__json_get_u32(ld, o, "mailbox_capacity", 1, 65536,
+				       &c->ipc.mailbox_capacity);
+	return rc;
+}
+
 static int overlay(mos_jload_t *ld, json_t *root, mos_config_t *c)
 {
 	int rc = mos__json_check_keys(ld, root, top_keys);
@@ -578,6 +593,8 @@ static int overlay(mos_jload_t *ld, json_t *root, mos_config_t *c)
 	if (!rc)
 		rc = mos__json_section(ld, root, "resources",
 				       mos__res_params_read, c);
+	if (!rc)
+		rc = mos__json_section(ld, root, "ipc", read_ipc, c);
 	return rc;
 }
 

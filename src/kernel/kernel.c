@@ -358,16 +358,25 @@ static bool direct_canary_ok(const mos_proc_t *p)
  * sends the CPU back to it, before or after the requeue.  Returns false,
  * having changed nothing, when the caller must take the ordinary way.
  */
-bool mos__kernel_yield_direct(mos_kernel_t *k, mos_proc_t *p)
+/* Whether p may hand the CPU on itself: nothing of what only the loop
+ * does (a time limit, a switch cost, an observer, deferred events, a
+ * stack canary near) is due. */
+static bool direct_allowed(const mos_kernel_t *k, const mos_proc_t *p)
+{
+	return k->direct && k->now < k->run_until && !k->cfg.sched.switch_cost &&
+	       !k->trace.observer && !mos__kev_wants(k, MOS_KEV_STATE) &&
+	       !k->kev.qlen && direct_canary_ok(p);
+}
+
+/* p has just left the CPU (requeued or blocked): dispatch the next
+ * process and switch straight to it, or to the loop when it has more to
+ * do at this instant.  Returns when p runs again. */
+static void hand_on(mos_kernel_t *k, mos_proc_t *p, bool same_site)
 {
 	mos_proc_t *next;
 
-	if (!k->direct || k->now >= k->run_until || k->cfg.sched.switch_cost ||
-	    k->trace.observer || mos__kev_wants(k, MOS_KEV_STATE) ||
-	    k->kev.qlen || !direct_canary_ok(p))
-		return false;
-	requeue(k, MOS_PUT_YIELD, MOS_CAUSE_YIELD);
-	if (policy_event(k) <= k->now || timer_due(k) || !dispatch(k))
+	if ((!same_site && k->need_resched) || policy_event(k) <= k->now ||
+	    timer_due(k) || !dispatch(k))
 		goto loop;
 	next = k->current;
 	/* A first run starts a coroutine (and may fault in stacks): the
@@ -376,16 +385,36 @@ bool mos__kernel_yield_direct(mos_kernel_t *k, mos_proc_t *p)
 	    next->req != MOS_REQ_NONE || (next != p && !next->fiber.ctx))
 		goto loop;
 	if (next == p)
-		return true; /* picked again: it just goes on */
+		return; /* picked again: it just goes on */
 	k->stats.host_switches++;
 	k->on_cpu = next;
-	/* next is, as a rule, suspended at this very call: it yielded the
-	 * same way (the switch the return-stack buffer predicts). */
-	mos__fiber_switch_same_site(&p->fiber, &next->fiber);
-	return true; /* dispatched again, by the loop or by a yield */
+	/* After a yield next is, as a rule, suspended at this very call:
+	 * it yielded the same way (the switch the return-stack buffer
+	 * predicts). */
+	if (same_site)
+		mos__fiber_switch_same_site(&p->fiber, &next->fiber);
+	else
+		mos__fiber_switch(&p->fiber, &next->fiber);
+	return; /* dispatched again, by the loop or directly */
 loop:
 	mos__fiber_switch(&p->fiber, &k->host);
+}
+
+bool mos__kernel_yield_direct(mos_kernel_t *k, mos_proc_t *p)
+{
+	if (!direct_allowed(k, p))
+		return false;
+	requeue(k, MOS_PUT_YIELD, MOS_CAUSE_YIELD);
+	hand_on(k, p, true);
 	return true;
+}
+
+void mos__kernel_block_switch(mos_kernel_t *k, mos_proc_t *p)
+{
+	if (direct_allowed(k, p))
+		hand_on(k, p, false);
+	else
+		mos__fiber_switch(&p->fiber, &k->host);
 }
 
 /* Charge the current process's burst up to its next event. */

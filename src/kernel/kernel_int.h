@@ -97,6 +97,8 @@ struct mos_proc_cold {
 	mos_wchan_t child_exit;         /* its waitpid waits here */
 	mos_res_proc_t res;             /* resources (src/resource/):
 					   zeroed, then mos__res_fork */
+	void *subsys[MOS_SUBSYS_COUNT]; /* later subsystems' per-process
+					   state (seams.h): zeroed, theirs */
 
 	/* From here on the pool does not zero a block it hands out (a
 	 * quarter of it): creation writes each of these whole before
@@ -287,6 +289,9 @@ struct mos_kernel {
 	/* Later subsystems' kernel-wide state (seams.h, made on first use) */
 	void *subsys[MOS_SUBSYS_COUNT];
 	void (*subsys_fini[MOS_SUBSYS_COUNT])(mos_kernel_t *k, void *state);
+	/* Their exit hooks (seams.h), called by mos__proc_die; NULL: none. */
+	void (*subsys_exit[MOS_SUBSYS_COUNT])(mos_kernel_t *k, mos_proc_t *p,
+					      void *state);
 };
 
 /* kernel.c */
@@ -297,6 +302,11 @@ void mos__kernel_check_preempt(mos_kernel_t *k);
 /* A yield on the yielder's stack, switching straight to the next process
  * when only that is to be done: false, nothing changed, when it is not. */
 bool mos__kernel_yield_direct(mos_kernel_t *k, mos_proc_t *p);
+/* The switch away of p, which has just blocked (mos__proc_block): to the
+ * next process directly when the loop has nothing else to do at this
+ * instant (as a yield does), else to the loop.  Returns when p runs
+ * again. */
+void mos__kernel_block_switch(mos_kernel_t *k, mos_proc_t *p);
 /*
  * Every public call that changes the kernel (process create, terminate,
  * suspend, resume) starts here once it knows it runs on the host stack.

@@ -210,6 +210,9 @@ void mos__proc_die(mos_kernel_t *k, mos_proc_t *p, int status, mos_cause_t cause
 	mos__wait_abandon(k, p);
 	mos__sig_exit(k, p);
 	mos__res_exit(k, p);
+	for (int i = 0; i < MOS_SUBSYS_COUNT; i++)
+		if (k->subsys_exit[i])
+			k->subsys_exit[i](k, p, k->subsys[i]);
 	p->req = MOS_REQ_NONE;
 	p->exit_status = status;
 	p->t.finished = k->now;

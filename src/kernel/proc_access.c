@@ -38,6 +38,8 @@ const mos_process_times_t *mos__proc_times(const mos_proc_t *p) { return &p->t; 
 mos_time_t mos__proc_state_since(const mos_proc_t *p) { return p->state_since; }
 uint32_t mos__proc_flags(const mos_proc_t *p) { return p->flags; }
 mos_uid_t mos__proc_ruid(const mos_proc_t *p) { return p->cold.cred.ruid; }
+mos_uid_t mos__proc_euid(const mos_proc_t *p) { return p->cold.cred.euid; }
+mos_gid_t mos__proc_egid(const mos_proc_t *p) { return p->cold.cred.egid; }
 
 void mos__proc_kill(mos_kernel_t *k, mos_proc_t *p, int status)
 {
@@ -74,6 +76,18 @@ void mos__kernel_subsys_set(mos_kernel_t *k, mos_subsys_t id, void *state,
 		mos__panic(k, "subsystem slot %d set twice", (int)id);
 	k->subsys[id] = state;
 	k->subsys_fini[id] = fini;
+}
+
+void **mos__proc_subsys(mos_proc_t *p, mos_subsys_t id)
+{
+	return &p->cold.subsys[id];
+}
+
+void mos__kernel_subsys_hooks(mos_kernel_t *k, mos_subsys_t id,
+			      void (*on_exit)(mos_kernel_t *k, mos_proc_t *p,
+					      void *state))
+{
+	k->subsys_exit[id] = on_exit;
 }
 
 bool mos__kernel_has_program(const mos_kernel_t *k, const char *name)

@@ -166,6 +166,9 @@ const mos_process_times_t *mos__proc_times(const mos_proc_t *p);
 mos_time_t mos__proc_state_since(const mos_proc_t *p);
 uint32_t mos__proc_flags(const mos_proc_t *p);
 mos_uid_t mos__proc_ruid(const mos_proc_t *p);
+/* Its effective ids: what a message it sends carries (src/ipc/). */
+mos_uid_t mos__proc_euid(const mos_proc_t *p);
+mos_gid_t mos__proc_egid(const mos_proc_t *p);
 /* p is privileged for capability cap: effective uid 0, or cap in its
  * set (multios/cred.h).  NULL, the host, always is. */
 bool mos__cred_capable(const mos_proc_t *p, uint32_t cap);
@@ -226,6 +229,11 @@ void mos__sys_preemption_point(mos_proc_t *self);
  * for the caller (a limit's SIGSEGV, say): it takes effect before the
  * call returns rc, as the kernel's own calls do. */
 int mos__sys_leave(mos_proc_t *self, int rc);
+/* Inside a subsystem's call: burn d ns of CPU as mos_sys_compute does
+ * (user time, preemptible, a signal taken where it cuts the burst), with
+ * no system call counted (a cost model: the IPC's encryption).
+ * MOS_ERANGE (nothing burned) when now + d reaches MOS_TIME_NEVER. */
+int mos__sys_burn(mos_proc_t *self, mos_time_t d);
 
 /* ---- subsystems' kernel-wide state ------------------------------------ */
 /*
@@ -239,11 +247,35 @@ int mos__sys_leave(mos_proc_t *self, int rc);
  */
 typedef enum mos_subsys {
 	MOS_SUBSYS_SERVICE,
+	MOS_SUBSYS_IPC,
 	MOS_SUBSYS_COUNT
 } mos_subsys_t;
 void *mos__kernel_subsys(const mos_kernel_t *k, mos_subsys_t id);
 void mos__kernel_subsys_set(mos_kernel_t *k, mos_subsys_t id, void *state,
 			    void (*fini)(mos_kernel_t *k, void *state));
+
+/*
+ * Per-process state of a subsystem: one pointer per slot in each control
+ * block, NULL when the process is created (a reused block starts NULL
+ * too).  The kernel never reads or frees what it points to: the
+ * subsystem frees it in its exit hook (below) or, for the processes
+ * still live when the kernel goes, in its slot's fini (walking them with
+ * mos__proc_next), and sets the pointer back to NULL.
+ *
+ * The exit hook of slot id (hooks: set once, NULL: none) is called when
+ * any process dies, synchronously inside the death, for each slot that
+ * set one, in slot order, after the signals and resources have let go
+ * of the process (its wait is already abandoned) and before it turns
+ * Terminated.  It runs on the host stack or on a coroutine: the killer's,
+ * or the dying process's own when it exits; so it must not block: it
+ * may only wake waiters, record and arm timers.  state is the kernel
+ * slot's state (mos__kernel_subsys).  Deaths cost the hooks; nothing else
+ * does (no hook is on the yield or switch path).
+ */
+void **mos__proc_subsys(mos_proc_t *p, mos_subsys_t id);
+void mos__kernel_subsys_hooks(mos_kernel_t *k, mos_subsys_t id,
+			      void (*on_exit)(mos_kernel_t *k, mos_proc_t *p,
+					      void *state));
 /* Whether a program named name is registered (multios/program.h). */
 bool mos__kernel_has_program(const mos_kernel_t *k, const char *name);
 

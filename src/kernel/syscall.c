@@ -104,17 +104,15 @@ mos_proc_t *mos__sys_self(mos_proc_t *self, mos_sysno_t nr)
 
 void mos__sys_preemption_point(mos_proc_t *self) { preemption_point(self); }
 
-int mos_sys_compute(mos_proc_t *self, mos_time_t d)
+/* A signal for a computing process cuts its burst at that instant (the
+ * run loop switches back here with the rest in burst_left); its handlers
+ * run, and may compute themselves, then the rest of the burst goes on. */
+static int burn_user(mos_proc_t *p, mos_time_t d)
 {
-	mos_proc_t *p = enter(self, MOS_SYS_COMPUTE);
 	mos_time_t end, left = d;
 
 	if (!mos__time_add(p->k->now, d, &end))
 		return MOS_ERANGE;
-	/* A signal for a computing process cuts its burst at that instant
-	 * (the run loop switches back here with the rest in burst_left);
-	 * its handlers run, and may compute themselves, then the rest of
-	 * the burst goes on. */
 	while (left) {
 		p->burst_left = left;
 		p->req = MOS_REQ_COMPUTE;
@@ -122,7 +120,20 @@ int mos_sys_compute(mos_proc_t *self, mos_time_t d)
 		if ((left = p->burst_left))
 			mos__sig_deliver(p);
 	}
-	return sys_return(p, 0);
+	return 0;
+}
+
+int mos__sys_burn(mos_proc_t *self, mos_time_t d)
+{
+	return burn_user(self, d);
+}
+
+int mos_sys_compute(mos_proc_t *self, mos_time_t d)
+{
+	mos_proc_t *p = enter(self, MOS_SYS_COMPUTE);
+	int err = burn_user(p, d);
+
+	return err ? err : sys_return(p, 0);
 }
 
 int mos_sys_sleep(mos_proc_t *self, mos_time_t d)

@@ -254,6 +254,7 @@ static const print_fn printers[MOS_TRACE_KIND_COUNT] = {
 	[MOS_TRACE_MARK] = print_mark,
 	[MOS_TRACE_THROTTLE] = print_generic,
 	[MOS_TRACE_IO] = print_generic,
+	[MOS_TRACE_IPC] = print_generic,
 };
 
 int mos_trace_dump(const mos_kernel_t *k, FILE *out)

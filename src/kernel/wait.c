@@ -24,7 +24,7 @@ int mos__wait(mos_proc_t *p, mos_wchan_t *c, mos_time_t timeout,
 		mos__timer_arm(&k->timers, &p->timer, due, MOS_BAND_WAKE);
 	}
 	mos__proc_block(k, p, c, flags, cause);
-	mos__fiber_switch(&p->fiber, &k->host);
+	mos__kernel_block_switch(k, p);
 	return p->wait_result;
 }
 
