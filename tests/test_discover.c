@@ -304,7 +304,7 @@ Test(discover, actors)
 				NULL, &user), 0);
 	cr_assert_eq(t_spawn_as(k, 0, MOS_PRIO_NORMAL, 1001, MOS_CAP_ADMIN,
 				t_idle_cmd, NULL, &admin), 0);
-	/* No allow lists yet: every service is callable, so each sees all. */
+	/* No allow lists here: every service is callable, so each sees all. */
 	cr_expect_str_eq(t_found(k, user, "web-*", NULL, buf, sizeof(buf)),
 			 "web-1 web-2 web-admin");
 	cr_expect_str_eq(t_found(k, admin, "web-*", NULL, buf, sizeof(buf)),
@@ -314,6 +314,68 @@ Test(discover, actors)
 	cr_expect_eq(mos_service_discover(k, -1, "*", NULL, NULL, 0, &n, NULL),
 		     MOS_EINVALPID);
 	cr_expect_eq(n, 0);
+	mos_kernel_destroy(k);
+}
+
+/* The allow lists: a caller sees only what it may call (its effective
+ * uid, gid or service listed), unless it holds ADMIN; the host sees all. */
+Test(discover, hides_what_the_caller_may_not_call)
+{
+	static const mos_uid_t uids[] = {2000};
+	static const mos_gid_t gids[] = {77};
+	static const char *const svcs[] = {"front", NULL};
+	mos_kernel_t *k = t_world();
+	mos_service_descriptor_t d;
+	mos_service_id_t front;
+	mos_pid_t user, admin, other, grp;
+	char buf[512];
+
+	d = t_desc("web-uid", t_idle_cmd);
+	d.allow_uids = uids;
+	d.nallow_uids = 1;
+	t_reg(k, &d);
+	d = t_desc("web-gid", t_idle_cmd);
+	d.allow_gids = gids;
+	d.nallow_gids = 1;
+	t_reg(k, &d);
+	d = t_desc("web-svc", t_idle_cmd);
+	d.allow_services = svcs;
+	t_reg(k, &d);
+	d = t_desc("front", t_idle_cmd);
+	d.uid = 3000;
+	d.caps = 0;
+	front = t_reg(k, &d);
+	cr_assert_eq(mos_service_start(k, 0, front), 0);
+	cr_assert_eq(mos_kernel_run(k, 1000), 0);
+	cr_assert_eq(t_status(k, front).ninstances, 1);
+	cr_assert_eq(t_spawn_as(k, 0, MOS_PRIO_NORMAL, 1000, 0, t_idle_cmd,
+				NULL, &user), 0);
+	cr_assert_eq(t_spawn_as(k, 0, MOS_PRIO_NORMAL, 1001, MOS_CAP_ADMIN,
+				t_idle_cmd, NULL, &admin), 0);
+	cr_assert_eq(t_spawn_as(k, 0, MOS_PRIO_NORMAL, 2000, 0, t_idle_cmd,
+				NULL, &other), 0);
+	{
+		mos_process_spec_t sp = t_spec(0, MOS_PRIO_NORMAL, t_idle_cmd,
+					       NULL);
+
+		sp.uid = 4000;
+		sp.gid = 77;
+		sp.caps = 0;
+		grp = t_make(k, &sp);
+	}
+	cr_expect_str_eq(t_found(k, user, "web-*", NULL, buf, sizeof(buf)),
+			 "web-1 web-2 web-admin");
+	cr_expect_str_eq(t_found(k, admin, "web-*", NULL, buf, sizeof(buf)),
+			 "web-1 web-2 web-admin web-gid web-svc web-uid");
+	cr_expect_str_eq(t_found(k, 0, "web-*", NULL, buf, sizeof(buf)),
+			 "web-1 web-2 web-admin web-gid web-svc web-uid");
+	cr_expect_str_eq(t_found(k, other, "web-*", NULL, buf, sizeof(buf)),
+			 "web-1 web-2 web-admin web-uid");
+	cr_expect_str_eq(t_found(k, grp, "web-*", NULL, buf, sizeof(buf)),
+			 "web-1 web-2 web-admin web-gid");
+	cr_expect_str_eq(t_found(k, t_status(k, front).pids[0], "web-*", NULL,
+				 buf, sizeof(buf)),
+			 "web-1 web-2 web-admin web-svc");
 	mos_kernel_destroy(k);
 }
 

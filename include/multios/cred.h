@@ -99,6 +99,9 @@ typedef enum mos_audit_action {
 	MOS_AUDIT_SETGID,
 	MOS_AUDIT_SETRLIMIT, /* a hard limit raised (multios/resource.h) */
 	MOS_AUDIT_IOPRIO,    /* an I/O priority (multios/resource.h) */
+	MOS_AUDIT_SVC_CALL,  /* a request to a service whose allow list
+				does not name the caller: a the service
+				id, b 0 (multios/service.h) */
 	MOS_AUDIT_COUNT
 } mos_audit_action_t;
 

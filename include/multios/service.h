@@ -298,6 +298,8 @@ typedef enum mos_svc_reason {
 	MOS_SVC_R_SUPERVISOR,    /* its group's strategy restarted it, or
 				    the group gave up */
 	MOS_SVC_R_SPAWN,         /* an instance could not be created */
+	MOS_SVC_R_HEALTH,        /* a liveness probe failed: the instance
+				    was killed (HealthCheckFailed) */
 	MOS_SVC_R_COUNT
 } mos_svc_reason_t;
 
@@ -582,6 +584,10 @@ typedef enum mos_audit_op {
 				  (result MOS_EDEPEND, reason DEPENDENCY)
 				  or was not Running within its timeout
 				  (MOS_ETIMEDOUT, TIMEOUT) */
+	MOS_AUDIT_CALL,     /* a request refused by the service's allow
+			       list: uid the caller's, result MOS_EPERM */
+	MOS_AUDIT_HEALTH,   /* a health check failed past its threshold:
+			       result MOS_EHEALTH, reason HEALTH */
 	MOS_AUDIT_OP_COUNT
 } mos_audit_op_t;
 

@@ -55,6 +55,7 @@ static const char *op_name(mos_audit_op_t op)
 	static const char *const n[] = {
 		"register", "unregister", "start", "stop", "restart", "pause",
 		"resume", "enable", "disable", "state", "dependency_skipped",
+		"call", "health",
 	};
 
 	return (unsigned)op < MOS_AUDIT_OP_COUNT ? n[op] : "?";

@@ -17,16 +17,6 @@
 #include "util/alloc.h"
 #include "util/error_int.h"
 
-bool mos__svc_may_call(const mos_svc_t *s, const mos_proc_t *caller)
-{
-	/* TODO(issue 13, service security): check caller's uid, gid and
-	 * its service's name against s's `allow` list once the descriptor
-	 * has it.  Until then every service is callable. */
-	(void)s;
-	(void)caller;
-	return true;
-}
-
 static bool has_tag(const mos_svc_t *s, const char *tag)
 {
 	for (char **t = s->tags; t && *t; t++)

@@ -84,6 +84,15 @@ static int pid_slot(const mos_svc_mgr_t *m, mos_pid_t pid)
 	return (int)lo;
 }
 
+mos_svc_t *mos__svc_of_pid(mos_svc_mgr_t *m, mos_pid_t pid)
+{
+	int i = pid_slot(m, pid);
+
+	if ((uint32_t)i == m->npids || m->pids[i].pid != pid)
+		return NULL;
+	return mos__svc_get(m, m->pids[i].id);
+}
+
 /* Room for one more pid, so that pid_add cannot fail. */
 static int pid_room(mos_svc_mgr_t *m)
 {

@@ -693,6 +693,7 @@ const char *mos_svc_reason_name(mos_svc_reason_t r)
 	static const char *const n[] = {
 		"none", "request", "ready", "exit", "timeout", "dependency",
 		"dependency failed", "start limit", "supervisor", "spawn",
+		"health",
 	};
 
 	return NAME_OF(n, r);

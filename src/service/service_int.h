@@ -319,6 +319,8 @@ void mos__svc_cancel_restarts(mos_svc_t *s);
 void mos__svc_stop_all_progress(mos_svc_mgr_t *m);
 /* Signal every live instance of s. */
 void mos__svc_signal(mos_svc_t *s, int sig);
+/* The service pid is an instance of, or NULL. */
+mos_svc_t *mos__svc_of_pid(mos_svc_mgr_t *m, mos_pid_t pid);
 
 /* ---- restart.c ----------------------------------------------------- */
 
@@ -356,6 +358,14 @@ mos_audit_entry_t *mos__svc_audit(mos_svc_mgr_t *m, mos_uid_t uid,
 
 /* Whether caller may call s (its allow list); discovery shows a non-ADMIN
  * process only these. */
+/* ---- security.c ---------------------------------------------------- */
+
+/* Whether caller (NULL: the host, which may) may call s: s has no allow
+ * list, or it names caller's effective uid, its effective gid, or the
+ * service caller is an instance of.  Pure. */
 bool mos__svc_may_call(const mos_svc_t *s, const mos_proc_t *caller);
+/* Refuse caller's request to s: audited (MOS_AUDIT_CALL in the
+ * service's log, and a MOS_TRACE_AUDIT denial); returns MOS_EPERM. */
+int mos__svc_call_refused(mos_svc_t *s, const mos_proc_t *caller);
 
 #endif
