@@ -333,6 +333,19 @@ typedef struct mos_service_status {
 					     is also audited
 					     (MOS_AUDIT_DEP_SKIPPED) */
 	mos_service_id_t skipped[MOS_SVC_MAX_DEPS];
+	/* ---- the runtime (mos_sys_call, health checks) ---- */
+	uint64_t requests;                /* calls routed to it (a
+					     LoadBalancerService: through
+					     it), retries included */
+	uint64_t replies;                 /* of them answered */
+	uint64_t request_failures;        /* of them failed: peer died,
+					     timed out, refused... */
+	uint32_t in_rotation;             /* instances taking requests now */
+	uint32_t unhealthy;               /* instances out of rotation by
+					     their readiness probe */
+	uint64_t health_failures;         /* failed probes, in its life */
+	int health_error;                 /* MOS_EHEALTH once a probe failed
+					     past its threshold; 0 */
 } mos_service_status_t;
 
 /* Fill *d with the defaults noted in mos_service_descriptor_t. */
@@ -467,6 +480,57 @@ MOS_API int mos_service_stop_all(mos_kernel_t *k, mos_pid_t actor, size_t *n);
 /* The service named `name`.  Errors: MOS_EINVAL, MOS_ESVCNOTFOUND. */
 MOS_API int mos_service_find(mos_kernel_t *k, const char *name,
 			     mos_service_id_t *id);
+
+/* One health probe's outcome (mos_service_instance_t.history). */
+typedef struct mos_health_record {
+	mos_time_t time;                  /* when it was decided */
+	bool liveness;                    /* true: the liveness probe;
+					     false: the readiness probe */
+	int result;                       /* 0; MOS_ETIMEDOUT (no answer in
+					     time), MOS_EHEALTH (an exec
+					     probe's non-zero exit),
+					     MOS_EAGAIN (its mailbox full) */
+	mos_time_t latency;               /* from the probe's start */
+} mos_health_record_t;
+
+#define MOS_SVC_HEALTH_HISTORY 16        /* records kept per instance */
+#define MOS_SVC_LATENCY_WINDOW 256       /* replies the percentiles see */
+
+/* One instance slot's runtime (mos_service_instances). */
+typedef struct mos_service_instance {
+	uint32_t slot;                    /* its index, 0 .. instances-1 */
+	mos_pid_t pid;                    /* 0: none now */
+	bool ready;                       /* admitted / notified */
+	bool in_rotation;                 /* the balancer may pick it */
+	bool unready;                     /* its readiness probe fails */
+	uint32_t weight;
+	uint64_t requests;                /* routed to it, in its life */
+	uint64_t replies;
+	uint64_t failures;                /* peer died, timed out... */
+	uint32_t outstanding;             /* in flight now */
+	mos_time_t latency_p50;           /* over the last
+					     MOS_SVC_LATENCY_WINDOW replies,
+					     nearest rank; 0: none yet */
+	mos_time_t latency_p90;
+	mos_time_t latency_p99;
+	mos_time_t latency_max;
+	uint32_t liveness_failures;       /* consecutive, now */
+	uint32_t readiness_failures;      /* consecutive, now */
+	uint32_t readiness_successes;     /* consecutive, now */
+	uint64_t health_checks;           /* probes decided, in its life */
+	uint64_t health_failures;
+	uint32_t nhistory;                /* the last records, oldest first */
+	mos_health_record_t history[MOS_SVC_HEALTH_HISTORY];
+} mos_service_instance_t;
+
+/*
+ * The runtime of service id's instance slots, slot by slot: the first
+ * cap into out, their number (its `instances`) into *n (may be NULL).
+ * Errors: MOS_EINVAL (k NULL, out NULL with cap > 0), MOS_ESVCNOTFOUND.
+ */
+MOS_API int mos_service_instances(mos_kernel_t *k, mos_service_id_t id,
+				  mos_service_instance_t *out, size_t cap,
+				  size_t *n);
 
 /* A snapshot of a service's state.  Errors: MOS_EINVAL,
  * MOS_ESVCNOTFOUND. */

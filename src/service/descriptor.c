@@ -22,6 +22,8 @@ void mos__svc_free(mos_svc_mgr_t *m, mos_svc_t *s)
 		return;
 	if (s->timer_ready)
 		mos__ktimer_fini(m->k, &s->timer);
+	mos__svc_rt_free(s);
+	mos__svc_health_free(s);
 	mos__free(a, s->dependents);
 	mos__free(a, s->members);
 	mos__free(a, s); /* and all it copied: one block (mos__svc_make) */

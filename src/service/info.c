@@ -42,6 +42,34 @@ int mos_service_status(mos_kernel_t *k, mos_service_id_t id,
 	for (uint32_t j = 0; j < s->ndeps; j++)
 		if (s->deps[j].skipped)
 			st->skipped[st->nskipped++] = s->deps[j].dep->id;
+	mos__svc_rt_status(s, st);
+	mos__svc_health_status(s, st);
+	return 0;
+}
+
+int mos_service_instances(mos_kernel_t *k, mos_service_id_t id,
+			  mos_service_instance_t *out, size_t cap, size_t *n)
+{
+	mos_svc_t *s;
+
+	if (!k || (cap && !out))
+		return MOS_EINVAL;
+	if (!(s = mos__svc_get(mos__svc_mgr_peek(k), id)))
+		return MOS_ESVCNOTFOUND;
+	for (uint32_t i = 0; i < s->instances && i < cap; i++) {
+		mos_service_instance_t *o = &out[i];
+
+		memset(o, 0, sizeof(*o));
+		o->slot = i;
+		o->pid = s->inst[i].pid;
+		o->ready = s->inst[i].ready;
+		o->unready = s->inst[i].unready;
+		o->weight = s->weights ? s->weights[i] : 1;
+		mos__svc_rt_instance(s, i, o);
+		mos__svc_health_instance(s, i, o);
+	}
+	if (n)
+		*n = s->instances;
 	return 0;
 }
 

@@ -46,6 +46,10 @@ typedef struct mos_svc_inst {
 	mos_pid_t pid;              /* 0: none */
 	bool ready;
 	bool restart_due;           /* waits for the service's restart */
+	bool unready;               /* health.c: its readiness probe fails:
+				       out of load balancing */
+	bool draining;              /* being killed (a liveness failure):
+				       takes no new request */
 } mos_svc_inst_t;
 
 /* What the service's one timer is armed for. */
@@ -166,6 +170,10 @@ typedef struct mos_svc {
 	uint32_t nrecent, recent_head;
 	int last_exit_status;       /* -1: none */
 	mos_time_t next_restart;
+	/* ---- the runtime (issue 13), each made on first use ---- */
+	struct mos_svc_rt *rt;      /* call.c: the balancer, per-instance
+				       request counts and latencies */
+	struct mos_svc_health *health; /* health.c: probes' state */
 	/* ---- a ServiceGroup's intensity ---- */
 	mos_time_t *sup_recent;     /* ring of intensity + 1 */
 	uint32_t sup_n, sup_head;
@@ -358,6 +366,28 @@ mos_audit_entry_t *mos__svc_audit(mos_svc_mgr_t *m, mos_uid_t uid,
 
 /* Whether caller may call s (its allow list); discovery shows a non-ADMIN
  * process only these. */
+/* ---- call.c (the request path) -------------------------------------- */
+
+/* Whether instance slot i of s may take a request now: it has a live,
+ * ready pid, its readiness probe passes, it is not being killed, and s
+ * is Starting or Running. */
+bool mos__svc_inst_eligible(const mos_svc_t *s, uint32_t i);
+/* Fill what the request path knows into a status / an instance's
+ * snapshot (nothing when s never took a request). */
+void mos__svc_rt_status(const mos_svc_t *s, mos_service_status_t *st);
+void mos__svc_rt_instance(const mos_svc_t *s, uint32_t i,
+			  mos_service_instance_t *out);
+/* Free s->rt (mos__svc_free). */
+void mos__svc_rt_free(mos_svc_t *s);
+
+/* ---- health.c (probes) ---------------------------------------------- */
+
+void mos__svc_health_status(const mos_svc_t *s, mos_service_status_t *st);
+void mos__svc_health_instance(const mos_svc_t *s, uint32_t i,
+			      mos_service_instance_t *out);
+/* Free s->health (mos__svc_free). */
+void mos__svc_health_free(mos_svc_t *s);
+
 /* ---- security.c ---------------------------------------------------- */
 
 /* Whether caller (NULL: the host, which may) may call s: s has no allow
