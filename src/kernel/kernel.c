@@ -371,7 +371,7 @@ static bool direct_allowed(const mos_kernel_t *k, const mos_proc_t *p)
 /* p has just left the CPU (requeued or blocked): dispatch the next
  * process and switch straight to it, or to the loop when it has more to
  * do at this instant.  Returns when p runs again. */
-static void hand_on(mos_kernel_t *k, mos_proc_t *p, bool same_site)
+static inline __attribute__((always_inline)) void hand_on(mos_kernel_t *k, mos_proc_t *p, bool same_site)
 {
 	mos_proc_t *next;
 
