@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fail_alloc.h"
+#include "ipc/ipc_int.h"
 #include "helpers.h"
 #include "multios/service.h"
 #include "service/glob.h"
@@ -376,6 +377,148 @@ Test(discover, hides_what_the_caller_may_not_call)
 	cr_expect_str_eq(t_found(k, t_status(k, front).pids[0], "web-*", NULL,
 				 buf, sizeof(buf)),
 			 "web-1 web-2 web-admin web-svc");
+	mos_kernel_destroy(k);
+}
+
+/* What a discovery client asks and gets. */
+typedef struct t_ask {
+	mos_pid_t server;
+	const char *pattern;
+	int rc;
+	mos_msg_t reply;
+	mos_time_t at;
+} t_ask_t;
+
+static int asker_main(mos_proc_t *self, int argc, char **argv)
+{
+	t_ask_t *a = mos_sys_state(self);
+	mos_msg_t req;
+
+	(void)argc;
+	(void)argv;
+	memset(&req, 0, sizeof(req));
+	req.len = (uint32_t)strlen(a->pattern);
+	memcpy(req.payload, a->pattern, req.len);
+	a->rc = mos__ipc_call(self, a->server, &req, &a->reply, MOS_TIME_NEVER,
+			      0, 0);
+	a->at = mos_sys_now(self);
+	return 0;
+}
+
+static void t_reply_text(const mos_msg_t *m, char *buf)
+{
+	memcpy(buf, m->payload, m->len);
+	buf[m->len] = '\0';
+}
+
+/* A DiscoveryService running `discovery` answers over IPC for the
+ * request's sender: what it may call, in name order; a malformed pattern
+ * comes back as an error reply; a list too long is truncated at a whole
+ * name. */
+Test(discover, discovery_service_answers_over_ipc)
+{
+	static const mos_uid_t uids[] = {2000};
+	mos_kernel_t *k = t_world();
+	mos_service_descriptor_t d;
+	mos_service_id_t disco;
+	t_ask_t a[4] = {
+		{.pattern = "web-*"}, {.pattern = "web-*"}, {.pattern = "[ab"},
+		{.pattern = ""},
+	};
+	mos_uid_t as[4] = {1000, 2000, 1000, 1000};
+	char buf[MOS_MSG_PAYLOAD_MAX + 1];
+
+	cr_assert_eq(mos_program_register(k, "asker", asker_main), 0);
+	d = t_desc("web-secret", t_idle_cmd);
+	d.allow_uids = uids;
+	d.nallow_uids = 1;
+	t_reg(k, &d);
+	d = t_desc("disco", T_ARGV("discovery"));
+	d.type = MOS_SVC_DISCOVERY;
+	disco = t_reg(k, &d);
+	cr_assert_eq(mos_service_start(k, 0, disco), 0);
+	cr_assert_eq(mos_kernel_run(k, 1000), 0);
+	for (int i = 0; i < 4; i++) {
+		mos_process_spec_t sp = t_spec(0, MOS_PRIO_NORMAL,
+					       T_ARGV("asker"), &a[i]);
+
+		a[i].server = t_status(k, disco).pids[0];
+		sp.uid = as[i];
+		sp.caps = 0;
+		(void)t_make(k, &sp);
+	}
+	cr_assert_eq(mos_kernel_run(k, 2000), 0);
+	for (int i = 0; i < 4; i++) {
+		cr_assert_eq(a[i].rc, 0, "%d: %s", i, mos_err_name(a[i].rc));
+		cr_expect_eq(a[i].at, 1000, "%d", i);
+	}
+	t_reply_text(&a[0].reply, buf);
+	cr_expect_str_eq(buf, "web-1\nweb-2\nweb-admin\n");
+	cr_expect_eq(a[0].reply.key, 3);
+	cr_expect_eq(a[0].reply.flags, 0);
+	t_reply_text(&a[1].reply, buf);
+	cr_expect_str_eq(buf, "web-1\nweb-2\nweb-admin\nweb-secret\n");
+	cr_expect_eq(a[1].reply.key, 4);
+	cr_expect_eq(a[2].reply.flags, MOS_DISCOVERY_ERROR);
+	cr_expect_eq(a[2].reply.key, (uint64_t)-(int64_t)MOS_EDISCOVERY);
+	cr_expect_eq(a[2].reply.len, 0);
+	/* "" is "*": every service user 1000 may call (not web-secret). */
+	t_reply_text(&a[3].reply, buf);
+	cr_expect_str_eq(buf, "a1\nab\nauthdb\nb2\nc3\ncache@eu\ndb\n"
+			      "db.replica\ndisco\nweb-1\nweb-2\nweb-admin\n"
+			      "web_x\n");
+	cr_expect_eq(a[3].reply.key, 13);
+	cr_expect_eq(a[3].reply.flags, 0);
+	mos_kernel_destroy(k);
+}
+
+/* mos_sys_discover: whole names only, the count of all; another's view
+ * needs ADMIN. */
+typedef struct t_sysd {
+	mos_pid_t behalf;
+	size_t size;
+	int rc;
+	size_t n;
+	char names[64];
+} t_sysd_t;
+
+static int sysd_main(mos_proc_t *self, int argc, char **argv)
+{
+	t_sysd_t *q = mos_sys_state(self);
+
+	(void)argc;
+	(void)argv;
+	q->n = 99;
+	q->rc = mos_sys_discover(self, q->behalf, "web-*", NULL, q->names,
+				 q->size, &q->n);
+	return 0;
+}
+
+Test(discover, sys_discover_truncates_and_checks_the_behalf)
+{
+	mos_kernel_t *k = t_world();
+	t_sysd_t q[3] = {
+		{.behalf = 0, .size = 13},  /* "web-1\nweb-2\n" + NUL */
+		{.behalf = 1, .size = 64},  /* another's view, no ADMIN */
+		{.behalf = -1, .size = 64},
+	};
+
+	cr_assert_eq(mos_program_register(k, "sysd", sysd_main), 0);
+	for (int i = 0; i < 3; i++) {
+		mos_process_spec_t sp = t_spec(0, MOS_PRIO_NORMAL,
+					       T_ARGV("sysd"), &q[i]);
+
+		sp.uid = 1000;
+		sp.caps = 0;
+		(void)t_make(k, &sp);
+	}
+	cr_assert_eq(mos_kernel_run(k, 1000), 0);
+	cr_expect_eq(q[0].rc, 0);
+	cr_expect_str_eq(q[0].names, "web-1\nweb-2\n");
+	cr_expect_eq(q[0].n, 3);
+	cr_expect_eq(q[1].rc, MOS_EPERM);
+	cr_expect_eq(q[1].n, 99);
+	cr_expect_eq(q[2].rc, MOS_EINVAL);
 	mos_kernel_destroy(k);
 }
 

@@ -264,6 +264,9 @@ static void one_call(mos_proc_t *self, every_t *e, int nr)
 		cr_assert_eq(mos__ipc_call(self, 999, &e->msg, &e->msg, 0, 0, 0),
 			     MOS_EPROCNOTFOUND);
 		break;
+	case MOS_SYS_DISCOVER:
+		cr_assert_eq(mos_sys_discover(self, 0, "*", NULL, NULL, 0, &n), 0);
+		break;
 	default:
 		cr_assert_fail("call %d not covered", nr);
 	}

@@ -753,4 +753,28 @@ MOS_API int mos_service_discover(mos_kernel_t *k, mos_pid_t actor,
 				 mos_service_id_t *ids, size_t cap, size_t *n,
 				 mos_error_t *err);
 
+/*
+ * The same query from a process: the names (not ids) of the services
+ * matching pattern and filter that on_behalf (0: self) may call, in name
+ * order, each followed by '\n', into names (size bytes, NUL-terminated;
+ * whole names only: those that do not fit are left out), their number
+ * into *n (may be NULL), which counts those left out too.  Only a holder
+ * of MOS_CAP_ADMIN may ask on another's behalf; what on_behalf sees is
+ * then its own view (a DiscoveryService answers for the sender of each
+ * request: the `discovery` program).  Errors: MOS_EINVAL (pattern NULL,
+ * names NULL with size > 0, on_behalf < 0, a filter out of range),
+ * MOS_EDISCOVERY (a malformed pattern), MOS_EPERM (on another's behalf
+ * without ADMIN), MOS_EPROCNOTFOUND (no such on_behalf), MOS_ENOMEM.
+ */
+MOS_API int mos_sys_discover(mos_proc_t *self, mos_pid_t on_behalf,
+			     const char *pattern,
+			     const mos_discover_filter_t *filter, char *names,
+			     size_t size, size_t *n);
+
+/* The `discovery` program's replies (docs/SERVICES.md, "Discovery"):
+ * key the number of matches; flags: */
+#define MOS_DISCOVERY_TRUNCATED 1u       /* some names did not fit */
+#define MOS_DISCOVERY_ERROR 2u           /* the query failed: key is the
+					    MOS_E* code, negated (> 0) */
+
 #endif

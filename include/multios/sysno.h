@@ -71,7 +71,8 @@
 	X(SEND, "send")                                                    \
 	X(RECV, "recv")                                                    \
 	X(REPLY, "reply")                                                  \
-	X(CALL, "call")
+	X(CALL, "call")                                                    \
+	X(DISCOVER, "discover")
 
 typedef enum mos_sysno {
 #define MOS__SYS_ENUM(name, str) MOS_SYS_##name,

@@ -221,5 +221,7 @@ int mos__programs_builtin(mos_kernel_t *k)
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(*builtins); i++)
 		if ((err = mos_program_register_ex(k, &builtins[i])) < 0)
 			return err;
+	if ((err = mos__program_discovery_register(k)) < 0)
+		return err;
 	return mos__program_script_register(k);
 }

@@ -38,6 +38,8 @@ void mos__programs_free(mos_prog_entry_t **head, const mos_allocator_t *alloc);
 /* Register the built-in programs and `script` with k (programs.c,
  * script.c), through the public mos_program_register_ex. */
 int mos__programs_builtin(mos_kernel_t *k);
+/* Register `discovery` (discovery.c). */
+int mos__program_discovery_register(mos_kernel_t *k);
 int mos__program_script_register(mos_kernel_t *k);
 
 #endif
