@@ -211,6 +211,30 @@ int mos__ipc_call(mos_proc_t *self, mos_pid_t pid, mos_msg_t *req,
 	return mos__sys_leave(self, err);
 }
 
+uint32_t mos__ipc_fail_callers(mos_kernel_t *k, mos_pid_t pid)
+{
+	mos_ipc_kernel_t *ik = mos__kernel_subsys(k, MOS_SUBSYS_IPC);
+	mos_ipc_proc_t *to;
+	mos_proc_t *tp;
+	mos_list_t *n, *next;
+	uint32_t failed = 0;
+
+	if (!ik || !(tp = mos__ipc_target(k, NULL, pid)) ||
+	    !(to = *mos__proc_subsys(tp, MOS_SUBSYS_IPC)))
+		return 0;
+	for (n = to->callers.next; n != &to->callers; n = next) {
+		mos_ipc_pend_t *pd = mos_container_of(n, mos_ipc_pend_t, node);
+
+		next = n->next;
+		if (pd->caller == 0)
+			continue;
+		mos_list_remove(n);
+		mos__ipc_settle(k, ik, pd, MOS_EPEERDIED, NULL);
+		failed++;
+	}
+	return failed;
+}
+
 /* ---- the host's requests ----------------------------------------------- */
 
 int mos__ipc_host_request(mos_kernel_t *k, mos_pid_t pid,

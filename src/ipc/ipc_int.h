@@ -122,6 +122,16 @@ static inline void mos__ipc_host_init(mos_ipc_host_req_t *hr)
 }
 
 /*
+ * Fail every process's call awaiting a reply from pid (requests queued in
+ * its mailbox or being handled), oldest first, with MOS_EPEERDIED at this
+ * instant, as its death would; host requests (health pings) stay.  Their
+ * requests stay queued: a later reply finds nobody and is dropped
+ * (counted).  For an instance taken out of service while alive (its
+ * readiness failed).  Returns how many failed; 0 for no live pid.
+ */
+uint32_t mos__ipc_fail_callers(mos_kernel_t *k, mos_pid_t pid);
+
+/*
  * CPU burned by p as computation for each message it receives (recv, and
  * the reply of its call): encryption's cost model; 0 (the default) none.
  * Errors: MOS_EINVAL (NULL or dead p), MOS_ENOMEM (its IPC state).
