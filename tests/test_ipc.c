@@ -783,6 +783,15 @@ Test(ipc, mailbox_capacity_config_key)
 	cr_expect_eq(load_text("{\"ipc\": {\"capacity\": 3}}", &c, &err),
 		     MOS_ECONFIG);
 	cr_expect_eq(c.ipc.mailbox_capacity, 8, "unchanged on error");
+	cr_expect_eq(load_text("{\"ipc\": {\"encryption_cost_us\": 7}}", &c,
+			       &err), 0, "%s", err.message);
+	cr_expect_eq(c.ipc.encryption_cost_us, 7);
+	cr_expect_eq(load_text("{\"ipc\": {\"encryption_cost_us\": 0}}", &c,
+			       &err), MOS_ECONFIG);
+	cr_expect(strstr(err.path, "ipc.encryption_cost_us") ||
+		  strstr(err.message, "encryption_cost_us"), "%s %s", err.path,
+		  err.message);
+	cr_expect_eq(c.ipc.encryption_cost_us, 7, "unchanged on error");
 }
 
 /* ---- direct switches change nothing ------------------------------------ */

@@ -633,3 +633,33 @@ Test(svc_rtdesc, a_load_balancer_starts_and_stops_without_processes)
 	cr_expect_eq(st.since, MOS_SEC);
 	mos_kernel_destroy(k);
 }
+
+/* encryption_cost 0 takes the kernel's ipc.encryption_cost_us, resolved at
+ * registration; a descriptor's own cost wins. */
+Test(svc_rtdesc, encryption_cost_defaults_to_the_config_key)
+{
+	mos_config_t c;
+	mos_kernel_t *k;
+	mos_service_descriptor_t d = t_desc("sealed", probe_cmd);
+	mos_service_descriptor_t own = t_desc("own", probe_cmd);
+	mos_service_info_t in;
+
+	mos_config_default(&c);
+	cr_expect_eq(c.ipc.encryption_cost_us, 20);
+	c.ipc.encryption_cost_us = 0;
+	cr_expect_eq(mos_config_validate(&c, NULL), MOS_ECONFIG);
+	c.ipc.encryption_cost_us = 1000001;
+	cr_expect_eq(mos_config_validate(&c, NULL), MOS_ECONFIG);
+	c.ipc.encryption_cost_us = 75;
+	cr_assert_eq(mos_config_validate(&c, NULL), 0);
+	k = t_kernel(&c);
+	d.encrypted = true;
+	own.encrypted = true;
+	own.encryption_cost = 5 * MOS_USEC;
+	mos_service_id_t a = t_reg(k, &d), b = t_reg(k, &own);
+	cr_assert_eq(mos_service_info(k, a, &in), 0);
+	cr_expect_eq(in.encryption_cost, 75 * MOS_USEC);
+	cr_assert_eq(mos_service_info(k, b, &in), 0);
+	cr_expect_eq(in.encryption_cost, 5 * MOS_USEC);
+	mos_kernel_destroy(k);
+}

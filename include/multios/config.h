@@ -43,7 +43,7 @@
  *                    "syscall_costs_ms": { "spawn": 0.01, ... },
  *                    "sample_interval_ms": 0, "sample_capacity": 64,
  *                    "monitor_window_ms": 1000 },
- *     "ipc": { "mailbox_capacity": 64 }
+ *     "ipc": { "mailbox_capacity": 64, "encryption_cost_us": 20 }
  *   }
  */
 #ifndef MULTIOS_CONFIG_H
@@ -172,6 +172,10 @@ typedef struct mos_allocator {
 /* IPC (multios/ipc.h). */
 typedef struct mos_ipc_params {
 	uint32_t mailbox_capacity; /* messages a mailbox holds: 64, 1..65536 */
+	uint32_t encryption_cost_us; /* CPU per message at each end of an
+					encrypted service's traffic when its
+					descriptor gives none: 20,
+					1..1000000 (multios/service.h) */
 } mos_ipc_params_t;
 
 typedef struct mos_config {

@@ -149,9 +149,10 @@ typedef struct mos_sup_spec {
 					    most a day each, so their sums
 					    never wrap */
 #define MOS_SVC_PROBE_MAX_THRESHOLD 1000 /* thresholds: 1 .. this */
-#define MOS_SVC_ENCRYPTION_COST_DEFAULT (20 * MOS_USEC) /* encryption_cost
-					    0: this (a config key may
-					    replace it later) */
+#define MOS_SVC_ENCRYPTION_COST_DEFAULT (20 * MOS_USEC) /* the config's
+					    ipc.encryption_cost_us by
+					    default: encryption_cost 0 means
+					    that key */
 #define MOS_SVC_MAX_ENCRYPTION_COST MOS_SEC
 
 /* How a request picks an instance (JSON "round_robin", ...). */
@@ -272,7 +273,9 @@ typedef struct mos_service_descriptor {
 	bool encrypted;                   /* false */
 	mos_time_t encryption_cost;       /* CPU charged per message at each
 					     end when encrypted; 0:
-					     MOS_SVC_ENCRYPTION_COST_DEFAULT;
+					     the config's
+					     ipc.encryption_cost_us (20 µs,
+					     MOS_SVC_ENCRYPTION_COST_DEFAULT);
 					     at most 1 s */
 	const char *const *backends;      /* a LoadBalancerService's pool
 					     (NULL-terminated, 1 ..

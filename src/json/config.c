@@ -89,6 +89,7 @@ void mos_config_default(mos_config_t *cfg)
 	cfg->clock_speed = 1.0;
 	mos__res_params_default(&cfg->res);
 	cfg->ipc.mailbox_capacity = 64;
+	cfg->ipc.encryption_cost_us = 20;
 }
 
 /* ---- validation ---- */
@@ -109,6 +110,8 @@ static const struct range {
 	 UINT32_MAX},
 	{"ipc.mailbox_capacity", offsetof(mos_config_t, ipc.mailbox_capacity),
 	 1, 65536},
+	{"ipc.encryption_cost_us",
+	 offsetof(mos_config_t, ipc.encryption_cost_us), 1, 1000000},
 };
 
 /* Name fields: non-empty and NUL-terminated inside their buffer (a struct
@@ -398,7 +401,8 @@ static const char *const scheduler_keys[] = {
 	"min_granularity_ms", "target_latency_ms", NULL,
 };
 static const char *const clock_keys[] = {"backend", "speed", NULL};
-static const char *const ipc_keys[] = {"mailbox_capacity", NULL};
+static const char *const ipc_keys[] = {"mailbox_capacity",
+					"encryption_cost_us", NULL};
 
 /* A uint32_t field: the getter only checks that the value fits; the range
  * is check()'s job, so code-built and file-built configs share one rule. */
@@ -575,6 +579,9 @@ static int read_ipc(mos_jload_t *ld, json_t *o, void *ctx)
 	if (!rc)
 		rc = mos__json_get_u32(ld, o, "mailbox_capacity", 1, 65536,
 				       &c->ipc.mailbox_capacity);
+	if (!rc)
+		rc = mos__json_get_u32(ld, o, "encryption_cost_us", 1, 1000000,
+				       &c->ipc.encryption_cost_us);
 	return rc;
 }
 

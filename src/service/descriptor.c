@@ -443,8 +443,11 @@ static void copy_runtime(mos_svc_t *s, const mos_service_descriptor_t *d,
 	s->allow_services = put_strv((char **)(base + at->allow_services), str,
 				     d->allow_services);
 	s->nallow_services = (uint32_t)strv_len(d->allow_services);
-	s->encryption_cost = d->encryption_cost ? d->encryption_cost
-						: MOS_SVC_ENCRYPTION_COST_DEFAULT;
+	s->encryption_cost =
+		d->encryption_cost ? d->encryption_cost
+				   : (mos_time_t)mos__kernel_config(s->m->k)
+						     ->ipc.encryption_cost_us *
+					     MOS_USEC;
 	s->backends = put_strv((char **)(base + at->backends), str, d->backends);
 	s->nbackends = (uint32_t)strv_len(d->backends);
 	s->request_timeout = ms(d->request_timeout_ms);
