@@ -52,8 +52,18 @@ typedef struct mos_ipc_proc {
 /* The kernel's IPC state, made on first use: NULL when out of memory. */
 mos_ipc_kernel_t *mos__ipc_kernel(mos_kernel_t *k);
 /* p's IPC state (with a mailbox when box), made on first use: NULL when
- * out of memory.  p must be live, not dying. */
-mos_ipc_proc_t *mos__ipc_proc(mos_kernel_t *k, mos_proc_t *p, bool box);
+ * out of memory.  p must be live, not dying.  Inline for the made case:
+ * every send and recv asks (bench/ipc, docs/BENCHMARKS.md). */
+mos_ipc_proc_t *mos__ipc_proc_make(mos_kernel_t *k, mos_proc_t *p, bool box);
+static inline mos_ipc_proc_t *mos__ipc_proc(mos_kernel_t *k, mos_proc_t *p,
+					    bool box)
+{
+	mos_ipc_proc_t *me = *mos__proc_subsys(p, MOS_SUBSYS_IPC);
+
+	if (me && (me->box || !box))
+		return me;
+	return mos__ipc_proc_make(k, p, box);
+}
 /* The live, not dying, process pid that actor (NULL: host) may see. */
 mos_proc_t *mos__ipc_target(mos_kernel_t *k, const mos_proc_t *actor,
 			    mos_pid_t pid);

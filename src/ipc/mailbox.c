@@ -110,7 +110,7 @@ mos_ipc_kernel_t *mos__ipc_kernel(mos_kernel_t *k)
 	return ik;
 }
 
-mos_ipc_proc_t *mos__ipc_proc(mos_kernel_t *k, mos_proc_t *p, bool box)
+mos_ipc_proc_t *mos__ipc_proc_make(mos_kernel_t *k, mos_proc_t *p, bool box)
 {
 	const mos_allocator_t *a = mos__kernel_alloc(k);
 	mos_ipc_kernel_t *ik = mos__ipc_kernel(k);
