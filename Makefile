@@ -12,7 +12,8 @@
 #   make bench      benchmark suite against the peers (SimGrid, Boost.Context,
 #                   GNU Pth, swapcontext, pthreads, pipes): JSON lines and a
 #                   summary with ratios on stdout; see docs/BENCHMARKS.md
-#   make mutation   mutation testing of the kernel, policies, signals: each
+#   make mutation   mutation testing of the kernel, policies, signals,
+#                   resources, services, IPC: each
 #                   single-line fault built and run against the suite;
 #                   MUTANTS=250 MUT_SEED=1 MUT_JOBS=2 MUT_FILES=...
 #                   MUT_FLAGS=... (scripts/mutation.py --help, docs/TESTING.md)

@@ -10,9 +10,9 @@ survived.  The score is killed / (killed + survived): mutants that do not
 compile (stillborn) and mutants marked equivalent do not count.
 
 FILE defaults to the kernel, the scheduler policies, the signals, the
-resources and the services (DEFAULT_FILES below).  The work happens in copies of the tree (build-mutation/tree-N,
-one per job), never in the checkout itself; each copy is built once
-without LTO, then each mutant recompiles one object and relinks.
+resources, the services and IPC (DEFAULT_FILES below).  The work happens
+in copies of the tree (build-mutation/tree-N, one per job), never in the
+checkout itself; each copy is built once without LTO, then each mutant recompiles one object and relinks.
 
 Operators, one change on one line each:
   rel     relational swap: < <=, > >=, == !=  (each way)
@@ -63,7 +63,7 @@ import threading
 import time
 
 DEFAULT_FILES = ["src/kernel/*.c", "src/sched/*.c", "src/signal/*.c",
-                 "src/resource/*.c", "src/service/*.c"]
+                 "src/resource/*.c", "src/service/*.c", "src/ipc/*.c"]
 EQUIV_FILE = "tests/mutation-equivalent.jsonl"
 OUT_DIR = "build-mutation"
 
