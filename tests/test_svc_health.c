@@ -308,3 +308,264 @@ Test(svc_health, unanswered_pings_unready_restart_back)
 	cr_expect_eq(st.health_failures, t_inst(k, id, 1).health_failures);
 	mos_kernel_destroy(k);
 }
+
+/* Whether pid is in the process table. */
+static bool t_alive(mos_kernel_t *k, mos_pid_t pid)
+{
+	mos_pid_t pids[64];
+	size_t n = 0;
+
+	cr_assert_eq(mos_process_list(k, pids, 64, &n), 0);
+	for (size_t i = 0; i < n && i < 64; i++)
+		if (pids[i] == pid)
+			return true;
+	return false;
+}
+
+static mos_service_id_t t_reg_probe(mos_kernel_t *k, const char *name,
+				    const char *const *cmd,
+				    mos_importance_t imp, bool liveness,
+				    mos_probe_spec_t p)
+{
+	mos_service_descriptor_t d = t_desc(name, cmd);
+
+	d.importance = imp;
+	if (liveness)
+		d.liveness_probe = p;
+	else
+		d.readiness_probe = p;
+	return t_reg(k, &d);
+}
+
+static const char *const t_hok[] = {"hok", NULL};
+static const char *const t_hbad[] = {"hbad", NULL};
+static const char *const t_hsleep[] = {"sleep", "5s", NULL};
+
+/* An exec probe that exits 0 after 2 ms of CPU passes at 2 ms (its
+ * latency); its instance is ready from then on. */
+Test(svc_health, exec_probe_healthy)
+{
+	mos_kernel_t *k = t_hkernel();
+	mos_probe_spec_t p = t_probe(MOS_PROBE_EXEC, MOS_SEC, MS(500), 1, 1);
+	mos_service_id_t id;
+	mos_service_instance_t in;
+
+	p.command = t_hok;
+	id = t_reg_probe(k, "ok", t_idle_cmd, MOS_IMP_CRITICAL, false, p);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	t_run(k, MS(2) - 1);
+	cr_expect(t_inst(k, id, 0).unready);
+	t_run(k, MS(2) + 1);
+	in = t_inst(k, id, 0);
+	cr_expect(!in.unready);
+	cr_expect(in.in_rotation);
+	cr_assert_eq(in.nhistory, 1);
+	cr_expect_eq(in.history[0].time, MS(2));
+	cr_expect_eq(in.history[0].result, 0);
+	cr_expect_eq(in.history[0].latency, MS(2));
+	cr_expect(!in.history[0].liveness);
+	t_run(k, MS(3003));
+	in = t_inst(k, id, 0);
+	cr_assert_eq(in.nhistory, 4);
+	for (uint32_t i = 0; i < 4; i++)
+		cr_expect_eq(in.history[i].time, i * MOS_SEC + MS(2), "%u", i);
+	cr_expect_eq(in.health_checks, 4);
+	cr_expect_eq(in.health_failures, 0);
+	cr_expect_eq(t_status(k, id).health_error, 0);
+	mos_kernel_destroy(k);
+}
+
+/* A liveness exec probe exiting non-zero: MOS_EHEALTH at 0 and 1 s; the
+ * second failure (threshold 2) kills the instance; under restart policy
+ * no the service is Failed, reason health, error MOS_EHEALTH. */
+Test(svc_health, exec_probe_unhealthy_fails_service)
+{
+	mos_kernel_t *k = t_hkernel();
+	mos_probe_spec_t p = t_probe(MOS_PROBE_EXEC, MOS_SEC, MS(500), 2, 1);
+	mos_service_id_t id;
+	mos_service_instance_t in;
+	mos_service_status_t st;
+	mos_audit_entry_t au[8];
+
+	p.command = t_hbad;
+	id = t_reg_probe(k, "bad", t_idle_cmd, MOS_IMP_CRITICAL, true, p);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	t_run(k, 1);
+	in = t_inst(k, id, 0);
+	cr_assert_eq(in.nhistory, 1);
+	cr_expect_eq(in.history[0].time, 0);
+	cr_expect_eq(in.history[0].result, MOS_EHEALTH);
+	cr_expect(in.history[0].liveness);
+	cr_expect_eq(in.liveness_failures, 1);
+	cr_expect(!in.unready, "no readiness probe: in rotation");
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_RUNNING);
+	t_run(k, MOS_SEC);
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_RUNNING);
+	t_run(k, MOS_SEC + 1);
+	st = t_status(k, id);
+	cr_expect_eq(st.state, MOS_SVC_FAILED);
+	cr_expect_eq(st.reason, MOS_SVC_R_HEALTH);
+	cr_expect_eq(st.error, MOS_EHEALTH);
+	cr_expect_eq(st.since, MOS_SEC);
+	cr_expect_eq(st.health_error, MOS_EHEALTH);
+	cr_expect_eq(st.health_failures, 2);
+	cr_expect_eq(st.ninstances, 0);
+	cr_expect_eq(t_audit_op(k, MOS_AUDIT_HEALTH, au), 1);
+	cr_expect_eq(au[0].time, MOS_SEC);
+	/* Failed: no more probes */
+	t_run(k, 5 * MOS_SEC);
+	cr_expect_eq(t_inst(k, id, 0).health_checks, 2);
+	mos_kernel_destroy(k);
+}
+
+/* An exec probe that outlives its timeout (300 ms) fails MOS_ETIMEDOUT
+ * and its process is SIGKILLed at that instant; the third such failure
+ * (2.3 s) kills the instance. */
+Test(svc_health, exec_probe_timeout_killed)
+{
+	mos_kernel_t *k = t_hkernel();
+	mos_probe_spec_t p = t_probe(MOS_PROBE_EXEC, MOS_SEC, MS(300), 3, 1);
+	mos_service_id_t id;
+	mos_service_instance_t in;
+	mos_pid_t inst, probe;
+
+	p.command = t_hsleep;
+	id = t_reg_probe(k, "slow", t_idle_cmd, MOS_IMP_CRITICAL, true, p);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	t_run(k, MS(300));
+	inst = t_inst(k, id, 0).pid;
+	probe = inst + 1;
+	cr_expect(t_alive(k, probe), "the probe sleeps");
+	cr_expect_eq(t_inst(k, id, 0).nhistory, 0);
+	t_run(k, MS(300) + 1);
+	cr_expect(!t_alive(k, probe), "killed at its timeout");
+	in = t_inst(k, id, 0);
+	cr_assert_eq(in.nhistory, 1);
+	cr_expect_eq(in.history[0].time, MS(300));
+	cr_expect_eq(in.history[0].result, MOS_ETIMEDOUT);
+	cr_expect_eq(in.history[0].latency, MS(300));
+	t_run(k, MS(2300));
+	cr_expect_eq(t_inst(k, id, 0).pid, inst);
+	cr_expect_eq(t_inst(k, id, 0).liveness_failures, 2);
+	t_run(k, MS(2300) + 1);
+	cr_expect_eq(t_inst(k, id, 0).pid, 0);
+	cr_expect(!t_alive(k, inst));
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_FAILED);
+	mos_kernel_destroy(k);
+}
+
+/* The history keeps the last 16 records, oldest first: 21 probes at
+ * 0, 100 ms ... 2 s leave those from 500 ms. */
+Test(svc_health, history_ring_wraps)
+{
+	mos_kernel_t *k = t_hkernel();
+	hctl_t c = {0};
+	hargv_t a;
+	mos_service_id_t id;
+	mos_service_instance_t in;
+
+	id = t_reg_probe(k, "h", t_hargv(&a, "hpinger", &c), MOS_IMP_CRITICAL,
+			 true, t_probe(MOS_PROBE_PING, MS(100), MS(10), 3, 1));
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	t_run(k, MS(1500) + 1);
+	in = t_inst(k, id, 0);
+	cr_assert_eq(in.nhistory, 16);
+	for (uint32_t i = 0; i < 16; i++)
+		cr_expect_eq(in.history[i].time, MS(100) * i, "%u", i);
+	t_run(k, 2 * MOS_SEC + 1);
+	in = t_inst(k, id, 0);
+	cr_expect_eq(in.health_checks, 21);
+	cr_assert_eq(in.nhistory, 16);
+	for (uint32_t i = 0; i < 16; i++) {
+		cr_expect_eq(in.history[i].time, MS(500) + MS(100) * i, "%u", i);
+		cr_expect_eq(in.history[i].result, 0);
+		cr_expect(in.history[i].liveness);
+	}
+	cr_expect_eq(c.answered, 21);
+	mos_kernel_destroy(k);
+}
+
+/*
+ * The importance rule.  Four services started at T0 = 1.234567 ms, each
+ * with a ping probe (initial delay 3 ms, interval 250 ms): nominal
+ * instants T0 + 3 ms + n x 250 ms = 4.234567, 254.234567, 504.234567 ms.
+ * Critical keeps them; high rounds up to 1 ms (5, 255, 505 ms), normal
+ * to 10 ms (10, 260, 510 ms), low to 100 ms (100, 300, 600 ms).
+ */
+Test(svc_health, importance_instants)
+{
+	static const mos_time_t want[MOS_IMP_COUNT][3] = {
+		{4234567, 254234567, 504234567},
+		{MS(5), MS(255), MS(505)},
+		{MS(10), MS(260), MS(510)},
+		{MS(100), MS(300), MS(600)},
+	};
+	static const char *const names[MOS_IMP_COUNT] = {"c", "h", "n", "l"};
+	mos_kernel_t *k = t_hkernel();
+	hctl_t c = {0};
+	hargv_t a;
+	mos_service_id_t id[MOS_IMP_COUNT];
+	mos_probe_spec_t p = t_probe(MOS_PROBE_PING, MS(250), MS(10), 3, 1);
+
+	p.initial_delay = MS(3);
+	for (int i = 0; i < MOS_IMP_COUNT; i++)
+		id[i] = t_reg_probe(k, names[i], t_hargv(&a, "hpinger", &c),
+				    (mos_importance_t)i, true, p);
+	t_run(k, 1234567);
+	for (int i = 0; i < MOS_IMP_COUNT; i++)
+		cr_assert_eq(mos_service_start(k, 0, id[i]), 0);
+	t_run(k, MS(700));
+	for (int i = 0; i < MOS_IMP_COUNT; i++) {
+		mos_service_instance_t in = t_inst(k, id[i], 0);
+
+		cr_assert_eq(in.nhistory, 3, "%s", names[i]);
+		for (int j = 0; j < 3; j++) {
+			cr_expect_eq(in.history[j].time, want[i][j], "%s %d",
+				     names[i], j);
+			cr_expect_eq(in.history[j].result, 0);
+		}
+	}
+	mos_kernel_destroy(k);
+}
+
+/* Probes run on background timers: a run to MOS_TIME_NEVER with nothing
+ * but them (the instance blocked in recv) ends. */
+Test(svc_health, probes_never_keep_a_run_alive)
+{
+	mos_kernel_t *k = t_hkernel();
+	hctl_t c = {0};
+	hargv_t a;
+	mos_service_id_t id;
+
+	id = t_reg_probe(k, "bg", t_hargv(&a, "hpinger", &c), MOS_IMP_CRITICAL,
+			 true, t_probe(MOS_PROBE_PING, MOS_SEC, MS(10), 3, 1));
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
+	cr_expect_lt(mos_kernel_now(k), MOS_SEC);
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_RUNNING);
+	mos_kernel_destroy(k);
+}
+
+/* A stop kills the exec probe in flight at that instant, and no probe
+ * runs after. */
+Test(svc_health, stop_kills_exec_probe)
+{
+	mos_kernel_t *k = t_hkernel();
+	mos_probe_spec_t p = t_probe(MOS_PROBE_EXEC, 3 * MOS_SEC, 2 * MOS_SEC,
+				     3, 1);
+	mos_service_id_t id;
+	mos_pid_t probe;
+
+	p.command = t_hsleep;
+	id = t_reg_probe(k, "st", t_idle_cmd, MOS_IMP_CRITICAL, true, p);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	t_run(k, MS(100));
+	probe = t_inst(k, id, 0).pid + 1;
+	cr_expect(t_alive(k, probe));
+	cr_assert_eq(mos_service_stop(k, 0, id), 0);
+	cr_expect(!t_alive(k, probe), "killed by the stop");
+	t_run(k, 10 * MOS_SEC);
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_STOPPED);
+	cr_expect_eq(t_inst(k, id, 0).health_checks, 0);
+	mos_kernel_destroy(k);
+}
