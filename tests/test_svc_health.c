@@ -173,19 +173,6 @@ static size_t t_audit_op(mos_kernel_t *k, mos_audit_op_t op,
 	return c;
 }
 
-__attribute__((unused)) static void t_dump(mos_kernel_t *k, mos_service_id_t id, uint32_t slot)
-{
-	mos_service_instance_t in = t_inst(k, id, slot);
-	fprintf(stderr, "t=%llu slot %u pid %d unready %d rot %d lf %u rf %u rs %u checks %llu\n",
-		(unsigned long long)mos_kernel_now(k), slot, in.pid, in.unready, in.in_rotation,
-		in.liveness_failures, in.readiness_failures, in.readiness_successes,
-		(unsigned long long)in.health_checks);
-	for (uint32_t i = 0; i < in.nhistory; i++)
-		fprintf(stderr, "  %llu %s %d lat %llu\n", (unsigned long long)in.history[i].time,
-			in.history[i].liveness ? "L" : "R", in.history[i].result,
-			(unsigned long long)in.history[i].latency);
-}
-
 /*
  * Acceptance 2.  Three instances of hpinger; readiness ping every 1 s
  * (timeout 100 ms, 3 failures, 2 successes), liveness ping every 1 s
@@ -567,5 +554,109 @@ Test(svc_health, stop_kills_exec_probe)
 	t_run(k, 10 * MOS_SEC);
 	cr_expect_eq(t_status(k, id).state, MOS_SVC_STOPPED);
 	cr_expect_eq(t_inst(k, id, 0).health_checks, 0);
+	mos_kernel_destroy(k);
+}
+
+/* A probe process is no instance: notify_ready refuses it
+ * (MOS_ESVCNOTFOUND) and the manager's pid lookup, which the allow lists
+ * use, does not see it. */
+static int hwho_main(mos_proc_t *self, int argc, char **argv)
+{
+	hctl_t *c = ctl_of(argv);
+	mos_svc_mgr_t *m = mos__svc_mgr_peek(mos__proc_kernel(self));
+
+	(void)argc;
+	c->notify_pid = mos_sys_getpid(self);
+	c->notify_rc = mos_sys_notify_ready(self);
+	c->rc = mos__svc_of_pid(m, c->notify_pid) == NULL;
+	return hnotify_main(self, argc, argv);
+}
+
+Test(svc_health, probe_process_is_no_instance)
+{
+	mos_kernel_t *k = t_hkernel();
+	hctl_t c = {0};
+	hargv_t a;
+	mos_probe_spec_t p = t_probe(MOS_PROBE_EXEC, MOS_SEC, MS(100), 1, 1);
+	mos_service_descriptor_t d;
+	mos_service_id_t id;
+	mos_service_instance_t in;
+
+	cr_assert_eq(mos_program_register(k, "hwho", hwho_main), 0);
+	p.command = t_hargv(&a, "hwho", &c);
+	d = t_desc("notify", t_idle_cmd);
+	d.readiness = MOS_READY_NOTIFY;
+	d.readiness_probe = p;
+	id = t_reg(k, &d);
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	t_run(k, MS(1));
+	cr_expect_eq(c.notify_rc, MOS_ESVCNOTFOUND);
+	cr_expect_gt(c.notify_pid, t_inst(k, id, 0).pid);
+	cr_expect_eq(c.rc, 1, "mos__svc_of_pid saw an instance");
+	in = t_inst(k, id, 0);
+	cr_assert_eq(in.nhistory, 1);
+	cr_expect_eq(in.history[0].result, 0, "hnotify: refused, as it must be");
+	cr_expect(!in.ready, "the instance itself never notified");
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_STARTING);
+	mos_kernel_destroy(k);
+}
+
+/* A mailbox that is never read: the first ping waits in it and times out
+ * (MOS_ETIMEDOUT at 10 ms); the next finds it full (capacity 1): MOS_EAGAIN
+ * at once, latency 0. */
+Test(svc_health, ping_mailbox_full)
+{
+	mos_config_t cfg;
+	mos_kernel_t *k;
+	mos_service_id_t id;
+	mos_service_instance_t in;
+
+	mos_config_default(&cfg);
+	cfg.ipc.mailbox_capacity = 1;
+	k = t_kernel(&cfg);
+	id = t_reg_probe(k, "deaf", t_idle_cmd, MOS_IMP_CRITICAL, false,
+			 t_probe(MOS_PROBE_PING, MS(100), MS(10), 3, 1));
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	t_run(k, MS(200) + 1);
+	in = t_inst(k, id, 0);
+	cr_assert_eq(in.nhistory, 3);
+	cr_expect_eq(in.history[0].time, MS(10));
+	cr_expect_eq(in.history[0].result, MOS_ETIMEDOUT);
+	cr_expect_eq(in.history[0].latency, MS(10));
+	cr_expect_eq(in.history[1].time, MS(100));
+	cr_expect_eq(in.history[1].result, MOS_EAGAIN);
+	cr_expect_eq(in.history[1].latency, 0);
+	cr_expect_eq(in.history[2].time, MS(200));
+	cr_expect_eq(in.history[2].result, MOS_EAGAIN);
+	cr_expect_eq(in.readiness_failures, 3);
+	cr_expect(in.unready);
+	mos_kernel_destroy(k);
+}
+
+/* Paused: no probes (the ping due at 1 s is not sent); resumed at 2.5 s:
+ * they start again initial_delay (0) later, then every interval. */
+Test(svc_health, pause_stops_probes_resume_restarts)
+{
+	mos_kernel_t *k = t_hkernel();
+	hctl_t c = {0};
+	hargv_t a;
+	mos_service_id_t id;
+	mos_service_instance_t in;
+
+	id = t_reg_probe(k, "p", t_hargv(&a, "hpinger", &c), MOS_IMP_CRITICAL,
+			 true, t_probe(MOS_PROBE_PING, MOS_SEC, MS(10), 3, 1));
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	t_run(k, MS(500));
+	cr_assert_eq(mos_service_pause(k, 0, id), 0);
+	t_run(k, MS(2500));
+	cr_expect_eq(t_inst(k, id, 0).health_checks, 1);
+	cr_assert_eq(mos_service_resume(k, 0, id), 0);
+	t_run(k, MS(3500) + 1);
+	in = t_inst(k, id, 0);
+	cr_assert_eq(in.nhistory, 3);
+	cr_expect_eq(in.history[0].time, 0);
+	cr_expect_eq(in.history[1].time, MS(2500));
+	cr_expect_eq(in.history[2].time, MS(3500));
+	cr_expect_eq(in.history[2].result, 0);
 	mos_kernel_destroy(k);
 }
