@@ -660,3 +660,49 @@ Test(svc_health, pause_stops_probes_resume_restarts)
 	cr_expect_eq(in.history[2].result, 0);
 	mos_kernel_destroy(k);
 }
+
+/* Low importance with an interval (30 ms) shorter than its quantum
+ * (100 ms): one probe per quantum instant, never two at one instant. */
+Test(svc_health, rounded_interval_below_quantum)
+{
+	mos_kernel_t *k = t_hkernel();
+	hctl_t c = {0};
+	hargv_t a;
+	mos_service_id_t id;
+	mos_service_instance_t in;
+
+	id = t_reg_probe(k, "lo", t_hargv(&a, "hpinger", &c), MOS_IMP_LOW,
+			 true, t_probe(MOS_PROBE_PING, MS(30), MS(5), 3, 1));
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	t_run(k, MS(300) + 1);
+	in = t_inst(k, id, 0);
+	cr_assert_eq(in.nhistory, 4);
+	for (uint32_t i = 0; i < 4; i++)
+		cr_expect_eq(in.history[i].time, MS(100) * i, "%u", i);
+	mos_kernel_destroy(k);
+}
+
+/* High importance (1 ms quantum), interval and timeout 1.5 ms, an
+ * instance that never reads its mailbox: pings at 0 and 2 ms time out at
+ * 1.5 and 3.5 ms; the one due at 3 ms (nominal 3 ms) finds the 2 ms one
+ * in flight and is skipped; the next runs at 5 ms (nominal 4.5 ms). */
+Test(svc_health, probe_due_in_flight_is_skipped)
+{
+	mos_kernel_t *k = t_hkernel();
+	mos_service_id_t id;
+	mos_service_instance_t in;
+	static const mos_time_t want[3] = {1500000, 3500000, 6500000};
+
+	id = t_reg_probe(k, "hi", t_idle_cmd, MOS_IMP_HIGH, true,
+			 t_probe(MOS_PROBE_PING, 1500000, 1500000, 10, 1));
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	t_run(k, MS(7));
+	in = t_inst(k, id, 0);
+	cr_assert_eq(in.nhistory, 3);
+	for (uint32_t i = 0; i < 3; i++) {
+		cr_expect_eq(in.history[i].time, want[i], "%u", i);
+		cr_expect_eq(in.history[i].result, MOS_ETIMEDOUT);
+		cr_expect_eq(in.history[i].latency, 1500000);
+	}
+	mos_kernel_destroy(k);
+}

@@ -19,7 +19,10 @@
  *     a quantum, 1 ms, 10 ms, 100 ms: the probes of many services and
  *     instances fall on the same instants and run in one timer pass.
  * Rounding never accumulates: each instant is rounded from the nominal
- * one.  A probe fails when it has no answer within timeout from its
+ * one.  A rounded instant that is not after the last probe's start is
+ * skipped (an interval shorter than the quantum: one probe per quantum
+ * instant at most), and so is one due while the previous probe is still
+ * in flight (a timeout over the quantum); critical probes skip none.  A probe fails when it has no answer within timeout from its
  * start (MOS_ETIMEDOUT: the ping is cancelled, the exec probe SIGKILLed),
  * when the instance's mailbox is full (MOS_EAGAIN, at once), when an
  * exec probe exits non-zero (MOS_EHEALTH), or when its process cannot
@@ -274,6 +277,20 @@ static void probe_start(mos_svc_probe_t *p)
 		record(p, e);
 }
 
+/* The next nominal instant whose real one is after now.  Only a rounded
+ * importance can skip one (an interval shorter than its quantum, or a
+ * probe still in flight when the next is due, as Kubernetes's ticker
+ * drops ticks): a critical probe's next instant is start + interval. */
+static void advance(mos_svc_probe_t *p, mos_time_t now)
+{
+	mos_time_t iv = p->spec->interval;
+
+	p->nominal += iv;
+	if (due_of(p->h->s, p->nominal) <= now)
+		p->nominal += ((now - p->nominal) / iv + 1) * iv;
+	p->next = due_of(p->h->s, p->nominal);
+}
+
 static void probe_fired(void *arg, mos_timer_t *t)
 {
 	mos_svc_probe_t *p = arg;
@@ -286,10 +303,12 @@ static void probe_fired(void *arg, mos_timer_t *t)
 	}
 	if (!p->on)
 		return; /* the failure killed the instance */
-	if (!p->inflight && now >= p->next) {
-		p->nominal += p->spec->interval;
-		p->next = due_of(p->h->s, p->nominal);
-		probe_start(p);
+	if (now >= p->next) {
+		bool busy = p->inflight;
+
+		advance(p, now);
+		if (!busy)
+			probe_start(p);
 		if (!p->on)
 			return;
 	}
