@@ -195,6 +195,7 @@ Test(svc_health, unanswered_pings_unready_restart_back)
 	mos_service_descriptor_t d = t_desc("web", t_hargv(&a, "hpinger", &c));
 	mos_service_id_t id;
 	mos_pid_t old, pid;
+	uint64_t checks;
 	mos_service_status_t st;
 	mos_audit_entry_t au[8];
 
@@ -258,6 +259,7 @@ Test(svc_health, unanswered_pings_unready_restart_back)
 	t_run(k, MS(7100));
 	cr_expect_eq(t_inst(k, id, 1).pid, old);
 	cr_expect(!t_inst(k, id, 1).in_rotation);
+	checks = t_inst(k, id, 1).health_checks;
 	t_run(k, MS(7100) + 1);
 	cr_expect_eq(t_inst(k, id, 1).pid, 0);
 	st = t_status(k, id);
@@ -276,6 +278,10 @@ Test(svc_health, unanswered_pings_unready_restart_back)
 	cr_expect_neq(pid, old);
 	cr_expect(t_inst(k, id, 1).unready, "fresh: unready until it passes");
 	cr_expect_eq(t_inst(k, id, 1).liveness_failures, 0);
+	cr_expect_eq(t_inst(k, id, 1).readiness_failures, 0);
+	/* the slot's lifetime counts and history outlive the instance */
+	cr_expect_gt(t_inst(k, id, 1).health_checks, checks);
+	cr_expect_eq(t_inst(k, id, 1).nhistory, MOS_SVC_HEALTH_HISTORY);
 	cr_expect_eq(t_status(k, id).restarts, 1);
 	/* one pass (7.2 s) is not enough; the second (8.2 s) is */
 	t_run(k, MS(8200));
@@ -324,6 +330,33 @@ static mos_service_id_t t_reg_probe(mos_kernel_t *k, const char *name,
 	return t_reg(k, &d);
 }
 
+/* The history of slot 0 of id holds n records, at first, first + step...
+ * with result 0. */
+static void t_expect_times(mos_kernel_t *k, mos_service_id_t id, uint32_t n,
+			   mos_time_t first, mos_time_t step)
+{
+	mos_service_instance_t in = t_inst(k, id, 0);
+
+	cr_assert_eq(in.nhistory, n);
+	for (uint32_t i = 0; i < n; i++) {
+		cr_expect_eq(in.history[i].time, first + step * i, "%u", i);
+		cr_expect_eq(in.history[i].result, 0, "%u", i);
+	}
+}
+
+/* Register and start NAME running hpinger (ctl c, argv in a) with a
+ * liveness probe p at importance imp. */
+static mos_service_id_t t_pinger(mos_kernel_t *k, const char *name,
+				 hctl_t *c, hargv_t *a, mos_importance_t imp,
+				 mos_probe_spec_t p)
+{
+	mos_service_id_t id = t_reg_probe(k, name, t_hargv(a, "hpinger", c),
+					  imp, true, p);
+
+	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	return id;
+}
+
 static const char *const t_hok[] = {"hok", NULL};
 static const char *const t_hbad[] = {"hbad", NULL};
 static const char *const t_hsleep[] = {"sleep", "5s", NULL};
@@ -352,10 +385,8 @@ Test(svc_health, exec_probe_healthy)
 	cr_expect_eq(in.history[0].latency, MS(2));
 	cr_expect(!in.history[0].liveness);
 	t_run(k, MS(3003));
+	t_expect_times(k, id, 4, MS(2), MOS_SEC);
 	in = t_inst(k, id, 0);
-	cr_assert_eq(in.nhistory, 4);
-	for (uint32_t i = 0; i < 4; i++)
-		cr_expect_eq(in.history[i].time, i * MOS_SEC + MS(2), "%u", i);
 	cr_expect_eq(in.health_checks, 4);
 	cr_expect_eq(in.health_failures, 0);
 	cr_expect_eq(t_status(k, id).health_error, 0);
@@ -451,23 +482,16 @@ Test(svc_health, history_ring_wraps)
 	mos_service_id_t id;
 	mos_service_instance_t in;
 
-	id = t_reg_probe(k, "h", t_hargv(&a, "hpinger", &c), MOS_IMP_CRITICAL,
-			 true, t_probe(MOS_PROBE_PING, MS(100), MS(10), 3, 1));
-	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	id = t_pinger(k, "h", &c, &a, MOS_IMP_CRITICAL,
+		      t_probe(MOS_PROBE_PING, MS(100), MS(10), 3, 1));
 	t_run(k, MS(1500) + 1);
-	in = t_inst(k, id, 0);
-	cr_assert_eq(in.nhistory, 16);
-	for (uint32_t i = 0; i < 16; i++)
-		cr_expect_eq(in.history[i].time, MS(100) * i, "%u", i);
+	t_expect_times(k, id, 16, 0, MS(100));
 	t_run(k, 2 * MOS_SEC + 1);
+	t_expect_times(k, id, 16, MS(500), MS(100));
 	in = t_inst(k, id, 0);
 	cr_expect_eq(in.health_checks, 21);
-	cr_assert_eq(in.nhistory, 16);
-	for (uint32_t i = 0; i < 16; i++) {
-		cr_expect_eq(in.history[i].time, MS(500) + MS(100) * i, "%u", i);
-		cr_expect_eq(in.history[i].result, 0);
+	for (uint32_t i = 0; i < 16; i++)
 		cr_expect(in.history[i].liveness);
-	}
 	cr_expect_eq(c.answered, 21);
 	mos_kernel_destroy(k);
 }
@@ -524,9 +548,8 @@ Test(svc_health, probes_never_keep_a_run_alive)
 	hargv_t a;
 	mos_service_id_t id;
 
-	id = t_reg_probe(k, "bg", t_hargv(&a, "hpinger", &c), MOS_IMP_CRITICAL,
-			 true, t_probe(MOS_PROBE_PING, MOS_SEC, MS(10), 3, 1));
-	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	id = t_pinger(k, "bg", &c, &a, MOS_IMP_CRITICAL,
+		      t_probe(MOS_PROBE_PING, MOS_SEC, MS(10), 3, 1));
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
 	cr_expect_lt(mos_kernel_now(k), MOS_SEC);
 	cr_expect_eq(t_status(k, id).state, MOS_SVC_RUNNING);
@@ -643,9 +666,8 @@ Test(svc_health, pause_stops_probes_resume_restarts)
 	mos_service_id_t id;
 	mos_service_instance_t in;
 
-	id = t_reg_probe(k, "p", t_hargv(&a, "hpinger", &c), MOS_IMP_CRITICAL,
-			 true, t_probe(MOS_PROBE_PING, MOS_SEC, MS(10), 3, 1));
-	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	id = t_pinger(k, "p", &c, &a, MOS_IMP_CRITICAL,
+		      t_probe(MOS_PROBE_PING, MOS_SEC, MS(10), 3, 1));
 	t_run(k, MS(500));
 	cr_assert_eq(mos_service_pause(k, 0, id), 0);
 	t_run(k, MS(2500));
@@ -669,16 +691,11 @@ Test(svc_health, rounded_interval_below_quantum)
 	hctl_t c = {0};
 	hargv_t a;
 	mos_service_id_t id;
-	mos_service_instance_t in;
 
-	id = t_reg_probe(k, "lo", t_hargv(&a, "hpinger", &c), MOS_IMP_LOW,
-			 true, t_probe(MOS_PROBE_PING, MS(30), MS(5), 3, 1));
-	cr_assert_eq(mos_service_start(k, 0, id), 0);
+	id = t_pinger(k, "lo", &c, &a, MOS_IMP_LOW,
+		      t_probe(MOS_PROBE_PING, MS(30), MS(5), 3, 1));
 	t_run(k, MS(300) + 1);
-	in = t_inst(k, id, 0);
-	cr_assert_eq(in.nhistory, 4);
-	for (uint32_t i = 0; i < 4; i++)
-		cr_expect_eq(in.history[i].time, MS(100) * i, "%u", i);
+	t_expect_times(k, id, 4, 0, MS(100));
 	mos_kernel_destroy(k);
 }
 

@@ -164,6 +164,12 @@ static void probe_begin(mos_svc_probe_t *p)
 	probe_arm(p);
 }
 
+/* The probes of h, slot by slot: n < instances * H_NPROBES. */
+static mos_svc_probe_t *probe_n(mos_svc_health_t *h, uint32_t n)
+{
+	return &h->slot[n / H_NPROBES].p[n % H_NPROBES];
+}
+
 static void slot_halt(mos_svc_health_t *h, uint32_t i)
 {
 	for (int j = 0; j < H_NPROBES; j++)
@@ -407,22 +413,20 @@ void mos__svc_health_probe_exit(mos_svc_t *s, mos_pid_t pid, int status)
 
 	if (!h)
 		return;
-	for (uint32_t i = 0; i < s->instances; i++)
-		for (int j = 0; j < H_NPROBES; j++) {
-			mos_svc_probe_t *p = &h->slot[i].p[j];
+	for (uint32_t n = 0; n < s->instances * H_NPROBES; n++) {
+		mos_svc_probe_t *p = probe_n(h, n);
 
-			if (!p->inflight || p->exec_pid != pid)
-				continue;
-			p->inflight = false;
-			p->exec_pid = 0;
-			record(p, MOS_WIFEXITED(status) &&
-					  MOS_WEXITSTATUS(status) == 0
+		if (!p->inflight || p->exec_pid != pid)
+			continue;
+		p->inflight = false;
+		p->exec_pid = 0;
+		record(p, MOS_WIFEXITED(status) && MOS_WEXITSTATUS(status) == 0
 				  ? 0
 				  : MOS_EHEALTH);
-			if (p->on)
-				probe_arm(p);
-			return;
-		}
+		if (p->on)
+			probe_arm(p);
+		return;
+	}
 }
 
 /* ---- snapshots and freeing ---------------------------------------------- */
@@ -468,14 +472,13 @@ void mos__svc_health_free(mos_svc_t *s)
 
 	if (!h)
 		return;
-	for (uint32_t i = 0; i < s->instances; i++)
-		for (int j = 0; j < H_NPROBES; j++) {
-			mos_svc_probe_t *p = &h->slot[i].p[j];
+	for (uint32_t n = 0; n < s->instances * H_NPROBES; n++) {
+		mos_svc_probe_t *p = probe_n(h, n);
 
-			mos__ipc_host_cancel(s->m->k, &p->hr);
-			if (p->spec)
-				mos__ktimer_fini(s->m->k, &p->timer);
-		}
+		mos__ipc_host_cancel(s->m->k, &p->hr);
+		if (p->spec)
+			mos__ktimer_fini(s->m->k, &p->timer);
+	}
 	mos__free(s->m->a, h);
 	s->health = NULL;
 }
