@@ -48,6 +48,7 @@ void mos__svc_set_state(mos_svc_t *s, mos_service_state_t st,
 	mos__kev_emit(m->k, &ev, NULL);
 	mos__svc_audit(m, 0, MOS_AUDIT_STATE, s, s->id, (int)st, why)->culprit =
 		culprit;
+	mos__svc_health_state(s, from);
 	if (from != st)
 		dependents_notice(s);
 }
@@ -84,11 +85,14 @@ static int pid_slot(const mos_svc_mgr_t *m, mos_pid_t pid)
 	return (int)lo;
 }
 
+/* A probe process (health.c) is in the index too, for its exit, but is
+ * no instance: not for the allow list, not for notify_ready. */
 mos_svc_t *mos__svc_of_pid(mos_svc_mgr_t *m, mos_pid_t pid)
 {
 	int i = pid_slot(m, pid);
 
-	if ((uint32_t)i == m->npids || m->pids[i].pid != pid)
+	if ((uint32_t)i == m->npids || m->pids[i].pid != pid ||
+	    m->pids[i].probe)
 		return NULL;
 	return mos__svc_get(m, m->pids[i].id);
 }
@@ -108,7 +112,8 @@ static int pid_room(mos_svc_mgr_t *m)
 	return 0;
 }
 
-static void pid_add(mos_svc_mgr_t *m, mos_pid_t pid, mos_service_id_t id)
+static void pid_add(mos_svc_mgr_t *m, mos_pid_t pid, mos_service_id_t id,
+		    bool probe)
 {
 	int i = pid_slot(m, pid);
 
@@ -116,11 +121,13 @@ static void pid_add(mos_svc_mgr_t *m, mos_pid_t pid, mos_service_id_t id)
 		(m->npids - (uint32_t)i) * sizeof(*m->pids));
 	m->pids[i].pid = pid;
 	m->pids[i].id = id;
+	m->pids[i].probe = probe;
 	m->npids++;
 }
 
-/* The service of pid, taken out of the index; 0: none. */
-static mos_service_id_t pid_take(mos_svc_mgr_t *m, mos_pid_t pid)
+/* The service of pid, taken out of the index (*probe: pid is a probe
+ * process's); 0: none. */
+static mos_service_id_t pid_take(mos_svc_mgr_t *m, mos_pid_t pid, bool *probe)
 {
 	int i = pid_slot(m, pid);
 	mos_service_id_t id;
@@ -128,6 +135,7 @@ static mos_service_id_t pid_take(mos_svc_mgr_t *m, mos_pid_t pid)
 	if ((uint32_t)i == m->npids || m->pids[i].pid != pid)
 		return 0;
 	id = m->pids[i].id;
+	*probe = m->pids[i].probe;
 	memmove(&m->pids[i], &m->pids[i + 1],
 		(m->npids - (uint32_t)i - 1) * sizeof(*m->pids));
 	m->npids--;
@@ -165,6 +173,36 @@ static int rgroup_of(mos_svc_t *s, mos_group_id_t *out)
 	return 0;
 }
 
+/* A process of s running command, with s's credentials. */
+static void spec_of(const mos_svc_t *s, const char *const *command,
+		    mos_process_spec_t *spec)
+{
+	mos_process_spec_init(spec);
+	spec->priority = s->priority;
+	spec->prio_class = s->prio_class;
+	spec->command = command;
+	spec->working_directory = s->working_directory;
+	spec->environment = (const char *const *)s->environment;
+	spec->uid = s->uid;
+	spec->gid = s->gid;
+	spec->caps = s->caps;
+	spec->isolation = s->isolation;
+}
+
+int mos__svc_spawn_probe(mos_svc_t *s, const char *const *command,
+			 mos_pid_t *pid)
+{
+	mos_process_spec_t spec;
+	int e;
+
+	spec_of(s, command, &spec);
+	if ((e = pid_room(s->m)) < 0 ||
+	    (e = mos_process_create(s->m->k, &spec, pid)) < 0)
+		return e;
+	pid_add(s->m, *pid, s->id, true);
+	return 0;
+}
+
 int mos__svc_spawn(mos_svc_t *s, uint32_t i)
 {
 	mos_svc_mgr_t *m = s->m;
@@ -176,17 +214,8 @@ int mos__svc_spawn(mos_svc_t *s, uint32_t i)
 
 	if (m->live_instances >= cfg->max_service_processes)
 		return MOS_EEXHAUSTED;
-	mos_process_spec_init(&spec);
-	spec.priority = s->priority;
-	spec.prio_class = s->prio_class;
+	spec_of(s, (const char *const *)s->command, &spec);
 	spec.flags = MOS_PROC_SERVICE;
-	spec.command = (const char *const *)s->command;
-	spec.working_directory = s->working_directory;
-	spec.environment = (const char *const *)s->environment;
-	spec.uid = s->uid;
-	spec.gid = s->gid;
-	spec.caps = s->caps;
-	spec.isolation = s->isolation;
 	if ((e = pid_room(m)) < 0 || (e = mos_process_create(m->k, &spec, &pid)) < 0)
 		return e;
 	if ((s->has_limits &&
@@ -196,13 +225,14 @@ int mos__svc_spawn(mos_svc_t *s, uint32_t i)
 		mos_process_terminate(m->k, pid, true);
 		return e;
 	}
-	pid_add(m, pid, s->id);
+	pid_add(m, pid, s->id, false);
 	s->inst[i] = (mos_svc_inst_t){.pid = pid,
 				      .ready = s->readiness == MOS_READY_SIMPLE};
 	s->live++;
 	m->live_instances++;
 	if (s->inst[i].ready)
 		s->ready++;
+	mos__svc_health_spawned(s, i);
 	return 0;
 }
 
@@ -605,17 +635,23 @@ void mos__svc_timer_fired(mos_svc_t *s)
 static void instance_exit(mos_kernel_t *k, const mos_kevent_t *ev, void *ud)
 {
 	mos_svc_mgr_t *m = ud;
-	mos_service_id_t id = pid_take(m, ev->pid);
+	bool probe = false;
+	mos_service_id_t id = pid_take(m, ev->pid, &probe);
 	mos_svc_t *s = mos__svc_get(m, id);
 	uint32_t i;
 
 	(void)k;
 	if (!s)
 		return;
+	if (probe) {
+		mos__svc_health_probe_exit(s, ev->pid, ev->status);
+		return;
+	}
 	for (i = 0; i < s->instances && s->inst[i].pid != ev->pid; i++)
 		;
 	if (i == s->instances)
 		return;
+	mos__svc_health_gone(s, i);
 	if (s->inst[i].ready)
 		s->ready--;
 	s->inst[i].pid = 0;
@@ -664,7 +700,7 @@ int mos_sys_notify_ready(mos_proc_t *self)
 	mos_svc_t *s;
 
 	if (!m || (uint32_t)i == m->npids || m->pids[i].pid != pid ||
-	    !(s = mos__svc_get(m, m->pids[i].id)))
+	    m->pids[i].probe || !(s = mos__svc_get(m, m->pids[i].id)))
 		return MOS_ESVCNOTFOUND;
 	for (uint32_t j = 0; j < s->instances; j++)
 		if (s->inst[j].pid == pid && !s->inst[j].ready) {

@@ -71,12 +71,15 @@ static void record_restart(mos_svc_t *s, mos_time_t now)
 void mos__svc_instance_died(mos_svc_t *s, uint32_t i, int status)
 {
 	mos_time_t now = mos_kernel_now(s->m->k), delay;
+	/* draining: its liveness probe killed it (health.c) */
+	bool health = s->inst[i].draining;
+	mos_svc_reason_t why = health ? MOS_SVC_R_HEALTH : MOS_SVC_R_EXIT;
 
 	if (!mos__svc_wants_restart(s, status)) {
 		if (s->timed_out)
 			mos__svc_fail(s, MOS_SVC_R_TIMEOUT, MOS_ETIMEDOUT, 0);
 		else if (failed(status))
-			mos__svc_fail(s, MOS_SVC_R_EXIT, 0, 0);
+			mos__svc_fail(s, why, health ? MOS_EHEALTH : 0, 0);
 		if (s->state == MOS_SVC_FAILED)
 			return;
 		if (s->live == 0 && !s->restart_due_any) {
@@ -108,7 +111,7 @@ void mos__svc_instance_died(mos_svc_t *s, uint32_t i, int status)
 	if (s->state == MOS_SVC_PAUSED)
 		mos__svc_signal(s, MOS_SIGCONT);
 	if (s->state != MOS_SVC_STARTING)
-		mos__svc_set_state(s, MOS_SVC_STARTING, MOS_SVC_R_EXIT, 0, 0);
+		mos__svc_set_state(s, MOS_SVC_STARTING, why, 0, 0);
 	s->phase = MOS_SVC_P_SPAWNED;
 	mos__svc_arm(s, MOS_SVC_T_RESTART, s->next_restart);
 }

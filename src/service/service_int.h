@@ -193,7 +193,12 @@ typedef struct mos_svc_mgr {
 	struct mos_svc_slot { mos_svc_t *s; uint32_t hash; } *names;
 	uint32_t names_cap, nnames;
 	/* pid -> service, for exits: a sorted array of (pid, id) */
-	struct mos_svc_pid { mos_pid_t pid; mos_service_id_t id; } *pids;
+	/* probe: an exec probe's process (health.c), no instance */
+	struct mos_svc_pid {
+		mos_pid_t pid;
+		mos_service_id_t id;
+		bool probe;
+	} *pids;
 	uint32_t npids, pids_cap;
 	uint32_t live_instances;    /* for max_service_processes */
 	uint32_t stamp;             /* graph walks */
@@ -319,6 +324,12 @@ void mos__svc_stop(mos_svc_t *s, mos_svc_reason_t why,
  * (MOS_EEXHAUSTED: max_service_processes or max_processes; what
  * mos_process_create, set_limits or the group's attach refused). */
 int mos__svc_spawn(mos_svc_t *s, uint32_t i);
+/* Make an exec probe's process for s: command with s's credentials, in
+ * the pid index as a probe (its exit goes to mos__svc_health_probe_exit;
+ * mos__svc_of_pid and notify_ready do not see it as an instance).
+ * Errors: what mos_process_create refused, MOS_ENOMEM. */
+int mos__svc_spawn_probe(mos_svc_t *s, const char *const *command,
+			 mos_pid_t *pid);
 /* Failed now (what is left of it is killed); pending restarts go. */
 void mos__svc_fail(mos_svc_t *s, mos_svc_reason_t why, int error,
 		   mos_service_id_t culprit);
@@ -381,6 +392,18 @@ void mos__svc_rt_instance(const mos_svc_t *s, uint32_t i,
 void mos__svc_rt_free(mos_svc_t *s);
 
 /* ---- health.c (probes) ---------------------------------------------- */
+
+/* Instance i of s got its pid (a start or a restart): its probes start
+ * afresh (consecutive counts reset; a readiness probe makes it unready
+ * until it passes).  Never fails: no memory, no probes. */
+void mos__svc_health_spawned(mos_svc_t *s, uint32_t i);
+/* Instance i of s is gone (its exit, its pid still set): its probes stop. */
+void mos__svc_health_gone(mos_svc_t *s, uint32_t i);
+/* s entered its state (from `from`): probes run only while it is
+ * Starting or Running; otherwise they stop. */
+void mos__svc_health_state(mos_svc_t *s, mos_service_state_t from);
+/* A probe process of s exited with status. */
+void mos__svc_health_probe_exit(mos_svc_t *s, mos_pid_t pid, int status);
 
 void mos__svc_health_status(const mos_svc_t *s, mos_service_status_t *st);
 void mos__svc_health_instance(const mos_svc_t *s, uint32_t i,
