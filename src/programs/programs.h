@@ -41,5 +41,12 @@ int mos__programs_builtin(mos_kernel_t *k);
 /* Register `discovery` (discovery.c). */
 int mos__program_discovery_register(mos_kernel_t *k);
 int mos__program_script_register(mos_kernel_t *k);
+/* Register `server` and `client` (netprogs.c). */
+int mos__programs_net_register(mos_kernel_t *k);
+
+/* When the n-th event after the first of a stream of rate a second
+ * (rate > 0) started at start is due: n / rate seconds after start, in
+ * exact integer ns (MOS_TIME_NEVER past the end of time). */
+mos_time_t mos__program_due(mos_time_t start, uint64_t n, uint64_t rate);
 
 #endif
