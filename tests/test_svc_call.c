@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -25,6 +26,7 @@ typedef struct t_caller {
 	int n;
 	uint64_t keys[T_CALLS];   /* 0: the call's number, 1 .. n */
 	mos_time_t timeout;       /* 0: MOS_TIME_NEVER */
+	mos_priority_t prio;      /* 0: MOS_PRIO_NORMAL */
 	int rc[T_CALLS];
 	mos_pid_t from[T_CALLS];  /* the reply's sender */
 	uint64_t echo[T_CALLS];   /* the reply's key */
@@ -94,7 +96,8 @@ static mos_service_id_t t_up(mos_kernel_t *k, mos_service_descriptor_t *d)
 static mos_pid_t t_caller(mos_kernel_t *k, t_caller_t *c, mos_time_t start,
 			  mos_uid_t uid)
 {
-	mos_process_spec_t sp = t_spec(0, MOS_PRIO_NORMAL, T_ARGV("caller"), c);
+	mos_process_spec_t sp = t_spec(0, c->prio ? c->prio : MOS_PRIO_NORMAL,
+				       T_ARGV("caller"), c);
 
 	sp.start_time = start;
 	if (uid) {
@@ -302,7 +305,7 @@ Test(svc_call, weighted_nginx_sequence)
  * to 19 ms) with another queued, and restarts 50 ms later.  Returns the
  * failures seen by all six clients, counted from the trace. */
 static int t_kill_under_load(bool retry, mos_ipc_stats_t *ist,
-			     mos_service_status_t *st)
+			     mos_service_status_t *st, int *nretried)
 {
 	mos_kernel_t *k = t_world();
 	mos_service_descriptor_t d = t_servers("pool", 3,
@@ -310,6 +313,8 @@ static int t_kill_under_load(bool retry, mos_ipc_stats_t *ist,
 	mos_service_id_t id;
 	mos_pid_t cl[6], victim;
 	int total_ok = 0, total_failed = 0;
+
+	*nretried = 0;
 
 	d.retry = retry;
 	d.restart.policy = MOS_RESTART_ALWAYS;
@@ -338,6 +343,7 @@ static int t_kill_under_load(bool retry, mos_ipc_stats_t *ist,
 		cr_expect_eq(MOS_WEXITSTATUS(pi.exit_status), failed ? 1 : 0);
 		total_ok += ok;
 		total_failed += failed;
+		*nretried += retried;
 	}
 	cr_assert_eq(mos_ipc_stats(k, ist), 0);
 	*st = t_status(k, id);
@@ -350,10 +356,12 @@ Test(svc_call, kill_under_load_fails_in_flight_requests)
 {
 	mos_ipc_stats_t ist;
 	mos_service_status_t st;
-	int failed = t_kill_under_load(false, &ist, &st);
+	int retried;
+	int failed = t_kill_under_load(false, &ist, &st, &retried);
 
 	/* The request being handled and the one queued at the victim. */
 	cr_expect_eq(failed, 2);
+	cr_expect_eq(retried, 0);
 	cr_expect_eq(ist.peer_died, 2);
 	cr_expect_eq(ist.dropped_replies, 0);
 	cr_expect_eq(st.requests, 120);
@@ -365,13 +373,317 @@ Test(svc_call, kill_under_load_with_retry_fails_none)
 {
 	mos_ipc_stats_t ist;
 	mos_service_status_t st;
-	int failed = t_kill_under_load(true, &ist, &st);
+	int retried;
+	int failed = t_kill_under_load(true, &ist, &st, &retried);
 
 	cr_expect_eq(failed, 0);
+	cr_expect_eq(retried, 2);
 	cr_expect_eq(ist.peer_died, 2);
 	cr_expect_eq(ist.dropped_replies, 0);
 	/* The failed attempts and their retries are counted too. */
 	cr_expect_eq(st.requests, 122);
 	cr_expect_eq(st.replies, 120);
 	cr_expect_eq(st.request_failures, 2);
+}
+
+/* ---- security, encryption ----------------------------------------------- */
+
+/* A uid not on the allow list is refused (MOS_EPERM) and audited; one on
+ * it gets through. */
+Test(svc_call, allow_list_refuses_and_audits)
+{
+	static const mos_uid_t uids[] = {1000};
+	mos_kernel_t *k = t_world();
+	mos_service_descriptor_t d = t_servers("vault", 1,
+					       T_ARGV("server", "1ms"));
+	mos_service_id_t id;
+	t_caller_t in = {.svc = "vault", .n = 1};
+	t_caller_t out = {.svc = "vault", .n = 1};
+	mos_audit_entry_t a[64];
+	size_t n = 0;
+	int calls = 0;
+	mos_service_status_t st;
+
+	d.allow_uids = uids;
+	d.nallow_uids = 1;
+	id = t_up(k, &d);
+	(void)t_caller(k, &in, MS(10), 1000);
+	(void)t_caller(k, &out, MS(20), 2000);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	cr_expect_eq(in.rc[0], 0);
+	cr_expect_eq(in.at[0], MS(11));
+	cr_expect_eq(out.rc[0], MOS_EPERM);
+	cr_expect_eq(out.at[0], MS(20));
+	cr_expect_eq(out.from[0], 0);
+	cr_assert_eq(mos_service_audit(k, a, 64, &n), 0);
+	for (size_t i = 0; i < n && i < 64; i++)
+		if (a[i].op == MOS_AUDIT_CALL) {
+			calls++;
+			cr_expect_eq(a[i].uid, 2000);
+			cr_expect_eq(a[i].service, id);
+			cr_expect_eq(a[i].result, MOS_EPERM);
+			cr_expect_eq(a[i].time, MS(20));
+		}
+	cr_expect_eq(calls, 1);
+	st = t_status(k, id);
+	cr_expect_eq(st.requests, 2);
+	cr_expect_eq(st.replies, 1);
+	cr_expect_eq(st.request_failures, 1);
+	/* The instance never saw the refused request. */
+	cr_expect_eq(t_inst(k, id, 0).requests, 1);
+	mos_kernel_destroy(k);
+}
+
+/* encrypted, cost 30 us: the client burns 30 us before sending and 30 us
+ * on the reply; the instance 30 us on receipt and 30 us before replying,
+ * around its 1 ms: the call takes 1.12 ms. */
+Test(svc_call, encrypted_charges_both_ends)
+{
+	mos_kernel_t *k = t_world();
+	mos_service_descriptor_t d = t_servers("sec", 1,
+					       T_ARGV("server", "1ms"));
+	mos_service_id_t id;
+	t_caller_t c = {.svc = "sec", .n = 2};
+	mos_pid_t cp, sp;
+
+	d.encrypted = true;
+	d.encryption_cost = US(30);
+	id = t_up(k, &d);
+	cp = t_caller(k, &c, MS(10), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	sp = t_pid(k, id, 0);
+	cr_expect_eq(c.rc[0], 0);
+	cr_expect_eq(c.at[0], MS(10) + US(1120));
+	cr_expect_eq(c.at[1], MS(10) + US(2240));
+	cr_expect_eq(t_usage(k, cp).cpu_user, US(4 * 30));
+	cr_expect_eq(t_usage(k, sp).cpu_user, MS(2) + US(4 * 30));
+	cr_expect_eq(t_inst(k, id, 0).latency_max, US(1120));
+	mos_kernel_destroy(k);
+}
+
+/* ---- LoadBalancerService, get_instance, errors --------------------------- */
+
+static const char *const t_pool_tags[] = {"pool", NULL};
+
+/* A LoadBalancerService over be-a (2 instances, named) and be-b (1,
+ * by tag), round robin in name order: be-a, be-b, be-a, be-b; inside
+ * be-a its own rotation.  Counted at both. */
+Test(svc_call, load_balancer_service_routes_to_backends)
+{
+	static const char *const backends[] = {"tag:pool", "be-a", NULL};
+	mos_kernel_t *k = t_world();
+	mos_service_descriptor_t d = t_servers("be-b", 1,
+					       T_ARGV("server", "1ms"));
+	mos_service_id_t a, b, front;
+	t_caller_t c = {.svc = "front", .n = 4};
+	mos_pid_t peek = 0, peek2 = 0;
+
+	d.tags = t_pool_tags;
+	b = t_up(k, &d);
+	d = t_servers("be-a", 2, T_ARGV("server", "1ms"));
+	a = t_up(k, &d);
+	d = t_desc("front", NULL);
+	d.type = MOS_SVC_LOADBALANCER;
+	d.instances = 0;
+	d.backends = backends;
+	front = t_up(k, &d);
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	/* A peek: twice the same, and the first call goes there. */
+	cr_assert_eq(mos_service_get_instance(k, "front", &peek), 0);
+	cr_assert_eq(mos_service_get_instance(k, "front", &peek2), 0);
+	cr_expect_eq(peek, t_pid(k, a, 0));
+	cr_expect_eq(peek2, peek);
+	(void)t_caller(k, &c, MS(10), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	cr_expect_eq(c.from[0], t_pid(k, a, 0));
+	cr_expect_eq(c.from[1], t_pid(k, b, 0));
+	cr_expect_eq(c.from[2], t_pid(k, a, 1));
+	cr_expect_eq(c.from[3], t_pid(k, b, 0));
+	for (int i = 0; i < 4; i++)
+		cr_expect_eq(c.at[i], MS(11 + i));
+	cr_expect_eq(t_status(k, front).requests, 4);
+	cr_expect_eq(t_status(k, front).replies, 4);
+	cr_expect_eq(t_status(k, a).requests, 2);
+	cr_expect_eq(t_status(k, b).requests, 2);
+	cr_assert_eq(mos_service_get_instance(k, "front", &peek), 0);
+	cr_expect_eq(peek, t_pid(k, a, 0));
+	mos_kernel_destroy(k);
+}
+
+/* get_instance is a peek for every strategy: the next call goes where it
+ * said, twice in a row the same. */
+Test(svc_call, get_instance_peeks)
+{
+	static const uint32_t w[3] = {1, 3, 1};
+	mos_kernel_t *k = t_world();
+	mos_service_descriptor_t d = t_servers("wt", 3,
+					       T_ARGV("server", "1ms"));
+	mos_service_id_t id;
+	t_caller_t c = {.svc = "wt", .n = 1, .keys = {1}};
+	mos_pid_t p1 = 0, p2 = 0;
+
+	d.balance = MOS_LB_WEIGHTED;
+	d.weights = w;
+	d.nweights = 3;
+	id = t_up(k, &d);
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_assert_eq(mos_service_get_instance(k, "wt", &p1), 0);
+	cr_assert_eq(mos_service_get_instance(k, "wt", &p2), 0);
+	cr_expect_eq(p1, t_pid(k, id, 1));
+	cr_expect_eq(p2, p1);
+	(void)t_caller(k, &c, MS(10), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	cr_expect_eq(c.from[0], p1);
+	cr_assert_eq(mos_service_get_instance(k, "wt", &p2), 0);
+	cr_expect_eq(p2, t_pid(k, id, 0)); /* 1,3,1 -> b a c b ... */
+	mos_kernel_destroy(k);
+}
+
+Test(svc_call, errors)
+{
+	mos_kernel_t *k = t_world();
+	mos_service_descriptor_t d = t_servers("down", 2,
+					       T_ARGV("server", "1ms"));
+	t_caller_t none = {.svc = "down", .n = 1};
+	t_caller_t unknown = {.svc = "nope", .n = 1};
+	mos_pid_t pid = 0;
+
+	t_reg(k, &d); /* registered, never started */
+	cr_expect_eq(mos_service_get_instance(NULL, "down", &pid), MOS_EINVAL);
+	cr_expect_eq(mos_service_get_instance(k, NULL, &pid), MOS_EINVAL);
+	cr_expect_eq(mos_service_get_instance(k, "down", NULL), MOS_EINVAL);
+	cr_expect_eq(mos_service_get_instance(k, "nope", &pid),
+		     MOS_ESVCNOTFOUND);
+	cr_expect_eq(mos_service_get_instance(k, "down", &pid), MOS_ELOADBAL);
+	(void)t_caller(k, &none, MS(10), 0);
+	(void)t_caller(k, &unknown, MS(10), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	cr_expect_eq(none.rc[0], MOS_ELOADBAL);
+	cr_expect_eq(unknown.rc[0], MOS_ESVCNOTFOUND);
+	cr_expect_eq(t_status(k, t_status(k, 1).id).request_failures, 1);
+	mos_kernel_destroy(k);
+}
+
+/* Bad arguments from a process. */
+static int badargs_main(mos_proc_t *self, int argc, char **argv)
+{
+	int *rc = mos_sys_state(self);
+	mos_msg_t m, r;
+
+	(void)argc, (void)argv;
+	memset(&m, 0, sizeof(m));
+	rc[0] = mos_sys_call(self, NULL, &m, &r, MOS_TIME_NEVER);
+	rc[1] = mos_sys_call(self, "web", NULL, &r, MOS_TIME_NEVER);
+	rc[2] = mos_sys_call(self, "web", &m, NULL, MOS_TIME_NEVER);
+	m.len = MOS_MSG_PAYLOAD_MAX + 1;
+	rc[3] = mos_sys_call(self, "web", &m, &r, MOS_TIME_NEVER);
+	m.len = 0;
+	rc[4] = mos_sys_call(self, "web", &m, &r, MOS_TIME_NEVER - 1);
+	return 0;
+}
+
+Test(svc_call, bad_arguments)
+{
+	mos_kernel_t *k = t_world();
+	mos_service_descriptor_t d = t_servers("web", 1,
+					       T_ARGV("server", "1ms"));
+	int rc[5] = {1, 1, 1, 1, 1};
+	mos_process_spec_t sp = t_spec(0, MOS_PRIO_NORMAL, T_ARGV("bad"), rc);
+
+	t_up(k, &d);
+	cr_assert_eq(mos_program_register(k, "bad", badargs_main), 0);
+	sp.start_time = MS(10);
+	(void)t_make(k, &sp);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	for (int i = 0; i < 4; i++)
+		cr_expect_eq(rc[i], MOS_EINVAL, "%d: %s", i,
+			     mos_err_name(rc[i]));
+	cr_expect_eq(rc[4], MOS_ERANGE);
+	mos_kernel_destroy(k);
+}
+
+/* A 2 ms timeout on a 10 ms server: MOS_ETIMEDOUT at exactly +2 ms (the
+ * callers are more urgent than the computing server, so they run as
+ * soon as they wake); the reply at +10 ms finds nobody and is dropped
+ * (counted).  The service's request_timeout_ms is the default of a call
+ * given MOS_TIME_NEVER. */
+Test(svc_call, timeout_drops_late_reply)
+{
+	mos_kernel_t *k = t_world();
+	mos_service_descriptor_t d = t_servers("slow", 1,
+					       T_ARGV("server", "10ms"));
+	mos_service_id_t id;
+	t_caller_t c = {.svc = "slow", .n = 1, .timeout = MS(2),
+			.prio = MOS_PRIO_HIGH};
+	t_caller_t dflt = {.svc = "slow", .n = 1, .prio = MOS_PRIO_HIGH};
+	mos_ipc_stats_t ist;
+
+	d.request_timeout_ms = 3;
+	id = t_up(k, &d);
+	(void)t_caller(k, &c, MS(10), 0);
+	(void)t_caller(k, &dflt, MS(40), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	cr_expect_eq(c.rc[0], MOS_ETIMEDOUT);
+	cr_expect_eq(c.at[0], MS(12));
+	cr_expect_eq(dflt.rc[0], MOS_ETIMEDOUT);
+	cr_expect_eq(dflt.at[0], MS(43));
+	cr_assert_eq(mos_ipc_stats(k, &ist), 0);
+	cr_expect_eq(ist.dropped_replies, 2);
+	cr_expect_eq(ist.timeouts, 2);
+	cr_expect_eq(t_inst(k, id, 0).failures, 2);
+	cr_expect_eq(t_inst(k, id, 0).outstanding, 0);
+	mos_kernel_destroy(k);
+}
+
+/* The programs check their arguments at create time. */
+Test(svc_call, programs_check_arguments)
+{
+	const char *const *bad[] = {
+		T_ARGV("server"), T_ARGV("server", "x"),
+		T_ARGV("server", "1ms", "2ms", "3ms"),
+		T_ARGV("client", "web", "10"), T_ARGV("client", "web", "0", "5"),
+		T_ARGV("client", "web", "10", "-1"),
+		T_ARGV("client", "", "10", "5"),
+		T_ARGV("client", "web", "10", "5", "soon"),
+	};
+	mos_kernel_t *k = t_world();
+	mos_pid_t pid;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_expect_eq(t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_SERVICE,
+					bad[i], NULL, &pid),
+			     MOS_ECONFIG, "%zu", i);
+	cr_expect_eq(t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_SERVICE,
+				T_ARGV("client", "web", "10", "5", "2ms"), NULL,
+				&pid),
+		     0);
+	mos_kernel_destroy(k);
+}
+
+/* A client of a service that is not there: every call fails, it exits 1;
+ * the trace says each failed call, in text too. */
+Test(svc_call, client_counts_failures)
+{
+	mos_kernel_t *k = t_world();
+	mos_pid_t pid = 0;
+	int ok, failed, retried;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	cr_assert_eq(t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_SERVICE,
+				T_ARGV("client", "ghost", "100", "3"), NULL,
+				&pid), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	t_calls(k, pid, &ok, &failed, &retried);
+	cr_expect_eq(ok, 0);
+	cr_expect_eq(failed, 3);
+	cr_expect_eq(MOS_WEXITSTATUS(t_info(k, pid).exit_status), 1);
+	f = open_memstream(&text, &len);
+	cr_assert_eq(mos_trace_dump(k, f), 0);
+	fclose(f);
+	cr_expect_not_null(strstr(text, "call       service 0 pid 0 "
+					"MOS_ESVCNOTFOUND 0 ns"));
+	free(text);
+	mos_kernel_destroy(k);
 }

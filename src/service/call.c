@@ -294,6 +294,14 @@ static void trace_call(mos_proc_t *self, mos_service_id_t id, mos_pid_t pid,
 			mos_kernel_now(k) - start);
 }
 
+/* A call that fails before any attempt: one system call, traced. */
+static int refuse_traced(mos_proc_t *self, mos_service_id_t id, int err,
+			 mos_time_t start)
+{
+	trace_call(self, id, 0, err, false, start);
+	return refuse(self, err);
+}
+
 /* The call's deadline: timeout from now, or the service's default. */
 static int deadline(mos_kernel_t *k, const mos_svc_t *s, mos_time_t timeout,
 		    mos_time_t *end)
@@ -322,15 +330,16 @@ int mos_sys_call(mos_proc_t *self, const char *service, mos_msg_t *req,
 	bool retried = false;
 	int err;
 
-	if (!self || !service || !req || !reply ||
-	    req->len > MOS_MSG_PAYLOAD_MAX)
-		return refuse(self, MOS_EINVAL);
+	if (!self)
+		return refuse(self, MOS_EINVAL); /* panics, as every call */
+	if (!service || !req || !reply || req->len > MOS_MSG_PAYLOAD_MAX)
+		return refuse_traced(self, 0, MOS_EINVAL, start);
 	if (!(m = mos__svc_mgr_peek(k)) || !(s = mos__svc_by_name(m, service)))
-		return refuse(self, MOS_ESVCNOTFOUND);
+		return refuse_traced(self, 0, MOS_ESVCNOTFOUND, start);
 	if (!mos__svc_rt(s))
-		return refuse(self, MOS_ENOMEM);
+		return refuse_traced(self, s->id, MOS_ENOMEM, start);
 	if ((err = deadline(k, s, timeout_ns, &end)) < 0)
-		return refuse(self, err);
+		return refuse_traced(self, s->id, err, start);
 	if (!mos__svc_may_call(s, self)) {
 		count_failed(s);
 		(void)refuse(self, 0);
@@ -341,8 +350,7 @@ int mos_sys_call(mos_proc_t *self, const char *service, mos_msg_t *req,
 	if ((err = route(s, self, req->key, false, &ex, &r)) < 0) {
 		if (err == MOS_ELOADBAL)
 			count_failed(s);
-		trace_call(self, s->id, 0, err, false, start);
-		return refuse(self, err);
+		return refuse_traced(self, s->id, err, start);
 	}
 	for (sid = s->id;;) {
 		bool retry = s->retry || r.t->retry;
