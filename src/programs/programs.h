@@ -12,6 +12,8 @@
 #ifndef MOS_PROGRAMS_H
 #define MOS_PROGRAMS_H
 
+#include <stdbool.h>
+
 #include "multios/program.h"
 
 /* One registered program; `name` is the owned copy def.name points to. */
@@ -43,6 +45,10 @@ int mos__program_discovery_register(mos_kernel_t *k);
 int mos__program_script_register(mos_kernel_t *k);
 /* Register `server` and `client` (netprogs.c). */
 int mos__programs_net_register(mos_kernel_t *k);
+/* Whether def is a weak built-in: `server` or `client`, whose names are
+ * common enough that a host registering a program of the same name
+ * replaces it rather than failing. */
+bool mos__program_weak(const mos_program_t *def);
 
 /* When the n-th event after the first of a stream of rate a second
  * (rate > 0) started at start is due: n / rate seconds after start, in
