@@ -646,8 +646,8 @@ MOS_API int mos_sys_notify_ready(mos_proc_t *self);
  * looked up by name; its allow list is checked (a refusal is audited,
  * MOS_AUDIT_CALL); an instance is picked among the eligible ones (live,
  * ready, readiness passing, not draining, the service Starting or
- * Running) by the service's strategy, req->key being consistent_hash's
- * key; the request goes to that instance's mailbox (mos_sys_send's
+ * Running; never self's own instance, which could not answer) by the
+ * service's strategy, req->key being consistent_hash's key; the request goes to that instance's mailbox (mos_sys_send's
  * rules: it waits for room) and self waits for the reply.  A
  * LoadBalancerService first picks one of its backends (its `backends`,
  * names or "tag:TAG", resolved at each call in name order; only those
@@ -675,7 +675,7 @@ MOS_API int mos_sys_notify_ready(mos_proc_t *self);
  * (MOS_TRACE_CALL, one event per call).
  *
  * Errors: MOS_EINVAL (service, req or reply NULL, req->len above
- * MOS_MSG_PAYLOAD_MAX, self being the instance picked),
+ * MOS_MSG_PAYLOAD_MAX),
  * MOS_ESVCNOTFOUND (no service of that name), MOS_EPERM (its allow list
  * refuses self), MOS_ELOADBAL (no eligible instance, or backend, now),
  * MOS_ETIMEDOUT (no room or reply in time: a later reply is dropped and

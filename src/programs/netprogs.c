@@ -74,16 +74,11 @@ static void serve(mos_proc_t *self, const net_args_t *a, const mos_msg_t *req)
 	(void)mos_sys_reply(self, req, &reply);
 }
 
-static int server_main(mos_proc_t *self, int argc, char **argv)
+int mos__program_serve(mos_proc_t *self,
+			void (*answer)(mos_proc_t *self, const mos_msg_t *req))
 {
-	const net_args_t *a = mos_sys_state(self);
 	mos_msg_t m;
 
-	(void)argc;
-	(void)argv;
-	/* A notify service's instance is ready once it receives; for a
-	 * simple one (or no service) this changes nothing. */
-	(void)mos_sys_notify_ready(self);
 	for (;;) {
 		int rc = mos_sys_recv(self, &m, MOS_TIME_NEVER);
 
@@ -97,9 +92,24 @@ static int server_main(mos_proc_t *self, int argc, char **argv)
 			memset(&pong, 0, sizeof(pong));
 			(void)mos_sys_reply(self, &m, &pong);
 		} else if (m.type == MOS_MSG_REQUEST) {
-			serve(self, a, &m);
+			answer(self, &m);
 		}
 	}
+}
+
+static void serve_one(mos_proc_t *self, const mos_msg_t *req)
+{
+	serve(self, mos_sys_state(self), req);
+}
+
+static int server_main(mos_proc_t *self, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	/* A notify service's instance is ready once it receives; for a
+	 * simple one (or no service) this changes nothing. */
+	(void)mos_sys_notify_ready(self);
+	return mos__program_serve(self, serve_one);
 }
 
 /* ---- client ------------------------------------------------------------ */

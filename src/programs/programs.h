@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 
+#include "multios/ipc.h"
 #include "multios/program.h"
 
 /* One registered program; `name` is the owned copy def.name points to. */
@@ -43,6 +44,13 @@ int mos__programs_builtin(mos_kernel_t *k);
 /* Register `discovery` (discovery.c). */
 int mos__program_discovery_register(mos_kernel_t *k);
 int mos__program_script_register(mos_kernel_t *k);
+/* A server's loop (netprogs.c): receive for ever, answer a health ping
+ * at once with an empty reply and a request with answer; drop other
+ * messages, go on after a caught signal.  Returns 1 when a receive
+ * fails otherwise. */
+int mos__program_serve(mos_proc_t *self,
+		       void (*answer)(mos_proc_t *self, const mos_msg_t *req));
+
 /* Register `server` and `client` (netprogs.c). */
 int mos__programs_net_register(mos_kernel_t *k);
 /* Whether def is a weak built-in: `server` or `client`, whose names are
