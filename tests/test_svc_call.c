@@ -697,3 +697,57 @@ Test(svc_call, client_counts_failures)
 	free(text);
 	mos_kernel_destroy(k);
 }
+
+/* consistent_hash routes on req.key: the same key reaches the same
+ * instance every time, whatever came in between. */
+Test(svc_call, consistent_hash_keeps_keys_on_their_instance)
+{
+	mos_kernel_t *k = t_world();
+	mos_service_descriptor_t d = t_servers("ch", 3,
+					       T_ARGV("server", "1ms"));
+	t_caller_t c = {.svc = "ch", .n = 12,
+			.keys = {11, 22, 33, 44, 55, 66, 66, 55, 44, 33, 22,
+				 11}};
+	int used[3] = {0};
+	mos_service_id_t id;
+
+	d.balance = MOS_LB_CONSISTENT_HASH;
+	id = t_up(k, &d);
+	(void)t_caller(k, &c, MS(10), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	for (int i = 0; i < 6; i++) {
+		cr_expect_eq(c.rc[i], 0);
+		cr_expect_eq(c.from[i], c.from[11 - i], "key %llu",
+			     (unsigned long long)c.keys[i]);
+		for (uint32_t s = 0; s < 3; s++)
+			used[s] += c.from[i] == t_pid(k, id, s);
+	}
+	cr_expect_eq(used[0] + used[1] + used[2], 6);
+	mos_kernel_destroy(k);
+}
+
+/* A notify service running `server` is Running once its instances
+ * received: the program says it is ready. */
+Test(svc_call, server_notifies_readiness)
+{
+	mos_kernel_t *k = t_world();
+	mos_service_descriptor_t d = t_servers("nt", 2,
+					       T_ARGV("server", "1ms", "1ms"));
+	mos_service_id_t id;
+	t_caller_t c = {.svc = "nt", .n = 4};
+
+	d.readiness = MOS_READY_NOTIFY;
+	id = t_up(k, &d);
+	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
+	cr_expect_eq(t_status(k, id).state, MOS_SVC_RUNNING);
+	cr_expect_eq(t_status(k, id).in_rotation, 2);
+	(void)t_caller(k, &c, MS(10), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	for (int i = 0; i < 4; i++) {
+		cr_expect_eq(c.rc[i], 0);
+		/* 1 ms plus a jitter of at most 1 ms each. */
+		cr_expect_leq(c.at[i] - (i ? c.at[i - 1] : MS(10)), MS(2));
+		cr_expect_geq(c.at[i] - (i ? c.at[i - 1] : MS(10)), MS(1));
+	}
+	mos_kernel_destroy(k);
+}
