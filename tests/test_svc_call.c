@@ -751,3 +751,49 @@ Test(svc_call, server_notifies_readiness)
 	}
 	mos_kernel_destroy(k);
 }
+
+/* Failover through a LoadBalancerService with retry: be-a's instance
+ * dies at 15 ms handling the request sent at 10 ms; the retry goes to
+ * the other backend, which answers 10 ms later.  Counted at both
+ * levels, the failed attempt too. */
+Test(svc_call, load_balancer_fails_over_to_another_backend)
+{
+	static const char *const backends[] = {"be-a", "be-b", NULL};
+	mos_kernel_t *k = t_world();
+	mos_service_descriptor_t d = t_servers("be-a", 1,
+					       T_ARGV("server", "10ms"));
+	mos_service_id_t a, b, front;
+	t_caller_t c = {.svc = "front", .n = 1, .prio = MOS_PRIO_HIGH};
+	mos_service_status_t st;
+	mos_pid_t cp;
+	int ok, failed, retried;
+
+	a = t_up(k, &d);
+	d.name = "be-b";
+	b = t_up(k, &d);
+	d = t_desc("front", NULL);
+	d.type = MOS_SVC_LOADBALANCER;
+	d.instances = 0;
+	d.backends = backends;
+	d.retry = true;
+	front = t_up(k, &d);
+	cp = t_caller(k, &c, MS(10), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(15)), 0);
+	cr_assert_eq(mos_process_send_signal(k, t_pid(k, a, 0), MOS_SIGKILL),
+		     0);
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	cr_expect_eq(c.rc[0], 0);
+	cr_expect_eq(c.from[0], t_pid(k, b, 0));
+	cr_expect_eq(c.at[0], MS(25));
+	t_calls(k, cp, &ok, &failed, &retried);
+	cr_expect_eq(ok, 1);
+	cr_expect_eq(failed, 0);
+	cr_expect_eq(retried, 1);
+	st = t_status(k, front);
+	cr_expect_eq(st.requests, 2);
+	cr_expect_eq(st.replies, 1);
+	cr_expect_eq(st.request_failures, 1);
+	cr_expect_eq(t_status(k, a).request_failures, 1);
+	cr_expect_eq(t_status(k, b).replies, 1);
+	mos_kernel_destroy(k);
+}
