@@ -399,6 +399,16 @@ if [ -x "$B/services" ]; then
 	grep '"bench":"services"' "$TMP/sched"
 fi
 
+# ---- requests through mos_sys_call ----------------------------------------------
+
+if [ -x "$B/call" ]; then
+	say "call ($B/call: its own 5 runs per strategy, 1 000 clients, 10 instances, 100 calls each)"
+	if ! $PIN "$B/call" >>"$TMP/sched" 2>"$TMP/err"; then
+		fail "call: could not run: $(tail -1 "$TMP/err")"
+	fi
+	grep '"bench":"call"' "$TMP/sched"
+fi
+
 ELAPSED=$(( $(date +%s) - START ))
 
 # ---- summary ------------------------------------------------------------------

@@ -114,7 +114,9 @@ MOS_API int mos_sys_recv(mos_proc_t *self, mos_msg_t *msg,
 /*
  * Answer req (a MOS_MSG_REQUEST or MOS_MSG_PING self received) with a
  * copy of reply: its type becomes MOS_MSG_REPLY, its request_id req's,
- * sender/uid/gid self's.  Never blocks.  A caller no longer waiting makes
+ * sender/uid/gid self's.  Never blocks (an encrypted service's instance
+ * first burns its reply cost as computation, docs/SERVICES.md
+ * "Requests").  A caller no longer waiting makes
  * the reply dropped (counted in dropped_replies), which is still 0.
  * Errors: MOS_EINVAL (NULL, reply len too big, req not a request).
  */

@@ -39,6 +39,7 @@
 
 #include "cred.h"
 #include "error.h"
+#include "ipc.h"
 #include "process.h"
 #include "resource.h"
 #include "types.h"
@@ -638,6 +639,71 @@ MOS_API int mos_start_service_process(mos_kernel_t *k, mos_service_id_t id);
  * the service is Running once every instance has.  Errors:
  * MOS_ESVCNOTFOUND (the caller is no service's instance). */
 MOS_API int mos_sys_notify_ready(mos_proc_t *self);
+
+/* ---- requests (docs/SERVICES.md, "Requests") ------------------------- */
+
+/*
+ * The documented request/reply: send req to one instance of the service
+ * named `service`, chosen by its balancer, and wait for the reply into
+ * *reply.  A system call on self's coroutine.  In order: the service is
+ * looked up by name; its allow list is checked (a refusal is audited,
+ * MOS_AUDIT_CALL); an instance is picked among the eligible ones (live,
+ * ready, readiness passing, not draining, the service Starting or
+ * Running; never self's own instance, which could not answer) by the
+ * service's strategy, req->key being consistent_hash's key; the request goes to that instance's mailbox (mos_sys_send's
+ * rules: it waits for room) and self waits for the reply.  A
+ * LoadBalancerService first picks one of its backends (its `backends`,
+ * names or "tag:TAG", resolved at each call in name order; only those
+ * self may call that have an eligible instance are candidates) by its
+ * own strategy and weights, then routes inside it by the backend's.
+ *
+ * timeout_ns bounds the call from its start (MOS_TIME_NEVER: the
+ * service's request_timeout_ms when it has one, else forever); each
+ * attempt's encryption send cost is burned before its wait counts.
+ * With the service's retry option, a request whose instance died (or
+ * was taken out of rotation) while it was queued or handled is sent
+ * once more, to another eligible instance (never the same slot), with
+ * what is left of the timeout; with none, MOS_EPEERDIED.  The kernel
+ * counts one MOS_SYS_CALL per attempt (one for a call refused before
+ * any).  Encrypted services charge encryption_cost of CPU per message
+ * at each end: self before sending and on receiving the reply, the
+ * instance on receiving the request and before replying.
+ *
+ * In: req's type (MOS_MSG_DATA is sent as MOS_MSG_REQUEST), flags, key,
+ * len, payload.  Out: req->request_id (the last attempt's), *reply
+ * (type MOS_MSG_REPLY, sender the instance).  Each call is counted in
+ * the service's status (requests, replies, request_failures; a
+ * LoadBalancerService's and its backend's both) and the instance's
+ * (mos_service_instances, latency percentiles), and traced
+ * (MOS_TRACE_CALL, one event per call).
+ *
+ * Errors: MOS_EINVAL (service, req or reply NULL, req->len above
+ * MOS_MSG_PAYLOAD_MAX),
+ * MOS_ESVCNOTFOUND (no service of that name), MOS_EPERM (its allow list
+ * refuses self), MOS_ELOADBAL (no eligible instance, or backend, now),
+ * MOS_ETIMEDOUT (no room or reply in time: a later reply is dropped and
+ * counted in mos_ipc_stats), MOS_EPEERDIED (the instance died before
+ * answering, and no retry was possible), MOS_EINTR (a caught signal),
+ * MOS_ENOMEM, MOS_ERANGE (now + timeout_ns overflows).
+ */
+MOS_API int mos_sys_call(mos_proc_t *self, const char *service,
+			 mos_msg_t *req, mos_msg_t *reply,
+			 mos_time_t timeout_ns);
+
+/*
+ * The documented get_service_instance: the pid of the instance the
+ * balancer of service `name` would pick for the next request (key 0 for
+ * consistent_hash) into *pid.  A peek: it changes no balancer state (the
+ * next mos_sys_call with key 0 picks the same instance unless the
+ * instances change meanwhile) and counts no request.  A
+ * LoadBalancerService answers with the instance its next call would
+ * reach, seen by the host (every backend is a candidate).  Errors:
+ * MOS_EINVAL (k, name or pid NULL), MOS_ESVCNOTFOUND, MOS_ELOADBAL (no
+ * eligible instance), MOS_ENOMEM (the runtime state, made on first
+ * use).
+ */
+MOS_API int mos_service_get_instance(mos_kernel_t *k, const char *name,
+				     mos_pid_t *pid);
 
 /* ---- the audit log --------------------------------------------------- */
 

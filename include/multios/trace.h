@@ -78,7 +78,12 @@ typedef enum mos_cause {
 	X(IO, "io")                                                        \
 	/* pid; mos_ipc_op_t (multios/ipc.h); the peer pid (0: the        \
 	   kernel); the request id (0: a plain message) */                 \
-	X(IPC, "ipc")
+	X(IPC, "ipc")                                                      \
+	/* a mos_sys_call's outcome: the caller pid; its result negated   \
+	   (0, or -MOS_E*) | MOS_TRACE_CALL_RETRIED; the service id << 32 \
+	   | the pid of the instance that had it last (0: none picked);   \
+	   its latency, ns of virtual time (multios/service.h) */         \
+	X(CALL, "call")
 
 typedef enum mos_trace_kind {
 #define MOS__KIND_ENUM(name, str) MOS_TRACE_##name,
@@ -86,6 +91,9 @@ typedef enum mos_trace_kind {
 #undef MOS__KIND_ENUM
 	MOS_TRACE_KIND_COUNT
 } mos_trace_kind_t;
+
+/* A MOS_TRACE_CALL's cause bit: the call failed over once. */
+#define MOS_TRACE_CALL_RETRIED 0x80u
 
 typedef struct mos_trace_event {
 	mos_time_t time;

@@ -94,6 +94,7 @@ int mos_sys_reply(mos_proc_t *self, const mos_msg_t *req,
 {
 	mos_kernel_t *k = mos__sys_enter(self, MOS_SYS_REPLY);
 	mos_ipc_kernel_t *ik;
+	mos_ipc_proc_t *me;
 	mos_ipc_pend_t *pd;
 	mos_msg_t out;
 
@@ -101,6 +102,10 @@ int mos_sys_reply(mos_proc_t *self, const mos_msg_t *req,
 		return mos__sys_leave(self, MOS_EINVAL);
 	if (!(ik = mos__ipc_kernel(k)))
 		return mos__sys_leave(self, MOS_ENOMEM);
+	/* Encrypt before sending: the caller may stop waiting meanwhile,
+	 * which pend_of, after it, sees. */
+	if ((me = *mos__proc_subsys(self, MOS_SUBSYS_IPC)) && me->reply_cost)
+		(void)mos__sys_burn(self, me->reply_cost);
 	mos__ipc_copy(&out, reply);
 	out.type = MOS_MSG_REPLY;
 	out.request_id = req->request_id;

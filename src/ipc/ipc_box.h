@@ -46,7 +46,8 @@ typedef struct mos_ipc_proc {
 	int call_result;           /* 1 while unsettled */
 	uint8_t phase;             /* CALL_* */
 
-	mos_time_t recv_cost;
+	mos_time_t recv_cost;      /* burned on each message received */
+	mos_time_t reply_cost;     /* burned before each reply it sends */
 } mos_ipc_proc_t;
 
 /* The kernel's IPC state, made on first use: NULL when out of memory. */

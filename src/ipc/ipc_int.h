@@ -137,5 +137,15 @@ uint32_t mos__ipc_fail_callers(mos_kernel_t *k, mos_pid_t pid);
  * Errors: MOS_EINVAL (NULL or dead p), MOS_ENOMEM (its IPC state).
  */
 int mos__ipc_set_recv_cost(mos_proc_t *p, mos_time_t ns);
+/* p's receive cost now (0 for none, a dead p, or no IPC state yet). */
+mos_time_t mos__ipc_recv_cost(mos_proc_t *p);
+
+/*
+ * CPU burned by p as computation before each reply it sends
+ * (mos_sys_reply, pings' included), before the reply is delivered: the
+ * server's end of encryption's cost model; 0 (the default) none.
+ * Errors: MOS_EINVAL (NULL or dead p), MOS_ENOMEM (its IPC state).
+ */
+int mos__ipc_set_reply_cost(mos_proc_t *p, mos_time_t ns);
 
 #endif

@@ -319,20 +319,50 @@ int mos_sys_recv(mos_proc_t *self, mos_msg_t *msg, mos_time_t timeout_ns)
 	return mos__sys_leave(self, 0);
 }
 
-int mos__ipc_set_recv_cost(mos_proc_t *p, mos_time_t ns)
+/* p's IPC state for setting a cost: NULL with *err set. */
+static mos_ipc_proc_t *cost_state(mos_proc_t *p, int *err)
 {
 	mos_kernel_t *k;
 	mos_ipc_proc_t *me;
 
+	*err = MOS_EINVAL;
 	if (!p)
-		return MOS_EINVAL;
+		return NULL;
 	k = mos__proc_kernel(p);
 	if (mos__ipc_target(k, NULL, mos__proc_pid(p)) != p)
-		return MOS_EINVAL;
+		return NULL;
+	*err = MOS_ENOMEM;
 	if (!(me = mos__ipc_proc(k, p, false)))
-		return MOS_ENOMEM;
-	me->recv_cost = ns;
-	return 0;
+		return NULL;
+	*err = 0;
+	return me;
+}
+
+int mos__ipc_set_recv_cost(mos_proc_t *p, mos_time_t ns)
+{
+	int err;
+	mos_ipc_proc_t *me = cost_state(p, &err);
+
+	if (me)
+		me->recv_cost = ns;
+	return err;
+}
+
+int mos__ipc_set_reply_cost(mos_proc_t *p, mos_time_t ns)
+{
+	int err;
+	mos_ipc_proc_t *me = cost_state(p, &err);
+
+	if (me)
+		me->reply_cost = ns;
+	return err;
+}
+
+mos_time_t mos__ipc_recv_cost(mos_proc_t *p)
+{
+	mos_ipc_proc_t *me = p ? *mos__proc_subsys(p, MOS_SUBSYS_IPC) : NULL;
+
+	return me ? me->recv_cost : 0;
 }
 
 /* ---- host queries ------------------------------------------------------ */

@@ -171,7 +171,8 @@ static bool about_a_process(uint8_t kind)
 {
 	return kind == MOS_TRACE_PROC || kind == MOS_TRACE_SIGNAL ||
 	       kind == MOS_TRACE_LIMIT || kind == MOS_TRACE_MARK ||
-	       kind == MOS_TRACE_IO || kind == MOS_TRACE_IPC;
+	       kind == MOS_TRACE_IO || kind == MOS_TRACE_IPC ||
+	       kind == MOS_TRACE_CALL;
 }
 
 static int track_id(const mos_trace_event_t *ev)

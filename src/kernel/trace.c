@@ -243,6 +243,19 @@ static int print_generic(const mos_kernel_t *k, const mos_trace_event_t *ev,
 		       ev->subject, ev->cause, ev->a, ev->b);
 }
 
+static int print_call(const mos_kernel_t *k, const mos_trace_event_t *ev,
+		      FILE *out)
+{
+	(void)k;
+	return fprintf(out,
+		       "pid %-5d call       service %" PRIu64 " pid %" PRIu64
+		       " %s%s %" PRIu64 " ns\n",
+		       ev->subject, ev->a >> 32, ev->a & 0xffffffffu,
+		       mos_err_name(-(int)(ev->cause & ~MOS_TRACE_CALL_RETRIED)),
+		       ev->cause & MOS_TRACE_CALL_RETRIED ? " retried" : "",
+		       ev->b);
+}
+
 static const print_fn printers[MOS_TRACE_KIND_COUNT] = {
 	[MOS_TRACE_PROC] = print_proc,
 	[MOS_TRACE_TIMER] = print_generic,
@@ -255,6 +268,7 @@ static const print_fn printers[MOS_TRACE_KIND_COUNT] = {
 	[MOS_TRACE_THROTTLE] = print_generic,
 	[MOS_TRACE_IO] = print_generic,
 	[MOS_TRACE_IPC] = print_generic,
+	[MOS_TRACE_CALL] = print_call,
 };
 
 int mos_trace_dump(const mos_kernel_t *k, FILE *out)

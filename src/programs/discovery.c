@@ -52,26 +52,9 @@ static void answer(mos_proc_t *self, const mos_msg_t *req)
 
 static int discovery_main(mos_proc_t *self, int argc, char **argv)
 {
-	mos_msg_t m;
-
 	(void)argc;
 	(void)argv;
-	for (;;) {
-		int rc = mos_sys_recv(self, &m, MOS_TIME_NEVER);
-
-		if (rc == MOS_EINTR)
-			continue; /* a caught signal: go on receiving */
-		if (rc < 0)
-			return 1;
-		if (m.type == MOS_MSG_PING) {
-			mos_msg_t pong;
-
-			memset(&pong, 0, sizeof(pong));
-			(void)mos_sys_reply(self, &m, &pong);
-		} else if (m.type == MOS_MSG_REQUEST) {
-			answer(self, &m);
-		}
-	}
+	return mos__program_serve(self, answer);
 }
 
 static int prep_discovery(const mos_allocator_t *alloc, int argc,

@@ -177,10 +177,7 @@ static int prep_leak(const mos_allocator_t *alloc, int argc, char **argv,
 	return 0;
 }
 
-/* When the n-th allocation after the first is due: n / rate seconds
- * after start, in exact integer ns (MOS_TIME_NEVER past the end of
- * time). */
-static mos_time_t leak_due(mos_time_t start, uint64_t n, uint64_t rate)
+mos_time_t mos__program_due(mos_time_t start, uint64_t n, uint64_t rate)
 {
 	mos_time_t whole, part = (n % rate) * MOS_SEC / rate;
 
@@ -199,7 +196,7 @@ static int leak_main(mos_proc_t *self, int argc, char **argv)
 	for (uint64_t n = 1;; n++) {
 		if (mos_sys_alloc(self, l->chunk, &h) < 0)
 			return 1;
-		due = leak_due(start, n, l->rate);
+		due = mos__program_due(start, n, l->rate);
 		while ((now = mos_sys_now(self)) < due)
 			mos_sys_sleep(self, due == MOS_TIME_NEVER ? due : due - now);
 	}
@@ -222,6 +219,8 @@ int mos__programs_builtin(mos_kernel_t *k)
 		if ((err = mos_program_register_ex(k, &builtins[i])) < 0)
 			return err;
 	if ((err = mos__program_discovery_register(k)) < 0)
+		return err;
+	if ((err = mos__programs_net_register(k)) < 0)
 		return err;
 	return mos__program_script_register(k);
 }

@@ -12,6 +12,9 @@
 #ifndef MOS_PROGRAMS_H
 #define MOS_PROGRAMS_H
 
+#include <stdbool.h>
+
+#include "multios/ipc.h"
 #include "multios/program.h"
 
 /* One registered program; `name` is the owned copy def.name points to. */
@@ -41,5 +44,23 @@ int mos__programs_builtin(mos_kernel_t *k);
 /* Register `discovery` (discovery.c). */
 int mos__program_discovery_register(mos_kernel_t *k);
 int mos__program_script_register(mos_kernel_t *k);
+/* A server's loop (netprogs.c): receive for ever, answer a health ping
+ * at once with an empty reply and a request with answer; drop other
+ * messages, go on after a caught signal.  Returns 1 when a receive
+ * fails otherwise. */
+int mos__program_serve(mos_proc_t *self,
+		       void (*answer)(mos_proc_t *self, const mos_msg_t *req));
+
+/* Register `server` and `client` (netprogs.c). */
+int mos__programs_net_register(mos_kernel_t *k);
+/* Whether def is a weak built-in: `server` or `client`, whose names are
+ * common enough that a host registering a program of the same name
+ * replaces it rather than failing. */
+bool mos__program_weak(const mos_program_t *def);
+
+/* When the n-th event after the first of a stream of rate a second
+ * (rate > 0) started at start is due: n / rate seconds after start, in
+ * exact integer ns (MOS_TIME_NEVER past the end of time). */
+mos_time_t mos__program_due(mos_time_t start, uint64_t n, uint64_t rate);
 
 #endif
