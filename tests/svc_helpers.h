@@ -44,6 +44,18 @@ static inline mos_service_id_t t_reg(mos_kernel_t *k,
 	return id;
 }
 
+/* Instance slot `slot` of service id (a service of at most 8). */
+static inline mos_service_instance_t t_inst(mos_kernel_t *k,
+					    mos_service_id_t id, uint32_t slot)
+{
+	mos_service_instance_t in[8];
+	size_t n = 0;
+
+	cr_assert_eq(mos_service_instances(k, id, in, 8, &n), 0);
+	cr_assert_lt(slot, n);
+	return in[slot];
+}
+
 /* How many services are registered. */
 static inline size_t t_nservices(mos_kernel_t *k)
 {

@@ -109,23 +109,7 @@ static mos_pid_t t_caller(mos_kernel_t *k, t_caller_t *c, mos_time_t start,
 
 static mos_pid_t t_pid(mos_kernel_t *k, mos_service_id_t id, uint32_t slot)
 {
-	mos_service_instance_t in[8];
-	size_t n = 0;
-
-	cr_assert_eq(mos_service_instances(k, id, in, 8, &n), 0);
-	cr_assert_lt(slot, n);
-	return in[slot].pid;
-}
-
-static mos_service_instance_t t_inst(mos_kernel_t *k, mos_service_id_t id,
-				     uint32_t slot)
-{
-	mos_service_instance_t in[8];
-	size_t n = 0;
-
-	cr_assert_eq(mos_service_instances(k, id, in, 8, &n), 0);
-	cr_assert_lt(slot, n);
-	return in[slot];
+	return t_inst(k, id, slot).pid;
 }
 
 /* The slot of each reply's sender, as "0 1 2 ...". */

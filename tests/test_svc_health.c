@@ -142,17 +142,6 @@ static mos_probe_spec_t t_probe(mos_probe_kind_t kind, mos_time_t interval,
 	};
 }
 
-static mos_service_instance_t t_inst(mos_kernel_t *k, mos_service_id_t id,
-				     uint32_t slot)
-{
-	mos_service_instance_t in[8];
-	size_t n = 0;
-
-	cr_assert_eq(mos_service_instances(k, id, in, 8, &n), 0);
-	cr_assert_lt(slot, n);
-	return in[slot];
-}
-
 static void t_run(mos_kernel_t *k, mos_time_t until)
 {
 	cr_assert_eq(mos_kernel_run(k, until), 0);
