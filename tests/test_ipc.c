@@ -437,11 +437,11 @@ static mos_kernel_t *call_pair(log_t *sv, log_t *cl, mos_pid_t *server,
 {
 	mos_kernel_t *k = t_kernel(NULL);
 
-	mos_program_register(k, "server", server_main);
-	mos_program_register(k, "client", client_main);
-	*server = t_spawn_arg(k, T_ARGV("server"), sv);
+	mos_program_register(k, "t_server", server_main);
+	mos_program_register(k, "t_client", client_main);
+	*server = t_spawn_arg(k, T_ARGV("t_server"), sv);
 	cl->peer = *server;
-	*client = t_spawn_arg(k, T_ARGV("client"), cl);
+	*client = t_spawn_arg(k, T_ARGV("t_client"), cl);
 	return k;
 }
 
@@ -502,10 +502,10 @@ Test(ipc, call_fails_with_epeerdied_when_the_server_dies_with_it_queued)
 	mos_pid_t server;
 
 	mos_program_register(k, "sleeper", sleeper_main);
-	mos_program_register(k, "client", client_main);
+	mos_program_register(k, "t_client", client_main);
 	server = t_spawn(k, T_ARGV("sleeper"));
 	cl.peer = server;
-	t_spawn_arg(k, T_ARGV("client"), &cl);
+	t_spawn_arg(k, T_ARGV("t_client"), &cl);
 	cr_assert_eq(mos_kernel_run(k, MS(3)), 0);
 	cr_assert_eq(mos_process_terminate(k, server, true), 0);
 	cr_assert_eq(mos_kernel_run(k, MOS_TIME_NEVER), 0);
@@ -591,8 +591,8 @@ Test(ipc, host_request_done_with_the_reply_or_epeerdied)
 	mos_pid_t server;
 
 	mos__ipc_host_init(&hr);
-	mos_program_register(k, "server", server_main);
-	server = t_spawn_arg(k, T_ARGV("server"), &sv);
+	mos_program_register(k, "t_server", server_main);
+	server = t_spawn_arg(k, T_ARGV("t_server"), &sv);
 	cr_assert_eq(mos_kernel_run(k, MS(1)), 0);
 	cr_assert_eq(mos__ipc_host_request(k, server, &hr, &ping, on_done, &d),
 		     0);
@@ -637,8 +637,8 @@ Test(ipc, host_request_cancelled_is_never_done_and_a_full_mailbox_is_eagain)
 
 	memset(&hr, 0, sizeof(hr)); /* zeroed storage is settled too */
 	mos__ipc_host_init(&hr2);
-	mos_program_register(k, "server", server_main);
-	server = t_spawn_arg(k, T_ARGV("server"), &sv);
+	mos_program_register(k, "t_server", server_main);
+	server = t_spawn_arg(k, T_ARGV("t_server"), &sv);
 	cr_assert_eq(mos__ipc_host_request(k, server, &hr, &ping, on_done, &d),
 		     0);
 	cr_expect_eq(mos__ipc_host_request(k, server, &hr2, &ping, on_done,
@@ -808,8 +808,8 @@ static mos_kernel_t *mixed(log_t *lg)
 	mos_program_register(k, "rx", rx_main);
 	mos_program_register(k, "tx", tx_main);
 	mos_program_register(k, "send", sender_main);
-	mos_program_register(k, "server", server_main);
-	mos_program_register(k, "client", client_main);
+	mos_program_register(k, "t_server", server_main);
+	mos_program_register(k, "t_client", client_main);
 	lg[0] = (log_t){.count = 5};
 	rx = t_spawn_arg(k, T_ARGV("rx"), &lg[0]);
 	lg[1] = (log_t){.peer = rx};
@@ -819,11 +819,11 @@ static mos_kernel_t *mixed(log_t *lg)
 	lg[3] = (log_t){.peer = rx};
 	t_spawn_arg(k, T_ARGV("send", "y"), &lg[3]);
 	lg[4] = (log_t){.count = 2, .arg = MS(1)};
-	server = t_spawn_arg(k, T_ARGV("server"), &lg[4]);
+	server = t_spawn_arg(k, T_ARGV("t_server"), &lg[4]);
 	lg[5] = (log_t){.peer = server, .timeout = MOS_TIME_NEVER};
-	t_spawn_arg(k, T_ARGV("client"), &lg[5]);
+	t_spawn_arg(k, T_ARGV("t_client"), &lg[5]);
 	lg[6] = (log_t){.peer = server, .timeout = MOS_TIME_NEVER};
-	t_spawn_arg(k, T_ARGV("client"), &lg[6]);
+	t_spawn_arg(k, T_ARGV("t_client"), &lg[6]);
 	return k;
 }
 

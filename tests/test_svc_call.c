@@ -644,16 +644,14 @@ Test(svc_call, programs_check_arguments)
 				T_ARGV("client", "web", "10", "5", "2ms"), NULL,
 				&pid),
 		     0);
-	/* server and client are weak: a host's own program of the name
-	 * replaces them (once); other built-ins are not. */
-	cr_expect_eq(mos_program_register(k, "server", keyed_main), 0);
+	/* Their names are taken like every built-in's. */
 	cr_expect_eq(mos_program_register(k, "server", keyed_main),
 		     MOS_EPROCEXISTS);
-	cr_expect_eq(mos_program_register(k, "cpu", keyed_main),
+	cr_expect_eq(mos_program_register(k, "client", keyed_main),
 		     MOS_EPROCEXISTS);
 	cr_expect_eq(t_spawn_ex(k, 0, MOS_PRIO_NORMAL, MOS_CLASS_SERVICE,
 				T_ARGV("server"), NULL, &pid),
-		     0);
+		     MOS_ECONFIG, "the built-in, which needs SERVICE_TIME");
 	mos_kernel_destroy(k);
 }
 

@@ -32,8 +32,6 @@
  *                           jitter up to JITTER), pings at once
  *   client SERVICE RATE COUNT [TIMEOUT]  COUNT mos_sys_calls to SERVICE,
  *                           RATE a second; exit 0 if all were answered
- *   (server and client are weak: registering a program of either name
- *   replaces the built-in instead of failing with MOS_EPROCEXISTS)
  *
  * script steps, run in order ("script" in docs/PROGRAMS.md has the detail):
  *   {"compute": DURATION}  {"sleep": DURATION}  {"yield": true}
@@ -74,8 +72,8 @@ typedef struct mos_program {
 
 /*
  * Register main under name.  Errors: MOS_EINVAL (NULL or empty name, NULL
- * entry, name over 63 bytes), MOS_EPROCEXISTS (name taken, but by the
- * weak built-ins server and client, which it replaces), MOS_ENOMEM.
+ * entry, name over 63 bytes), MOS_EPROCEXISTS (name taken, a built-in's
+ * included), MOS_ENOMEM.
  */
 MOS_API int mos_program_register(mos_kernel_t *k, const char *name,
 				 mos_main_fn main);

@@ -180,7 +180,3 @@ int mos__programs_net_register(mos_kernel_t *k)
 	return 0;
 }
 
-bool mos__program_weak(const mos_program_t *def)
-{
-	return def->main == server_main || def->main == client_main;
-}

@@ -39,14 +39,6 @@ int mos__program_add(mos_prog_entry_t **head, const mos_program_t *prog,
 		return MOS_EINVAL;
 	for (pos = head; *pos; pos = &(*pos)->next) {
 		int c = strcmp((*pos)->name, prog->name);
-		if (c == 0 && mos__program_weak(&(*pos)->def)) {
-			/* A host program of a weak built-in's name: it is
-			 * the host's from now on (before any process ran
-			 * the built-in, as registrations come first). */
-			(*pos)->def = *prog;
-			(*pos)->def.name = (*pos)->name;
-			return 0;
-		}
 		if (c == 0)
 			return MOS_EPROCEXISTS;
 		if (c > 0)

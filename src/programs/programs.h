@@ -53,10 +53,6 @@ int mos__program_serve(mos_proc_t *self,
 
 /* Register `server` and `client` (netprogs.c). */
 int mos__programs_net_register(mos_kernel_t *k);
-/* Whether def is a weak built-in: `server` or `client`, whose names are
- * common enough that a host registering a program of the same name
- * replaces it rather than failing. */
-bool mos__program_weak(const mos_program_t *def);
 
 /* When the n-th event after the first of a stream of rate a second
  * (rate > 0) started at start is due: n / rate seconds after start, in
