@@ -105,14 +105,14 @@ static int measure(mos_lb_strategy_t strategy, uint32_t clients,
 		   uint64_t calls, double *rps, char *backend, size_t size)
 {
 	struct shared s = {.calls = calls, .clients = clients};
-	const char *cmd[] = {"client", NULL};
+	const char *cmd[] = {"bench_client", NULL};
 	mos_process_spec_t spec;
 	mos_kernel_t *k;
 	int err;
 
 	if ((err = make(&k)) < 0)
 		return err;
-	if ((err = mos_program_register(k, "client", client)) < 0 ||
+	if ((err = mos_program_register(k, "bench_client", client)) < 0 ||
 	    (err = start_service(k, strategy)) < 0)
 		goto out;
 	mos_process_spec_init(&spec);

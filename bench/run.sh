@@ -60,7 +60,7 @@ fi
 
 # ---- the libmultios programs ------------------------------------------------
 
-for prog in yield lifecycle spawn_many sched_policies signals resources services; do
+for prog in yield lifecycle spawn_many sched_policies signals resources services ipc call; do
 	[ -x "$B/$prog" ] || fail "$B/$prog: not built (run make bench)"
 done
 
@@ -399,15 +399,21 @@ if [ -x "$B/services" ]; then
 	grep '"bench":"services"' "$TMP/sched"
 fi
 
+# ---- mailboxes: ping-pong against a yield -------------------------------------
+
+say "ipc ($B/ipc: its own 5 runs; ping-pong over mailboxes, then the yield ring, each run)"
+if ! $PIN "$B/ipc" >>"$TMP/sched" 2>"$TMP/err"; then
+	fail "ipc: could not run: $(tail -1 "$TMP/err")"
+fi
+grep '"bench":"ipc"' "$TMP/sched"
+
 # ---- requests through mos_sys_call ----------------------------------------------
 
-if [ -x "$B/call" ]; then
-	say "call ($B/call: its own 5 runs per strategy, 1 000 clients, 10 instances, 100 calls each)"
-	if ! $PIN "$B/call" >>"$TMP/sched" 2>"$TMP/err"; then
-		fail "call: could not run: $(tail -1 "$TMP/err")"
-	fi
-	grep '"bench":"call"' "$TMP/sched"
+say "call ($B/call: its own 5 runs per strategy, 1 000 clients, 10 instances, 100 calls each)"
+if ! $PIN "$B/call" >>"$TMP/sched" 2>"$TMP/err"; then
+	fail "call: could not run: $(tail -1 "$TMP/err")"
 fi
+grep '"bench":"call"' "$TMP/sched"
 
 ELAPSED=$(( $(date +%s) - START ))
 
