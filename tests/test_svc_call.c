@@ -782,3 +782,30 @@ Test(svc_call, load_balancer_fails_over_to_another_backend)
 	cr_expect_eq(t_status(k, b).replies, 1);
 	mos_kernel_destroy(k);
 }
+
+/* A caller in an isolation domain of its own cannot see the instance's
+ * process, yet its call goes through: the service is the endpoint, its
+ * allow list the check (a plain send to the pid is refused). */
+Test(svc_call, isolated_caller_reaches_the_service)
+{
+	mos_kernel_t *k = t_world();
+	mos_service_descriptor_t d = t_servers("api", 1,
+					       T_ARGV("server", "1ms"));
+	t_caller_t c = {.svc = "api", .n = 1};
+	mos_process_spec_t sp = t_spec(0, MOS_PRIO_NORMAL, T_ARGV("caller"),
+				       &c);
+	mos_service_id_t id = t_up(k, &d);
+	mos_process_info_t pi;
+
+	sp.start_time = MS(10);
+	sp.isolation = MOS_ISO_NAMESPACE;
+	sp.caps = 0;
+	sp.uid = 1000;
+	pi = t_info(k, t_make(k, &sp));
+	cr_assert_eq(mos_kernel_run(k, MS(100)), 0);
+	cr_expect_eq(pi.isolation, MOS_ISO_NAMESPACE);
+	cr_expect_eq(c.rc[0], 0);
+	cr_expect_eq(c.at[0], MS(11));
+	cr_expect_eq(c.from[0], t_pid(k, id, 0));
+	mos_kernel_destroy(k);
+}

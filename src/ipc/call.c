@@ -175,14 +175,18 @@ int mos__ipc_call(mos_proc_t *self, mos_pid_t pid, mos_msg_t *req,
 	mos_ipc_proc_t *me, *to;
 	mos_proc_t *tp;
 	mos_time_t end = MOS_TIME_NEVER;
+	/* routed: the service layer chose pid, its allow list checked */
+	const mos_proc_t *viewer = flags & MOS__IPC_ROUTED ? NULL : self;
 	int err;
 
 	if (!req || !reply || req->len > MOS_MSG_PAYLOAD_MAX ||
-	    (flags & ~MOS_IPC_NONBLOCK) || pid == mos__proc_pid(self))
+	    (flags & ~(MOS_IPC_NONBLOCK | MOS__IPC_ROUTED)) ||
+	    pid == mos__proc_pid(self))
 		return mos__sys_leave(self, MOS_EINVAL);
+	flags &= ~MOS__IPC_ROUTED;
 	if (!(ik = mos__ipc_kernel(k)))
 		return mos__sys_leave(self, MOS_ENOMEM);
-	if (!mos__ipc_target(k, self, pid))
+	if (!mos__ipc_target(k, viewer, pid))
 		return mos__sys_leave(self, MOS_EPROCNOTFOUND);
 	if (send_cost && (err = mos__sys_burn(self, send_cost)))
 		return mos__sys_leave(self, err);
@@ -190,7 +194,7 @@ int mos__ipc_call(mos_proc_t *self, mos_pid_t pid, mos_msg_t *req,
 	    !mos__time_add(mos_kernel_now(k), timeout, &end))
 		return mos__sys_leave(self, MOS_ERANGE);
 	/* It may have died while self burned the send cost. */
-	if (!(tp = mos__ipc_target(k, self, pid)))
+	if (!(tp = mos__ipc_target(k, viewer, pid)))
 		return mos__sys_leave(self, MOS_EPEERDIED);
 	if (!(to = mos__ipc_proc(k, tp, true)) ||
 	    !(me = mos__ipc_proc(k, self, false)))

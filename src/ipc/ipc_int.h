@@ -75,13 +75,18 @@ struct mos_ipc_host_req {
  * call).
  *
  * Errors: MOS_EINVAL (NULL, len too big, unknown flags, pid is self: it
- * could never answer), MOS_EPROCNOTFOUND (no live visible pid),
+ * could never answer), MOS_EPROCNOTFOUND (no live pid, or one self may
+ * not see unless flags has MOS__IPC_ROUTED),
  * MOS_EAGAIN, MOS_ETIMEDOUT (no room or no reply in time; a later reply
  * is dropped and counted), MOS_EPEERDIED (pid died while the request
  * waited for room, was queued, or was being handled: at that instant),
  * MOS_EINTR (a caught signal; a later reply is dropped), MOS_ENOMEM,
  * MOS_ERANGE.
  */
+/* mos__ipc_call's flag: the service layer routed the call to pid, so it
+ * may cross isolation domains (the service's allow list is the check). */
+#define MOS__IPC_ROUTED 0x80000000u
+
 int mos__ipc_call(mos_proc_t *self, mos_pid_t pid, mos_msg_t *req,
 		  mos_msg_t *reply, mos_time_t timeout, mos_time_t send_cost,
 		  unsigned flags);

@@ -271,7 +271,8 @@ static int attempt(mos_proc_t *self, const route_t *r, mos_msg_t *req,
 	 * only (it may be an encrypted service's instance itself). */
 	if ((old = mos__ipc_recv_cost(self)) != cost)
 		(void)mos__ipc_set_recv_cost(self, cost);
-	err = mos__ipc_call(self, r->pid, req, reply, timeout, cost, 0);
+	err = mos__ipc_call(self, r->pid, req, reply, timeout, cost,
+			    MOS__IPC_ROUTED);
 	if (old != cost)
 		(void)mos__ipc_set_recv_cost(self, old);
 	if ((rt = rt_again(m, tid, trt)))
