@@ -1,7 +1,9 @@
 #!/bin/sh
 # check_install.sh - install into a temporary prefix and build a client
-# program against it using nothing but pkg-config, and a client of the
-# optional multios/uv.h against it and libuv.
+# program against it using nothing but pkg-config, a client of the
+# optional multios/uv.h against it and libuv, and every example of
+# examples/*.c (each asserts what it shows and exits 0 only then; issue
+# 14: the integration examples of the MultiOS documentation).
 #
 # Usage: tests/check_install.sh BUILD [SAN]
 #   BUILD  the build directory (build, build-san), as in `make BUILD=...`
@@ -143,4 +145,24 @@ uvflags=$(PKG_CONFIG_PATH="$tmp/lib/pkgconfig" pkg-config --cflags --libs multio
 }
 # shellcheck disable=SC2086  # word splitting of the flag list is intended
 client uvclient uv-ok -D_POSIX_C_SOURCE=200809L $uvflags
+
+# Every example, built as its header says (pkg-config alone) and run.
+nex=0
+for src in "$root"/examples/*.c; do
+	name=$(basename "$src" .c)
+	# shellcheck disable=SC2086  # word splitting of the flags is intended
+	${CC:-cc} -std=c11 -Wall -Wextra -Wpedantic -Werror $sanflags \
+		-o "$tmp/ex-$name" "$src" $flags || {
+		echo "$me: example $name does not build with: $flags" >&2
+		exit 1
+	}
+	LD_LIBRARY_PATH="$tmp/lib" "$tmp/ex-$name" >"$tmp/ex-$name.out" \
+		2>&1 || {
+		echo "$me: example $name failed:" >&2
+		cat "$tmp/ex-$name.out" >&2
+		exit 1
+	}
+	nex=$((nex + 1))
+done
+echo "$me: $nex examples built with pkg-config and passed"
 echo "$me: ok"
