@@ -162,7 +162,7 @@ int mos_admin_top_json(mos_kernel_t *k, mos_admin_sort_t sort, FILE *out)
 			       (json_int_t)since, "now_ns",
 			       (json_int_t)mos_kernel_now(k), "sort",
 			       sort == MOS_ADMIN_BY_CPU ? "cpu" : "memory",
-			       arr);
+			       "rows", arr);
 	if (!root) {
 		if (bad)
 			json_decref(arr);
