@@ -348,10 +348,16 @@ Test(admin, emergency_stop_order_and_times)
 	mos_pid_t inst;
 	size_t n;
 
+	mos_service_descriptor_t cd = t_desc("core", t_idle_cmd);
+	mos_service_id_t core;
+
 	d.priority = MOS_PRIO_LOW;
 	d.restart.policy = MOS_RESTART_ALWAYS;
 	svc = t_reg(k, &d);
+	cd.prio_class = MOS_CLASS_SYSTEM; /* critical: left alone */
+	core = t_reg(k, &cd);
 	cr_assert_eq(mos_service_start(k, 0, svc), 0);
+	cr_assert_eq(mos_service_start(k, 0, core), 0);
 	cr_assert_eq(mos_kernel_run(k, MS(10)), 0);
 	inst = t_status(k, svc).pids[0];
 	cr_assert_eq(mos_admin_emergency_stop(k, 0, "disk on fire"), 0);
@@ -391,6 +397,8 @@ Test(admin, emergency_stop_order_and_times)
 	cr_assert_eq(t_info(k, sys).times.finished, MOS_TIME_NEVER);
 	cr_assert_eq(t_status(k, svc).state, MOS_SVC_STOPPED);
 	cr_assert_eq(t_status(k, svc).ninstances, 0);
+	cr_assert_eq(t_status(k, core).state, MOS_SVC_RUNNING);
+	cr_assert_eq(t_status(k, core).ninstances, 1);
 	n = audit(k, e, 16);
 	cr_assert_eq(n, 7);
 	cr_assert_eq(e[5].op, MOS_ADMIN_OP_KILL);
@@ -529,6 +537,26 @@ Test(admin, oom_without_adj_and_critical_last)
 	cr_assert_eq(e[2].pid, s.a);
 	cr_assert_eq(e[2].value, 292);
 	(void)s;
+	mos_kernel_destroy(k);
+}
+
+Test(admin, oom_critical_only_when_nothing_else)
+{
+	mos_kernel_t *k = kernel_with(100, 1024 * KIB);
+	oom_set_t s = oom_setup(k);
+	mos_admin_audit_entry_t e[8];
+
+	cr_assert_eq(mos_process_set_oom_score_adj(k, 0, s.a, -1000), 0);
+	cr_assert_eq(mos_process_set_oom_score_adj(k, 0, s.c, -1000), 0);
+	cr_assert_eq(mos_process_set_oom_score_adj(k, 0, s.e, -1000), 0);
+	cr_assert_eq(mos_admin_oom_enable(k, 0, true), 0);
+	cr_assert_eq(mos_kernel_run(k, MS(30)), 0);
+	/* Only d (Critical, 50 KiB: 48 per mille) is left to choose. */
+	cr_assert_eq(t_info(k, s.d).times.finished, MS(20));
+	cr_assert_eq(audit(k, e, 8), 6);
+	cr_assert_eq(e[5].op, MOS_ADMIN_OP_OOM_KILL);
+	cr_assert_eq(e[5].pid, s.d);
+	cr_assert_eq(e[5].value, 48);
 	mos_kernel_destroy(k);
 }
 

@@ -53,7 +53,8 @@ static void admin_fini(mos_kernel_t *k, void *state)
 {
 	mos_admin_t *ad = state;
 
-	(void)k;
+	if (ad->sub >= 0)
+		(void)mos_kernel_unsubscribe(k, ad->sub);
 	mos__admin_emergency_fini(ad);
 	mos__free(ad->a, ad->adj);
 	mos__free(ad->a, ad->top);
@@ -187,7 +188,8 @@ static void adj_drop(mos_admin_t *ad, mos_pid_t pid)
 static void on_exit_hook(mos_kernel_t *k, mos_proc_t *p, void *state)
 {
 	(void)k;
-	adj_drop(state, mos__proc_pid(p));
+	if (state) /* NULL once the kernel's destruction has freed it */
+		adj_drop(state, mos__proc_pid(p));
 }
 
 int mos_process_set_oom_score_adj(mos_kernel_t *k, mos_pid_t actor,
