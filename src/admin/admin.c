@@ -152,19 +152,25 @@ void mos__admin_command(const mos_process_info_t *in, char *buf, size_t len)
 
 /* ---- oom_score_adj ----------------------------------------------------- */
 
-/* The index of pid's entry, or where it would go. */
-static size_t adj_find(const mos_admin_t *ad, mos_pid_t pid)
+size_t mos__admin_pid_lower(const void *base, size_t n, size_t size,
+			    mos_pid_t pid)
 {
-	size_t lo = 0, hi = ad->nadj;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (ad->adj[mid].pid < pid)
+		if (*(const mos_pid_t *)((const char *)base + mid * size) < pid)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+/* The index of pid's entry, or where it would go. */
+static size_t adj_find(const mos_admin_t *ad, mos_pid_t pid)
+{
+	return mos__admin_pid_lower(ad->adj, ad->nadj, sizeof(*ad->adj), pid);
 }
 
 int mos__admin_adj(const mos_admin_t *ad, mos_pid_t pid)

@@ -79,6 +79,11 @@ void mos__admin_audit(mos_admin_t *ad, mos_pid_t actor, mos_uid_t uid,
 		      mos_admin_op_t op, mos_pid_t pid, mos_service_id_t svc,
 		      int result, int64_t value, const char *reason);
 
+/* In base, n entries of size bytes sorted by a leading mos_pid_t: the
+ * index of pid's entry, or where it would go. */
+size_t mos__admin_pid_lower(const void *base, size_t n, size_t size,
+			    mos_pid_t pid);
+
 /* pid's oom_score_adj (0 when not set). */
 int mos__admin_adj(const mos_admin_t *ad, mos_pid_t pid);
 

@@ -144,15 +144,9 @@ static int cmp_mem(const void *pa, const void *pb)
 static mos_time_t prev_cpu(const mos_admin_t *ad, mos_pid_t pid,
 			   mos_time_t created)
 {
-	size_t lo = 0, hi = ad->ntop;
+	size_t lo = mos__admin_pid_lower(ad->top, ad->ntop, sizeof(*ad->top),
+					 pid);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ad->top[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	if (lo < ad->ntop && ad->top[lo].pid == pid &&
 	    ad->top[lo].created == created)
 		return ad->top[lo].cpu;
