@@ -219,6 +219,7 @@ int mos_process_set_oom_score_adj(mos_kernel_t *k, mos_pid_t actor,
 	if (!(p = mos__proc_find(k, pid)) ||
 	    mos__proc_state(p) >= MOS_STATE_TERMINATED)
 		return MOS_EPROCNOTFOUND;
+	mos__host_clock_sync(k);
 	i = adj_find(ad, pid);
 	if (i < ad->nadj && ad->adj[i].pid == pid) {
 		ad->adj[i].adj = adj;
@@ -276,6 +277,7 @@ int mos_admin_oom_enable(mos_kernel_t *k, mos_pid_t actor, bool on)
 		return MOS_ENOMEM;
 	if ((err = mos__admin_may(ad, actor, MOS_ADMIN_OP_OOM_ENABLE, &uid)) < 0)
 		return err;
+	mos__host_clock_sync(k);
 	ad->oom_on = on;
 	mos__admin_audit(ad, actor, uid, MOS_ADMIN_OP_OOM_ENABLE, 0, 0, 0, on,
 			 NULL);
