@@ -102,6 +102,9 @@ typedef enum mos_audit_action {
 	MOS_AUDIT_SVC_CALL,  /* a request to a service whose allow list
 				does not name the caller: a the service
 				id, b 0 (multios/service.h) */
+	MOS_AUDIT_ADMIN,     /* an administrative call by a process
+				without MOS_CAP_ADMIN: a 0, b the
+				mos_admin_op_t asked (multios/admin.h) */
 	MOS_AUDIT_COUNT
 } mos_audit_action_t;
 

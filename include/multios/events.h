@@ -44,6 +44,12 @@ typedef enum mos_kev_type {
 			    pid 0, a the service id, b the reason
 			    (mos_svc_reason_t), status the state entered,
 			    from/to unused (the process states) */
+	MOS_KEV_OOM,     /* the machine's memory ran out (multios/
+			    resource.h): pid the process whose allocation
+			    or stack growth was refused with MOS_ENOMEM, a
+			    the bytes the machine would have held, b
+			    resources.memory_size; the admin's OOM
+			    response acts on it (multios/admin.h) */
 	MOS_KEV_TYPE_COUNT
 } mos_kev_type_t;
 

@@ -9,6 +9,7 @@
 #ifndef MULTIOS_MULTIOS_H
 #define MULTIOS_MULTIOS_H
 
+#include "admin.h"
 #include "config.h"
 #include "cred.h"
 #include "events.h"

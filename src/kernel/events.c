@@ -17,7 +17,7 @@
 #include "kernel_int.h"
 
 static const char *const type_names[MOS_KEV_TYPE_COUNT] = {
-	"created", "state", "exited", "reaped", "limit", "service",
+	"created", "state", "exited", "reaped", "limit", "service", "oom",
 };
 
 const char *mos_kev_type_name(mos_kev_type_t type)

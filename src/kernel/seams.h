@@ -53,6 +53,7 @@ enum {
 	MOS_BAND_WAKE = 20,     /* a sleep or wait ends */
 	MOS_BAND_SIGNAL = 30,   /* reserved: signal delivery */
 	MOS_BAND_SERVICE = 40,  /* reserved: service timers */
+	MOS_BAND_ADMIN = 45,    /* the emergency stop's SIGKILL */
 	MOS_BAND_SCENARIO = 50, /* reserved: scenario actions */
 	MOS_BAND_LAST = 255
 };
@@ -248,6 +249,7 @@ int mos__sys_burn(mos_proc_t *self, mos_time_t d);
 typedef enum mos_subsys {
 	MOS_SUBSYS_SERVICE,
 	MOS_SUBSYS_IPC,
+	MOS_SUBSYS_ADMIN,
 	MOS_SUBSYS_COUNT
 } mos_subsys_t;
 void *mos__kernel_subsys(const mos_kernel_t *k, mos_subsys_t id);

@@ -40,6 +40,20 @@ static uint64_t sat_add(uint64_t a, uint64_t b)
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
+/* The machine is full: tell the kernel-event subscribers (the admin's
+ * OOM response, multios/admin.h).  No violation: it is no limit. */
+static void oom_event(mos_kernel_t *k, mos_proc_t *p, uint64_t value,
+			 uint64_t size)
+{
+	mos_kevent_t ev = {
+		.type = MOS_KEV_OOM, .pid = mos__proc_pid(p),
+		.from = mos__proc_state(p), .to = mos__proc_state(p),
+		.a = value, .b = size,
+	};
+
+	mos__kev_emit(k, &ev, p);
+}
+
 /* Whether `add` more bytes fit p's max_memory, its groups and the
  * machine: 0, MOS_ELIMIT (*why set) or MOS_ENOMEM. */
 static int check(mos_kernel_t *k, mos_proc_t *p, uint64_t add, refusal_t *why)
@@ -61,8 +75,10 @@ static int check(mos_kernel_t *k, mos_proc_t *p, uint64_t add, refusal_t *why)
 				   g->limits.memory_max};
 		return MOS_ELIMIT;
 	}
-	if (add > size || m->used > size - add)
+	if (add > size || m->used > size - add) {
+		oom_event(k, p, sat_add(m->used, add), size);
 		return MOS_ENOMEM;
+	}
 	return 0;
 }
 
