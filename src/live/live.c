@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -333,6 +334,23 @@ static int uv_to_mos(int uverr)
 	}
 }
 
+/* libuv reports a missing folder as UV_EACCES (as Windows would): tell
+ * the two apart by the folder itself. */
+static int folder_error(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (!slash)
+		return MOS_EPERM;   /* the working directory exists */
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (dir[0] && stat(dir, &st) != 0)
+		return errno == ENOENT || errno == ENOTDIR ? MOS_ENOENT
+							   : MOS_EPERM;
+	return MOS_EPERM;
+}
+
 /* The socket: bound, made owner-only, and only then listening, so no
  * client can connect while its file has wider permissions. */
 static int live_listen(mos_live_t *srv, const char *path)
@@ -344,7 +362,7 @@ static int live_listen(mos_live_t *srv, const char *path)
 	srv->server.data = srv;
 	srv->server_open = true;
 	if ((err = uv_pipe_bind(&srv->server, path)) < 0)
-		return uv_to_mos(err);
+		return err == UV_EACCES ? folder_error(path) : uv_to_mos(err);
 	if (chmod(path, S_IRUSR | S_IWUSR) != 0)
 		return errno == ENOMEM ? MOS_ENOMEM : MOS_EIO;
 	if ((err = uv_listen((uv_stream_t *)&srv->server, 128,
