@@ -28,6 +28,9 @@
 #include "multios/live.h"
 #include "multios/multios.h"
 #include "multios/uv.h"
+#include "timeout.h"
+
+TestSuite(live, .timeout = T_TIMEOUT);
 
 typedef struct fx {
 	mos_kernel_t *k;
@@ -266,6 +269,21 @@ Test(live, ps_lists_init_and_the_instances)
 	fx_close(&f);
 }
 
+/* Send op (ok expected), run the kernel to until, then web's state is
+ * want. */
+static void op_then_state(fx_t *f, client_t *c, const char *op,
+			  mos_time_t until, const char *want)
+{
+	json_t *r = request(f, c, op);
+
+	expect_ok(r);
+	json_decref(r);
+	cr_assert_eq(mos_kernel_run(f->k, until), 0);
+	r = request(f, c, "{\"cmd\":\"status\",\"name\":\"web\"}\n");
+	cr_expect_str_eq(state_of(r), want);
+	json_decref(r);
+}
+
 Test(live, stop_start_status)
 {
 	fx_t f;
@@ -280,20 +298,10 @@ Test(live, stop_start_status)
 	cr_expect_eq(json_integer_value(json_object_get(
 			     json_object_get(r, "result"), "instances")), 2);
 	json_decref(r);
-	r = request(&f, c, "{\"cmd\":\"stop\",\"name\":\"web\"}\n");
-	expect_ok(r);
-	json_decref(r);
-	cr_assert_eq(mos_kernel_run(f.k, 100 * MOS_MSEC), 0);
-	r = request(&f, c, "{\"cmd\":\"status\",\"name\":\"web\"}\n");
-	cr_expect_str_eq(state_of(r), "Stopped");
-	json_decref(r);
-	r = request(&f, c, "{\"cmd\":\"start\",\"name\":\"web\"}\n");
-	expect_ok(r);
-	json_decref(r);
-	cr_assert_eq(mos_kernel_run(f.k, 200 * MOS_MSEC), 0);
-	r = request(&f, c, "{\"cmd\":\"status\",\"name\":\"web\"}\n");
-	cr_expect_str_eq(state_of(r), "Running");
-	json_decref(r);
+	op_then_state(&f, c, "{\"cmd\":\"stop\",\"name\":\"web\"}\n",
+		      100 * MOS_MSEC, "Stopped");
+	op_then_state(&f, c, "{\"cmd\":\"start\",\"name\":\"web\"}\n",
+		      200 * MOS_MSEC, "Running");
 	expect_err(request(&f, c, "{\"cmd\":\"stop\",\"name\":\"nope\"}\n"),
 		   MOS_ESVCNOTFOUND, "nope");
 	hang_up(c);
@@ -532,7 +540,7 @@ static void on_guard(uv_timer_t *t)
 
 /* The kernel waits (speed 1) for a sleep an hour away; the request is
  * served inside that wait, and the client's poll handle ends it. */
-Test(live, served_while_the_kernel_waits, .timeout = 30)
+Test(live, served_while_the_kernel_waits)
 {
 	static const char *const sleeper[] = {"sleep", "3600s", NULL};
 	mos_process_spec_t spec;
