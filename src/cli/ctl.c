@@ -152,10 +152,12 @@ static int read_line(reader_t *r, char **line, size_t *consumed)
 {
 	char *nl;
 
-	memmove(r->buf, r->buf + *consumed, r->len - *consumed);
-	r->len -= *consumed;
-	*consumed = 0;
-	while (!(nl = memchr(r->buf, '\n', r->len))) {
+	if (*consumed) {
+		memmove(r->buf, r->buf + *consumed, r->len - *consumed);
+		r->len -= *consumed;
+		*consumed = 0;
+	}
+	while (!r->len || !(nl = memchr(r->buf, '\n', r->len))) {
 		ssize_t got;
 
 		if (r->len + 4096 > r->cap) {
