@@ -41,6 +41,7 @@ src/service/ src/kernel/seams.h the seams of the kernel: the subsystem slot, tim
 src/ipc/ src/kernel/seams.h the seams of the kernel: the subsystem slots and exit hook, wait channels, process access, credentials, the typed trace
 src/service/ src/ipc/ipc_int.h the request path: calls, host pings, encryption costs
 src/admin/ src/kernel/seams.h the seams of the kernel: the subsystem slot and exit hook, the timer of the emergency stop, process access, denials, the typed trace
+src/live/ include/multios/uv.h the admin socket serves on the realtime loop of the kernel (public: the line records that src/live/ uses no internal interface)
 src/kernel/ sim/hal/clock.h the HAL the kernel runs on: clock backends
 src/kernel/ sim/hal/ctx.h the HAL the kernel runs on: coroutines
 src/kernel/ sim/hal/stack.h the HAL the kernel runs on: pooled stacks

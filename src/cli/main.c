@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ctl.h"
 
 static const char usage[] =
 	"Usage: multios COMMAND [OPTIONS]\n"
@@ -28,6 +29,13 @@ static const char usage[] =
 	"        Load service descriptors (a JSON file or a directory of\n"
 	"        them) and list the services, the start order of NAME or the\n"
 	"        dependency tree ('multios services --help' for more).\n"
+	"  live [--speed X] [--admin PATH] [--until T]\n"
+	"        Run a small demo against wall time and serve the admin\n"
+	"        socket at PATH until Ctrl-C ('multios live --help').\n"
+	"  ctl --socket PATH [--json] COMMAND [ARGS]\n"
+	"        Send a command (ps, top, services, status, start, stop,\n"
+	"        restart, kill, stats, audit, emergency-stop, watch) to a\n"
+	"        live kernel's admin socket ('multios ctl --help').\n"
 	"  help  Show this text.\n"
 	"\n"
 	"Options:\n"
@@ -56,6 +64,10 @@ static int dispatch(int argc, char **argv)
 		return cli_sched(argc - 1, argv + 1);
 	if (strcmp(cmd, "services") == 0)
 		return cli_services(argc - 1, argv + 1);
+	if (strcmp(cmd, "ctl") == 0)
+		return cli_ctl(argc - 1, argv + 1);
+	if (strcmp(cmd, "live") == 0)
+		return cli_live(argc - 1, argv + 1);
 	fprintf(stderr, "multios: unknown command '%s' (try 'multios --help')\n",
 		cmd);
 	return 2;
