@@ -412,3 +412,29 @@ Test(scenario, text_output_has_timeline_and_report)
 	free(buf);
 	mos_scenario_result_free(r);
 }
+
+Test(scenario, hang_stops_answering_until_the_probe_restarts_it)
+{
+	mos_scenario_result_t *r = sc_run(
+		"{\"until\": \"1s\", \"services\": [{\"name\": \"s\", "
+		"\"command\": [\"server\", \"1ms\"], \"restart\": {\"policy\": "
+		"\"on-failure\", \"delay\": \"10ms\"}, \"liveness_probe\": "
+		"{\"kind\": \"ping\", \"interval\": \"100ms\", \"timeout\": "
+		"\"20ms\", \"failure_threshold\": 2}}],"
+		"\"actions\": [{\"at\": \"150ms\", \"do\": \"hang\", "
+		"\"service\": \"s\"}]}", NULL);
+	char got[2][96];
+	size_t i;
+
+	cr_assert_eq(actions_of(r, got, 2), 1);
+	cr_assert_str_eq(got[0], "150000000 action hang stopped, no progress");
+	for (i = 0; i < r->nevents; i++)
+		if (!strcmp(r->events[i].event, "Running -> Starting"))
+			break;
+	cr_assert_lt(i, r->nevents, "the probe restarted it");
+	cr_assert_str_eq(r->events[i].reason, "health");
+	cr_assert_gt(r->events[i].time, 150 * MOS_MSEC);
+	cr_assert_eq(r->services[0].restarts, 1);
+	cr_assert_eq(r->services[0].state, MOS_SVC_RUNNING);
+	mos_scenario_result_free(r);
+}
