@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -147,6 +148,29 @@ static int parse_opts(int argc, char **argv, int *quiet, const char **trace)
 	return 0;
 }
 
+/* A scenario run: a file argument (not --trace's) that ends in ".json"
+ * or exists, or an option only a scenario run has.  Any other word stays
+ * the demo's usage error, as it always was. */
+static int scenario_args(int argc, char **argv)
+{
+	struct stat st;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		size_t n = strlen(a);
+
+		if (!strcmp(a, "--trace")) {
+			i++;
+			continue;
+		}
+		if (!strcmp(a, "--json") || !strcmp(a, "--until") ||
+		    (a[0] != '-' && ((n > 5 && !strcmp(a + n - 5, ".json")) ||
+				     stat(a, &st) == 0)))
+			return 1;
+	}
+	return 0;
+}
+
 int cli_run(int argc, char **argv)
 {
 	mos_config_t cfg;
@@ -158,16 +182,8 @@ int cli_run(int argc, char **argv)
 	FILE *tf = NULL;
 	int quiet = 0, err;
 
-	/* A file argument (not --trace's) makes it a scenario run. */
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--trace")) {
-			i++;
-			continue;
-		}
-		if (argv[i][0] != '-' ||
-		    !strcmp(argv[i], "--json") || !strcmp(argv[i], "--until"))
-			return cli_run_scenario(argc, argv);
-	}
+	if (scenario_args(argc, argv))
+		return cli_run_scenario(argc, argv);
 	if ((err = parse_opts(argc, argv, &quiet, &trace)) != 0)
 		return err == 1 ? 0 : err;
 	if (trace && !(tf = fopen(trace, "w"))) {
