@@ -373,6 +373,20 @@ static int get_parsed(mos_jload_t *ld, json_t *o, const char *key,
 	return 0;
 }
 
+int mos__svc_json_priority(mos_jload_t *ld, json_t *o, int *out)
+{
+	return get_parsed(ld, o, "priority", parse_prio,
+			  "expected a priority: Idle, Low, Normal, High, "
+			  "RealTime or Critical", out);
+}
+
+int mos__svc_json_class(mos_jload_t *ld, json_t *o, int *out)
+{
+	return get_parsed(ld, o, "class", parse_class,
+			  "expected a class: System, User, Service, "
+			  "Background or Interactive", out);
+}
+
 typedef struct deps_ctx {
 	load_t *l;
 	mos_service_dep_t *deps;
@@ -665,12 +679,8 @@ int mos__svc_json_read(mos_jload_t *ld, load_t *l, json_t *o,
 	    (rc = get_parsed(ld, o, "isolation", parse_iso,
 			     "expected an isolation level: None, Process, "
 			     "Namespace, Container or VM", &iso)) ||
-	    (rc = get_parsed(ld, o, "priority", parse_prio,
-			     "expected a priority: Idle, Low, Normal, High, "
-			     "RealTime or Critical", &prio)) ||
-	    (rc = get_parsed(ld, o, "class", parse_class,
-			     "expected a class: System, User, Service, "
-			     "Background or Interactive", &cls)) ||
+	    (rc = mos__svc_json_priority(ld, o, &prio)) ||
+	    (rc = mos__svc_json_class(ld, o, &cls)) ||
 	    (rc = mos__json_get_u32(ld, o, "instances", 0,
 				    MOS_SVC_MAX_INSTANCES, &d->instances)) ||
 	    (rc = read_deps(ld, l, o, d)) ||

@@ -58,6 +58,11 @@ int mos__svc_json_get_strv(mos_jload_t *ld, load_t *l, json_t *o,
 			   const char *key, size_t max, mos_str_check_fn check,
 			   const char *const **out);
 
+/* o.priority and o.class by name (absent: *out untouched), as a
+ * descriptor's: a mos_priority_t, a mos_prio_class_t. */
+int mos__svc_json_priority(mos_jload_t *ld, json_t *o, int *out);
+int mos__svc_json_class(mos_jload_t *ld, json_t *o, int *out);
+
 /* Section readers (mos_jsection_fn) of a "limits" object into the
  * mos_rlimits_t and a "group_limits" object into the mos_group_limits_t
  * ctx points to: the keys given overlay what is there. */

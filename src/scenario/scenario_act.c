@@ -220,33 +220,39 @@ static int parse_crash(mos_jload_t *ld, json_t *o, sc_action_t *a,
 	return rc;
 }
 
+/* A required object read by fn (a section reader of src/json/) into
+ * scratch: checked at load, read again onto the live values when the
+ * action runs. */
+static int parse_section(mos_jload_t *ld, json_t *o, const char *key,
+			 mos_jsection_fn fn)
+{
+	union {
+		mos_rlimits_t r;
+		mos_group_limits_t g;
+	} scratch;
+	int rc;
+
+	memset(&scratch, 0, sizeof(scratch));
+	if ((rc = mos__json_require(ld, o, key)))
+		return rc;
+	return mos__json_section(ld, o, key, fn, &scratch);
+}
+
 static int parse_limits(mos_jload_t *ld, json_t *o, sc_action_t *a,
 			sc_load_ctx_t *c)
 {
-	mos_rlimits_t lim;
-	int rc;
-
 	(void)a;
 	(void)c;
-	mos_rlimits_init(&lim);
-	if ((rc = mos__json_require(ld, o, "limits")))
-		return rc;
-	return mos__json_section(ld, o, "limits", mos__svc_json_limits, &lim);
+	return parse_section(ld, o, "limits", mos__svc_json_limits);
 }
 
 static int parse_quota(mos_jload_t *ld, json_t *o, sc_action_t *a,
 		       sc_load_ctx_t *c)
 {
-	mos_group_limits_t g;
-	int rc;
-
 	(void)a;
 	(void)c;
-	mos_group_limits_init(&g);
-	if ((rc = mos__json_require(ld, o, "group_limits")))
-		return rc;
-	return mos__json_section(ld, o, "group_limits",
-				 mos__svc_json_group_limits, &g);
+	return parse_section(ld, o, "group_limits",
+			     mos__svc_json_group_limits);
 }
 
 static int parse_clients(mos_jload_t *ld, json_t *o, sc_action_t *a,

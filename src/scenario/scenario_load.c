@@ -202,39 +202,6 @@ static int read_autostart(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
 
 /* ---- processes ----------------------------------------------------------- */
 
-static int get_enum_str(mos_jload_t *ld, json_t *o, const char *key,
-			int (*parse)(const char *, int *), int *out)
-{
-	json_t *v = json_object_get(o, key);
-	int rc = 0;
-
-	if (!v)
-		return 0;
-	mos__jpath_push_key(&ld->path, key);
-	if (!json_is_string(v) || parse(json_string_value(v), out) < 0)
-		rc = mos__json_fail(ld, MOS_ECONFIG, "expected a %s name", key);
-	mos__jpath_pop(&ld->path);
-	return rc;
-}
-
-static int parse_prio(const char *s, int *out)
-{
-	mos_priority_t p;
-	int rc = mos_priority_parse(s, &p);
-
-	*out = (int)p;
-	return rc;
-}
-
-static int parse_class(const char *s, int *out)
-{
-	mos_prio_class_t c;
-	int rc = mos_class_parse(s, &c);
-
-	*out = (int)c;
-	return rc;
-}
-
 long mos__sc_proc_named(const mos_scenario_t *sc, const char *name);
 long mos__sc_proc_named(const mos_scenario_t *sc, const char *name)
 {
@@ -262,8 +229,8 @@ static int read_proc(mos_jload_t *ld, json_t *o, size_t i, void *ctx)
 	    (rc = mos__svc_json_get_strv(ld, &sc->svc, o, "command",
 					 MAX_CMD_ARGS, NULL, &p->command)) ||
 	    (rc = mos__json_get_duration(ld, o, "start", false, &p->start)) ||
-	    (rc = get_enum_str(ld, o, "priority", parse_prio, &prio)) ||
-	    (rc = get_enum_str(ld, o, "class", parse_class, &cls)) ||
+	    (rc = mos__svc_json_priority(ld, o, &prio)) ||
+	    (rc = mos__svc_json_class(ld, o, &cls)) ||
 	    (rc = mos__json_get_u32(ld, o, "uid", 0, UINT32_MAX - 1, &uid)))
 		return rc;
 	mos_rlimits_init(&lim);
@@ -290,27 +257,6 @@ static int read_proc(mos_jload_t *ld, json_t *o, size_t i, void *ctx)
 	return rc;
 }
 
-static int read_procs(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
-{
-	json_t *a = NULL;
-	int rc = mos__json_get_array(ld, root, "processes", &a);
-
-	if (rc || !a)
-		return rc;
-	if (json_array_size(a) > SC_MAX_PROCS) {
-		mos__jpath_push_key(&ld->path, "processes");
-		return mos__json_fail(ld, MOS_ECONFIG,
-				      "must have at most %u entries",
-				      SC_MAX_PROCS);
-	}
-	if (!(sc->procs = calloc(json_array_size(a) + 1, sizeof(*sc->procs))))
-		return mos__json_fail(ld, MOS_ENOMEM, "out of memory");
-	mos__jpath_push_key(&ld->path, "processes");
-	rc = mos__json_each(ld, a, SC_MAX_PROCS, (mos_jeach_fn)read_proc, sc);
-	mos__jpath_pop(&ld->path);
-	return rc;
-}
-
 /* ---- actions ------------------------------------------------------------- */
 
 int mos__sc_read_action(mos_jload_t *ld, json_t *o, size_t i, void *ctx);
@@ -324,29 +270,49 @@ static int by_time(const void *x, const void *y)
 	return (a->index > b->index) - (a->index < b->index);
 }
 
-static int read_actions(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
+/* The array at root.key, at most max entries: *out a zeroed array of
+ * them (plus one), each read by fn; *n their number. */
+static int read_list(mos_jload_t *ld, mos_scenario_t *sc, json_t *root,
+		     const char *key, size_t max, size_t size, void **out,
+		     size_t *n, mos_jeach_fn fn)
 {
 	json_t *a = NULL;
-	int rc = mos__json_get_array(ld, root, "actions", &a);
+	int rc = mos__json_get_array(ld, root, key, &a);
 
 	if (rc || !a)
 		return rc;
-	if (json_array_size(a) > SC_MAX_ACTIONS) {
-		mos__jpath_push_key(&ld->path, "actions");
-		return mos__json_fail(ld, MOS_ECONFIG,
-				      "must have at most %u entries",
-				      SC_MAX_ACTIONS);
-	}
-	if (!(sc->acts = calloc(json_array_size(a) + 1, sizeof(*sc->acts))))
-		return mos__json_fail(ld, MOS_ENOMEM, "out of memory");
-	mos__jpath_push_key(&ld->path, "actions");
-	rc = mos__json_each(ld, a, SC_MAX_ACTIONS, mos__sc_read_action, sc);
+	mos__jpath_push_key(&ld->path, key);
+	if (json_array_size(a) > max)
+		rc = mos__json_fail(ld, MOS_ECONFIG,
+				    "must have at most %zu entries", max);
+	else if (!(*out = calloc(json_array_size(a) + 1, size)))
+		rc = mos__json_fail(ld, MOS_ENOMEM, "out of memory");
+	else
+		rc = mos__json_each(ld, a, max, fn, sc);
 	mos__jpath_pop(&ld->path);
-	if (rc)
-		return rc;
-	sc->nacts = json_array_size(a);
-	qsort(sc->acts, sc->nacts, sizeof(*sc->acts), by_time);
-	return 0;
+	if (!rc)
+		*n = json_array_size(a);
+	return rc;
+}
+
+static int read_procs(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
+{
+	/* read_proc fills sc->procs as it goes: the array is in place
+	 * before the first entry is read. */
+	return read_list(ld, sc, root, "processes", SC_MAX_PROCS,
+			 sizeof(*sc->procs), (void **)&sc->procs, &sc->nprocs,
+			 read_proc);
+}
+
+static int read_actions(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
+{
+	int rc = read_list(ld, sc, root, "actions", SC_MAX_ACTIONS,
+			   sizeof(*sc->acts), (void **)&sc->acts, &sc->nacts,
+			   mos__sc_read_action);
+
+	if (!rc)
+		qsort(sc->acts, sc->nacts, sizeof(*sc->acts), by_time);
+	return rc;
 }
 
 /* ---- the check on a throwaway kernel ------------------------------------ */
