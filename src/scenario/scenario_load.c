@@ -310,7 +310,7 @@ static int read_actions(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
 			   sizeof(*sc->acts), (void **)&sc->acts, &sc->nacts,
 			   mos__sc_read_action);
 
-	if (!rc)
+	if (!rc && sc->nacts)
 		qsort(sc->acts, sc->nacts, sizeof(*sc->acts), by_time);
 	return rc;
 }

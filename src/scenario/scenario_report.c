@@ -153,7 +153,8 @@ static void service_calls(sc_run_t *r, mos_scenario_service_report_t *s,
 
 		if (c->id != id)
 			continue;
-		qsort(c->lat, c->n, sizeof(*c->lat), cmp_time);
+		if (c->n)
+			qsort(c->lat, c->n, sizeof(*c->lat), cmp_time);
 		s->calls = c->n + c->failed;
 		s->calls_failed = c->failed;
 		s->latency_p50 = rank(c->lat, c->n, 50);
