@@ -5,7 +5,7 @@
 #   make check      install missing packages, build, run the whole test suite
 #   make check SAN=1   the same with AddressSanitizer + UBSan (into build-san/)
 #   make check CC=clang BUILD=build-clang   the same built with clang (no LTO)
-#   make fuzz FUZZ_TIME=60 FUZZ_TARGETS="config workload run script service glob"
+#   make fuzz FUZZ_TIME=60 FUZZ_TARGETS="config workload run script service glob scenario"
 #                   build the libFuzzer harnesses with clang (into
 #                   build-fuzz/) and run each for FUZZ_TIME seconds; see
 #                   docs/TESTING.md for the other FUZZ_* variables
@@ -100,7 +100,7 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 
 # The fuzz harnesses (tests/fuzz/HARNESS.c); common.c is shared.
-FUZZ_ALL := config workload run script semver service glob
+FUZZ_ALL := config workload run script semver service glob scenario
 FUZZ_COMMON_OBJ := $(BUILD)/obj/tests/fuzz/common.o
 
 LIB_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(LIB_SRC)))
@@ -154,6 +154,7 @@ CHECKS := \
 	'CC="$(CC)" sh tests/check_install.sh $(BUILD) $(SAN)' \
 	'sh tests/check_cli.sh $(CLI)' \
 	'sh tests/check_live.sh $(CLI)' \
+	'sh tests/check_scenarios.sh $(CLI)' \
 	$(foreach h,$(FUZZ_ALL),'$(BUILD)/fuzz/replay-$(h) tests/fuzz/corpus/$(h)')
 
 check-run: all $(TESTS) $(REPLAYS)

@@ -48,6 +48,9 @@ src/kernel/ sim/hal/stack.h the HAL the kernel runs on: pooled stacks
 src/kernel/ sim/hal/timer.h the HAL the kernel runs on: the timer heap
 src/json/ sim/hal/clock.h config validation checks clock.backend against the HAL registry
 src/json/ sim/hal/ctx.h config validation checks context_backend against the HAL registry
+src/scenario/ src/json/service_json.h the scenario loader reads inline service descriptors and service files with the reader of the service loader
+src/scenario/ src/json/config_int.h the config object of a scenario is the configuration overlay, checked by the same rules
+src/scenario/ src/kernel/seams.h the seams of the kernel: a crash ends a process with an exit code, a mark goes into the typed trace
 src/workbench/ src/json/jsonload.h the workload loader walks JSON with the shared reader
 src/workbench/ src/json/chrome.h the report writer builds Chrome Trace Event JSON with the shared pieces
 src/workbench/ src/json/config_int.h a workload policy obeys the config file scheduler rules

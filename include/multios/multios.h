@@ -20,6 +20,7 @@
 #include "program.h"
 #include "resource.h"
 #include "sched.h"
+#include "scenario.h"
 #include "service.h"
 #include "signal.h"
 #include "syscall.h"

@@ -16,8 +16,11 @@
  * reaped ones still in the history, to out. */
 void cli_ps(mos_kernel_t *k, FILE *out, int with_history);
 
-/* The demo scenario behind `multios run`. */
+/* `multios run`: the built-in demo, or a scenario file. */
 int cli_run(int argc, char **argv);
+
+/* `multios run SCENARIO.json` (run_scenario.c). */
+int cli_run_scenario(int argc, char **argv);
 
 /* `multios sched`: the scheduler workbench. */
 int cli_sched(int argc, char **argv);

@@ -1,5 +1,6 @@
 /*
- * src/cli/run.c - `multios run`: the built-in demo scenario.
+ * src/cli/run.c - `multios run`: the built-in demo scenario (with a
+ * scenario file, run_scenario.c does the work).
  *
  * Everything printed comes from virtual time and the kernel's trace, so two
  * runs print the same bytes.
@@ -8,6 +9,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -87,6 +89,8 @@ static int create_all(mos_kernel_t *k, mos_pid_t *daemon_pid)
 
 static const char usage[] =
 	"Usage: multios run [--quiet] [--trace FILE]\n"
+	"       multios run SCENARIO.json [--until T] [--seed S] [--json]\n"
+	"                   [--quiet]   (a scenario file: see below)\n"
 	"\n"
 	"Run the built-in demo scenario and print the timeline of every state\n"
 	"change (not with --quiet), a ps-like table at 20 ms and at the end,\n"
@@ -96,7 +100,10 @@ static const char usage[] =
 	"  --quiet        no timeline\n"
 	"  --trace FILE   also write the kernel's trace as Chrome Trace Event\n"
 	"                 JSON (ui.perfetto.dev, chrome://tracing): a track per\n"
-	"                 process with its runs, and the runnable count\n";
+	"                 process with its runs, and the runnable count\n"
+	"\n"
+	"With a scenario file, 'multios run SCENARIO.json --help' tells\n"
+	"the rest (docs/SCENARIOS.md documents the files).\n";
 
 /* The kernel's trace as Chrome JSON into f (opened before the run, so a
  * bad path fails before anything runs); closes f. */
@@ -141,6 +148,29 @@ static int parse_opts(int argc, char **argv, int *quiet, const char **trace)
 	return 0;
 }
 
+/* A scenario run: a file argument (not --trace's) that ends in ".json"
+ * or exists, or an option only a scenario run has.  Any other word stays
+ * the demo's usage error, as it always was. */
+static int scenario_args(int argc, char **argv)
+{
+	struct stat st;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		size_t n = strlen(a);
+
+		if (!strcmp(a, "--trace")) {
+			i++;
+			continue;
+		}
+		if (!strcmp(a, "--json") || !strcmp(a, "--until") ||
+		    (a[0] != '-' && ((n > 5 && !strcmp(a + n - 5, ".json")) ||
+				     stat(a, &st) == 0)))
+			return 1;
+	}
+	return 0;
+}
+
 int cli_run(int argc, char **argv)
 {
 	mos_config_t cfg;
@@ -152,6 +182,8 @@ int cli_run(int argc, char **argv)
 	FILE *tf = NULL;
 	int quiet = 0, err;
 
+	if (scenario_args(argc, argv))
+		return cli_run_scenario(argc, argv);
 	if ((err = parse_opts(argc, argv, &quiet, &trace)) != 0)
 		return err == 1 ? 0 : err;
 	if (trace && !(tf = fopen(trace, "w"))) {

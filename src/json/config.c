@@ -356,7 +356,8 @@ int mos__sched_params_check(const mos_sched_params_t *p,
 }
 
 /* Validate, naming src in errors.  Reports the first bad field. */
-static int check(const mos_config_t *cfg, const char *src, mos_error_t *err)
+int mos__config_check(const mos_config_t *cfg, const char *src,
+		      mos_error_t *err)
 {
 	size_t i;
 	int rc;
@@ -380,7 +381,7 @@ int mos_config_validate(const mos_config_t *cfg, mos_error_t *err)
 	if (!cfg)
 		return mos__error_path(err, MOS_EINVAL, VALIDATE_SOURCE, "",
 				       "cfg is NULL");
-	return check(cfg, VALIDATE_SOURCE, err);
+	return mos__config_check(cfg, VALIDATE_SOURCE, err);
 }
 
 /* ---- JSON ---- */
@@ -585,8 +586,9 @@ static int read_ipc(mos_jload_t *ld, json_t *o, void *ctx)
 	return rc;
 }
 
-static int overlay(mos_jload_t *ld, json_t *root, mos_config_t *c)
+int mos__config_overlay(mos_jload_t *ld, json_t *root, void *ctx)
 {
+	mos_config_t *c = ctx;
 	int rc = mos__json_check_keys(ld, root, top_keys);
 
 	if (!rc)
@@ -623,10 +625,10 @@ int mos_config_load_json(const char *path, mos_config_t *cfg,
 	/* Work on a copy so that a failure anywhere leaves *cfg as it was. */
 	tmp = *cfg;
 	mos__jload_init(&ld, path, err);
-	rc = overlay(&ld, root, &tmp);
+	rc = mos__config_overlay(&ld, root, &tmp);
 	json_decref(root);
 	if (!rc)
-		rc = check(&tmp, path, err);
+		rc = mos__config_check(&tmp, path, err);
 	if (!rc)
 		*cfg = tmp;
 	return rc;

@@ -58,4 +58,12 @@ int mos__res_params_read(mos_jload_t *ld, json_t *o, void *config);
 int mos__res_params_check(const mos_resource_params_t *r, const char *src,
 			  mos_error_t *err);
 
+/* The whole configuration overlay (a mos_jsection_fn; ctx: the
+ * mos_config_t): the keys of root over what *ctx holds, as
+ * mos_config_load_json reads a file; no validation. */
+int mos__config_overlay(mos_jload_t *ld, json_t *root, void *ctx);
+/* Every rule of mos_config_validate, naming src in errors. */
+int mos__config_check(const mos_config_t *cfg, const char *src,
+		      mos_error_t *err);
+
 #endif

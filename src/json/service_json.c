@@ -143,10 +143,9 @@ static int get_count32(mos_jload_t *ld, json_t *o, const char *key,
 
 /* An array of strings as a NULL-terminated vector (absent: *out
  * untouched).  check (may be NULL) vets each string. */
-typedef const char *(*str_check_fn)(const char *s);
-
-static int get_strv(mos_jload_t *ld, load_t *l, json_t *o, const char *key,
-		    size_t max, str_check_fn check, const char *const **out)
+int mos__svc_json_get_strv(mos_jload_t *ld, load_t *l, json_t *o,
+			   const char *key, size_t max, mos_str_check_fn check,
+			   const char *const **out)
 {
 	json_t *a = NULL;
 	const char **v;
@@ -246,8 +245,8 @@ static int read_environment(mos_jload_t *ld, load_t *l, json_t *o,
 	int rc = 0;
 
 	if (!v || json_is_array(v))
-		return get_strv(ld, l, o, "environment", MAX_ENV, env_check,
-				&d->environment);
+		return mos__svc_json_get_strv(ld, l, o, "environment", MAX_ENV,
+					      env_check, &d->environment);
 	if (!json_is_object(v))
 		return fail_key(ld, "environment", MOS_ECONFIG,
 				"expected an object of strings or an array of "
@@ -374,6 +373,20 @@ static int get_parsed(mos_jload_t *ld, json_t *o, const char *key,
 	return 0;
 }
 
+int mos__svc_json_priority(mos_jload_t *ld, json_t *o, int *out)
+{
+	return get_parsed(ld, o, "priority", parse_prio,
+			  "expected a priority: Idle, Low, Normal, High, "
+			  "RealTime or Critical", out);
+}
+
+int mos__svc_json_class(mos_jload_t *ld, json_t *o, int *out)
+{
+	return get_parsed(ld, o, "class", parse_class,
+			  "expected a class: System, User, Service, "
+			  "Background or Interactive", out);
+}
+
 typedef struct deps_ctx {
 	load_t *l;
 	mos_service_dep_t *deps;
@@ -444,7 +457,7 @@ static int read_restart(mos_jload_t *ld, json_t *o, void *ctx)
 	return 0;
 }
 
-static int read_limits(mos_jload_t *ld, json_t *o, void *ctx)
+int mos__svc_json_limits(mos_jload_t *ld, json_t *o, void *ctx)
 {
 	mos_rlimits_t *r = ctx;
 	int rc;
@@ -464,7 +477,7 @@ static int read_limits(mos_jload_t *ld, json_t *o, void *ctx)
 	return 0;
 }
 
-static int read_group_limits(mos_jload_t *ld, json_t *o, void *ctx)
+int mos__svc_json_group_limits(mos_jload_t *ld, json_t *o, void *ctx)
 {
 	mos_group_limits_t *g = ctx;
 	int rc;
@@ -549,8 +562,8 @@ static int read_probe(mos_jload_t *ld, json_t *o, void *ctx)
 	if ((rc = mos__json_check_keys(ld, o, probe_keys)) ||
 	    (rc = mos__json_require(ld, o, "kind")) ||
 	    (rc = get_enum(ld, o, "kind", kinds, 2, &kind)) ||
-	    (rc = get_strv(ld, c->l, o, "command", MAX_CMD_ARGS, NULL,
-			   &p->command)) ||
+	    (rc = mos__svc_json_get_strv(ld, c->l, o, "command",
+					 MAX_CMD_ARGS, NULL, &p->command)) ||
 	    (rc = mos__json_get_duration(ld, o, "initial_delay", false,
 					 &p->initial_delay)) ||
 	    (rc = mos__json_get_duration(ld, o, "interval", false,
@@ -578,8 +591,9 @@ static int read_allow(mos_jload_t *ld, json_t *o, void *ctx)
 			   &d->allow_uids, &d->nallow_uids)) ||
 	    (rc = get_u32v(ld, c->l, o, "gids", MOS_SVC_MAX_ALLOW,
 			   &d->allow_gids, &d->nallow_gids)) ||
-	    (rc = get_strv(ld, c->l, o, "services", MOS_SVC_MAX_ALLOW, NULL,
-			   &d->allow_services)))
+	    (rc = mos__svc_json_get_strv(ld, c->l, o, "services",
+					 MOS_SVC_MAX_ALLOW, NULL,
+					 &d->allow_services)))
 		return rc;
 	return 0;
 }
@@ -615,8 +629,9 @@ static int read_runtime(mos_jload_t *ld, load_t *l, json_t *o,
 	    (rc = mos__json_get_bool(ld, o, "encrypted", &d->encrypted)) ||
 	    (rc = mos__json_get_duration(ld, o, "encryption_cost", false,
 					 &d->encryption_cost)) ||
-	    (rc = get_strv(ld, l, o, "backends", MOS_SVC_MAX_BACKENDS, NULL,
-			   &d->backends)) ||
+	    (rc = mos__svc_json_get_strv(ld, l, o, "backends",
+					 MOS_SVC_MAX_BACKENDS, NULL,
+					 &d->backends)) ||
 	    (rc = get_ms32(ld, o, "request_timeout", &d->request_timeout_ms)))
 		return rc;
 	if (bal >= 0)
@@ -653,8 +668,8 @@ int mos__svc_json_read(mos_jload_t *ld, load_t *l, json_t *o,
 	if (d->type == MOS_SVC_GROUP || d->type == MOS_SVC_LOADBALANCER)
 		d->instances = 0;
 	if ((rc = get_str(ld, o, "version", true, &d->version)) ||
-	    (rc = get_strv(ld, l, o, "command", MAX_CMD_ARGS, NULL,
-			   &d->command)) ||
+	    (rc = mos__svc_json_get_strv(ld, l, o, "command", MAX_CMD_ARGS,
+					 NULL, &d->command)) ||
 	    (rc = get_str(ld, o, "working_directory", false,
 			  &d->working_directory)) ||
 	    (rc = read_environment(ld, l, o, d)) ||
@@ -664,19 +679,15 @@ int mos__svc_json_read(mos_jload_t *ld, load_t *l, json_t *o,
 	    (rc = get_parsed(ld, o, "isolation", parse_iso,
 			     "expected an isolation level: None, Process, "
 			     "Namespace, Container or VM", &iso)) ||
-	    (rc = get_parsed(ld, o, "priority", parse_prio,
-			     "expected a priority: Idle, Low, Normal, High, "
-			     "RealTime or Critical", &prio)) ||
-	    (rc = get_parsed(ld, o, "class", parse_class,
-			     "expected a class: System, User, Service, "
-			     "Background or Interactive", &cls)) ||
+	    (rc = mos__svc_json_priority(ld, o, &prio)) ||
+	    (rc = mos__svc_json_class(ld, o, &cls)) ||
 	    (rc = mos__json_get_u32(ld, o, "instances", 0,
 				    MOS_SVC_MAX_INSTANCES, &d->instances)) ||
 	    (rc = read_deps(ld, l, o, d)) ||
 	    (rc = mos__json_section(ld, o, "restart", read_restart,
 				    &d->restart)) ||
-	    (rc = mos__json_section(ld, o, "limits", read_limits, &d->limits)) ||
-	    (rc = mos__json_section(ld, o, "group_limits", read_group_limits,
+	    (rc = mos__json_section(ld, o, "limits", mos__svc_json_limits, &d->limits)) ||
+	    (rc = mos__json_section(ld, o, "group_limits", mos__svc_json_group_limits,
 				    &d->group_limits)) ||
 	    (rc = get_str(ld, o, "member_of", true, &d->member_of)) ||
 	    (rc = mos__json_section(ld, o, "supervisor", read_supervisor,
@@ -684,7 +695,8 @@ int mos__svc_json_read(mos_jload_t *ld, load_t *l, json_t *o,
 	    (rc = get_ms32(ld, o, "start_timeout", &d->start_timeout_ms)) ||
 	    (rc = get_ms32(ld, o, "stop_timeout", &d->stop_timeout_ms)) ||
 	    (rc = get_enum(ld, o, "readiness", readiness, 2, &ready)) ||
-	    (rc = get_strv(ld, l, o, "tags", MOS_SVC_MAX_TAGS, NULL, &d->tags)) ||
+	    (rc = mos__svc_json_get_strv(ld, l, o, "tags", MOS_SVC_MAX_TAGS,
+					 NULL, &d->tags)) ||
 	    (rc = read_runtime(ld, l, o, d)))
 		return rc;
 	d->isolation = (mos_isolation_t)iso;

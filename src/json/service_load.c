@@ -37,8 +37,8 @@ static int more(load_t *l)
 	return 0;
 }
 
-static int add_service(mos_jload_t *ld, load_t *l, json_t *o, size_t file,
-		       const char *prefix)
+int mos__svc_load_add(mos_jload_t *ld, load_t *l, json_t *o, size_t file,
+		      const char *prefix)
 {
 	int rc = more(l);
 
@@ -66,19 +66,12 @@ static int list_entry(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
 	char prefix[32];
 
 	snprintf(prefix, sizeof(prefix), "services[%zu]", i);
-	return add_service(ld, c->l, v, c->file, prefix);
+	return mos__svc_load_add(ld, c->l, v, c->file, prefix);
 }
 
-/* One file: a service object, or {"services": [service, ...]}. */
-static int read_file(load_t *l, const char *path)
+int mos__svc_load_source(load_t *l, const char *path, size_t *file)
 {
-	static const char *const list_keys[] = {"services", NULL};
-	mos_jload_t ld;
-	json_t *root, *list;
-	size_t file = l->nfiles;
-	list_ctx_t c = {l, file};
-	int rc;
-
+	*file = l->nfiles;
 	if (l->nfiles == l->files_cap) {
 		size_t cap = l->files_cap ? l->files_cap * 2 : 8;
 		char **f = realloc(l->files, cap * sizeof(*f));
@@ -94,11 +87,27 @@ static int read_file(load_t *l, const char *path)
 		l->roots = r;
 		l->files_cap = cap;
 	}
-	if (!(l->files[file] = strdup(path)))
+	if (!(l->files[*file] = strdup(path)))
 		return mos__error_path(l->err, MOS_ENOMEM, path, "",
 				       "out of memory");
-	l->roots[file] = NULL;
+	l->roots[*file] = NULL;
 	l->nfiles++;
+	return 0;
+}
+
+/* One file: a service object, or {"services": [service, ...]}. */
+int mos__svc_load_file(load_t *l, const char *path)
+{
+	static const char *const list_keys[] = {"services", NULL};
+	mos_jload_t ld;
+	json_t *root, *list;
+	size_t file;
+	list_ctx_t c = {l, 0};
+	int rc;
+
+	if ((rc = mos__svc_load_source(l, path, &file)))
+		return rc;
+	c.file = file;
 	if ((rc = mos__json_load_file(path, &root, l->err)))
 		return rc;
 	l->roots[file] = root;
@@ -108,7 +117,7 @@ static int read_file(load_t *l, const char *path)
 				      "expected a service object or "
 				      "{\"services\": [...]}");
 	if (!(list = json_object_get(root, "services")))
-		return add_service(&ld, l, root, file, "");
+		return mos__svc_load_add(&ld, l, root, file, "");
 	if ((rc = mos__json_check_keys(&ld, root, list_keys)))
 		return rc;
 	mos__jpath_push_key(&ld.path, "services");
@@ -183,7 +192,7 @@ static int read_dir(load_t *l, const char *dir)
 		 * services: skipped as other files are. */
 		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
 			continue;
-		rc = read_file(l, path);
+		rc = mos__svc_load_file(l, path);
 	}
 	free(path);
 	for (size_t i = 0; i < n; i++)
@@ -247,8 +256,8 @@ static bool locate(const load_t *l, mos_kernel_t *k, const mos_error_t *e,
 }
 
 /* Rewrite the batch's error e to name the file and its JSON path. */
-static void rename_error(const load_t *l, mos_kernel_t *k, mos_error_t *e,
-			 const char *top)
+void mos__svc_load_rename_error(const load_t *l, mos_kernel_t *k,
+				mos_error_t *e, const char *top)
 {
 	mos_error_t was = *e;
 	char rest[MOS_ERROR_PATH_LEN], path[MOS_ERROR_PATH_LEN + 40];
@@ -296,7 +305,7 @@ int mos_service_load_json(mos_kernel_t *k, mos_pid_t actor, const char *path,
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		rc = read_dir(&l, path);
 	else
-		rc = read_file(&l, path);
+		rc = mos__svc_load_file(&l, path);
 	if (rc)
 		goto out;
 	if (l.n && !(got = calloc(l.n, sizeof(*got)))) {
@@ -306,7 +315,7 @@ int mos_service_load_json(mos_kernel_t *k, mos_pid_t actor, const char *path,
 	}
 	rc = mos_service_register_batch(k, actor, l.descs, l.n, got, &local);
 	if (rc) {
-		rename_error(&l, k, &local, path);
+		mos__svc_load_rename_error(&l, k, &local, path);
 		if (local.code == 0)
 			mos__error_path(&local, rc, path, "", "%s",
 					mos_strerror(rc));
@@ -320,19 +329,25 @@ out:
 	if (err)
 		*err = local;
 	free(got);
-	for (size_t i = 0; i < l.nfiles; i++) {
-		free(l.files[i]);
-		json_decref(l.roots[i]);
-	}
-	free(l.files);
-	free(l.roots);
-	free(l.descs);
-	free(l.origin);
-	while (l.blocks) {
-		block_t *b = l.blocks;
+	mos__svc_load_free(&l);
+	return rc;
+}
 
-		l.blocks = b->next;
+void mos__svc_load_free(load_t *l)
+{
+	for (size_t i = 0; i < l->nfiles; i++) {
+		free(l->files[i]);
+		json_decref(l->roots[i]);
+	}
+	free(l->files);
+	free(l->roots);
+	free(l->descs);
+	free(l->origin);
+	while (l->blocks) {
+		block_t *b = l->blocks;
+
+		l->blocks = b->next;
 		free(b);
 	}
-	return rc;
+	memset(l, 0, sizeof(*l));
 }

@@ -1,0 +1,147 @@
+/*
+ * multios/scenario.h - scenario files: a whole experiment in one JSON
+ * document, run on a fresh kernel with a timeline and a final report.
+ *
+ * A scenario declares configuration overrides, named script programs,
+ * services (inline descriptors or files), processes, and actions timed in
+ * virtual time: start a service, kill a process, inject a crash, spawn
+ * clients, leave a mark...  docs/SCENARIOS.md documents every field.
+ *
+ *   mos_scenario_t *sc;
+ *   mos_scenario_result_t *r;
+ *   if (mos_scenario_load("web.json", &sc, &err) == 0 &&
+ *       mos_scenario_run(sc, NULL, &r, &err) == 0) {
+ *           mos_scenario_write_text(r, stdout, true);
+ *           mos_scenario_result_free(r);
+ *   }
+ *   mos_scenario_free(sc);
+ *
+ * The run is deterministic: the same file and seed give the same result,
+ * byte for byte the same text and JSON.
+ */
+#ifndef MULTIOS_SCENARIO_H
+#define MULTIOS_SCENARIO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+#include "kernel.h"
+#include "process.h"
+#include "service.h"
+#include "types.h"
+
+typedef struct mos_scenario mos_scenario_t;
+
+#define MOS_SCENARIO_NAME_LEN 64   /* names of processes and programs */
+#define MOS_SCENARIO_TEXT_LEN 128  /* a timeline entry's strings */
+
+/* What the caller overrides of the file's top level (CLI --seed,
+ * --until).  Zeroed: nothing. */
+typedef struct mos_scenario_opts {
+	bool has_seed;
+	uint64_t seed;
+	bool has_until;
+	mos_time_t until;          /* MOS_TIME_NEVER: until nothing is left
+				      (still bounded by the file's cap) */
+} mos_scenario_opts_t;
+
+/* One line of the timeline, in the order things happened. */
+typedef struct mos_scenario_event {
+	mos_time_t time;
+	char subject[MOS_SCENARIO_TEXT_LEN]; /* "web#1 (pid 7)", "service
+						web", "scenario" */
+	char event[MOS_SCENARIO_TEXT_LEN];   /* "Running -> Zombie",
+						"action kill" */
+	char reason[MOS_SCENARIO_TEXT_LEN];  /* "exit", "exited 3", "" */
+} mos_scenario_event_t;
+
+/* A service at the end of the run. */
+typedef struct mos_scenario_service_report {
+	char name[MOS_SCENARIO_NAME_LEN];
+	mos_service_state_t state;
+	mos_svc_reason_t reason;
+	uint32_t restarts;
+	uint32_t instances;        /* configured slots */
+	uint32_t live;             /* live instances now */
+	uint32_t ready;
+	int last_exit_status;      /* wait status; -1: none */
+	uint64_t health_checks;    /* summed over its slots */
+	uint64_t health_failures;
+	uint64_t calls;            /* mos_sys_calls to it that returned */
+	uint64_t calls_failed;
+	mos_time_t latency_p50;    /* over every call that returned, nearest
+				      rank; 0: none */
+	mos_time_t latency_p90;
+	mos_time_t latency_p99;
+	mos_time_t latency_max;
+} mos_scenario_service_report_t;
+
+/* A process created during the run (the named ones, service instances,
+ * clients, their children), in pid order. */
+typedef struct mos_scenario_proc_report {
+	mos_pid_t pid;
+	char name[MOS_SCENARIO_NAME_LEN]; /* its scenario name, "svc#slot",
+					     or its program */
+	mos_proc_state_t state;
+	int exit_status;           /* wait status once dead; 0 live */
+	mos_time_t cpu;            /* user plus system */
+} mos_scenario_proc_report_t;
+
+typedef struct mos_scenario_result {
+	char name[MOS_SCENARIO_NAME_LEN]; /* the file's "name", or "" */
+	uint64_t seed;
+	mos_time_t end;            /* the virtual time the run stopped */
+	uint64_t trace_hash;
+	mos_kernel_stats_t stats;
+	size_t nevents;
+	mos_scenario_event_t *events;
+	size_t nservices;
+	mos_scenario_service_report_t *services;
+	size_t nprocs;
+	mos_scenario_proc_report_t *procs;
+	uint32_t actions_failed;   /* actions whose request was refused */
+} mos_scenario_result_t;
+
+/*
+ * Read and check the scenario at path.  Everything a run needs is
+ * checked here, registrations included (on a throwaway kernel), so a run
+ * fails only for want of memory.  Errors name the file and its
+ * line/column (syntax) or the JSON path ("actions[3].at").
+ * Errors: MOS_EINVAL (NULL argument), MOS_EIO (unreadable file),
+ * MOS_ECONFIG (anything wrong in it, an action the library does not
+ * support yet included), MOS_ENOMEM, and the registration errors of
+ * mos_service_register_batch (MOS_EDEPEND, MOS_ECYCLE, MOS_ENOPROG...).
+ * On error *out is NULL and nothing is left allocated.
+ */
+MOS_API int mos_scenario_load(const char *path, mos_scenario_t **out,
+			      mos_error_t *err);
+
+/* Free a loaded scenario (NULL is fine). */
+MOS_API void mos_scenario_free(mos_scenario_t *sc);
+
+/*
+ * Run sc on a fresh kernel (opts may be NULL) and return the timeline and
+ * report in *out (free with mos_scenario_result_free).  An action whose
+ * request fails is recorded in the timeline with the error and the run
+ * goes on.  Errors: MOS_EINVAL, MOS_ENOMEM, MOS_ERANGE (virtual time
+ * overflowed), and kernel creation errors (err says which).
+ */
+MOS_API int mos_scenario_run(const mos_scenario_t *sc,
+			     const mos_scenario_opts_t *opts,
+			     mos_scenario_result_t **out, mos_error_t *err);
+
+MOS_API void mos_scenario_result_free(mos_scenario_result_t *r);
+
+/* The result as text: the timeline (when with_timeline) then the report.
+ * Errors: MOS_EIO (a write failed). */
+MOS_API int mos_scenario_write_text(const mos_scenario_result_t *r,
+				    FILE *out, bool with_timeline);
+
+/* The result as one JSON document, keys in a fixed order (with_timeline:
+ * the "timeline" array too).  Errors: MOS_ENOMEM, MOS_EIO. */
+MOS_API int mos_scenario_write_json(const mos_scenario_result_t *r,
+				    FILE *out, bool with_timeline);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * src/scenario/scenario_int.h - scenario files (multios/scenario.h).
+ *
+ * src/scenario/ owns scenario files: the loader (scenario_load.c: the
+ * JSON document into a checked mos_scenario_t, through the shared JSON
+ * reader, the configuration overlay and the service descriptor reader of
+ * src/json/), the actions (scenario_act.c: one table entry per action
+ * name, each with its keys, its check at load and its deed at run time),
+ * the runner (scenario_run.c: a fresh kernel, the actions at their exact
+ * virtual times, the timeline from the typed trace, the final report)
+ * and the writers of a result as text and JSON (scenario_out.c).  It is
+ * a client of the public API, plus the kernel's seams for the two deeds
+ * the public API has no call for: ending a process with a chosen exit
+ * code (a crash) and recording a host mark in the trace.
+ */
+#ifndef MOS_SCENARIO_INT_H
+#define MOS_SCENARIO_INT_H
+
+#include <stddef.h>
+
+#include "json/service_json.h"
+#include "multios/multios.h"
+#include "multios/scenario.h"
+
+#define SC_MAX_PROCS 4096
+#define SC_MAX_ACTIONS 65536
+#define SC_MAX_PROGRAMS 1024
+
+/* A named script program: its steps as compact JSON text. */
+typedef struct sc_program {
+	char name[MOS_SCENARIO_NAME_LEN];
+	char *text;
+} sc_program_t;
+
+/* A process the scenario creates at its start time. */
+typedef struct sc_proc {
+	char name[MOS_SCENARIO_NAME_LEN];
+	const char *const *command;  /* named programs expanded */
+	mos_time_t start;
+	mos_priority_t prio;
+	mos_prio_class_t cls;
+	mos_uid_t uid;               /* MOS_UID_INHERIT: root */
+	json_t *limits;              /* borrowed; NULL: none */
+} sc_proc_t;
+
+typedef struct sc_action sc_action_t;
+typedef struct sc_run sc_run_t;
+typedef struct sc_load_ctx sc_load_ctx_t;
+
+/* Which target keys an action takes. */
+enum {
+	SC_T_SERVICE = 1u,      /* "service" required */
+	SC_T_PROC = 2u,         /* "process", or "service" + "instance" */
+};
+
+/* One action name: its keys beyond "at" and "do", what it targets, its
+ * own keys' check at load (may be NULL), its deed (returns 0 or a
+ * MOS_E* code, why filled with a short text for the timeline). */
+typedef struct sc_act_type {
+	const char *name;
+	unsigned target;
+	const char *const *keys;
+	int (*parse)(mos_jload_t *ld, json_t *o, sc_action_t *a,
+		     sc_load_ctx_t *c);
+	int (*run)(sc_run_t *r, const sc_action_t *a, char *why, size_t len);
+} sc_act_type_t;
+
+struct sc_action {
+	mos_time_t at;
+	size_t index;                /* in the file: ties keep file order */
+	const sc_act_type_t *type;
+	const char *service;         /* borrowed; NULL: none */
+	long proc;                   /* index into procs; -1: none */
+	uint32_t slot;               /* the service instance */
+	int sig;
+	int code;
+	uint32_t count;              /* clients: processes to spawn */
+	const char *const *argv;     /* clients: the command */
+	const char *label;           /* mark */
+	json_t *obj;                 /* the action, for limits re-read */
+};
+
+struct mos_scenario {
+	char *path;
+	json_t *root;
+	char name[MOS_SCENARIO_NAME_LEN];
+	mos_config_t cfg;
+	mos_time_t until;            /* MOS_TIME_NEVER: until nothing left */
+	mos_time_t cap;
+	load_t svc;                  /* the service descriptors + blocks */
+	mos_error_t svc_err;         /* svc.err points here */
+	sc_program_t *progs;
+	size_t nprogs;
+	sc_proc_t *procs;
+	size_t nprocs;
+	sc_action_t *acts;           /* sorted by (at, index) */
+	size_t nacts;
+	const char *const *autostart;/* NULL: every service, in order */
+};
+
+/* The loader's state while it reads actions. */
+struct sc_load_ctx {
+	mos_scenario_t *sc;
+};
+
+/* A raw timeline record, formatted when the run is over. */
+typedef struct sc_raw {
+	mos_time_t time;
+	int32_t subject;
+	uint8_t kind;                /* mos_trace_kind_t, or SC_RAW_ACTION */
+	uint8_t cause;
+	uint64_t a, b;
+	const sc_action_t *act;      /* SC_RAW_ACTION: the action, or
+					NULL for an autostart */
+	const char *svc;             /* an autostart's service */
+	char *why;                   /* SC_RAW_ACTION: the deed's words */
+} sc_raw_t;
+
+#define SC_RAW_ACTION 0xffu
+
+/* A pid's name, as learnt during the run. */
+typedef struct sc_label {
+	mos_pid_t pid;
+	char name[MOS_SCENARIO_NAME_LEN];
+} sc_label_t;
+
+/* Latencies of the calls to one service. */
+typedef struct sc_calls {
+	mos_service_id_t id;
+	uint64_t failed;
+	mos_time_t *lat;
+	size_t n, cap;
+} sc_calls_t;
+
+struct sc_run {
+	const mos_scenario_t *sc;
+	mos_kernel_t *k;
+	mos_pid_t *pids;             /* of sc->procs; 0: not created */
+	sc_raw_t *raw;
+	size_t nraw, rawcap;
+	sc_label_t *labels;
+	size_t nlabels, labcap;
+	sc_calls_t *calls;
+	size_t ncalls;
+	bool nomem;                  /* a record could not be kept */
+};
+
+/* scenario_act.c */
+const sc_act_type_t *mos__sc_act_find(const char *name);
+/* The action names, NULL-terminated (for messages and docs). */
+const char *mos__sc_act_names(void);
+/* The pid an action targets now (a process, or a service's slot), or
+ * a MOS_E* code. */
+int mos__sc_target(sc_run_t *r, const sc_action_t *a, mos_pid_t *pid);
+
+/* scenario_run.c */
+int mos__sc_label(sc_run_t *r, mos_pid_t pid, const char *name);
+const char *mos__sc_label_of(const sc_run_t *r, mos_pid_t pid);
+
+/* scenario_report.c: the timeline and the report of a finished run. */
+int mos__sc_report(sc_run_t *r, mos_scenario_result_t *res);
+
+/* scenario_load.c: a named program's command expanded ("script" TEXT
+ * ARGS...) in the scenario's blocks, or argv itself. */
+int mos__sc_expand(mos_jload_t *ld, mos_scenario_t *sc,
+		   const char *const *argv, const char *const **out);
+
+#endif

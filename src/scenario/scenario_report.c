@@ -1,0 +1,279 @@
+/*
+ * src/scenario/scenario_report.c - a finished run's timeline (the raw
+ * trace records named and worded) and its final report: services,
+ * processes, the kernel's counters and the latencies of the calls.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_int.h"
+
+/* ---- the timeline -------------------------------------------------------- */
+
+static void pid_name(const sc_run_t *r, mos_pid_t pid, char *buf, size_t len)
+{
+	const char *l = mos__sc_label_of(r, pid);
+
+	if (pid == 0)
+		snprintf(buf, len, "scenario");
+	else if (l)
+		snprintf(buf, len, "%.60s (pid %d)", l, (int)pid);
+	else
+		snprintf(buf, len, "pid %d", (int)pid);
+}
+
+static const char *svc_name(const sc_run_t *r, mos_service_id_t id)
+{
+	mos_service_status_t st;
+
+	return mos_service_status(r->k, id, &st) == 0 ? st.name : "?";
+}
+
+static void word_action(const sc_run_t *r, const sc_raw_t *x,
+			mos_scenario_event_t *e)
+{
+	const sc_action_t *a = x->act;
+	int rc = (int)(int64_t)x->b;
+	const char *why = x->why ? x->why : "";
+
+	if (!a) {
+		snprintf(e->subject, sizeof(e->subject), "service %.60s",
+			 x->svc);
+		snprintf(e->event, sizeof(e->event), "autostart");
+	} else {
+		if (a->proc >= 0 || (a->type->target == SC_T_PROC && x->subject))
+			pid_name(r, x->subject, e->subject, sizeof(e->subject));
+		else if (a->type->target == SC_T_PROC)
+			snprintf(e->subject, sizeof(e->subject), "%.60s#%u",
+				 a->service, a->slot);
+		else if (a->service)
+			snprintf(e->subject, sizeof(e->subject),
+				 "service %.60s", a->service);
+		else
+			snprintf(e->subject, sizeof(e->subject), "scenario");
+		if (a->proc >= 0 && !x->subject)
+			snprintf(e->subject, sizeof(e->subject), "%.60s",
+				 r->sc->procs[a->proc].name);
+		snprintf(e->event, sizeof(e->event), "action %s",
+			 a->type->name);
+	}
+	if (rc)
+		snprintf(e->reason, sizeof(e->reason), "failed: %.60s%s%.50s",
+			 mos_strerror(rc), *why ? "; " : "", why);
+	else
+		snprintf(e->reason, sizeof(e->reason), "%s", why);
+}
+
+static void word(const sc_run_t *r, const sc_raw_t *x,
+		 mos_scenario_event_t *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->time = x->time;
+	switch (x->kind) {
+	case SC_RAW_ACTION:
+		word_action(r, x, e);
+		return;
+	case MOS_TRACE_PROC:
+		pid_name(r, x->subject, e->subject, sizeof(e->subject));
+		snprintf(e->event, sizeof(e->event), "%s -> %s",
+			 mos_state_name((mos_proc_state_t)x->a),
+			 mos_state_name((mos_proc_state_t)x->b));
+		snprintf(e->reason, sizeof(e->reason), "%s",
+			 mos_cause_name((mos_cause_t)x->cause));
+		return;
+	case MOS_TRACE_SERVICE:
+		snprintf(e->subject, sizeof(e->subject), "service %.60s",
+			 svc_name(r, (mos_service_id_t)x->subject));
+		snprintf(e->event, sizeof(e->event), "%s -> %s",
+			 mos_service_state_name((mos_service_state_t)x->a),
+			 mos_service_state_name((mos_service_state_t)x->b));
+		snprintf(e->reason, sizeof(e->reason), "%s",
+			 mos_svc_reason_name((mos_svc_reason_t)x->cause));
+		return;
+	case MOS_TRACE_SIGNAL:
+		pid_name(r, x->subject, e->subject, sizeof(e->subject));
+		snprintf(e->event, sizeof(e->event), "signal %s",
+			 mos_signal_name(x->cause));
+		snprintf(e->reason, sizeof(e->reason), "from pid %d: %s",
+			 (int)x->a, mos_sig_outcome_name((mos_sig_outcome_t)x->b));
+		return;
+	case MOS_TRACE_LIMIT:
+		pid_name(r, x->subject, e->subject, sizeof(e->subject));
+		snprintf(e->event, sizeof(e->event), "limit %d", x->cause);
+		snprintf(e->reason, sizeof(e->reason),
+			 "value %llu, limit %llu", (unsigned long long)x->a,
+			 (unsigned long long)x->b);
+		return;
+	case MOS_TRACE_MARK:
+		pid_name(r, x->subject, e->subject, sizeof(e->subject));
+		snprintf(e->event, sizeof(e->event), "mark");
+		snprintf(e->reason, sizeof(e->reason), "%s",
+			 mos_trace_label_name(r->k, (uint32_t)x->a));
+		return;
+	case MOS_TRACE_THROTTLE:
+		snprintf(e->subject, sizeof(e->subject), "group %d",
+			 (int)x->subject);
+		snprintf(e->event, sizeof(e->event), "%s",
+			 x->cause ? "throttled" : "unthrottled");
+		snprintf(e->reason, sizeof(e->reason),
+			 "used %llu ns of %llu", (unsigned long long)x->a,
+			 (unsigned long long)x->b);
+		return;
+	default: /* MOS_TRACE_AUDIT */
+		pid_name(r, x->subject, e->subject, sizeof(e->subject));
+		snprintf(e->event, sizeof(e->event), "denied");
+		snprintf(e->reason, sizeof(e->reason),
+			 "audit action %d on pid %d", x->cause, (int)x->a);
+		return;
+	}
+}
+
+/* ---- services ------------------------------------------------------------ */
+
+static int cmp_time(const void *a, const void *b)
+{
+	mos_time_t x = *(const mos_time_t *)a, y = *(const mos_time_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Nearest rank: the smallest value with at least p% at or below it. */
+static mos_time_t rank(const mos_time_t *v, size_t n, unsigned p)
+{
+	size_t i = (n * p + 99) / 100;
+
+	return n ? v[i ? i - 1 : 0] : 0;
+}
+
+static void service_calls(sc_run_t *r, mos_scenario_service_report_t *s,
+			  mos_service_id_t id)
+{
+	for (size_t i = 0; i < r->ncalls; i++) {
+		sc_calls_t *c = &r->calls[i];
+
+		if (c->id != id)
+			continue;
+		if (c->n)
+			qsort(c->lat, c->n, sizeof(*c->lat), cmp_time);
+		s->calls = c->n + c->failed;
+		s->calls_failed = c->failed;
+		s->latency_p50 = rank(c->lat, c->n, 50);
+		s->latency_p90 = rank(c->lat, c->n, 90);
+		s->latency_p99 = rank(c->lat, c->n, 99);
+		s->latency_max = c->n ? c->lat[c->n - 1] : 0;
+	}
+}
+
+static int report_services(sc_run_t *r, mos_scenario_result_t *res)
+{
+	mos_service_instance_t inst[MOS_SVC_MAX_INSTANCES];
+	mos_service_id_t *ids;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = mos_service_list(r->k, NULL, 0, &n)) < 0 || !n)
+		return rc;
+	if (!(ids = malloc(n * sizeof(*ids))) ||
+	    !(res->services = calloc(n, sizeof(*res->services)))) {
+		free(ids);
+		return MOS_ENOMEM;
+	}
+	if ((rc = mos_service_list(r->k, ids, n, &n)) < 0) {
+		free(ids);
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		mos_scenario_service_report_t *s = &res->services[i];
+		mos_service_status_t st;
+		size_t ni = 0;
+
+		if ((rc = mos_service_status(r->k, ids[i], &st)) < 0 ||
+		    (rc = mos_service_instances(r->k, ids[i], inst,
+						MOS_SVC_MAX_INSTANCES,
+						&ni)) < 0)
+			break;
+		snprintf(s->name, sizeof(s->name), "%s", st.name);
+		s->state = st.state;
+		s->reason = st.reason;
+		s->restarts = st.restarts;
+		s->instances = (uint32_t)ni;
+		s->live = st.ninstances;
+		s->ready = st.ready;
+		s->last_exit_status = st.last_exit_status;
+		for (size_t j = 0; j < ni && j < MOS_SVC_MAX_INSTANCES; j++) {
+			s->health_checks += inst[j].health_checks;
+			s->health_failures += inst[j].health_failures;
+		}
+		service_calls(r, s, ids[i]);
+		res->nservices++;
+	}
+	free(ids);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- processes ----------------------------------------------------------- */
+
+static int cmp_pid(const void *a, const void *b)
+{
+	mos_pid_t x = *(const mos_pid_t *)a, y = *(const mos_pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int report_procs(sc_run_t *r, mos_scenario_result_t *res)
+{
+	size_t nl = 0, nh = 0;
+	mos_pid_t *pids;
+	int rc;
+
+	if ((rc = mos_process_list(r->k, NULL, 0, &nl)) < 0 ||
+	    (rc = mos_process_history(r->k, NULL, 0, &nh)) < 0)
+		return rc;
+	if (!(pids = malloc((nl + nh + 1) * sizeof(*pids))) ||
+	    !(res->procs = calloc(nl + nh + 1, sizeof(*res->procs)))) {
+		free(pids);
+		return MOS_ENOMEM;
+	}
+	mos_process_list(r->k, pids, nl, &nl);
+	mos_process_history(r->k, pids + nl, nh, &nh);
+	qsort(pids, nl + nh, sizeof(*pids), cmp_pid);
+	for (size_t i = 0; i < nl + nh; i++) {
+		mos_scenario_proc_report_t *p = &res->procs[res->nprocs];
+		mos_process_info_t pi;
+		const char *l;
+
+		if (pids[i] <= 1 || mos_process_get_info(r->k, pids[i], &pi) < 0)
+			continue; /* init is the kernel's, not the scenario's */
+		p->pid = pids[i];
+		l = mos__sc_label_of(r, pids[i]);
+		snprintf(p->name, sizeof(p->name), "%s",
+			 l ? l : pi.argc ? pi.command[0] : "?");
+		p->state = pi.state;
+		p->exit_status = pi.exit_status;
+		p->cpu = pi.times.cpu_user + pi.times.cpu_system;
+		res->nprocs++;
+	}
+	free(pids);
+	return 0;
+}
+
+int mos__sc_report(sc_run_t *r, mos_scenario_result_t *res)
+{
+	int rc;
+
+	if (r->nraw && !(res->events = calloc(r->nraw, sizeof(*res->events))))
+		return MOS_ENOMEM;
+	for (size_t i = 0; i < r->nraw; i++) {
+		word(r, &r->raw[i], &res->events[i]);
+		if (r->raw[i].kind == SC_RAW_ACTION && r->raw[i].b)
+			res->actions_failed++;
+	}
+	res->nevents = r->nraw;
+	if ((rc = report_services(r, res)) < 0 ||
+	    (rc = report_procs(r, res)) < 0)
+		return rc;
+	res->end = mos_kernel_now(r->k);
+	res->trace_hash = mos_trace_hash(r->k);
+	mos_kernel_stats(r->k, &res->stats);
+	return 0;
+}
