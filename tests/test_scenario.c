@@ -2,9 +2,8 @@
  * test_scenario.c - scenario files (src/scenario/, multios/scenario.h).
  *
  * The loader's errors (syntax with line and column, meaning with the JSON
- * path, unknown actions, bad times, unknown names, the reserved
- * emergency_stop), each leaving nothing allocated (the SAN build's leak
- * check); actions at their exact virtual times in file order; a small
+ * path, unknown actions, bad times, unknown names), each leaving nothing
+ * allocated (the SAN build's leak check); the emergency stop action; actions at their exact virtual times in file order; a small
  * scenario's whole timeline; the report's fields; determinism of the
  * JSON for one seed, and a difference for another where jitter draws.
  */
@@ -166,12 +165,6 @@ Test(scenario, meaning_errors_name_the_json_path)
 		    "programs.idle", "built-in");
 	expect_path("{\"programs\": {\"p\": [{\"jump\": 0}]}}", "programs.p",
 		    "");
-}
-
-Test(scenario, emergency_stop_is_reserved)
-{
-	expect_path("{\"actions\": [{\"at\": 1, \"do\": \"emergency_stop\"}]}",
-		    "actions[0].do", "not yet supported");
 }
 
 Test(scenario, registration_errors_name_the_service)
@@ -437,4 +430,48 @@ Test(scenario, hang_stops_answering_until_the_probe_restarts_it)
 	cr_assert_eq(r->services[0].restarts, 1);
 	cr_assert_eq(r->services[0].state, MOS_SVC_RUNNING);
 	mos_scenario_result_free(r);
+}
+
+/* The admin module's emergency stop at 20 ms (termination timeout
+ * 100 ms): the low-priority process that ignores nothing dies of SIGTERM
+ * at once, the service is stopped and stays down, the critical process
+ * is left alone; the run ends when the critical one does. */
+Test(scenario, emergency_stop_acts_at_its_instant)
+{
+	mos_scenario_result_t *r = sc_run(
+		"{\"config\": {\"emergency_termination_timeout_ms\": 100},"
+		"\"services\": [{\"name\": \"web\", \"command\": [\"server\","
+		" \"1ms\"], \"restart\": {\"policy\": \"always\"}}],"
+		"\"processes\": [{\"name\": \"low\", \"command\": [\"sleep\","
+		" \"10s\"], \"priority\": \"Low\"}, {\"name\": \"crit\","
+		" \"command\": [\"sleep\", \"1s\"], \"priority\": \"Critical\"}],"
+		"\"actions\": [{\"at\": \"20ms\", \"do\": \"emergency_stop\","
+		" \"reason\": \"drill\"}]}", NULL);
+	char acts[4][96];
+	size_t n = actions_of(r, acts, 4);
+	int found = 0;
+
+	cr_assert_eq(n, 1);
+	cr_expect(strstr(acts[0], "emergency_stop"), "%s", acts[0]);
+	cr_expect(strstr(acts[0], "drill"), "%s", acts[0]);
+	cr_assert_eq(r->nservices, 1);
+	cr_expect_eq(r->services[0].state, MOS_SVC_STOPPED);
+	for (size_t i = 0; i < r->nprocs; i++) {
+		if (!strcmp(r->procs[i].name, "low")) {
+			found++;
+			cr_expect_eq(MOS_WTERMSIG(r->procs[i].exit_status),
+				     MOS_SIGTERM);
+		}
+		if (!strcmp(r->procs[i].name, "crit")) {
+			found++;
+			cr_expect(MOS_WIFEXITED(r->procs[i].exit_status) &&
+				  MOS_WEXITSTATUS(r->procs[i].exit_status) == 0,
+				  "the critical one ran to its end");
+		}
+	}
+	cr_expect_eq(found, 2);
+	cr_expect_eq(r->end, MOS_SEC);
+	mos_scenario_result_free(r);
+	expect_path("{\"actions\": [{\"at\": 1, \"do\": \"emergency_stop\","
+		    " \"reason\": 3}]}", "actions[0].reason", "string");
 }

@@ -110,8 +110,7 @@ typedef struct mos_scenario_result {
  * fails only for want of memory.  Errors name the file and its
  * line/column (syntax) or the JSON path ("actions[3].at").
  * Errors: MOS_EINVAL (NULL argument), MOS_EIO (unreadable file),
- * MOS_ECONFIG (anything wrong in it, an action the library does not
- * support yet included), MOS_ENOMEM, and the registration errors of
+ * MOS_ECONFIG (anything wrong in it), MOS_ENOMEM, and the registration errors of
  * mos_service_register_batch (MOS_EDEPEND, MOS_ECYCLE, MOS_ENOPROG...).
  * On error *out is NULL and nothing is left allocated.
  */

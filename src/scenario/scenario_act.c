@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kernel/seams.h"
+#include "multios/admin.h"
 #include "scenario_int.h"
 
 long mos__sc_proc_named(const mos_scenario_t *sc, const char *name);
@@ -188,6 +189,17 @@ static int run_mark(sc_run_t *r, const sc_action_t *a, char *why, size_t len)
 	return 0;
 }
 
+/* The admin module's emergency stop, as the host (docs/ADMIN.md). */
+static int run_emergency(sc_run_t *r, const sc_action_t *a, char *why,
+			 size_t len)
+{
+	int rc = mos_admin_emergency_stop(r->k, 0, a->label ? a->label : "");
+
+	if (rc == 0)
+		snprintf(why, len, "%s", a->label ? a->label : "");
+	return rc;
+}
+
 /* ---- checks at load ------------------------------------------------------ */
 
 static int parse_signal(mos_jload_t *ld, json_t *o, sc_action_t *a,
@@ -312,16 +324,22 @@ static int parse_mark(mos_jload_t *ld, json_t *o, sc_action_t *a,
 	return rc;
 }
 
-static int parse_reserved(mos_jload_t *ld, json_t *o, sc_action_t *a,
-			  sc_load_ctx_t *c)
+/* emergency_stop's optional "reason": a string, kept as the label. */
+static int parse_emergency(mos_jload_t *ld, json_t *o, sc_action_t *a,
+			   sc_load_ctx_t *c)
 {
-	(void)o;
-	(void)a;
+	json_t *v = json_object_get(o, "reason");
+	int rc = 0;
+
 	(void)c;
-	mos__jpath_push_key(&ld->path, "do");
-	return mos__json_fail(ld, MOS_ECONFIG,
-			      "action '%s' is not yet supported",
-			      a->type->name);
+	if (!v)
+		return 0;
+	mos__jpath_push_key(&ld->path, "reason");
+	if (!json_is_string(v))
+		rc = mos__json_fail(ld, MOS_ECONFIG, "expected a string");
+	mos__jpath_pop(&ld->path);
+	a->label = json_string_value(v);
+	return rc;
 }
 
 /* ---- the table ----------------------------------------------------------- */
@@ -351,8 +369,7 @@ static const sc_act_type_t types[] = {
 	{"set_quota", SC_T_SERVICE, quota_keys, parse_quota, run_set_quota},
 	{"clients", SC_T_SERVICE, clients_keys, parse_clients, run_clients},
 	{"mark", 0, mark_keys, parse_mark, run_mark},
-	/* Reserved: the admin module's emergency stop (issue 14). */
-	{"emergency_stop", 0, reason_keys, parse_reserved, NULL},
+	{"emergency_stop", 0, reason_keys, parse_emergency, run_emergency},
 };
 #define NTYPES (sizeof(types) / sizeof(*types))
 
