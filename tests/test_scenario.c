@@ -8,6 +8,7 @@
  * JSON for one seed, and a difference for another where jitter draws.
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -474,4 +475,38 @@ Test(scenario, emergency_stop_acts_at_its_instant)
 	mos_scenario_result_free(r);
 	expect_path("{\"actions\": [{\"at\": 1, \"do\": \"emergency_stop\","
 		    " \"reason\": 3}]}", "actions[0].reason", "string");
+}
+
+/* --trace: the run's kernel trace as Chrome Trace Event JSON that parses
+ * back, with the crash's process among its events; a run without it
+ * writes nothing. */
+Test(scenario, trace_is_chrome_json)
+{
+	char *buf = NULL, *path;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	mos_scenario_opts_t o = {.trace = f};
+	mos_scenario_t *sc = NULL;
+	mos_scenario_result_t *r = NULL;
+	json_error_t je;
+	json_t *root, *evs;
+	mos_error_t e;
+
+	cr_assert(f);
+	path = sc_file("{\"processes\": [{\"name\": \"d\", \"command\": "
+		       "[\"cpu\", \"2ms\"]}]}");
+	cr_assert_eq(mos_scenario_load(path, &sc, &e), 0, "%s", e.message);
+	unlink(path);
+	free(path);
+	cr_assert_eq(mos_scenario_run(sc, &o, &r, &e), 0, "%s", e.message);
+	fclose(f);
+	root = json_loadb(buf, len, 0, &je);
+	cr_assert_not_null(root, "%s at %d:%d", je.text, je.line, je.column);
+	evs = json_object_get(root, "traceEvents");
+	cr_assert(json_is_array(evs));
+	cr_expect_gt(json_array_size(evs), 2);
+	json_decref(root);
+	free(buf);
+	mos_scenario_result_free(r);
+	mos_scenario_free(sc);
 }

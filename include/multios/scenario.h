@@ -45,6 +45,11 @@ typedef struct mos_scenario_opts {
 	bool has_until;
 	mos_time_t until;          /* MOS_TIME_NEVER: until nothing is left
 				      (still bounded by the file's cap) */
+	FILE *trace;               /* NULL; else the run's kernel trace as
+				      Chrome Trace Event JSON
+				      (mos_trace_write_chrome: the last
+				      config trace_capacity events) is
+				      written here when the run ends */
 } mos_scenario_opts_t;
 
 /* One line of the timeline, in the order things happened. */

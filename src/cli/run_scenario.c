@@ -13,7 +13,7 @@
 
 static const char usage[] =
 	"Usage: multios run SCENARIO.json [--until T] [--seed S] [--json]\n"
-	"                   [--quiet]\n"
+	"                   [--quiet] [--trace FILE]\n"
 	"       multios run [--quiet] [--trace FILE]   (the built-in demo)\n"
 	"\n"
 	"Load the scenario file SCENARIO.json (docs/SCENARIOS.md: its\n"
@@ -44,6 +44,10 @@ static const char usage[] =
 	"              timeline: [{time_ns, subject, event, reason}],\n"
 	"              services: [...], processes: [...], stats: {...}}\n"
 	"  --quiet     leave the timeline out (text and JSON)\n"
+	"  --trace FILE  also write the run's kernel trace as Chrome Trace\n"
+	"              Event JSON (ui.perfetto.dev): a track per process, the\n"
+	"              services' and calls' events; the last trace_capacity\n"
+	"              events (raise it in the file's config for long runs)\n"
 	"  -h, --help  show this text\n"
 	"\n"
 	"Exit status: 0 the run completed; 1 the file cannot be loaded, the\n"
@@ -51,6 +55,7 @@ static const char usage[] =
 
 typedef struct opts {
 	const char *file;
+	const char *trace;
 	mos_scenario_opts_t so;
 	int json, quiet;
 } opts_t;
@@ -97,8 +102,9 @@ static int parse(int argc, char **argv, opts_t *o)
 					   "integer", argv[i]);
 			o->so.has_seed = true;
 		} else if (!strcmp(a, "--trace")) {
-			return bad("%s is not yet supported with a scenario "
-				   "file", a);
+			if (++i == argc)
+				return bad("%s needs a file name", a);
+			o->trace = argv[i];
 		} else if (a[0] == '-') {
 			return bad("unknown option '%s'", a);
 		} else if (o->file) {
@@ -124,8 +130,21 @@ int cli_run_scenario(int argc, char **argv)
 		fprintf(stderr, "multios run: %s\n", err.message);
 		return 1;
 	}
+	/* Opened before the run: a bad path fails before anything runs. */
+	if (o.trace && !(o.so.trace = fopen(o.trace, "w"))) {
+		fprintf(stderr, "multios run: %s: %s\n", o.trace,
+			strerror(errno));
+		mos_scenario_free(sc);
+		return 1;
+	}
 	rc = mos_scenario_run(sc, &o.so, &res, &err);
 	mos_scenario_free(sc);
+	if (o.so.trace && fclose(o.so.trace) != 0 && rc == 0) {
+		fprintf(stderr, "multios run: %s: %s\n", o.trace,
+			strerror(errno));
+		mos_scenario_result_free(res);
+		return 1;
+	}
 	if (rc < 0) {
 		fprintf(stderr, "multios run: %s\n", err.message);
 		return 1;
