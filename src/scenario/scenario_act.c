@@ -306,40 +306,39 @@ static int parse_clients(mos_jload_t *ld, json_t *o, sc_action_t *a,
 	return 0;
 }
 
-static int parse_mark(mos_jload_t *ld, json_t *o, sc_action_t *a,
-		      sc_load_ctx_t *c)
+/* a->label from the string at key: required and not empty (a mark's
+ * label), or optional and any string (an emergency stop's reason). */
+static int read_label(mos_jload_t *ld, json_t *o, const char *key,
+		      bool required, sc_action_t *a)
 {
-	json_t *v = json_object_get(o, "label");
+	json_t *v = json_object_get(o, key);
 	int rc;
 
-	(void)c;
-	if ((rc = mos__json_require(ld, o, "label")))
+	if (!v && !required)
+		return 0;
+	if ((rc = mos__json_require(ld, o, key)))
 		return rc;
-	mos__jpath_push_key(&ld->path, "label");
-	if (!json_is_string(v) || !json_string_value(v)[0])
-		rc = mos__json_fail(ld, MOS_ECONFIG, "expected a non-empty "
-				    "string");
+	mos__jpath_push_key(&ld->path, key);
+	if (!json_is_string(v) || (required && !json_string_value(v)[0]))
+		rc = mos__json_fail(ld, MOS_ECONFIG, "expected a%s string",
+				    required ? " non-empty" : "");
 	mos__jpath_pop(&ld->path);
 	a->label = json_string_value(v);
 	return rc;
 }
 
-/* emergency_stop's optional "reason": a string, kept as the label. */
+static int parse_mark(mos_jload_t *ld, json_t *o, sc_action_t *a,
+		      sc_load_ctx_t *c)
+{
+	(void)c;
+	return read_label(ld, o, "label", true, a);
+}
+
 static int parse_emergency(mos_jload_t *ld, json_t *o, sc_action_t *a,
 			   sc_load_ctx_t *c)
 {
-	json_t *v = json_object_get(o, "reason");
-	int rc = 0;
-
 	(void)c;
-	if (!v)
-		return 0;
-	mos__jpath_push_key(&ld->path, "reason");
-	if (!json_is_string(v))
-		rc = mos__json_fail(ld, MOS_ECONFIG, "expected a string");
-	mos__jpath_pop(&ld->path);
-	a->label = json_string_value(v);
-	return rc;
+	return read_label(ld, o, "reason", false, a);
 }
 
 /* ---- the table ----------------------------------------------------------- */
