@@ -1,7 +1,9 @@
 #!/bin/sh
 # Install the system packages libmultios needs to build and test.
 #
-# Does nothing when pkg-config already finds libuv, jansson and criterion.
+# Does nothing when pkg-config already finds libuv, jansson and criterion
+# and python3 is there (two of `make check`'s shell checks use it to send
+# raw bytes and to parse JSON).
 # Otherwise installs them with apt-get (through sudo when not root).  On other
 # distributions it prints the package names to install by hand and fails.
 #
@@ -15,7 +17,7 @@
 #   --mutation  also install python3 (`make mutation` is a Python script).
 set -eu
 
-PKGS="build-essential pkg-config libuv1-dev libjansson-dev libcriterion-dev"
+PKGS="build-essential pkg-config libuv1-dev libjansson-dev libcriterion-dev python3"
 BENCH_PKGS="libsimgrid-dev libboost-context-dev libpth-dev valgrind"
 # libclang-rt-dev holds libFuzzer and the sanitizer runtimes; clang only
 # recommends it, and recommends are not installed below.
@@ -40,7 +42,8 @@ done
 
 need=""
 if ! command -v pkg-config >/dev/null 2>&1 ||
-   ! pkg-config --exists libuv jansson criterion; then
+   ! pkg-config --exists libuv jansson criterion ||
+   ! command -v python3 >/dev/null 2>&1; then
 	need="$PKGS"
 fi
 if [ "$want_bench" = 1 ] &&

@@ -55,7 +55,11 @@ expect 2 run "$ex" --bogus
 expect 2 run "$ex" --seed -1
 expect 2 run "$ex" --until soon
 expect 2 run "$ex" "$ex"
-expect 2 run "$ex" --trace "$tmp/t.json"
+expect 2 run "$ex" --trace
+expect 1 run "$ex" --trace "$tmp/no-dir/t.json"
+expect 0 run "$ex" --quiet --until 1s --trace "$tmp/t.json"
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["traceEvents"]' \
+	"$tmp/t.json" || { echo "$me: --trace wrote no Chrome Trace Event JSON" >&2; exit 1; }
 expect 1 run "$tmp/no-such.json"
 grep -q "no-such.json" "$tmp/err" || { echo "$me: the load error does not name the file" >&2; exit 1; }
 printf '{"actions": [{"at": "1ms", "do": "explode"}]}' >"$tmp/bad.json"
