@@ -24,9 +24,9 @@
 static const char usage[] =
 	"Usage: multios ctl --socket PATH [--json] COMMAND [ARGS]\n"
 	"\n"
-	"Send one command to a live kernel's admin socket (multios live,\n"
-	"multios run --live) and print the reply: a table by default, the raw\n"
-	"JSON reply line with --json.  The protocol is in docs/LIVE.md.\n"
+	"Send one command to a live kernel's admin socket (multios live, or\n"
+	"a program calling mos_live_open) and print the reply: a table by\n"
+	"default, the raw JSON reply line with --json.  The protocol is in docs/LIVE.md.\n"
 	"\n"
 	"Commands:\n"
 	"  ps                    every process: pid, ppid, user, state,\n"

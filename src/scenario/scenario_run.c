@@ -449,9 +449,12 @@ int mos_scenario_run(const mos_scenario_t *sc,
 		res->seed = cfg.seed;
 		rc = mos__sc_report(&r, res);
 	}
-	if (!rc && opts->trace)
-		rc = mos_trace_write_chrome(r.k, opts->trace);
-	if (rc)
+	if (!rc && opts->trace &&
+	    (rc = mos_trace_write_chrome(r.k, opts->trace)) < 0)
+		mos__error_path(err, rc, sc->path, "",
+				"writing the trace failed: %s",
+				mos_strerror(rc));
+	else if (rc)
 		mos__error_path(err, rc, sc->path, "", "the run failed: %s",
 				mos_strerror(rc));
 out:
