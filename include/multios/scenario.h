@@ -92,7 +92,25 @@ typedef struct mos_scenario_proc_report {
 	mos_proc_state_t state;
 	int exit_status;           /* wait status once dead; 0 live */
 	mos_time_t cpu;            /* user plus system */
+	mos_time_t start;          /* when it was created */
+	mos_time_t end;            /* when it terminated; MOS_TIME_NEVER
+				      while alive */
 } mos_scenario_proc_report_t;
+
+/* One point of the run's time series, taken every sample interval of
+ * virtual time (the scenario's "sample_interval"), and at the end. */
+typedef struct mos_scenario_sample {
+	mos_time_t time;
+	uint64_t memory;           /* bytes in use at the sample */
+	uint32_t cpu_permille;     /* CPU busy over the interval, per mille */
+	uint32_t runnable;         /* processes Ready or Running */
+	uint32_t processes;        /* in the table (init included) */
+	uint64_t requests;         /* calls answered in the interval */
+	uint64_t requests_failed;  /* calls that failed in the interval */
+	mos_time_t latency_p50;    /* of the calls answered in the interval,
+				      nearest rank; 0: none */
+	mos_time_t latency_max;
+} mos_scenario_sample_t;
 
 typedef struct mos_scenario_result {
 	char name[MOS_SCENARIO_NAME_LEN]; /* the file's "name", or "" */
@@ -107,6 +125,9 @@ typedef struct mos_scenario_result {
 	size_t nprocs;
 	mos_scenario_proc_report_t *procs;
 	uint32_t actions_failed;   /* actions whose request was refused */
+	mos_time_t sample_interval;/* 0: no series */
+	size_t nsamples;
+	mos_scenario_sample_t *samples; /* in time order */
 } mos_scenario_result_t;
 
 /*

@@ -25,6 +25,8 @@
 #define SC_MAX_PROCS 4096
 #define SC_MAX_ACTIONS 65536
 #define SC_MAX_PROGRAMS 1024
+#define SC_MAX_SAMPLES 100000   /* then the series stops growing */
+#define DEFAULT_SAMPLE (100 * MOS_MSEC)
 
 /* A named script program: its steps as compact JSON text. */
 typedef struct sc_program {
@@ -87,6 +89,7 @@ struct mos_scenario {
 	mos_config_t cfg;
 	mos_time_t until;            /* MOS_TIME_NEVER: until nothing left */
 	mos_time_t cap;
+	mos_time_t sample;           /* the series' interval; 0: none */
 	load_t svc;                  /* the service descriptors + blocks */
 	mos_error_t svc_err;         /* svc.err points here */
 	sc_program_t *progs;
@@ -142,6 +145,15 @@ struct sc_run {
 	size_t nlabels, labcap;
 	sc_calls_t *calls;
 	size_t ncalls;
+	/* The time series: the samples so far, and what the observer has
+	 * tallied since the last one. */
+	mos_scenario_sample_t *samples;
+	size_t nsamples, samplecap;
+	mos_time_t next_sample;      /* MOS_TIME_NEVER: no more */
+	mos_time_t last_busy;
+	uint64_t iv_failed;
+	mos_time_t *iv_lat;          /* answered calls' latencies */
+	size_t iv_n, iv_cap;
 	bool nomem;                  /* a record could not be kept */
 };
 
@@ -159,6 +171,23 @@ const char *mos__sc_label_of(const sc_run_t *r, mos_pid_t pid);
 
 /* scenario_report.c: the timeline and the report of a finished run. */
 int mos__sc_report(sc_run_t *r, mos_scenario_result_t *res);
+
+/* scenario_series.c: the time series, and the helpers the report shares.
+ * The runner moves the kernel only through mos__sc_advance (to t, with
+ * the samples on the way). */
+void mos__sc_series_start(sc_run_t *r);
+int mos__sc_advance(sc_run_t *r, mos_time_t t);
+void mos__sc_tally(sc_run_t *r, bool failed, mos_time_t latency);
+/* Moves the samples into res (with the last one, at the end). */
+void mos__sc_series_end(sc_run_t *r, mos_scenario_result_t *res);
+void mos__sc_sort_times(mos_time_t *v, size_t n);
+/* Nearest rank: the smallest value with at least p% at or below it. */
+mos_time_t mos__sc_rank(const mos_time_t *v, size_t n, unsigned p);
+int mos__sc_push_time(mos_time_t **v, size_t *n, size_t *cap, mos_time_t x);
+
+/* scenario_out.c: the result as the JSON document of --json (NULL: out
+ * of memory). */
+json_t *mos__sc_doc(const mos_scenario_result_t *r, bool with_timeline);
 
 /* scenario_load.c: a named program's command expanded ("script" TEXT
  * ARGS...) in the scenario's blocks, or argv itself. */

@@ -20,8 +20,9 @@
 #include "util/error_int.h"
 
 static const char *const top_keys[] = {
-	"name", "description", "seed", "until", "cap", "config", "programs",
-	"services", "autostart", "processes", "actions", NULL,
+	"name", "description", "seed", "until", "cap", "sample_interval",
+	"config", "programs", "services", "autostart", "processes", "actions",
+	NULL,
 };
 static const char *const proc_keys[] = {
 	"name", "command", "start", "priority", "class", "uid", "limits",
@@ -404,6 +405,8 @@ static int read_top(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
 	    (rc = mos__json_get_duration(ld, root, "until", true,
 					 &sc->until)) ||
 	    (rc = mos__json_get_duration(ld, root, "cap", false, &sc->cap)) ||
+	    (rc = mos__json_get_duration(ld, root, "sample_interval", false,
+					 &sc->sample)) ||
 	    (rc = mos__json_section(ld, root, "config", mos__config_overlay,
 				    &sc->cfg)) ||
 	    (rc = mos__json_section(ld, root, "programs", read_programs, sc)) ||
@@ -451,6 +454,7 @@ int mos_scenario_load(const char *path, mos_scenario_t **out,
 	mos_config_default(&sc->cfg);
 	sc->until = MOS_TIME_NEVER;
 	sc->cap = DEFAULT_CAP;
+	sc->sample = DEFAULT_SAMPLE;
 	sc->svc.err = &sc->svc_err;
 	if ((rc = mos__svc_load_source(&sc->svc, path, &src))) {
 		local = sc->svc_err;

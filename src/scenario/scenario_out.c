@@ -154,11 +154,13 @@ static json_t *procs_json(const mos_scenario_result_t *r)
 
 		status_words(p->state, p->exit_status, st, sizeof(st));
 		if (json_array_append_new(a, json_pack(
-			    "{s:i, s:s, s:s, s:i, s:s, s:o}", "pid",
+			    "{s:i, s:s, s:s, s:i, s:s, s:o, s:o, s:o}", "pid",
 			    (int)p->pid, "name", p->name, "state",
 			    mos_state_name(p->state), "exit_status",
 			    p->exit_status, "exit", st, "cpu_ns",
-			    jint(p->cpu))) < 0) {
+			    jint(p->cpu), "start_ns", jint(p->start),
+			    "end_ns", p->end == MOS_TIME_NEVER ? json_null()
+							: jint(p->end))) < 0) {
 			json_decref(a);
 			return NULL;
 		}
@@ -186,30 +188,78 @@ static json_t *stats_json(const mos_scenario_result_t *r)
 			 "permission_denials", jint(s->permission_denials));
 }
 
-int mos_scenario_write_json(const mos_scenario_result_t *r, FILE *out,
-			    bool with_timeline)
+/* One column of the series: field f of every sample. */
+#define SERIES(name, f)                                                    \
+	do {                                                               \
+		json_t *col = json_array();                                \
+		for (size_t i = 0; col && i < r->nsamples; i++)            \
+			if (json_array_append_new(col,                     \
+				jint(r->samples[i].f)) < 0) {              \
+				json_decref(col);                          \
+				col = NULL;                                \
+			}                                                  \
+		if (json_object_set_new(o, name, col) < 0) {               \
+			json_decref(o);                                    \
+			return NULL;                                       \
+		}                                                          \
+	} while (0)
+
+/* Columns, one array per series, all as long as time_ns. */
+static json_t *series_json(const mos_scenario_result_t *r)
+{
+	json_t *o = json_pack("{s:o}", "interval_ns",
+			      jint(r->sample_interval));
+
+	if (!o)
+		return NULL;
+	SERIES("time_ns", time);
+	SERIES("memory_bytes", memory);
+	SERIES("cpu_permille", cpu_permille);
+	SERIES("runnable", runnable);
+	SERIES("processes", processes);
+	SERIES("requests", requests);
+	SERIES("requests_failed", requests_failed);
+	SERIES("latency_p50_ns", latency_p50);
+	SERIES("latency_max_ns", latency_max);
+	return o;
+}
+
+#undef SERIES
+
+json_t *mos__sc_doc(const mos_scenario_result_t *r, bool with_timeline)
 {
 	char hash[24];
 	json_t *doc;
-	int rc;
 
-	if (!r || !out)
-		return MOS_EINVAL;
 	snprintf(hash, sizeof(hash), "%016" PRIx64, r->trace_hash);
 	doc = json_pack("{s:s, s:o, s:o, s:s, s:i}", "scenario", r->name,
 			"seed", jint(r->seed), "end_ns", jint(r->end),
 			"trace_hash", hash, "actions_failed",
 			(int)r->actions_failed);
 	if (!doc)
-		return MOS_ENOMEM;
+		return NULL;
 	if ((with_timeline &&
 	     json_object_set_new(doc, "timeline", timeline_json(r)) < 0) ||
 	    json_object_set_new(doc, "services", services_json(r)) < 0 ||
 	    json_object_set_new(doc, "processes", procs_json(r)) < 0 ||
-	    json_object_set_new(doc, "stats", stats_json(r)) < 0) {
+	    json_object_set_new(doc, "stats", stats_json(r)) < 0 ||
+	    json_object_set_new(doc, "series", series_json(r)) < 0) {
 		json_decref(doc);
-		return MOS_ENOMEM;
+		return NULL;
 	}
+	return doc;
+}
+
+int mos_scenario_write_json(const mos_scenario_result_t *r, FILE *out,
+			    bool with_timeline)
+{
+	json_t *doc;
+	int rc;
+
+	if (!r || !out)
+		return MOS_EINVAL;
+	if (!(doc = mos__sc_doc(r, with_timeline)))
+		return MOS_ENOMEM;
 	rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	if (rc < 0 || fputc('\n', out) == EOF || ferror(out))

@@ -130,21 +130,6 @@ static void word(const sc_run_t *r, const sc_raw_t *x,
 
 /* ---- services ------------------------------------------------------------ */
 
-static int cmp_time(const void *a, const void *b)
-{
-	mos_time_t x = *(const mos_time_t *)a, y = *(const mos_time_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Nearest rank: the smallest value with at least p% at or below it. */
-static mos_time_t rank(const mos_time_t *v, size_t n, unsigned p)
-{
-	size_t i = (n * p + 99) / 100;
-
-	return n ? v[i ? i - 1 : 0] : 0;
-}
-
 static void service_calls(sc_run_t *r, mos_scenario_service_report_t *s,
 			  mos_service_id_t id)
 {
@@ -153,13 +138,12 @@ static void service_calls(sc_run_t *r, mos_scenario_service_report_t *s,
 
 		if (c->id != id)
 			continue;
-		if (c->n)
-			qsort(c->lat, c->n, sizeof(*c->lat), cmp_time);
+		mos__sc_sort_times(c->lat, c->n);
 		s->calls = c->n + c->failed;
 		s->calls_failed = c->failed;
-		s->latency_p50 = rank(c->lat, c->n, 50);
-		s->latency_p90 = rank(c->lat, c->n, 90);
-		s->latency_p99 = rank(c->lat, c->n, 99);
+		s->latency_p50 = mos__sc_rank(c->lat, c->n, 50);
+		s->latency_p90 = mos__sc_rank(c->lat, c->n, 90);
+		s->latency_p99 = mos__sc_rank(c->lat, c->n, 99);
 		s->latency_max = c->n ? c->lat[c->n - 1] : 0;
 	}
 }
@@ -251,6 +235,8 @@ static int report_procs(sc_run_t *r, mos_scenario_result_t *res)
 		p->state = pi.state;
 		p->exit_status = pi.exit_status;
 		p->cpu = pi.times.cpu_user + pi.times.cpu_system;
+		p->start = pi.times.created;
+		p->end = pi.times.finished;
 		res->nprocs++;
 	}
 	free(pids);
@@ -275,5 +261,6 @@ int mos__sc_report(sc_run_t *r, mos_scenario_result_t *res)
 	res->end = mos_kernel_now(r->k);
 	res->trace_hash = mos_trace_hash(r->k);
 	mos_kernel_stats(r->k, &res->stats);
+	mos__sc_series_end(r, res);
 	return 0;
 }

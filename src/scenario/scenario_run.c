@@ -150,20 +150,12 @@ static void call_add(sc_run_t *r, const mos_trace_event_t *ev)
 	}
 	if (ev->cause & ~MOS_TRACE_CALL_RETRIED) {
 		c->failed++;
+		mos__sc_tally(r, true, 0);
 		return;
 	}
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 64;
-		mos_time_t *v = realloc(c->lat, cap * sizeof(*v));
-
-		if (!v) {
-			r->nomem = true;
-			return;
-		}
-		c->lat = v;
-		c->cap = cap;
-	}
-	c->lat[c->n++] = ev->b;
+	if (mos__sc_push_time(&c->lat, &c->n, &c->cap, ev->b) < 0)
+		r->nomem = true;
+	mos__sc_tally(r, false, ev->b);
 }
 
 /* Process transitions worth a line: the lifecycle, not the scheduling. */
@@ -359,7 +351,7 @@ static int finish(sc_run_t *r, mos_time_t end, bool open)
 	int rc;
 
 	if (!open)
-		return mos_kernel_run(r->k, end);
+		return mos__sc_advance(r, end);
 	for (;;) {
 		mos_time_t next = mos_kernel_next_event(r->k);
 		int progressed = 0;
@@ -367,8 +359,10 @@ static int finish(sc_run_t *r, mos_time_t end, bool open)
 		if (next == MOS_TIME_NEVER)
 			return 0;
 		if (next >= end)
-			return mos_kernel_run(r->k, end);
-		if ((rc = mos_kernel_step(r->k, &progressed)) < 0)
+			return mos__sc_advance(r, end);
+		/* The samples before the next event, then the event. */
+		if ((rc = mos__sc_advance(r, next)) < 0 ||
+		    (rc = mos_kernel_step(r->k, &progressed)) < 0)
 			return rc;
 		if (!progressed)
 			return 0;
@@ -379,6 +373,7 @@ static int drive(sc_run_t *r, mos_time_t end, bool open)
 {
 	int rc;
 
+	mos__sc_series_start(r);
 	if ((rc = setup(r)) < 0)
 		return rc;
 	for (size_t i = 0; i < r->sc->nacts; i++) {
@@ -386,7 +381,7 @@ static int drive(sc_run_t *r, mos_time_t end, bool open)
 
 		if (a->at > end)
 			break;
-		if ((rc = mos_kernel_run(r->k, a->at)) < 0 ||
+		if ((rc = mos__sc_advance(r, a->at)) < 0 ||
 		    (rc = do_action(r, a)) < 0)
 			return rc;
 	}
@@ -406,6 +401,8 @@ static void run_free(sc_run_t *r)
 		free(r->calls[i].lat);
 	free(r->calls);
 	free(r->pids);
+	free(r->samples);
+	free(r->iv_lat);
 }
 
 int mos_scenario_run(const mos_scenario_t *sc,
@@ -476,5 +473,6 @@ void mos_scenario_result_free(mos_scenario_result_t *r)
 	free(r->events);
 	free(r->services);
 	free(r->procs);
+	free(r->samples);
 	free(r);
 }
