@@ -153,8 +153,10 @@ CHECKS := \
 	'sh tests/check_includes.sh' \
 	'CC="$(CC)" sh tests/check_install.sh $(BUILD) $(SAN)' \
 	'sh tests/check_cli.sh $(CLI)' \
-	'sh tests/check_live.sh $(CLI)' \
+	'sh tests/check_live.sh $(CLI) run' \
+	'sh tests/check_live.sh $(CLI) demo' \
 	'sh tests/check_scenarios.sh $(CLI)' \
+	'sh tests/check_progress.sh $(CLI)' \
 	$(foreach h,$(FUZZ_ALL),'$(BUILD)/fuzz/replay-$(h) tests/fuzz/corpus/$(h)')
 
 check-run: all $(TESTS) $(REPLAYS)

@@ -2,8 +2,9 @@
 # Install the system packages libmultios needs to build and test.
 #
 # Does nothing when pkg-config already finds libuv, jansson and criterion
-# and python3 is there (two of `make check`'s shell checks use it to send
-# raw bytes and to parse JSON).
+# and python3 and script(1) are there (`make check`'s shell checks use
+# python3 to send raw bytes and to parse JSON, and script(1), from
+# bsdutils/util-linux, for a terminal).
 # Otherwise installs them with apt-get (through sudo when not root).  On other
 # distributions it prints the package names to install by hand and fails.
 #
@@ -17,7 +18,7 @@
 #   --mutation  also install python3 (`make mutation` is a Python script).
 set -eu
 
-PKGS="build-essential pkg-config libuv1-dev libjansson-dev libcriterion-dev python3"
+PKGS="build-essential pkg-config libuv1-dev libjansson-dev libcriterion-dev python3 bsdutils"
 BENCH_PKGS="libsimgrid-dev libboost-context-dev libpth-dev valgrind"
 # libclang-rt-dev holds libFuzzer and the sanitizer runtimes; clang only
 # recommends it, and recommends are not installed below.
@@ -43,7 +44,8 @@ done
 need=""
 if ! command -v pkg-config >/dev/null 2>&1 ||
    ! pkg-config --exists libuv jansson criterion ||
-   ! command -v python3 >/dev/null 2>&1; then
+   ! command -v python3 >/dev/null 2>&1 ||
+   ! command -v script >/dev/null 2>&1; then
 	need="$PKGS"
 fi
 if [ "$want_bench" = 1 ] &&

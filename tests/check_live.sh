@@ -1,18 +1,27 @@
 #!/bin/sh
-# check_live.sh - live mode as a user drives it: `multios live` with its
+# check_live.sh - live mode as a user drives it: a live run with its
 # admin socket in a temporary folder, driven by `multios ctl` (ps, status,
 # stop, start, kill, stats, audit, services, a malformed line, 50 clients
-# at once, watch), then ended with SIGINT; every reply is checked.
+# at once, watch), then ended with SIGINT; every reply is checked, and the
+# final report.  MODE "run" (issue 14, acceptance 3) runs the scenario
+# tests/data/live-web.json with `multios run --live`; MODE "demo" runs
+# `multios live`, the same services and clients built in.
 #
-# Usage: tests/check_live.sh PATH/TO/multios
+# Usage: tests/check_live.sh PATH/TO/multios [run|demo]
 #
 # Uses POSIX tools, coreutils' timeout and python3 (only to send a raw
 # malformed line to the socket: ctl never sends one).
 set -eu
 
 me=check_live
-[ $# -eq 1 ] || { echo "usage: $0 PATH/TO/multios" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 PATH/TO/multios [run|demo]" >&2; exit 2; }
 cli=$1
+mode=${2:-run}
+root=$(cd "$(dirname "$0")/.." && pwd)
+case $mode in
+run|demo) me="check_live ($mode)" ;;
+*) echo "$0: MODE must be run or demo" >&2; exit 2 ;;
+esac
 [ -x "$cli" ] || { echo "$me: $cli: not an executable" >&2; exit 1; }
 
 tmp=$(mktemp -d)
@@ -63,17 +72,22 @@ has help 'Usage: multios ctl'
 
 # ---- start it ------------------------------------------------------------
 
-"$cli" live --admin "$sock" --speed 20 >"$tmp/live.out" 2>"$tmp/live.err" &
+if [ "$mode" = run ]; then
+	"$cli" run "$root/tests/data/live-web.json" --live --admin "$sock" \
+		--speed 20 >"$tmp/live.out" 2>"$tmp/live.err" &
+else
+	"$cli" live --admin "$sock" --speed 20 >"$tmp/live.out" 2>"$tmp/live.err" &
+fi
 pid=$!
 i=0
 while [ ! -S "$sock" ]; do
 	i=$((i + 1))
 	[ $i -le 100 ] || die "no socket after 10 s"
-	kill -0 "$pid" 2>/dev/null || die "multios live exited early"
+	kill -0 "$pid" 2>/dev/null || die "the live run exited early"
 	sleep 0.1
 done
-mode=$(ls -l "$sock" | cut -c1-10)
-[ "$mode" = "srw-------" ] || die "socket mode $mode, expected srw-------"
+perm=$(ls -l "$sock" | cut -c1-10)
+[ "$perm" = "srw-------" ] || die "socket mode $perm, expected srw-------"
 
 # ---- commands -------------------------------------------------------------
 
@@ -180,8 +194,21 @@ kill -INT "$pid"
 rc=0
 wait "$pid" || rc=$?
 pid=
-[ "$rc" = 0 ] || die "multios live exited $rc after SIGINT"
-grep -q 'ended at .* (SIGINT)' "$tmp/live.out" || die "no final report: $(cat "$tmp/live.out")"
-grep -q '^service web ' "$tmp/live.out" || die "report lacks web: $(cat "$tmp/live.out")"
+[ "$rc" = 0 ] || die "the live run exited $rc after SIGINT"
+if [ "$mode" = run ]; then
+	grep -q '^(ended early by the host at [0-9]*\.000 ms)$' "$tmp/live.out" ||
+		die "no final report: $(cat "$tmp/live.out")"
+	grep -q 'SIGINT: the run ends here' "$tmp/live.err" ||
+		die "SIGINT not reported: $(cat "$tmp/live.err")"
+	# The timeline holds what ctl did: web stopped, started, restarted.
+	grep -q 'service web  *Running -> Stopping  *request' "$tmp/live.out" ||
+		die "the timeline lacks ctl's stop: $(cat "$tmp/live.out")"
+	grep -q '^web  *Running ' "$tmp/live.out" ||
+		die "report lacks web: $(cat "$tmp/live.out")"
+	grep -q '^== system ==$' "$tmp/live.out" || die "no system report"
+else
+	grep -q 'ended at .* (SIGINT)' "$tmp/live.out" || die "no final report: $(cat "$tmp/live.out")"
+	grep -q '^service web ' "$tmp/live.out" || die "report lacks web: $(cat "$tmp/live.out")"
+fi
 [ ! -e "$sock" ] || die "the socket file is still there"
 echo "$me: ok"

@@ -50,6 +50,29 @@ typedef struct mos_scenario_opts {
 				      (mos_trace_write_chrome: the last
 				      config trace_capacity events) is
 				      written here when the run ends */
+	/* A live run: the realtime clock backend (multios/uv.h) at
+	 * `speed` virtual seconds per wall second (clock.speed; 0: the
+	 * file's), instead of the file's clock. */
+	bool realtime;
+	double speed;
+	/* The host's hooks, each optional, all given hook_data. */
+	void *hook_data;
+	/* Once the kernel exists, before anything is registered or runs
+	 * (a live run opens its admin socket and signal watchers here).
+	 * A negative MOS_E* code fails the run with it. */
+	int (*on_start)(void *data, mos_kernel_t *k);
+	/* At every sample boundary (after the sample) and after every
+	 * action, and every `tick` of virtual time when tick is not 0:
+	 * a progress line, a stop flag.  Returning true ends the run
+	 * there, with the report as it stands (result's interrupted set).
+	 * Without `tick` the calls add no stop to the run, so they change
+	 * nothing in it; with one, each tick is a stop, which only cfs
+	 * notices (it rounds each piece of a split charge down). */
+	bool (*on_tick)(void *data, mos_kernel_t *k);
+	mos_time_t tick;
+	/* Before the kernel is destroyed, whether the run succeeded or
+	 * not, when on_start was called (close what on_start opened). */
+	void (*on_end)(void *data, mos_kernel_t *k);
 } mos_scenario_opts_t;
 
 /* One line of the timeline, in the order things happened. */
@@ -125,6 +148,7 @@ typedef struct mos_scenario_result {
 	size_t nprocs;
 	mos_scenario_proc_report_t *procs;
 	uint32_t actions_failed;   /* actions whose request was refused */
+	bool interrupted;          /* on_tick ended the run early */
 	mos_time_t sample_interval;/* 0: no series */
 	size_t nsamples;
 	mos_scenario_sample_t *samples; /* in time order */
@@ -142,6 +166,10 @@ typedef struct mos_scenario_result {
  */
 MOS_API int mos_scenario_load(const char *path, mos_scenario_t **out,
 			      mos_error_t *err);
+
+/* The file's "until": when its runs end (MOS_TIME_NEVER for "max", or
+ * for a NULL sc). */
+MOS_API mos_time_t mos_scenario_until(const mos_scenario_t *sc);
 
 /* Free a loaded scenario (NULL is fine). */
 MOS_API void mos_scenario_free(mos_scenario_t *sc);

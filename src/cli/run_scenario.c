@@ -8,12 +8,15 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "run_host.h"
 
 static const char usage[] =
 	"Usage: multios run SCENARIO.json [--until T] [--seed S] [--json]\n"
 	"                   [--quiet] [--trace FILE]\n"
+	"                   [--live [--speed X] [--admin PATH]]\n"
 	"       multios run [--quiet] [--trace FILE]   (the built-in demo)\n"
 	"\n"
 	"Load the scenario file SCENARIO.json (docs/SCENARIOS.md: its\n"
@@ -48,7 +51,22 @@ static const char usage[] =
 	"              Event JSON (ui.perfetto.dev): a track per process, the\n"
 	"              services' and calls' events; the last trace_capacity\n"
 	"              events (raise it in the file's config for long runs)\n"
+	"  --live      run against wall time (the realtime clock) instead of\n"
+	"              as fast as possible; Ctrl-C (SIGINT) or SIGTERM ends\n"
+	"              the run within 100 ms of wall time and prints the\n"
+	"              report as it stands.  What the run simulates is the\n"
+	"              same; only commands from the admin socket change it\n"
+	"  --speed X   with --live: virtual seconds per wall second\n"
+	"              (clock.speed; default the file's, 1)\n"
+	"  --admin PATH  with --live: serve the admin protocol on a Unix\n"
+	"              socket at PATH (created owner-only; it must not\n"
+	"              exist) for 'multios ctl --socket PATH' (docs/LIVE.md)\n"
 	"  -h, --help  show this text\n"
+	"\n"
+	"When stderr is a terminal and --quiet is not given, a run that takes\n"
+	"more than a second of host time (MULTIOS_PROGRESS_DELAY_MS\n"
+	"milliseconds) shows a progress line on stderr, updated at each\n"
+	"sample and action, erased at the end.\n"
 	"\n"
 	"Exit status: 0 the run completed; 1 the file cannot be loaded, the\n"
 	"run failed or the output could not be written; 2 a usage error.\n";
@@ -58,6 +76,7 @@ typedef struct opts {
 	const char *trace;
 	mos_scenario_opts_t so;
 	int json, quiet;
+	run_host_t host;
 } opts_t;
 
 static int bad(const char *fmt, const char *arg)
@@ -101,6 +120,20 @@ static int parse(int argc, char **argv, opts_t *o)
 				return bad("--seed: '%s' is not an unsigned "
 					   "integer", argv[i]);
 			o->so.has_seed = true;
+		} else if (!strcmp(a, "--live")) {
+			o->host.live = 1;
+		} else if (!strcmp(a, "--speed")) {
+			if (++i == argc)
+				return bad("%s needs a number", a);
+			o->host.speed = strtod(argv[i], &end);
+			if (!argv[i][0] || *end || !(o->host.speed > 0) ||
+			    o->host.speed > 1e9)
+				return bad("--speed: '%s' is not a number above "
+					   "0 (at most 1e9)", argv[i]);
+		} else if (!strcmp(a, "--admin")) {
+			if (++i == argc)
+				return bad("%s needs a socket path", a);
+			o->host.admin = argv[i];
 		} else if (!strcmp(a, "--trace")) {
 			if (++i == argc)
 				return bad("%s needs a file name", a);
@@ -113,6 +146,9 @@ static int parse(int argc, char **argv, opts_t *o)
 			o->file = a;
 		}
 	}
+	if (!o->host.live && (o->host.speed > 0 || o->host.admin))
+		return bad("%s", o->host.admin ? "--admin needs --live"
+					       : "--speed needs --live");
 	return o->file ? 0 : bad("%s", "no scenario file");
 }
 
@@ -137,7 +173,11 @@ int cli_run_scenario(int argc, char **argv)
 		mos_scenario_free(sc);
 		return 1;
 	}
+	o.host.progress = !o.quiet && isatty(STDERR_FILENO);
+	o.host.end = o.so.has_until ? o.so.until : mos_scenario_until(sc);
+	cli_run_host_hook(&o.host, &o.so);
 	rc = mos_scenario_run(sc, &o.so, &res, &err);
+	cli_run_host_done(&o.host);
 	mos_scenario_free(sc);
 	if (o.so.trace && fclose(o.so.trace) != 0 && rc == 0) {
 		fprintf(stderr, "multios run: %s: %s\n", o.trace,

@@ -137,6 +137,9 @@ typedef struct sc_calls {
 
 struct sc_run {
 	const mos_scenario_t *sc;
+	const mos_scenario_opts_t *opts;
+	mos_time_t next_tick;        /* opts->tick's; MOS_TIME_NEVER: none */
+	bool stopped;                /* on_tick asked to end the run */
 	mos_kernel_t *k;
 	mos_pid_t *pids;             /* of sc->procs; 0: not created */
 	sc_raw_t *raw;
@@ -176,7 +179,12 @@ int mos__sc_report(sc_run_t *r, mos_scenario_result_t *res);
  * The runner moves the kernel only through mos__sc_advance (to t, with
  * the samples on the way). */
 void mos__sc_series_start(sc_run_t *r);
+/* 0, a MOS_E* code, or SC_STOPPED when the host's on_tick ended the run
+ * (the clock then reads the boundary where it did). */
 int mos__sc_advance(sc_run_t *r, mos_time_t t);
+#define SC_STOPPED 1
+/* The host's on_tick, once the kernel stands still; SC_STOPPED or 0. */
+int mos__sc_tick(sc_run_t *r);
 void mos__sc_tally(sc_run_t *r, bool failed, mos_time_t latency);
 /* Moves the samples into res (with the last one, at the end). */
 void mos__sc_series_end(sc_run_t *r, mos_scenario_result_t *res);

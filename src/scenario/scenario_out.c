@@ -36,6 +36,10 @@ int mos_scenario_write_text(const mos_scenario_result_t *r, FILE *out,
 		return MOS_EINVAL;
 	fprintf(out, "== scenario %s (seed %" PRIu64 ") ==\n",
 		r->name[0] ? r->name : "(unnamed)", r->seed);
+	if (r->interrupted) {
+		ms(r->end, t[0], sizeof(t[0]));
+		fprintf(out, "(ended early by the host at %s ms)\n", t[0]);
+	}
 	if (with_timeline) {
 		fprintf(out, "\n== timeline (virtual time) ==\n");
 		for (size_t i = 0; i < r->nevents; i++) {
@@ -232,10 +236,10 @@ json_t *mos__sc_doc(const mos_scenario_result_t *r, bool with_timeline)
 	json_t *doc;
 
 	snprintf(hash, sizeof(hash), "%016" PRIx64, r->trace_hash);
-	doc = json_pack("{s:s, s:o, s:o, s:s, s:i}", "scenario", r->name,
+	doc = json_pack("{s:s, s:o, s:o, s:s, s:i, s:b}", "scenario", r->name,
 			"seed", jint(r->seed), "end_ns", jint(r->end),
 			"trace_hash", hash, "actions_failed",
-			(int)r->actions_failed);
+			(int)r->actions_failed, "interrupted", r->interrupted);
 	if (!doc)
 		return NULL;
 	if ((with_timeline &&

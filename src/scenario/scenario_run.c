@@ -361,7 +361,7 @@ static int finish(sc_run_t *r, mos_time_t end, bool open)
 		if (next >= end)
 			return mos__sc_advance(r, end);
 		/* The samples before the next event, then the event. */
-		if ((rc = mos__sc_advance(r, next)) < 0 ||
+		if ((rc = mos__sc_advance(r, next)) != 0 ||
 		    (rc = mos_kernel_step(r->k, &progressed)) < 0)
 			return rc;
 		if (!progressed)
@@ -371,7 +371,7 @@ static int finish(sc_run_t *r, mos_time_t end, bool open)
 
 static int drive(sc_run_t *r, mos_time_t end, bool open)
 {
-	int rc;
+	int rc = 0;
 
 	mos__sc_series_start(r);
 	if ((rc = setup(r)) < 0)
@@ -381,14 +381,16 @@ static int drive(sc_run_t *r, mos_time_t end, bool open)
 
 		if (a->at > end)
 			break;
-		if ((rc = mos__sc_advance(r, a->at)) < 0 ||
-		    (rc = do_action(r, a)) < 0)
-			return rc;
+		if ((rc = mos__sc_advance(r, a->at)) != 0 ||
+		    (rc = do_action(r, a)) < 0 || (rc = mos__sc_tick(r)))
+			break;
 	}
-	if ((rc = finish(r, end, open)) < 0)
+	if (rc == 0)
+		rc = finish(r, end, open);
+	if (rc < 0)
 		return rc;
 	learn_all(r);
-	return r->nomem ? MOS_ENOMEM : 0;
+	return r->nomem ? MOS_ENOMEM : rc;
 }
 
 static void run_free(sc_run_t *r)
@@ -428,9 +430,16 @@ int mos_scenario_run(const mos_scenario_t *sc,
 	cfg = sc->cfg;
 	if (opts->has_seed)
 		cfg.seed = opts->seed;
+	if (opts->realtime) {
+		snprintf(cfg.clock_backend, sizeof(cfg.clock_backend), "%s",
+			 "realtime");
+		if (opts->speed > 0)
+			cfg.clock_speed = opts->speed;
+	}
 	until = opts->has_until ? opts->until : sc->until;
 	end = until == MOS_TIME_NEVER ? sc->cap : until;
 	r.sc = sc;
+	r.opts = opts;
 	if (!(r.pids = calloc(sc->nprocs + 1, sizeof(*r.pids))) ||
 	    !(res = calloc(1, sizeof(*res)))) {
 		rc = mos__error_path(err, MOS_ENOMEM, sc->path, "",
@@ -440,7 +449,18 @@ int mos_scenario_run(const mos_scenario_t *sc,
 	if ((rc = mos_kernel_create(&cfg, &r.k, err)) < 0)
 		goto out;
 	mos_trace_set_observer(r.k, observe, &r);
+	if (opts->on_start &&
+	    (rc = opts->on_start(opts->hook_data, r.k)) < 0) {
+		mos__error_path(err, rc, sc->path, "",
+				"the host's start hook failed: %s",
+				mos_strerror(rc));
+		goto out;
+	}
 	rc = drive(&r, end, until == MOS_TIME_NEVER);
+	if (rc == SC_STOPPED) {
+		res->interrupted = true;
+		rc = 0;
+	}
 	if (!rc) {
 		snprintf(res->name, sizeof(res->name), "%s", sc->name);
 		res->seed = cfg.seed;
@@ -455,6 +475,8 @@ int mos_scenario_run(const mos_scenario_t *sc,
 		mos__error_path(err, rc, sc->path, "", "the run failed: %s",
 				mos_strerror(rc));
 out:
+	if (r.k && opts->on_end && opts->on_start != NULL)
+		opts->on_end(opts->hook_data, r.k);
 	if (r.k)
 		mos_kernel_destroy(r.k);
 	run_free(&r);
@@ -464,6 +486,11 @@ out:
 	}
 	*out = res;
 	return 0;
+}
+
+mos_time_t mos_scenario_until(const mos_scenario_t *sc)
+{
+	return sc ? sc->until : MOS_TIME_NEVER;
 }
 
 void mos_scenario_result_free(mos_scenario_result_t *r)

@@ -110,20 +110,42 @@ static void sample(sc_run_t *r, mos_time_t now)
 	r->iv_failed = 0;
 }
 
+static mos_time_t later(mos_time_t b, mos_time_t by)
+{
+	return b > MOS_TIME_NEVER - by ? MOS_TIME_NEVER : b + by;
+}
+
+int mos__sc_tick(sc_run_t *r)
+{
+	if (!r->stopped && r->opts->on_tick &&
+	    r->opts->on_tick(r->opts->hook_data, r->k))
+		r->stopped = true;
+	return r->stopped ? SC_STOPPED : 0;
+}
+
 int mos__sc_advance(sc_run_t *r, mos_time_t t)
 {
 	int rc;
 
-	while (r->next_sample <= t) {
-		mos_time_t b = r->next_sample;
+	if (r->stopped)
+		return SC_STOPPED;
+	for (;;) {
+		mos_time_t b = r->next_sample < r->next_tick ? r->next_sample
+							     : r->next_tick;
 
+		if (b > t || b == MOS_TIME_NEVER)
+			break;
 		if ((rc = mos_kernel_run(r->k, b)) < 0)
 			return rc;
-		sample(r, b);
-		if (r->next_sample != MOS_TIME_NEVER)
-			r->next_sample = b > MOS_TIME_NEVER - r->sc->sample
-						 ? MOS_TIME_NEVER
-						 : b + r->sc->sample;
+		if (b == r->next_sample) {
+			sample(r, b);
+			if (r->next_sample != MOS_TIME_NEVER)
+				r->next_sample = later(b, r->sc->sample);
+		}
+		if (b == r->next_tick)
+			r->next_tick = later(b, r->opts->tick);
+		if (mos__sc_tick(r))
+			return SC_STOPPED;
 	}
 	return mos_kernel_run(r->k, t);
 }
@@ -131,6 +153,7 @@ int mos__sc_advance(sc_run_t *r, mos_time_t t)
 void mos__sc_series_start(sc_run_t *r)
 {
 	r->next_sample = r->sc->sample ? r->sc->sample : MOS_TIME_NEVER;
+	r->next_tick = r->opts->tick ? r->opts->tick : MOS_TIME_NEVER;
 }
 
 void mos__sc_series_end(sc_run_t *r, mos_scenario_result_t *res)
