@@ -44,6 +44,7 @@ typedef struct mos_kernel_stats {
 					(includes switching) */
 	mos_time_t switching;        /* of which spent on context switches */
 	uint32_t live_processes;     /* in the table now (not Defunct) */
+	uint32_t runnable_processes; /* of them, Ready or Running now */
 
 	/* Resources (multios/resource.h). */
 	uint64_t limit_violations;   /* every limit that bit, each time */

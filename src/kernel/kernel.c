@@ -665,6 +665,7 @@ int mos_kernel_stats(const mos_kernel_t *k, mos_kernel_stats_t *st)
 		return MOS_EINVAL;
 	*st = k->stats;
 	st->live_processes = k->pids.used;
+	st->runnable_processes = k->nrunnable;
 	mos__res_monitor_stats(k, st);
 	return 0;
 }

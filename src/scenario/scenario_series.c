@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "multios/admin.h"
 #include "scenario_int.h"
 
 static int cmp_time(const void *a, const void *b)
@@ -66,7 +65,7 @@ void mos__sc_tally(sc_run_t *r, bool failed, mos_time_t latency)
 /* The kernel as it is now, and the calls since the last sample. */
 static void sample(sc_run_t *r, mos_time_t now)
 {
-	mos_admin_overview_t ov;
+	mos_kernel_stats_t ks;
 	mos_scenario_sample_t *s;
 	mos_time_t prev = r->nsamples ? r->samples[r->nsamples - 1].time : 0;
 
@@ -86,21 +85,17 @@ static void sample(sc_run_t *r, mos_time_t now)
 		r->samples = v;
 		r->samplecap = cap;
 	}
-	if (mos_admin_overview(r->k, &ov) < 0) {
-		r->nomem = true;
-		return;
-	}
+	mos_kernel_stats(r->k, &ks);
 	s = &r->samples[r->nsamples++];
 	memset(s, 0, sizeof(*s));
 	s->time = now;
-	s->memory = ov.memory_used;
-	s->processes = ov.processes;
-	s->runnable = ov.by_state[MOS_STATE_READY] +
-		      ov.by_state[MOS_STATE_RUNNING];
-	if (now > prev && ov.cpu_busy >= r->last_busy)
-		s->cpu_permille = (uint32_t)((ov.cpu_busy - r->last_busy) *
-					     1000 / (now - prev));
-	r->last_busy = ov.cpu_busy;
+	s->memory = ks.memory_used;
+	s->processes = ks.live_processes;
+	s->runnable = ks.runnable_processes;
+	if (now > prev && ks.busy >= r->last_busy)
+		s->cpu_permille = (uint32_t)((ks.busy - r->last_busy) * 1000 /
+					     (now - prev));
+	r->last_busy = ks.busy;
 	mos__sc_sort_times(r->iv_lat, r->iv_n);
 	s->requests = r->iv_n;
 	s->requests_failed = r->iv_failed;
