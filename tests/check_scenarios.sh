@@ -51,7 +51,21 @@ def who(e):
 	return e["subject"].split(" (pid")[0]
 
 
-if name == "memory-leak":
+if name == "crash-loop":
+	# Backs off to the start limit, Failed; the cooldown starts it again.
+	fl = [(e["time_ns"] // MS, e["event"]) for e in tl
+	      if e["subject"] == "service flaky-svc" and e["reason"] == "start limit"]
+	if fl != [(850, "Running -> Failed"), (2850, "Failed -> Starting"),
+		  (3700, "Running -> Failed"), (5700, "Failed -> Starting")]:
+		fail("start limit and cooldown: %r" % fl)
+elif name == "web-stack":
+	# Under load, the hung instance is restarted by its liveness probe.
+	if [e["time_ns"] // MS for e in lines("Running -> Starting", subject="service web")
+	    if e["reason"] == "health"] != [1550]:
+		fail("no health restart of web")
+	if svcs["web"]["calls"] != 900 or svcs["web"]["health_failures"] != 2:
+		fail("web's calls and health: %r" % svcs["web"])
+elif name == "memory-leak":
 	# worker hits its own limit and lives; the machine fills, and the OOM
 	# response kills leaker (the highest badness), not db (adj -1000).
 	lim = lines("limit 0", subject="worker")
