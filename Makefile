@@ -155,7 +155,7 @@ CHECKS := \
 	'sh tests/check_cli.sh $(CLI)' \
 	'sh tests/check_live.sh $(CLI) run' \
 	'sh tests/check_live.sh $(CLI) demo' \
-	'sh tests/check_scenarios.sh $(CLI)' \
+	'sh tests/check_scenarios.sh $(CLI) $(SAN)' \
 	'sh tests/check_progress.sh $(CLI)' \
 	$(foreach h,$(FUZZ_ALL),'$(BUILD)/fuzz/replay-$(h) tests/fuzz/corpus/$(h)')
 

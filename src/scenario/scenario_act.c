@@ -200,6 +200,18 @@ static int run_emergency(sc_run_t *r, const sc_action_t *a, char *why,
 	return rc;
 }
 
+/* The admin module's OOM response, on or off, as the host. */
+static int run_oom(sc_run_t *r, const sc_action_t *a, char *why, size_t len)
+{
+	snprintf(why, len, "%s", a->code ? "on" : "off");
+	return mos_admin_oom_enable(r->k, 0, a->code != 0);
+}
+
+ON_PID(run_oom_adj, {
+	snprintf(why, len, "%d", a->code);
+	return mos_process_set_oom_score_adj(r->k, 0, pid, a->code);
+})
+
 /* ---- checks at load ------------------------------------------------------ */
 
 static int parse_signal(mos_jload_t *ld, json_t *o, sc_action_t *a,
@@ -229,6 +241,42 @@ static int parse_crash(mos_jload_t *ld, json_t *o, sc_action_t *a,
 
 	(void)c;
 	a->code = (int)code;
+	return rc;
+}
+
+/* "enable": true (the default) or false. */
+static int parse_oom(mos_jload_t *ld, json_t *o, sc_action_t *a,
+		     sc_load_ctx_t *c)
+{
+	bool on = true;
+	int rc = mos__json_get_bool(ld, o, "enable", &on);
+
+	(void)c;
+	a->code = on;
+	return rc;
+}
+
+/* "value" (required): an integer, -1000 .. 1000. */
+static int parse_oom_adj(mos_jload_t *ld, json_t *o, sc_action_t *a,
+			 sc_load_ctx_t *c)
+{
+	json_t *v = json_object_get(o, "value");
+	int rc;
+
+	(void)c;
+	if ((rc = mos__json_require(ld, o, "value")))
+		return rc;
+	mos__jpath_push_key(&ld->path, "value");
+	if (!json_is_integer(v) ||
+	    json_integer_value(v) < MOS_OOM_SCORE_ADJ_MIN ||
+	    json_integer_value(v) > MOS_OOM_SCORE_ADJ_MAX)
+		rc = mos__json_fail(ld, MOS_ECONFIG,
+				    "expected an integer between %d and %d",
+				    MOS_OOM_SCORE_ADJ_MIN,
+				    MOS_OOM_SCORE_ADJ_MAX);
+	else
+		a->code = (int)json_integer_value(v);
+	mos__jpath_pop(&ld->path);
 	return rc;
 }
 
@@ -353,6 +401,8 @@ static const char *const clients_keys[] = {
 };
 static const char *const mark_keys[] = {"label", NULL};
 static const char *const reason_keys[] = {"reason", NULL};
+static const char *const oom_keys[] = {"enable", NULL};
+static const char *const value_keys[] = {"value", NULL};
 
 static const sc_act_type_t types[] = {
 	{"start", SC_T_SERVICE, no_keys, NULL, run_start},
@@ -369,6 +419,8 @@ static const sc_act_type_t types[] = {
 	{"clients", SC_T_SERVICE, clients_keys, parse_clients, run_clients},
 	{"mark", 0, mark_keys, parse_mark, run_mark},
 	{"emergency_stop", 0, reason_keys, parse_emergency, run_emergency},
+	{"oom", 0, oom_keys, parse_oom, run_oom},
+	{"oom_score_adj", SC_T_PROC, value_keys, parse_oom_adj, run_oom_adj},
 };
 #define NTYPES (sizeof(types) / sizeof(*types))
 
@@ -383,7 +435,8 @@ const sc_act_type_t *mos__sc_act_find(const char *name)
 const char *mos__sc_act_names(void)
 {
 	return "start, stop, restart, kill, suspend, resume, signal, crash, "
-	       "hang, set_limits, set_quota, clients, mark";
+	       "hang, set_limits, set_quota, clients, mark, emergency_stop, oom, "
+	       "oom_score_adj";
 }
 
 /* ---- reading one action -------------------------------------------------- */
