@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "json/jsonload.h"
+#include "multios/scenario.h"
 #include "util/error_int.h"
 #include "report_int.h"
 
