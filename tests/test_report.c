@@ -224,6 +224,8 @@ Test(runreport, html_holds_the_parts)
 	cr_assert(strstr(buf, "class=\"gantt\""));
 	cr_assert(strstr(buf, "<title>s: Running, 0.000 to 0.000 ms</title>"),
 		  "%s", buf);
+	/* Stopped for no time at all: no bar. */
+	cr_assert_null(strstr(buf, "<title>s: Stopped"));
 	cr_assert_eq(count(buf, "<path class=\"series\""), MOS_RPT_NSERIES);
 	cr_assert(strstr(buf, "<table class=\"timeline\">"));
 	cr_assert_null(strstr(buf, "<script"));

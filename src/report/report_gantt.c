@@ -119,9 +119,13 @@ static svc_row_t *find(svc_row_t *v, size_t n, const char *name)
 	return lo < n && !strcmp(v[lo].name, name) ? &v[lo] : NULL;
 }
 
-static void svc_bar(const gantt_t *g, const svc_row_t *s, uint64_t until)
+/* The row's current state from its start to until; an empty stretch
+ * shows only as the last (a service's state at the end is worth a
+ * pixel, a passing one at the same instant is not). */
+static void svc_bar(const gantt_t *g, const svc_row_t *s, uint64_t until,
+		    bool last)
 {
-	if (until > s->since || (until == s->since && until == g->r->end))
+	if (until > s->since || last)
 		bar(g, s->row, s->since, until, state_colour(s->state),
 		    s->name, s->state);
 }
@@ -155,12 +159,13 @@ static int services(const gantt_t *g, size_t first_row)
 			continue;
 		if (t < s->since)
 			t = s->since;
-		svc_bar(g, s, t);
+		svc_bar(g, s, t, false);
 		s->state = to + 4;
 		s->since = t;
 	}
 	for (size_t i = 0; i < n; i++)
-		svc_bar(g, &v[i], r->end > v[i].since ? r->end : v[i].since);
+		svc_bar(g, &v[i], r->end > v[i].since ? r->end : v[i].since,
+			true);
 	free(v);
 	return 0;
 }

@@ -21,27 +21,18 @@
 #include "fuzz.h"
 #include "report/report.h"
 
-/* out's bytes (malloc'd, NUL-terminated) after fn; *rc its code. */
-static char *svg(const char *path, int *rc, mos_error_t *err)
+/* What the SVG writer (path) or the HTML writer (doc) wrote (malloc'd,
+ * NUL-terminated); *rc its code. */
+static char *render(const char *path, json_t *doc, int *rc,
+		    mos_error_t *err)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	FUZZ_CHECK(f, "open_memstream");
-	*rc = mos_scenario_plot_file(path, NULL, f, err);
-	fclose(f);
-	return buf;
-}
-
-static char *html(json_t *doc, int *rc, mos_error_t *err)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	FUZZ_CHECK(f, "open_memstream");
-	*rc = mos__report_html(doc, "input", f, err);
+	*rc = path ? mos_scenario_plot_file(path, NULL, f, err)
+		   : mos__report_html(doc, "input", f, err);
 	fclose(f);
 	return buf;
 }
@@ -62,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *a, *b;
 	int rc, rc2;
 
-	a = svg(path, &rc, &err);
+	a = render(path, NULL, &rc, &err);
 	if (rc) {
 		FUZZ_CHECK(rc == MOS_ECONFIG || rc == MOS_ENOMEM ||
 			   rc == MOS_EIO, "plot returned %s",
@@ -72,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		FUZZ_CHECK(!strncmp(a, "<?xml", 5) && ends_with(a, "</svg>\n"),
 			   "the SVG is not whole");
-		b = svg(path, &rc2, &err);
+		b = render(path, NULL, &rc2, &err);
 		FUZZ_CHECK(rc2 == 0 && !strcmp(a, b), "two plots differ");
 		free(b);
 	}
@@ -81,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			 &jerr);
 	if (!doc)
 		return 0;
-	b = html(doc, &rc2, &err);
+	b = render(NULL, doc, &rc2, &err);
 	FUZZ_CHECK(rc == rc2 || rc2 == MOS_ENOMEM,
 		   "SVG said %s, HTML %s", mos_err_name(rc),
 		   mos_err_name(rc2));
