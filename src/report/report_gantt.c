@@ -145,7 +145,8 @@ static int services(const gantt_t *g, size_t first_row)
 		v[i].state = "Stopped";
 		row_label(g, v[i].row, "service ", v[i].name, "");
 	}
-	qsort(v, n, sizeof(*v), by_name);
+	if (n) /* qsort(NULL, 0) is undefined */
+		qsort(v, n, sizeof(*v), by_name);
 	for (size_t i = 0; n && r->timeline &&
 			   i < json_array_size(r->timeline); i++) {
 		json_t *e = json_array_get(r->timeline, i);
