@@ -51,6 +51,8 @@ src/json/ sim/hal/ctx.h config validation checks context_backend against the HAL
 src/scenario/ src/json/service_json.h the scenario loader reads inline service descriptors and service files with the reader of the service loader
 src/scenario/ src/json/config_int.h the config object of a scenario is the configuration overlay, checked by the same rules
 src/scenario/ src/kernel/seams.h the seams of the kernel: a crash ends a process with an exit code, a mark goes into the typed trace
+src/report/ src/json/jsonload.h the report checks a run document with the JSON paths of the shared reader in its errors, and reads the file with it
+src/scenario/ src/report/report.h mos_scenario_write_html draws the JSON document of the run with the renderer of the report
 src/workbench/ src/json/jsonload.h the workload loader walks JSON with the shared reader
 src/workbench/ src/json/chrome.h the report writer builds Chrome Trace Event JSON with the shared pieces
 src/workbench/ src/json/config_int.h a workload policy obeys the config file scheduler rules

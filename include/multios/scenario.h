@@ -197,4 +197,36 @@ MOS_API int mos_scenario_write_text(const mos_scenario_result_t *r,
 MOS_API int mos_scenario_write_json(const mos_scenario_result_t *r,
 				    FILE *out, bool with_timeline);
 
+/*
+ * The result as one self-contained HTML file (docs/REPORTS.md): the
+ * scenario's name, seed, end and trace hash; the services, processes and
+ * system tables; a Gantt chart of the processes and of the services'
+ * states; the time series' plots (inline SVG); the timeline.  No script,
+ * nothing fetched; every name from the scenario escaped.  Errors:
+ * MOS_EINVAL (NULL argument), MOS_ENOMEM, MOS_EIO (a write failed).
+ */
+MOS_API int mos_scenario_write_html(const mos_scenario_result_t *r,
+				    FILE *out);
+
+/* The key of the run's i-th time series in the JSON's "series" object
+ * ("memory_bytes", "cpu_permille", ...), in that order; NULL past the
+ * last. */
+MOS_API const char *mos_scenario_series_name(size_t i);
+
+/*
+ * Read the run's JSON document at path (what mos_scenario_write_json
+ * writes) and write the plots of its time series as one standalone SVG
+ * document to out: one chart per series, each series exactly one
+ * <path class="series" data-series="KEY">.  series: the keys to draw,
+ * NULL-terminated (NULL: all of them).  The whole document is checked
+ * before anything is written.  Errors: MOS_EINVAL (a NULL argument, an
+ * unknown series key), MOS_EIO (the file cannot be read, a write
+ * failed), MOS_ECONFIG (a syntax error: err has the line and column; a
+ * document that is not a run's: err names the JSON path, as
+ * "series.time_ns: expected an array of integers"), MOS_ENOMEM.
+ */
+MOS_API int mos_scenario_plot_file(const char *path,
+				   const char *const *series, FILE *out,
+				   mos_error_t *err);
+
 #endif

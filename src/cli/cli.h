@@ -1,7 +1,7 @@
 /*
  * src/cli/cli.h - pieces shared by the multios subcommands.
  *
- * src/cli/ is the multios command (run, ps, sched, services), a program
+ * src/cli/ is the multios command (run, plot, ps, sched, services), a program
  * built on the library like any other: it includes only the public headers and
  * its own, and links libmultios.a.
  */
@@ -21,6 +21,10 @@ int cli_run(int argc, char **argv);
 
 /* `multios run SCENARIO.json` (run_scenario.c). */
 int cli_run_scenario(int argc, char **argv);
+
+/* `multios plot RUN.json -o OUT.svg`: a run's time series as SVG
+ * (plot.c). */
+int cli_plot(int argc, char **argv);
 
 /* `multios sched`: the scheduler workbench. */
 int cli_sched(int argc, char **argv);

@@ -22,12 +22,18 @@ static const char usage[] =
 	"        state change and a ps-like table; the output depends only on\n"
 	"        virtual time, so every run prints the same bytes.\n"
 	"  run SCENARIO.json [--until T] [--seed S] [--json] [--quiet]\n"
-	"      [--trace FILE] [--live [--speed X] [--admin PATH]]\n"
+	"      [--trace FILE] [--report FILE.html]\n"
+	"      [--live [--speed X] [--admin PATH]]\n"
 	"        Run a scenario file (services, processes, timed actions:\n"
 	"        docs/SCENARIOS.md) and print its timeline and a report of\n"
 	"        services, processes, latencies and counters, as text or one\n"
 	"        JSON document; --live paces it against wall time and serves\n"
 	"        the admin socket ('multios run SCENARIO.json --help').\n"
+	"        With --report FILE.html, also an HTML report with a Gantt\n"
+	"        chart and plots (docs/REPORTS.md).\n"
+	"  plot RUN.json -o OUT.svg [--series NAME[,NAME...]]\n"
+	"        Plot the time series of a run's JSON (what 'run --json'\n"
+	"        prints) as one SVG file ('multios plot --help').\n"
 	"  sched WORKLOAD.json [--policy NAME | --compare LIST] [--quantum N]\n"
 	"        [--seed N] [--json | --gantt] [--trace FILE]\n"
 	"        Run a workload under a scheduler policy and report the\n"
@@ -67,6 +73,8 @@ static int dispatch(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cli_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "plot") == 0)
+		return cli_plot(argc - 1, argv + 1);
 	if (strcmp(cmd, "sched") == 0)
 		return cli_sched(argc - 1, argv + 1);
 	if (strcmp(cmd, "services") == 0)

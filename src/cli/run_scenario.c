@@ -15,7 +15,7 @@
 
 static const char usage[] =
 	"Usage: multios run SCENARIO.json [--until T] [--seed S] [--json]\n"
-	"                   [--quiet] [--trace FILE]\n"
+	"                   [--quiet] [--trace FILE] [--report FILE.html]\n"
 	"                   [--live [--speed X] [--admin PATH]]\n"
 	"       multios run [--quiet] [--trace FILE]   (the built-in demo)\n"
 	"\n"
@@ -61,6 +61,11 @@ static const char usage[] =
 	"  --admin PATH  with --live: serve the admin protocol on a Unix\n"
 	"              socket at PATH (created owner-only; it must not\n"
 	"              exist) for 'multios ctl --socket PATH' (docs/LIVE.md)\n"
+	"  --report FILE.html  also write the run as one self-contained\n"
+	"              HTML file (docs/REPORTS.md): the report's tables, a\n"
+	"              Gantt chart of the processes and the services' states,\n"
+	"              plots of the time series, the timeline; no script,\n"
+	"              nothing fetched\n"
 	"  -h, --help  show this text\n"
 	"\n"
 	"When stderr is a terminal and --quiet is not given, a run that takes\n"
@@ -74,6 +79,8 @@ static const char usage[] =
 typedef struct opts {
 	const char *file;
 	const char *trace;
+	const char *report;
+	FILE *report_f;
 	mos_scenario_opts_t so;
 	int json, quiet;
 	run_host_t host;
@@ -138,6 +145,10 @@ static int parse(int argc, char **argv, opts_t *o)
 			if (++i == argc)
 				return bad("%s needs a file name", a);
 			o->trace = argv[i];
+		} else if (!strcmp(a, "--report")) {
+			if (++i == argc)
+				return bad("%s needs a file name", a);
+			o->report = argv[i];
 		} else if (a[0] == '-') {
 			return bad("unknown option '%s'", a);
 		} else if (o->file) {
@@ -173,6 +184,14 @@ int cli_run_scenario(int argc, char **argv)
 		mos_scenario_free(sc);
 		return 1;
 	}
+	if (o.report && !(o.report_f = fopen(o.report, "w"))) {
+		fprintf(stderr, "multios run: %s: %s\n", o.report,
+			strerror(errno));
+		if (o.so.trace)
+			fclose(o.so.trace);
+		mos_scenario_free(sc);
+		return 1;
+	}
 	o.host.progress = !o.quiet && isatty(STDERR_FILENO);
 	o.host.end = o.so.has_until ? o.so.until : mos_scenario_until(sc);
 	cli_run_host_hook(&o.host, &o.so);
@@ -183,11 +202,26 @@ int cli_run_scenario(int argc, char **argv)
 		fprintf(stderr, "multios run: %s: %s\n", o.trace,
 			strerror(errno));
 		mos_scenario_result_free(res);
+		if (o.report_f)
+			fclose(o.report_f);
 		return 1;
 	}
 	if (rc < 0) {
 		fprintf(stderr, "multios run: %s\n", err.message);
+		if (o.report_f)
+			fclose(o.report_f);
 		return 1;
+	}
+	if (o.report_f) {
+		rc = mos_scenario_write_html(res, o.report_f);
+		if (fclose(o.report_f) != 0 && rc == 0)
+			rc = MOS_EIO;
+		if (rc < 0) {
+			fprintf(stderr, "multios run: %s: %s\n", o.report,
+				mos_strerror(rc));
+			mos_scenario_result_free(res);
+			return 1;
+		}
 	}
 	rc = o.json ? mos_scenario_write_json(res, stdout, !o.quiet)
 		    : mos_scenario_write_text(res, stdout, !o.quiet);
