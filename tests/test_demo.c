@@ -15,10 +15,12 @@
  * column of admin ps (name from the table, the uid in digits otherwise).
  */
 #include <criterion/criterion.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "multios/admin.h"
 #include "multios/multios.h"
 #include "multios/scenario.h"
 #include "timeout.h"
@@ -334,4 +336,159 @@ Test(demo, string_loader_arguments)
 	cr_assert_eq(mos_scenario_load_string("", 0, "n", &sc, &e),
 		     MOS_ECONFIG);
 	cr_assert_null(sc);
+}
+
+/* ---- the configuration's users table and admin ps ----------------------- */
+
+TestSuite(demo_users, .timeout = T_TIMEOUT);
+
+/* A process of uid that sleeps; its pid. */
+static mos_pid_t spawn_uid(mos_kernel_t *k, mos_uid_t uid)
+{
+	static const char *const argv[] = {"sleep", "1s", NULL};
+	mos_process_spec_t spec;
+	mos_pid_t pid;
+
+	mos_process_spec_init(&spec);
+	spec.command = argv;
+	spec.uid = uid;
+	cr_assert_eq(mos_process_create(k, &spec, &pid), 0);
+	return pid;
+}
+
+static void add_user(mos_config_t *c, uint32_t uid, const char *name)
+{
+	c->users[c->nusers].uid = uid;
+	snprintf(c->users[c->nusers].name, sizeof(c->users[0].name), "%s",
+		 name);
+	c->nusers++;
+}
+
+Test(demo_users, ps_names_mapped_uids_and_digits_otherwise)
+{
+	mos_config_t c;
+	mos_kernel_t *k;
+	mos_error_t e;
+	mos_admin_ps_row_t rows[8];
+	mos_pid_t alice, bob, nobody;
+	size_t n;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	json_t *j;
+
+	mos_config_default(&c);
+	add_user(&c, 0, "root");
+	add_user(&c, 1000, "alice");
+	add_user(&c, 4294967294u, "x.y-z_31");
+	cr_assert_eq(mos_kernel_create(&c, &k, &e), 0, "%s", e.message);
+	cr_assert_eq(mos_admin_attach(k), 0);
+	alice = spawn_uid(k, 1000);
+	nobody = spawn_uid(k, 1234);
+	bob = spawn_uid(k, 4294967294u);
+	cr_assert_eq(mos_kernel_run(k, MOS_MSEC), 0);
+	cr_assert_eq(mos_admin_ps(k, rows, 8, &n), 0);
+	cr_assert_eq(n, 4);
+	cr_assert_eq(rows[0].pid, 1);
+	cr_assert_str_eq(rows[0].user, "root");
+	cr_assert_eq(rows[1].pid, alice);
+	cr_assert_str_eq(rows[1].user, "alice");
+	cr_assert_eq(rows[2].pid, nobody);
+	cr_assert_eq(rows[2].uid, 1234);
+	cr_assert_str_eq(rows[2].user, "1234");
+	cr_assert_eq(rows[3].pid, bob);
+	cr_assert_str_eq(rows[3].user, "x.y-z_31");
+
+	f = open_memstream(&buf, &len);
+	cr_assert(f);
+	cr_assert_eq(mos_admin_ps_json(k, f), 0);
+	fclose(f);
+	j = json_loads(buf, 0, NULL);
+	cr_assert(j, "%s", buf);
+	cr_assert_str_eq(json_string_value(json_object_get(
+				 json_array_get(j, 1), "user")), "alice");
+	cr_assert_str_eq(json_string_value(json_object_get(
+				 json_array_get(j, 2), "user")), "1234");
+	json_decref(j);
+	free(buf);
+	mos_kernel_destroy(k);
+}
+
+/* A scenario whose config holds users; its load's code, error in *e. */
+static int users_load(const char *users, mos_error_t *e)
+{
+	char text[512];
+	mos_scenario_t *sc = NULL;
+	int rc;
+
+	snprintf(text, sizeof(text), "{\"config\": {\"users\": %s}}", users);
+	rc = mos_scenario_load_string(text, strlen(text), "u", &sc, e);
+	mos_scenario_free(sc);
+	return rc;
+}
+
+Test(demo_users, json_table_errors_name_the_entry)
+{
+	static const struct {
+		const char *users, *path, *text;
+	} bad[] = {
+		{"{\"01\": \"a\"}", "config.users.01", "decimal digits"},
+		{"{\"-1\": \"a\"}", "config.users.-1", "decimal digits"},
+		{"{\"x\": \"a\"}", "config.users.x", "decimal digits"},
+		{"{\"4294967295\": \"a\"}", "config.users.4294967295",
+		 "decimal digits"},
+		{"{\"5\": 5}", "config.users.5", "expected a user name"},
+		{"{\"5\": \"\"}", "config.users.5", "must not be empty"},
+		{"{\"5\": \"a b\"}", "config.users.5", "without spaces"},
+		{"{\"5\": \"\\u00e9t\\u00e9\"}", "config.users.5",
+		 "printable ASCII"},
+		{"{\"5\": \"abcdefghijabcdefghijabcdefghij12\"}", "config.users.5",
+		 "at most 31"},
+		{"{\"5\": \"a\", \"6\": \"a\"}", "config.users.6", "twice"},
+		{"[\"root\"]", "config.users", "expected an object"},
+	};
+	mos_error_t e;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		cr_assert_eq(users_load(bad[i].users, &e), MOS_ECONFIG,
+			     "%s", bad[i].users);
+		cr_assert_str_eq(e.path, bad[i].path, "%s: %s", bad[i].users,
+				 e.message);
+		cr_assert(strstr(e.text, bad[i].text), "%s: %s", bad[i].users,
+			  e.message);
+	}
+	cr_assert_eq(users_load("{\"0\": \"root\", \"4294967294\": "
+				"\"abcdefghijabcdefghijabcdefghij1\"}", &e), 0,
+		     "%s", e.message);
+	cr_assert_eq(users_load("{}", &e), 0, "%s", e.message);
+}
+
+Test(demo_users, c_table_is_checked_too)
+{
+	mos_config_t c;
+	mos_error_t e;
+
+	mos_config_default(&c);
+	cr_assert_eq(c.nusers, 0);
+	add_user(&c, 7, "a");
+	add_user(&c, 7, "b");
+	cr_assert_eq(mos_config_validate(&c, &e), MOS_ECONFIG);
+	cr_assert_str_eq(e.path, "users[1]");
+	cr_assert(strstr(e.text, "uid 7 given twice"), "%s", e.message);
+	c.users[1].uid = 8;
+	snprintf(c.users[1].name, sizeof(c.users[1].name), "a");
+	cr_assert_eq(mos_config_validate(&c, &e), MOS_ECONFIG);
+	cr_assert(strstr(e.text, "'a' given twice"), "%s", e.message);
+	c.users[1].name[0] = '\0';
+	cr_assert_eq(mos_config_validate(&c, &e), MOS_ECONFIG);
+	cr_assert(strstr(e.text, "must not be empty"), "%s", e.message);
+	c.users[1].uid = MOS_UID_INHERIT;
+	snprintf(c.users[1].name, sizeof(c.users[1].name), "b");
+	cr_assert_eq(mos_config_validate(&c, &e), MOS_ECONFIG);
+	cr_assert_str_eq(e.path, "users[1]");
+	c.users[1].uid = 8;
+	cr_assert_eq(mos_config_validate(&c, &e), 0, "%s", e.message);
+	c.nusers = MOS_CONFIG_MAX_USERS + 1;
+	cr_assert_eq(mos_config_validate(&c, &e), MOS_ECONFIG);
+	cr_assert_str_eq(e.path, "users");
 }
