@@ -207,9 +207,23 @@ $(SHARED): $(LIB_OBJ)
 	ln -sf libmultios.so.$(VERSION) $(BUILD)/lib/libmultios.so.$(SONAME_MAJOR)
 	ln -sf libmultios.so.$(SONAME_MAJOR) $(BUILD)/lib/libmultios.so
 
-$(CLI): $(CLI_OBJ) $(STATIC)
+# The built-in demo of `multios run` is examples/scenarios/demo.json, its
+# bytes compiled in (scripts/embed.sh: sh and od, no xxd needed).
+DEMO_GEN := $(BUILD)/gen/demo_scenario.c
+DEMO_OBJ := $(BUILD)/obj/gen/demo_scenario.o
+
+$(DEMO_GEN): examples/scenarios/demo.json scripts/embed.sh
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $(CLI_OBJ) $(STATIC) $(SAN_LDFLAGS) $(LDLIBS_ALL)
+	sh scripts/embed.sh cli_demo_json examples/scenarios/demo.json >$@.tmp
+	mv $@.tmp $@
+
+$(DEMO_OBJ): $(DEMO_GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_APP) -c $< -o $@
+
+$(CLI): $(CLI_OBJ) $(DEMO_OBJ) $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) -o $@ $(CLI_OBJ) $(DEMO_OBJ) $(STATIC) $(SAN_LDFLAGS) $(LDLIBS_ALL)
 
 $(TESTS): $(TEST_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)

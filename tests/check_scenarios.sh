@@ -205,7 +205,7 @@ expect 1 run "$tmp/bad.json"
 grep -q "bad.json: actions\[0\].do: unknown action 'explode'" "$tmp/err" ||
 	{ echo "$me: unexpected message: $(cat "$tmp/err")" >&2; exit 1; }
 expect 0 run "$ex" --help
-grep -q '^Usage: multios run SCENARIO.json' "$tmp/out" || { echo "$me: no usage text" >&2; exit 1; }
+grep -q '^Usage: multios run \[SCENARIO.json\]' "$tmp/out" || { echo "$me: no usage text" >&2; exit 1; }
 expect 0 run "$ex" --quiet --until 1s --seed 4 --json
 grep -q '"seed": 4' "$tmp/out" || { echo "$me: --seed not in the JSON" >&2; exit 1; }
 grep -q '"end_ns": 1000000000' "$tmp/out" || { echo "$me: --until not obeyed" >&2; exit 1; }

@@ -35,6 +35,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "config.h"
 #include "cred.h"
 #include "process.h"
 #include "service.h"
@@ -95,6 +96,8 @@ typedef struct mos_admin_ps_row {
 	mos_pid_t pid;
 	mos_pid_t ppid;
 	mos_uid_t uid;                /* real uid */
+	char user[MOS_USER_NAME_LEN]; /* uid's name in the config's users
+					 table, else uid in decimal */
 	mos_proc_state_t state;
 	mos_priority_t priority;
 	mos_prio_class_t prio_class;

@@ -43,8 +43,17 @@
  *                    "syscall_costs_ms": { "spawn": 0.01, ... },
  *                    "sample_interval_ms": 0, "sample_capacity": 64,
  *                    "monitor_window_ms": 1000 },
- *     "ipc": { "mailbox_capacity": 64, "encryption_cost_us": 20 }
+ *     "ipc": { "mailbox_capacity": 64, "encryption_cost_us": 20 },
+ *     "users": { "0": "root", "1000": "alice" }
  *   }
+ *
+ * "users" names uids for the admin's ps (multios/admin.h): each key a
+ * uid in decimal digits (no sign, no leading zero, at most 4294967294),
+ * each value its name, 1 to MOS_USER_NAME_LEN - 1 printable ASCII
+ * characters without spaces; at most MOS_CONFIG_MAX_USERS entries, no
+ * name twice.  A file's table replaces the one before it; none by
+ * default (ps then shows uids in digits).  Errors name the entry
+ * ("users.01: ...").
  */
 #ifndef MULTIOS_CONFIG_H
 #define MULTIOS_CONFIG_H
@@ -178,6 +187,15 @@ typedef struct mos_ipc_params {
 					1..1000000 (multios/service.h) */
 } mos_ipc_params_t;
 
+#define MOS_CONFIG_MAX_USERS 64 /* entries of the users table */
+#define MOS_USER_NAME_LEN 32     /* a user name with its NUL */
+
+/* One entry of the users table. */
+typedef struct mos_user {
+	uint32_t uid;              /* a mos_uid_t, not MOS_UID_INHERIT */
+	char name[MOS_USER_NAME_LEN];
+} mos_user_t;
+
 typedef struct mos_config {
 	/* The MultiOS documentation's ProcessManagerConfig, same defaults. */
 	uint32_t max_processes;                 /* 65536, init included */
@@ -210,6 +228,10 @@ typedef struct mos_config {
 	mos_resource_params_t res; /* memory, device, syscall costs,
 				      sampling */
 	mos_ipc_params_t ipc;      /* mailboxes */
+	uint32_t nusers;           /* entries used in users; 0 */
+	mos_user_t users[MOS_CONFIG_MAX_USERS]; /* uid -> name for ps, in
+				      the file's order; checked as the JSON
+				      is (above) */
 	mos_allocator_t alloc;     /* all NULL: libc (C only, not in JSON) */
 } mos_config_t;
 

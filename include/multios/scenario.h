@@ -94,6 +94,8 @@ typedef struct mos_scenario_service_report {
 	uint32_t instances;        /* configured slots */
 	uint32_t live;             /* live instances now */
 	uint32_t ready;
+	uint32_t in_rotation;      /* instances the balancer may pick now
+				      (ready, not out by a readiness probe) */
 	int last_exit_status;      /* wait status; -1: none */
 	uint64_t health_checks;    /* summed over its slots */
 	uint64_t health_failures;
@@ -104,6 +106,9 @@ typedef struct mos_scenario_service_report {
 	mos_time_t latency_p90;
 	mos_time_t latency_p99;
 	mos_time_t latency_max;
+	uint64_t instance_calls[MOS_SVC_MAX_INSTANCES]; /* requests routed
+				      to each slot in the run, retries
+				      included; the first `instances` */
 } mos_scenario_service_report_t;
 
 /* A process created during the run (the named ones, service instances,
@@ -170,6 +175,19 @@ MOS_API int mos_scenario_load(const char *path, mos_scenario_t **out,
 /* The file's "until": when its runs end (MOS_TIME_NEVER for "max", or
  * for a NULL sc). */
 MOS_API mos_time_t mos_scenario_until(const mos_scenario_t *sc);
+/*
+ * mos_scenario_load for a scenario held in memory: the len bytes at text
+ * (no terminating NUL needed), checked exactly as a file is.  name stands
+ * for the file name in error messages ("demo:3:14: ...", "demo:
+ * actions[2].at: ...").  A service given by file name is refused
+ * (MOS_ECONFIG at "services[i]"): text has no directory to resolve it
+ * against, so declare services inline.  Errors: MOS_EINVAL (text, name or
+ * out NULL), MOS_ECONFIG, MOS_ENOMEM and the registration errors, as
+ * mos_scenario_load.  On error *out is NULL and nothing is left allocated.
+ */
+MOS_API int mos_scenario_load_string(const char *text, size_t len,
+				     const char *name, mos_scenario_t **out,
+				     mos_error_t *err);
 
 /* Free a loaded scenario (NULL is fine). */
 MOS_API void mos_scenario_free(mos_scenario_t *sc);

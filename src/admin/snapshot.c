@@ -84,6 +84,18 @@ int mos_admin_overview(mos_kernel_t *k, mos_admin_overview_t *out)
 	return 0;
 }
 
+/* uid's name from the configuration's users table, else its digits. */
+static void user_name(const mos_config_t *cfg, mos_uid_t uid, char *buf,
+		      size_t len)
+{
+	for (uint32_t i = 0; i < cfg->nusers; i++)
+		if (cfg->users[i].uid == uid) {
+			snprintf(buf, len, "%s", cfg->users[i].name);
+			return;
+		}
+	snprintf(buf, len, "%u", (unsigned)uid);
+}
+
 int mos_admin_ps(mos_kernel_t *k, mos_admin_ps_row_t *rows, size_t cap,
 		 size_t *n)
 {
@@ -114,6 +126,8 @@ int mos_admin_ps(mos_kernel_t *k, mos_admin_ps_row_t *rows, size_t cap,
 			.oom_score_adj = mos__admin_adj(ad, in.pid),
 		};
 		mos__admin_command(&in, r->command, sizeof(r->command));
+		user_name(mos_kernel_config(k), in.uid, r->user,
+			  sizeof(r->user));
 	}
 	*n = got;
 	mos__free(ad->a, pids);

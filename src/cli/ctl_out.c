@@ -33,12 +33,12 @@ static void print_ps(json_t *rows, FILE *out)
 	json_t *r;
 	char cpu[32];
 
-	fprintf(out, "%5s %5s %-6s %-10s %-8s %-11s %9s %10s %4s %5s %s\n",
+	fprintf(out, "%5s %5s %-8s %-10s %-8s %-11s %9s %10s %4s %5s %s\n",
 		"PID", "PPID", "USER", "STATE", "PRIO", "CLASS", "CPU(ms)",
 		"MEM", "FDS", "OOM", "COMMAND");
 	json_array_foreach(rows, i, r)
 		fprintf(out, "%5" JSON_INTEGER_FORMAT " %5" JSON_INTEGER_FORMAT
-			" %-6s %-10s %-8s %-11s %9s %10" JSON_INTEGER_FORMAT
+			" %-8s %-10s %-8s %-11s %9s %10" JSON_INTEGER_FORMAT
 			" %4" JSON_INTEGER_FORMAT " %5" JSON_INTEGER_FORMAT
 			" %s\n", num(r, "pid"), num(r, "ppid"), str(r, "user"),
 			str(r, "state"), str(r, "priority"), str(r, "class"),

@@ -14,10 +14,15 @@
 #include "run_host.h"
 
 static const char usage[] =
-	"Usage: multios run SCENARIO.json [--until T] [--seed S] [--json]\n"
+	"Usage: multios run [SCENARIO.json] [--until T] [--seed S] [--json]\n"
 	"                   [--quiet] [--trace FILE] [--report FILE.html]\n"
 	"                   [--live [--speed X] [--admin PATH]]\n"
-	"       multios run [--quiet] [--trace FILE]   (the built-in demo)\n"
+	"\n"
+	"Without a file, run the built-in demo (examples/scenarios/demo.json):\n"
+	"a database, a cache that needs it and a round-robin web tier of three\n"
+	"under client load; one web instance crashes three times and comes\n"
+	"back after growing back-offs, another hangs, fails its health\n"
+	"checks, is taken out of rotation, killed and restarted.\n"
 	"\n"
 	"Load the scenario file SCENARIO.json (docs/SCENARIOS.md: its\n"
 	"configuration, programs, services, processes and timed actions),\n"
@@ -160,7 +165,7 @@ static int parse(int argc, char **argv, opts_t *o)
 	if (!o->host.live && (o->host.speed > 0 || o->host.admin))
 		return bad("%s", o->host.admin ? "--admin needs --live"
 					       : "--speed needs --live");
-	return o->file ? 0 : bad("%s", "no scenario file");
+	return 0; /* no file: the demo */
 }
 
 int cli_run_scenario(int argc, char **argv)
@@ -173,7 +178,8 @@ int cli_run_scenario(int argc, char **argv)
 
 	if ((rc = parse(argc, argv, &o)) != 0)
 		return rc == 1 ? 0 : rc;
-	if (mos_scenario_load(o.file, &sc, &err) < 0) {
+	if ((o.file ? mos_scenario_load(o.file, &sc, &err)
+		    : cli_demo_load(&sc, &err)) < 0) {
 		fprintf(stderr, "multios run: %s\n", err.message);
 		return 1;
 	}

@@ -101,14 +101,10 @@ int mos_admin_ps_json(mos_kernel_t *k, FILE *out)
 	arr = json_array();
 	bad = !arr;
 	for (size_t i = 0; i < n && !bad; i++) {
-		char user[16];
-		json_t *e;
-
-		snprintf(user, sizeof(user), "%u", (unsigned)r[i].uid);
-		e = json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:I, s:I, s:I, "
+		json_t *e = json_pack("{s:i, s:i, s:s, s:s, s:s, s:s, s:I, s:I, s:I, "
 			      "s:i, s:s}",
 			      "pid", (int)r[i].pid, "ppid", (int)r[i].ppid,
-			      "user", user, "state", mos_state_name(r[i].state),
+			      "user", r[i].user, "state", mos_state_name(r[i].state),
 			      "priority", mos_priority_name(r[i].priority),
 			      "class", mos_class_name(r[i].prio_class),
 			      "cpu_ns", (json_int_t)r[i].cpu, "memory",

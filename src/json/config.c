@@ -372,6 +372,8 @@ int mos__config_check(const mos_config_t *cfg, const char *src,
 		return rc;
 	if ((rc = mos__res_params_check(&cfg->res, src, err)) != 0)
 		return rc;
+	if ((rc = mos__config_users_check(cfg, src, err)) != 0)
+		return rc;
 	return mos__sched_params_check(&cfg->sched, &config_keys, src, err);
 }
 
@@ -393,7 +395,8 @@ static const char *const top_keys[] = {
 	"service_timeout_ms", "grace_period_ms",
 	"emergency_termination_timeout_ms", "seed", "host_stack_size",
 	"stack_guard_pages", "context_backend", "history_size",
-	"trace_capacity", "scheduler", "clock", "resources", "ipc", NULL,
+	"trace_capacity", "scheduler", "clock", "resources", "ipc", "users",
+	NULL,
 };
 static const char *const scheduler_keys[] = {
 	"policy", "time_slice_ms", "tick_ms", "context_switch_cost_ms",
@@ -604,6 +607,9 @@ int mos__config_overlay(mos_jload_t *ld, json_t *root, void *ctx)
 				       mos__res_params_read, c);
 	if (!rc)
 		rc = mos__json_section(ld, root, "ipc", read_ipc, c);
+	if (!rc)
+		rc = mos__json_section(ld, root, "users",
+				       mos__config_users_read, c);
 	return rc;
 }
 

@@ -61,6 +61,13 @@ int mos__res_params_check(const mos_resource_params_t *r, const char *src,
 /* The whole configuration overlay (a mos_jsection_fn; ctx: the
  * mos_config_t): the keys of root over what *ctx holds, as
  * mos_config_load_json reads a file; no validation. */
+/* The "users" table (config_users.c): read replaces cfg's table (a
+ * mos_jsection_fn; ctx: the mos_config_t); check validates one built in
+ * C, naming "users[i]" in errors. */
+int mos__config_users_read(mos_jload_t *ld, json_t *o, void *ctx);
+int mos__config_users_check(const mos_config_t *cfg, const char *src,
+			    mos_error_t *err);
+
 int mos__config_overlay(mos_jload_t *ld, json_t *root, void *ctx);
 /* Every rule of mos_config_validate, naming src in errors. */
 int mos__config_check(const mos_config_t *cfg, const char *src,

@@ -149,6 +149,15 @@ int mos__json_load_file(const char *path, json_t **root, mos_error_t *err)
 	return rc;
 }
 
+int mos__json_load_buffer(const char *text, size_t len, const char *name,
+			  json_t **root, mos_error_t *err)
+{
+	json_error_t jerr = {0};
+
+	*root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	return *root ? 0 : parse_error(err, name, &jerr);
+}
+
 int mos__json_fail(mos_jload_t *ld, int code, const char *fmt, ...)
 {
 	char text[MOS_ERROR_TEXT_LEN + 1]; /* + 1: see mos_jpath_t */

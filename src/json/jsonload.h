@@ -91,6 +91,14 @@ void mos__jload_init(mos_jload_t *ld, const char *source, mos_error_t *err);
  */
 int mos__json_load_file(const char *path, json_t **root, mos_error_t *err);
 
+/*
+ * The same for the len bytes at text (no NUL needed), name standing for
+ * the file name in messages: MOS_ECONFIG (err: name:line:column),
+ * MOS_ENOMEM.
+ */
+int mos__json_load_buffer(const char *text, size_t len, const char *name,
+			  json_t **root, mos_error_t *err);
+
 /* What a failed jansson parse (json_loads and the like, jerr zeroed
  * before the call) means: MOS_ENOMEM when jansson ran out of memory,
  * MOS_ECONFIG for anything wrong with the text. */

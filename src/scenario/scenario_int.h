@@ -83,7 +83,8 @@ struct sc_action {
 };
 
 struct mos_scenario {
-	char *path;
+	char *path;                  /* or the name given with the text */
+	bool from_text;              /* mos_scenario_load_string */
 	json_t *root;
 	char name[MOS_SCENARIO_NAME_LEN];
 	mos_config_t cfg;

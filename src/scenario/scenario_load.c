@@ -128,6 +128,11 @@ static int read_service(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
 		if (!*f)
 			return mos__json_fail(ld, MOS_ECONFIG,
 					      "expected a service file name");
+		if (sc->from_text)
+			return mos__json_fail(ld, MOS_ECONFIG,
+					      "a scenario given as text cannot "
+					      "name service files: declare the "
+					      "service inline");
 		dir_of(sc->path, dir, sizeof(dir));
 		if (f[0] == '/')
 			dir[0] = '\0';
@@ -429,8 +434,10 @@ static int read_top(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
 	return check_on_kernel(ld, sc);
 }
 
-int mos_scenario_load(const char *path, mos_scenario_t **out,
-		      mos_error_t *err)
+/* The body of both loaders: the file at path (text NULL), or the len
+ * bytes at text with path as its name in messages. */
+static int load(const char *path, const char *text, size_t len,
+		mos_scenario_t **out, mos_error_t *err)
 {
 	mos_error_t local;
 	mos_scenario_t *sc = NULL;
@@ -443,7 +450,8 @@ int mos_scenario_load(const char *path, mos_scenario_t **out,
 		*out = NULL;
 	if (!path || !out) {
 		rc = mos__error_path(&local, MOS_EINVAL, path ? path : "scenario",
-				     "", "path and out must not be NULL");
+				     "", "%s and out must not be NULL",
+				     text ? "name" : "path");
 		goto done;
 	}
 	if (!(sc = calloc(1, sizeof(*sc))) || !(sc->path = strdup(path))) {
@@ -456,11 +464,14 @@ int mos_scenario_load(const char *path, mos_scenario_t **out,
 	sc->cap = DEFAULT_CAP;
 	sc->sample = DEFAULT_SAMPLE;
 	sc->svc.err = &sc->svc_err;
+	sc->from_text = text != NULL;
 	if ((rc = mos__svc_load_source(&sc->svc, path, &src))) {
 		local = sc->svc_err;
 		goto done;
 	}
-	if ((rc = mos__json_load_file(path, &sc->root, &local)))
+	rc = text ? mos__json_load_buffer(text, len, path, &sc->root, &local)
+		  : mos__json_load_file(path, &sc->root, &local);
+	if (rc)
 		goto done;
 	mos__jload_init(&ld, sc->path, &local);
 	rc = read_top(&ld, sc, sc->root);
@@ -473,6 +484,12 @@ done:
 	}
 	*out = sc;
 	return 0;
+}
+
+int mos_scenario_load(const char *path, mos_scenario_t **out,
+		      mos_error_t *err)
+{
+	return load(path, NULL, 0, out, err);
 }
 
 void mos_scenario_free(mos_scenario_t *sc)
@@ -488,4 +505,21 @@ void mos_scenario_free(mos_scenario_t *sc)
 	json_decref(sc->root);
 	free(sc->path);
 	free(sc);
+}
+
+int mos_scenario_load_string(const char *text, size_t len, const char *name,
+			     mos_scenario_t **out, mos_error_t *err)
+{
+	if (!text && name && out) {
+		mos_error_t local;
+
+		mos__error_clear(&local);
+		*out = NULL;
+		mos__error_path(&local, MOS_EINVAL, name, "",
+				"text must not be NULL");
+		if (err)
+			*err = local;
+		return MOS_EINVAL;
+	}
+	return load(name, text ? text : "", len, out, err);
 }

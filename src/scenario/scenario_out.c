@@ -70,6 +70,14 @@ int mos_scenario_write_text(const mos_scenario_result_t *r, FILE *out,
 			mos_svc_reason_name(s->reason), s->restarts, li,
 			s->ready, hf, s->calls, s->calls_failed, t[0], t[1],
 			t[2]);
+		/* How the balancer spread the load. */
+		if (s->instances > 1) {
+			fputs("  calls per instance:", out);
+			for (uint32_t j = 0; j < s->instances; j++)
+				fprintf(out, " #%u %" PRIu64, j,
+					s->instance_calls[j]);
+			fputc('\n', out);
+		}
 	}
 	fprintf(out, "\n== processes ==\n%6s  %-20s %-10s %-16s %12s\n", "PID",
 		"NAME", "STATE", "EXIT", "CPU-MS");
@@ -124,13 +132,14 @@ static json_t *services_json(const mos_scenario_result_t *r)
 	for (size_t i = 0; a && i < r->nservices; i++) {
 		const mos_scenario_service_report_t *s = &r->services[i];
 		json_t *o = json_pack(
-			"{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:o, s:o, "
+			"{s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:o, s:o, "
 			"s:o, s:o, s:{s:o, s:o, s:o, s:o}}",
 			"name", s->name, "state",
 			mos_service_state_name(s->state), "reason",
 			mos_svc_reason_name(s->reason), "restarts",
 			(int)s->restarts, "instances", (int)s->instances,
 			"live", (int)s->live, "ready", (int)s->ready,
+			"in_rotation", (int)s->in_rotation,
 			"last_exit_status", s->last_exit_status,
 			"health_checks", jint(s->health_checks),
 			"health_failures", jint(s->health_failures),
@@ -139,7 +148,18 @@ static json_t *services_json(const mos_scenario_result_t *r)
 			jint(s->latency_p50), "p90", jint(s->latency_p90),
 			"p99", jint(s->latency_p99), "max",
 			jint(s->latency_max));
+		json_t *per = json_array();
 
+		for (uint32_t j = 0; per && j < s->instances; j++)
+			if (json_array_append_new(per,
+						  jint(s->instance_calls[j])) < 0)
+				json_decref(per), per = NULL;
+		if (!o) {
+			json_decref(per);
+		} else if (json_object_set_new(o, "instance_calls", per) < 0) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (json_array_append_new(a, o) < 0) {
 			json_decref(a);
 			return NULL;

@@ -183,10 +183,12 @@ static int report_services(sc_run_t *r, mos_scenario_result_t *res)
 		s->instances = (uint32_t)ni;
 		s->live = st.ninstances;
 		s->ready = st.ready;
+		s->in_rotation = st.in_rotation;
 		s->last_exit_status = st.last_exit_status;
 		for (size_t j = 0; j < ni && j < MOS_SVC_MAX_INSTANCES; j++) {
 			s->health_checks += inst[j].health_checks;
 			s->health_failures += inst[j].health_failures;
+			s->instance_calls[j] = inst[j].requests;
 		}
 		service_calls(r, s, ids[i]);
 		res->nservices++;

@@ -1,14 +1,18 @@
 /*
- * tests/fuzz/scenario.c - fuzz mos_scenario_load (multios/scenario.h),
- * and a short bounded run of what loads.
+ * tests/fuzz/scenario.c - fuzz mos_scenario_load and
+ * mos_scenario_load_string (multios/scenario.h), and a short bounded run
+ * of what loads.
  *
  * The input is one scenario file.  Checked:
  *  - a failure returns a documented code with a well-formed mos_error_t
  *    naming the file and leaves *out NULL (the sanitizers see any leak);
  *  - a success runs for at most 10 ms of virtual time, and twice with the
  *    same seed gives the same JSON, byte for byte.
- * Inputs holding a '/' are skipped: a service file named by an absolute
- * or climbing path would read the host's files (/dev/zero has no end).
+ * Every input is first given to the string loader, which reads no file
+ * (it refuses service files): it fails as the file loader may, never
+ * with MOS_EIO.  Inputs holding a '/' are then skipped: a service file
+ * named by an absolute or climbing path would read the host's files
+ * (/dev/zero has no end).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +69,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *a, *b;
 	int rc;
 
+	rc = mos_scenario_load_string((const char *)data, size, "fuzz", &sc,
+				      &err);
+	if (rc) {
+		FUZZ_CHECK(documented(rc) && rc != MOS_EIO,
+			   "load_string returned %s", mos_err_name(rc));
+		fuzz_check_error(&err, rc);
+		FUZZ_CHECK(sc == NULL, "a failed load left a scenario");
+	}
+	mos_scenario_free(sc);
+	sc = NULL;
 	if (memchr(data, '/', size))
 		return 0;
 	path = fuzz_input_path(data, size);
