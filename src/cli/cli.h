@@ -33,6 +33,14 @@ extern const size_t cli_demo_json_len;
 /* Load the built-in demo (errors as mos_scenario_load_string). */
 int cli_demo_load(mos_scenario_t **out, mos_error_t *err);
 
+/* `multios explore SCENARIO.json --runs N`: a fault campaign
+ * (explore.c). */
+int cli_explore(int argc, char **argv);
+
+/* --faults SPEC (a JSON array, or a file holding one) into sc; 0, or 1
+ * with the message printed, prefixed by who. */
+int cli_faults_option(mos_scenario_t *sc, const char *spec, const char *who);
+
 /* `multios sched`: the scheduler workbench. */
 int cli_sched(int argc, char **argv);
 

@@ -451,7 +451,7 @@ static bool key_in(const char *key, const char *const *keys)
 
 static int check_keys(mos_jload_t *ld, json_t *o, const sc_act_type_t *t)
 {
-	static const char *const common[] = {"at", "do", NULL};
+	static const char *const common[] = {"at", "do", "jitter", NULL};
 	static const char *const proc[] = {"process", "service", "instance",
 					   NULL};
 	static const char *const svc[] = {"service", NULL};
@@ -537,11 +537,14 @@ int mos__sc_read_action(mos_jload_t *ld, json_t *o, size_t i, void *ctx)
 
 	a->index = i;
 	a->obj = o;
+	a->fault = -1;
 	if (!json_is_object(o))
 		return mos__json_fail(ld, MOS_ECONFIG, "expected an object");
 	if ((rc = mos__json_require(ld, o, "at")) ||
 	    (rc = mos__json_require(ld, o, "do")) ||
 	    (rc = mos__json_get_duration(ld, o, "at", false, &a->at)) ||
+	    (rc = mos__json_get_duration(ld, o, "jitter", false,
+					 &a->jitter)) ||
 	    (rc = mos__json_get_string(ld, o, "do", name, sizeof(name))))
 		return rc;
 	if (!(a->type = mos__sc_act_find(name))) {
