@@ -401,11 +401,18 @@ static bool check_expect(const check_ctx_t *c, const sc_expect_t *e,
 
 	if (got && holds(e->op, compare(got, e->value)))
 		return true;
-	g = got ? json_dumps(got, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+	g = !got ? NULL
+	    : json_is_array(got) ? NULL
+				 : json_dumps(got, JSON_ENCODE_ANY | JSON_COMPACT);
 	w = json_dumps(e->value, JSON_ENCODE_ANY | JSON_COMPACT);
-	snprintf(c->why, c->len, "%s is %.40s, expected %s %.40s", e->path,
-		 got ? (json_is_array(got) ? "an array" : g ? g : "?")
-		     : "missing", ops[e->op], w ? w : "?");
+	if (got && json_is_array(got))
+		snprintf(c->why, c->len, "%s has %zu entries, expected %s "
+			 "%.40s", e->path, json_array_size(got), ops[e->op],
+			 w ? w : "?");
+	else
+		snprintf(c->why, c->len, "%s is %.40s, expected %s %.40s",
+			 e->path, got ? (g ? g : "?") : "missing", ops[e->op],
+			 w ? w : "?");
 	free(g);
 	free(w);
 	return false;
