@@ -158,6 +158,7 @@ CHECKS := \
 	'sh tests/check_scenarios.sh $(CLI) $(SAN)' \
 	'sh tests/check_progress.sh $(CLI)' \
 	'sh tests/check_report.sh $(CLI)' \
+	'sh tests/check_sweep.sh $(CLI)' \
 	$(foreach h,$(FUZZ_ALL),'$(BUILD)/fuzz/replay-$(h) tests/fuzz/corpus/$(h)')
 
 check-run: all $(TESTS) $(REPLAYS)
