@@ -80,10 +80,10 @@ Test(sweep, scenario_runs_take_seed_and_until)
 	cr_assert_eq(mos_sweep_run(sw, 3, &line, &err), 0, "%s", err.message);
 	cr_assert(!strncmp(line, "{\"run\":3,\"runs\":6,\"scenario\":"
 			   "\"../scenarios/web-stack.json\",\"seed\":2,"
-			   "\"until_ns\":2000000000,\"end_ns\":2000000000,",
+			   "\"until\":\"2s\",\"end_ns\":2000000000,",
 			   strlen("{\"run\":3,\"runs\":6,\"scenario\":"
 				  "\"../scenarios/web-stack.json\",\"seed\":2,"
-				  "\"until_ns\":2000000000,\"end_ns\":2000000000,")),
+				  "\"until\":\"2s\",\"end_ns\":2000000000,")),
 		  "%s", line);
 	free(line);
 	mos_sweep_free(sw);

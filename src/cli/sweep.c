@@ -558,19 +558,28 @@ static void emit_parallel(const mos_sweep_t *sw, const char *bin,
 	}
 }
 
+/* The sweep's name as a Slurm job name and in a comment: anything but
+ * [A-Za-z0-9._-] becomes '_', so no name can break out of its line. */
+static void safe_name(const char *s)
+{
+	for (; *s; s++)
+		putchar(*s && strchr("abcdefghijklmnopqrstuvwxyz"
+				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				     "0123456789._-", *s) ? *s : '_');
+}
+
 static void emit_slurm(const mos_sweep_t *sw, const char *bin,
 		       const char *spec, const char *dir)
 {
 	printf("#!/bin/bash\n#SBATCH --job-name=");
-	for (const char *s = mos_sweep_name(sw); *s; s++)
-		putchar(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			       "0123456789._-", *s) ? *s : '_');
+	safe_name(mos_sweep_name(sw));
 	printf("\n#SBATCH --array=0-%zu\n#SBATCH --ntasks=1\n"
-	       "#SBATCH --cpus-per-task=1\n", mos_sweep_count(sw) - 1);
-	printf("#\n# Sweep '%s': %zu runs, task N runs run N.  Submit with\n"
+	       "#SBATCH --cpus-per-task=1\n#\n# Sweep ",
+	       mos_sweep_count(sw) - 1);
+	safe_name(mos_sweep_name(sw));
+	printf(": %zu runs, task N runs run N.  Submit with\n"
 	       "#   sbatch THIS_FILE\n# and when every task is done:\n"
-	       "#   multios sweep --merge ", mos_sweep_name(sw),
-	       mos_sweep_count(sw));
+	       "#   multios sweep --merge ", mos_sweep_count(sw));
 	quoted(dir, stdout);
 	printf("\nset -eu\ni=${SLURM_ARRAY_TASK_ID:?submit with sbatch, which "
 	       "sets it}\nd=");
@@ -594,8 +603,13 @@ static int emit(const mos_sweep_t *sw, const opts_t *o)
 		fprintf(stderr, "multios sweep: cannot make the absolute paths "
 			"of multios, the spec or --out: %s\n", strerror(errno));
 		status = 1;
+	} else if (bin[n] = '\0', strpbrk(bin, "\n\r") ||
+		   strpbrk(spec, "\n\r") || strpbrk(dir, "\n\r")) {
+		/* A job file is read line by line: a path cannot hold one. */
+		fputs("multios sweep: --emit: a path holds a line break\n",
+		      stderr);
+		status = 1;
 	} else {
-		bin[n] = '\0';
 		if (!strcmp(o->emit, "parallel"))
 			emit_parallel(sw, bin, spec, dir);
 		else

@@ -532,6 +532,24 @@ static int run_workload(const mos_sweep_t *sw, pick_t p, json_t *line,
 	return rc;
 }
 
+/* "2s", "1500ms", "max": a string in every line, so that the column
+ * keeps one type when the grid mixes "max" with times. */
+static json_t *until_text(mos_time_t t)
+{
+	static const struct { uint64_t ns; const char *unit; } units[] = {
+		{1000000000, "s"}, {1000000, "ms"}, {1000, "us"}, {1, "ns"}};
+	char buf[32];
+	size_t u = 0;
+
+	if (t == MOS_TIME_NEVER)
+		return json_string("max");
+	while (t % units[u].ns)
+		u++;
+	snprintf(buf, sizeof(buf), "%" PRIu64 "%s", t / units[u].ns,
+		 units[u].unit);
+	return json_string(buf);
+}
+
 static void scenario_totals(const mos_scenario_result_t *r, uint64_t t[3],
 			    mos_time_t *p99)
 {
@@ -561,8 +579,7 @@ static int run_scenario(const mos_sweep_t *sw, pick_t p, json_t *line,
 	}
 	if (sw->nuntil) {
 		o.has_until = true, o.until = sw->until[p.until];
-		bad |= set(line, "until_ns", o.until == MOS_TIME_NEVER ?
-			   json_string("max") : u64(o.until));
+		bad |= set(line, "until", until_text(o.until));
 	}
 	if (bad)
 		return MOS_ENOMEM;

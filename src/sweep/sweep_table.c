@@ -165,8 +165,14 @@ static const char *cell(json_t *v, char *buf, size_t size)
 	return buf;
 }
 
-static int complete(const mos_sweep_table_t *t, mos_error_t *err)
+/* Clears *err; then whether t can be written to out: both given, the
+ * table not empty, no run missing. */
+static int complete(const mos_sweep_table_t *t, FILE *out, mos_error_t *err)
 {
+	mos__error_clear(err);
+	if (!out)
+		return mos__error_path(err, MOS_EINVAL, "sweep", NULL,
+				       "NULL argument");
 	if (!t || !t->n)
 		return mos__error_path(err, MOS_EINVAL, "sweep", NULL, "%s",
 				       t ? "no runs" : "NULL argument");
@@ -302,12 +308,8 @@ int mos_sweep_table_write(const mos_sweep_table_t *t, FILE *out,
 {
 	int rc;
 
-	mos__error_clear(err);
-	if ((rc = complete(t, err)))
+	if ((rc = complete(t, out, err)))
 		return rc;
-	if (!out)
-		return mos__error_path(err, MOS_EINVAL, "sweep", NULL,
-				       "NULL argument");
 	if (format == MOS_SWEEP_CSV)
 		write_csv(t, out), rc = 0;
 	else if (format == MOS_SWEEP_JSONL)
@@ -346,7 +348,7 @@ static const char *pick_metric(const mos_sweep_table_t *t, const char *m,
 {
 	static const char *const params[] = {"run", "runs", "workload",
 					     "scenario", "policy", "quantum",
-					     "seed", "until_ns", NULL};
+					     "seed", "until", NULL};
 	json_t *v;
 
 	if (m) {
@@ -401,12 +403,8 @@ int mos_sweep_table_write_svg(const mos_sweep_table_t *t, const char *metric,
 	const char *m;
 	int rc;
 
-	mos__error_clear(err);
-	if ((rc = complete(t, err)))
+	if ((rc = complete(t, out, err)))
 		return rc;
-	if (!out)
-		return mos__error_path(err, MOS_EINVAL, "sweep", NULL,
-				       "NULL argument");
 	if (!(m = pick_metric(t, metric, err)))
 		return MOS_EINVAL;
 	for (size_t i = 0; i < t->runs; i++) {
