@@ -22,6 +22,7 @@
 #include "sched.h"
 #include "scenario.h"
 #include "service.h"
+#include "sweep.h"
 #include "svcrt.h"
 #include "signal.h"
 #include "syscall.h"
