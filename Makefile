@@ -100,7 +100,7 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 
 # The fuzz harnesses (tests/fuzz/HARNESS.c); common.c is shared.
-FUZZ_ALL := config workload run script semver service glob scenario report
+FUZZ_ALL := config workload run script semver service glob scenario report sweep
 FUZZ_COMMON_OBJ := $(BUILD)/obj/tests/fuzz/common.o
 
 LIB_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(LIB_SRC)))
@@ -159,6 +159,7 @@ CHECKS := \
 	'sh tests/check_progress.sh $(CLI)' \
 	'sh tests/check_report.sh $(CLI)' \
 	'sh tests/check_explore.sh $(CLI)' \
+	'sh tests/check_sweep.sh $(CLI)' \
 	$(foreach h,$(FUZZ_ALL),'$(BUILD)/fuzz/replay-$(h) tests/fuzz/corpus/$(h)')
 
 check-run: all $(TESTS) $(REPLAYS)

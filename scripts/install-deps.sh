@@ -2,9 +2,10 @@
 # Install the system packages libmultios needs to build and test.
 #
 # Does nothing when pkg-config already finds libuv, jansson and criterion
-# and python3 and script(1) are there (`make check`'s shell checks use
-# python3 to send raw bytes and to parse JSON, and script(1), from
-# bsdutils/util-linux, for a terminal).
+# and python3, script(1) and GNU parallel are there (`make check`'s shell
+# checks use python3 to send raw bytes and to parse JSON, script(1), from
+# bsdutils/util-linux, for a terminal, and GNU parallel to run the job file
+# of `multios sweep --emit parallel`).
 # Otherwise installs them with apt-get (through sudo when not root).  On other
 # distributions it prints the package names to install by hand and fails.
 #
@@ -18,7 +19,7 @@
 #   --mutation  also install python3 (`make mutation` is a Python script).
 set -eu
 
-PKGS="build-essential pkg-config libuv1-dev libjansson-dev libcriterion-dev python3 bsdutils"
+PKGS="build-essential pkg-config libuv1-dev libjansson-dev libcriterion-dev python3 bsdutils parallel"
 BENCH_PKGS="libsimgrid-dev libboost-context-dev libpth-dev valgrind"
 # libclang-rt-dev holds libFuzzer and the sanitizer runtimes; clang only
 # recommends it, and recommends are not installed below.
@@ -45,7 +46,8 @@ need=""
 if ! command -v pkg-config >/dev/null 2>&1 ||
    ! pkg-config --exists libuv jansson criterion ||
    ! command -v python3 >/dev/null 2>&1 ||
-   ! command -v script >/dev/null 2>&1; then
+   ! command -v script >/dev/null 2>&1 ||
+   ! command -v parallel >/dev/null 2>&1; then
 	need="$PKGS"
 fi
 if [ "$want_bench" = 1 ] &&

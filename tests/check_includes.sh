@@ -54,6 +54,7 @@ src/scenario/ src/kernel/seams.h the seams of the kernel: a crash ends a process
 src/report/ src/json/jsonload.h the report checks a run document with the JSON paths of the shared reader in its errors, and reads the file with it
 src/scenario/ src/report/report.h mos_scenario_write_html draws the JSON document of the run with the renderer of the report
 src/workbench/ src/json/jsonload.h the workload loader walks JSON with the shared reader
+src/sweep/ src/json/jsonload.h the sweep spec loader and the run-line merger walk JSON with the shared reader for their paths in errors
 src/workbench/ src/json/chrome.h the report writer builds Chrome Trace Event JSON with the shared pieces
 src/workbench/ src/json/config_int.h a workload policy obeys the config file scheduler rules
 bench/sched_policies.c src/kernel/kernel_int.h drives policy hooks on control blocks it lays out itself, as the kernel would

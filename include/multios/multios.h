@@ -23,6 +23,7 @@
 #include "scenario.h"
 #include "explore.h"
 #include "service.h"
+#include "sweep.h"
 #include "svcrt.h"
 #include "signal.h"
 #include "syscall.h"

@@ -44,6 +44,14 @@ static const char usage[] =
 	"        [--seed N] [--json | --gantt] [--trace FILE]\n"
 	"        Run a workload under a scheduler policy and report the\n"
 	"        standard metrics ('multios sched --help' for more).\n"
+	"  sweep SPEC.json [--jobs J] [--out DIR] [--csv | --json]\n"
+	"  sweep SPEC.json --run I | --emit parallel|slurm [--out DIR]\n"
+	"  sweep --merge DIR [--csv | --json] [--plot OUT.svg]\n"
+	"        Expand a parameter grid (policies x quanta x seeds over\n"
+	"        workloads, or seeds x ends over scenarios) into runs, run\n"
+	"        them on J processes or emit a GNU parallel job file or a\n"
+	"        Slurm array script, and merge the runs' JSON lines into\n"
+	"        one table (docs/SWEEPS.md, 'multios sweep --help').\n"
 	"  services PATH [--order NAME] [--tree [NAME]] [--json]\n"
 	"        Load service descriptors (a JSON file or a directory of\n"
 	"        them) and list the services, the start order of NAME or the\n"
@@ -85,6 +93,8 @@ static int dispatch(int argc, char **argv)
 		return cli_plot(argc - 1, argv + 1);
 	if (strcmp(cmd, "sched") == 0)
 		return cli_sched(argc - 1, argv + 1);
+	if (strcmp(cmd, "sweep") == 0)
+		return cli_sweep(argc - 1, argv + 1);
 	if (strcmp(cmd, "services") == 0)
 		return cli_services(argc - 1, argv + 1);
 	if (strcmp(cmd, "ctl") == 0)
