@@ -621,7 +621,7 @@ static bool queued_ready(const mos_kernel_t *k)
 {
 	if (!k->stats.throttle_events)
 		return true;
-	for (uint32_t i = 0; i < k->pids.cap; i++) {
+	for (uint32_t i = 0; i < k->pids.hi; i++) {
 		const mos_proc_t *p = k->pids.slot[i];
 
 		if (p && p->state == MOS_STATE_READY && !p->held)
@@ -778,7 +778,7 @@ static void dump_table(const mos_kernel_t *k)
 {
 	fprintf(stderr, "  now %llu ns, current pid %d\n",
 		(unsigned long long)k->now, k->current ? k->current->pid : 0);
-	for (uint32_t i = 0; i < k->pids.cap; i++) {
+	for (uint32_t i = 0; i < k->pids.hi; i++) {
 		const mos_proc_t *p = k->pids.slot[i];
 		if (p)
 			fprintf(stderr, "  pid %-6d ppid %-6d %-10s %s\n", p->pid,
