@@ -58,7 +58,10 @@ struct mos_stack_slab {
 	void *map;
 	size_t map_len;
 	size_t count;
-	bool warm;             /* top pages faulted in (mos__stack_prefault) */
+	size_t stride;         /* from one stack to the next */
+	size_t handed;         /* 1 + the highest index ever handed out */
+	size_t warm;           /* stacks [0, warm) had their top pages
+				  faulted in (mos__stack_prefault) */
 	mos_stack_t stacks[];
 };
 
@@ -168,7 +171,9 @@ static int add_slab(mos_stack_pool_t *p)
 	if (!slab)
 		return MOS_ENOMEM;
 	slab->count = count;
-	slab->warm = false;
+	slab->stride = stride;
+	slab->handed = 0;
+	slab->warm = 0;
 	slab->map_len = count * stride;
 	slab->map = mmap(NULL, slab->map_len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -199,6 +204,7 @@ static int add_slab(mos_stack_pool_t *p)
 int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out)
 {
 	mos_stack_t *s;
+	size_t idx;
 	int err;
 
 	if (!p->free && (err = add_slab(p)) < 0)
@@ -207,6 +213,9 @@ int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out)
 	p->free = s->next;
 	s->next = NULL;
 	p->in_use++;
+	idx = (size_t)((char *)s->lo - (char *)s->slab->map) / s->slab->stride;
+	if (idx >= s->slab->handed)
+		s->slab->handed = idx + 1;
 	*out = s;
 	return 0;
 }
@@ -217,12 +226,15 @@ int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out)
  * 12 us each on the benchmark machine, most of the time it takes 65 536
  * processes to start.  The host kernel populates pages for a fraction of
  * that when asked in one call: process_madvise(MADV_POPULATE_WRITE) over
- * the slab's top pages (recent kernels accept that advice there: 1.1 us a
- * stack on 6.18), else madvise per stack (Linux 5.14 and later; 2.4 us),
- * else nothing and the faults happen as before.  A kernel that refuses
- * the batch is not asked again.
- * The pages were going to be touched anyway; a slab with fewer processes
- * than stacks gets at most SLAB_STACKS - 1 pages it did not need.
+ * the top pages of the slab's stacks handed out so far (recent kernels
+ * accept that advice there: 1.1 us a stack on 6.18), else madvise per
+ * stack (Linux 5.14 and later; 2.4 us), else nothing and the faults happen
+ * as before.  A kernel that refuses the batch is not asked again.
+ * Stacks handed out later are batched at the first run of one of them.
+ * Only stacks handed out are populated: a short-lived kernel with a few
+ * dozen processes (a scenario run) paid for populating, and then
+ * unmapping, the 64 top pages of a whole slab, a quarter of its run.
+ * Stacks are handed out lowest first, so the populated ones are a prefix.
  */
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -270,14 +282,14 @@ void mos__stack_prefault(mos_stack_pool_t *p, mos_stack_t *s)
 {
 	mos_stack_slab_t *slab = s->slab;
 	struct iovec iov[SLAB_STACKS];
-	size_t ps, n = slab->count;
+	size_t ps, first = slab->warm, n = slab->handed - slab->warm;
 
-	if (slab->warm)
+	if ((size_t)((char *)s->lo - (char *)slab->map) / slab->stride < first)
 		return;
-	slab->warm = true;
+	slab->warm = slab->handed;
 	ps = page_size();
 	for (size_t i = 0; i < n; i++) {
-		const mos_stack_t *t = &slab->stacks[i];
+		const mos_stack_t *t = &slab->stacks[first + i];
 
 		iov[i].iov_base = (char *)t->lo + t->size - ps;
 		iov[i].iov_len = ps;

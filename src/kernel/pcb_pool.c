@@ -17,7 +17,7 @@
  *
  * Blocks are carved from the newest slab on demand (a bump index), so a
  * new slab costs one system call and no walk over its blocks; freed blocks
- * go to a LIFO free list (warm ones first) that get serves before any
+ * go to a LIFO free list (warm ones first), served before any
  * carving, so creating, ending and reaping processes allocates nothing in
  * steady state.  Only the newest slab can have blocks not carved yet.
  * Slabs are unmapped when the kernel is destroyed, or at once when the

@@ -15,57 +15,19 @@
 #include <string.h>
 
 #include "scenario_int.h"
+#include "util/ranks.h"
 
-/*
- * Sort v[0 .. n) ascending: quicksort (Hoare's partition, which splits
- * runs of equal latencies evenly) down to short runs, then insertion sort.
- * The smaller side recurses, so the depth stays below log2(n).  qsort's
- * indirect comparison was a twentieth of a scenario run, with the report
- * sorting every call's latency.
- */
-static void sort_range(mos_time_t *v, long n)
+static int cmp_time(const void *a, const void *b)
 {
-	while (n > 16) {
-		mos_time_t pivot = v[n / 2], t;
-		long i = 0, j = n - 1;
+	mos_time_t x = *(const mos_time_t *)a, y = *(const mos_time_t *)b;
 
-		while (i <= j) {
-			while (v[i] < pivot)
-				i++;
-			while (v[j] > pivot)
-				j--;
-			if (i <= j) {
-				t = v[i];
-				v[i] = v[j];
-				v[j] = t;
-				i++;
-				j--;
-			}
-		}
-		/* v[0 .. j] <= pivot <= v[i .. n), equal ones in between. */
-		if (j + 1 < n - i) {
-			sort_range(v, j + 1);
-			v += i;
-			n -= i;
-		} else {
-			sort_range(v + i, n - i);
-			n = j + 1;
-		}
-	}
-	for (long i = 1; i < n; i++) {
-		mos_time_t x = v[i];
-		long j = i;
-
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
+	return (x > y) - (x < y);
 }
 
 void mos__sc_sort_times(mos_time_t *v, size_t n)
 {
 	if (n)
-		sort_range(v, (long)n);
+		qsort(v, n, sizeof(*v), cmp_time);
 }
 
 mos_time_t mos__sc_rank(const mos_time_t *v, size_t n, unsigned p)
@@ -104,6 +66,7 @@ void mos__sc_tally(sc_run_t *r, bool failed, mos_time_t latency)
 /* The kernel as it is now, and the calls since the last sample. */
 static void sample(sc_run_t *r, mos_time_t now)
 {
+	mos_time_t ranks[MOS_RANKS];
 	mos_kernel_stats_t ks;
 	mos_scenario_sample_t *s;
 	mos_time_t prev = r->nsamples ? r->samples[r->nsamples - 1].time : 0;
@@ -135,11 +98,11 @@ static void sample(sc_run_t *r, mos_time_t now)
 		s->cpu_permille = (uint32_t)((ks.busy - r->last_busy) * 1000 /
 					     (now - prev));
 	r->last_busy = ks.busy;
-	mos__sc_sort_times(r->iv_lat, r->iv_n);
+	mos__ranks(r->iv_lat, r->iv_n, ranks);
 	s->requests = r->iv_n;
 	s->requests_failed = r->iv_failed;
-	s->latency_p50 = mos__sc_rank(r->iv_lat, r->iv_n, 50);
-	s->latency_max = r->iv_n ? r->iv_lat[r->iv_n - 1] : 0;
+	s->latency_p50 = ranks[MOS_RANK_P50];
+	s->latency_max = ranks[MOS_RANK_MAX];
 	r->iv_n = 0;
 	r->iv_failed = 0;
 }

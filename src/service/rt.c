@@ -12,6 +12,7 @@
 
 #include "call_int.h"
 #include "util/alloc.h"
+#include "util/ranks.h"
 
 bool mos__svc_inst_eligible(const mos_svc_t *s, uint32_t i)
 {
@@ -109,60 +110,11 @@ void mos__svc_rt_status(const mos_svc_t *s, mos_service_status_t *st)
 	}
 }
 
-/*
- * Put the value of rank r of v[lo .. hi) (what a sort would put at r) at
- * v[r], the smaller ones before it and the others after: Hoare's
- * selection, the middle element as pivot.  A scenario run asks for the
- * instances after every service event, and sorting the whole window for
- * three ranks and the maximum was a tenth of the run.
- */
-static void select_rank(mos_time_t *v, uint32_t lo, uint32_t hi, uint32_t r)
-{
-	long l = lo, h = (long)hi - 1, k = r;
-
-	while (l < h) {
-		mos_time_t pivot = v[l + (h - l) / 2], t;
-		long i = l, j = h;
-
-		while (i <= j) {
-			while (v[i] < pivot)
-				i++;
-			while (v[j] > pivot)
-				j--;
-			if (i <= j) {
-				t = v[i];
-				v[i] = v[j];
-				v[j] = t;
-				i++;
-				j--;
-			}
-		}
-		/* Now v[l .. j] <= pivot <= v[i .. h], and whatever lies
-		 * between them equals pivot. */
-		if (k <= j)
-			h = j;
-		else if (k >= i)
-			l = i;
-		else
-			return;
-	}
-}
-
-/* The index of the nearest-rank p-th percentile of n sorted values,
- * n > 0: the smallest value with at least p% of them at or below it. */
-static uint32_t rank(uint32_t n, uint32_t p)
-{
-	uint32_t r = (p * n + 99) / 100;
-
-	return r ? r - 1 : 0;
-}
-
 void mos__svc_rt_instance(const mos_svc_t *s, uint32_t i,
 			  mos_service_instance_t *out)
 {
-	mos_time_t v[MOS_SVC_LATENCY_WINDOW], max;
+	mos_time_t v[MOS_SVC_LATENCY_WINDOW], r[MOS_RANKS];
 	const mos_svc_rt_inst_t *in;
-	uint32_t n, r50, r90, r99;
 
 	out->in_rotation = mos__svc_inst_eligible(s, i);
 	if (!s->rt || i >= s->rt->ninst)
@@ -174,21 +126,10 @@ void mos__svc_rt_instance(const mos_svc_t *s, uint32_t i,
 	out->outstanding = in->outstanding;
 	if (!in->nlat)
 		return;
-	n = in->nlat;
-	memcpy(v, in->lat, n * sizeof(*v));
-	/* Each selection leaves only larger values after its rank, so the
-	 * next one looks there alone. */
-	r50 = rank(n, 50);
-	r90 = rank(n, 90);
-	r99 = rank(n, 99);
-	select_rank(v, 0, n, r50);
-	select_rank(v, r50, n, r90);
-	select_rank(v, r90, n, r99);
-	out->latency_p50 = v[r50];
-	out->latency_p90 = v[r90];
-	out->latency_p99 = v[r99];
-	max = v[r99];
-	for (uint32_t j = r99 + 1; j < n; j++)
-		max = v[j] > max ? v[j] : max;
-	out->latency_max = max;
+	memcpy(v, in->lat, in->nlat * sizeof(*v));
+	mos__ranks(v, in->nlat, r);
+	out->latency_p50 = r[MOS_RANK_P50];
+	out->latency_p90 = r[MOS_RANK_P90];
+	out->latency_p99 = r[MOS_RANK_P99];
+	out->latency_max = r[MOS_RANK_MAX];
 }
