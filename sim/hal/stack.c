@@ -24,6 +24,15 @@
  * and at least one stack, so huge stacks do not need huge mappings.  The
  * descriptors of a slab live in one block with the slab header, from the
  * pool's allocator.
+ *
+ * A kernel's pool (mos__stack_pool_heap_first, without guard pages) takes
+ * its first slab from the allocator too: a short-lived kernel (one run of
+ * a scenario, of which an exploration makes thousands) then maps and
+ * unmaps nothing for its stacks, and a host allocator hands the next
+ * kernel the same, already faulted-in, pages.  The mmap, the populating
+ * and above all the munmap's TLB flush were a fifth of such a run.  Those
+ * stacks do not start zeroed, so a stack's canary is cleared when it is
+ * first handed out; they are not populated (mos__stack_prefault).
  */
 #include "stack.h"
 
@@ -55,6 +64,8 @@
 
 struct mos_stack_slab {
 	mos_stack_slab_t *next;
+	void *block;           /* the allocator's block holding the stacks
+				  (a heap slab), or NULL: map is a mapping */
 	void *map;
 	size_t map_len;
 	size_t count;
@@ -129,15 +140,29 @@ int mos__stack_pool_init(mos_stack_pool_t *p, size_t stack_size, bool guard,
 	return 0;
 }
 
+void mos__stack_pool_heap_first(mos_stack_pool_t *p)
+{
+	p->heap_first = !p->guard;
+}
+
+/* Give a slab's stacks and its header back. */
+static void slab_release(mos_stack_pool_t *p, mos_stack_slab_t *slab)
+{
+	unpoison(slab->map, slab->map_len);
+	if (slab->block)
+		p->alloc->free(p->alloc->ud, slab->block);
+	else
+		munmap(slab->map, slab->map_len);
+	p->alloc->free(p->alloc->ud, slab);
+}
+
 void mos__stack_pool_fini(mos_stack_pool_t *p)
 {
 	mos_stack_slab_t *slab, *next;
 
 	for (slab = p->slabs; slab; slab = next) {
 		next = slab->next;
-		unpoison(slab->map, slab->map_len);
-		munmap(slab->map, slab->map_len);
-		p->alloc->free(p->alloc->ud, slab);
+		slab_release(p, slab);
 	}
 	p->slabs = NULL;
 	p->free = NULL;
@@ -174,16 +199,32 @@ static int add_slab(mos_stack_pool_t *p)
 	slab->stride = stride;
 	slab->handed = 0;
 	slab->warm = 0;
+	slab->block = NULL;
 	slab->map_len = count * stride;
-	slab->map = mmap(NULL, slab->map_len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p->heap_first && !p->slabs) {
+		/* Page-aligned inside the block; the heap's pages are not
+		 * populated (a host allocator reuses warm ones). */
+		size_t ps = page_size();
+
+		if (!(slab->block = p->alloc->malloc(p->alloc->ud,
+						     slab->map_len + ps))) {
+			p->alloc->free(p->alloc->ud, slab);
+			return MOS_ENOMEM;
+		}
+		slab->map = (void *)(((uintptr_t)slab->block + ps - 1) &
+				     ~(uintptr_t)(ps - 1));
+		slab->warm = count;
+	} else {
+		slab->map = mmap(NULL, slab->map_len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+				 -1, 0);
+	}
 	if (slab->map == MAP_FAILED) {
 		p->alloc->free(p->alloc->ud, slab);
 		return MOS_ENOMEM;
 	}
 	if (protect_guards(slab->map, count, stride, guard) < 0) {
-		munmap(slab->map, slab->map_len);
-		p->alloc->free(p->alloc->ud, slab);
+		slab_release(p, slab);
 		return MOS_ENOMEM;
 	}
 	for (size_t i = count; i-- > 0;) {
@@ -214,8 +255,13 @@ int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out)
 	s->next = NULL;
 	p->in_use++;
 	idx = (size_t)((char *)s->lo - (char *)s->slab->map) / s->slab->stride;
-	if (idx >= s->slab->handed)
+	if (idx >= s->slab->handed) {
+		/* A heap slab's stack is handed out for the first time: its
+		 * canary holds whatever the block held. */
+		if (s->slab->block)
+			canary_clear(s);
 		s->slab->handed = idx + 1;
+	}
 	*out = s;
 	return 0;
 }
@@ -332,7 +378,6 @@ void mos__stack_pool_trim(mos_stack_pool_t *p, const mos_stack_slab_t *keep)
 		}
 		p->slabs = slab->next;
 		p->total -= slab->count;
-		munmap(slab->map, slab->map_len);
-		p->alloc->free(p->alloc->ud, slab);
+		slab_release(p, slab);
 	}
 }

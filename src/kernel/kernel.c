@@ -686,6 +686,7 @@ static int open_hal(mos_kernel_t *k)
 	if ((err = mos__stack_pool_init(&k->stacks, k->cfg.host_stack_size,
 					k->cfg.stack_guard_pages, &k->alloc)) < 0)
 		return err;
+	mos__stack_pool_heap_first(&k->stacks);
 	if ((err = k->clock->open(&k->clock_state, k->cfg.clock_speed,
 				  &k->alloc)) < 0) {
 		k->clock = NULL;
