@@ -536,6 +536,18 @@ MOS_API int mos_service_instances(mos_kernel_t *k, mos_service_id_t id,
 				  mos_service_instance_t *out, size_t cap,
 				  size_t *n);
 
+/*
+ * The pid of each of service id's instance slots, slot by slot (0: the
+ * slot has no process now): the first cap into pids, their number (its
+ * `instances`) into *n (may be NULL).  What mos_service_instances gives
+ * as .pid, without the rest of the runtime (no latency percentiles to
+ * compute), for a caller that looks often, such as a scenario run naming
+ * processes after every service event.
+ * Errors: MOS_EINVAL (k NULL, pids NULL with cap > 0), MOS_ESVCNOTFOUND.
+ */
+MOS_API int mos_service_instance_pids(mos_kernel_t *k, mos_service_id_t id,
+				      mos_pid_t *pids, size_t cap, size_t *n);
+
 /* A snapshot of a service's state.  Errors: MOS_EINVAL,
  * MOS_ESVCNOTFOUND. */
 MOS_API int mos_service_status(mos_kernel_t *k, mos_service_id_t id,

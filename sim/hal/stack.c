@@ -24,6 +24,15 @@
  * and at least one stack, so huge stacks do not need huge mappings.  The
  * descriptors of a slab live in one block with the slab header, from the
  * pool's allocator.
+ *
+ * A kernel's pool (mos__stack_pool_heap_first, without guard pages) takes
+ * its first slab from the allocator too: a short-lived kernel (one run of
+ * a scenario, of which an exploration makes thousands) then maps and
+ * unmaps nothing for its stacks, and a host allocator hands the next
+ * kernel the same, already faulted-in, pages.  The mmap, the populating
+ * and above all the munmap's TLB flush were a fifth of such a run.  Those
+ * stacks do not start zeroed, so a stack's canary is cleared when it is
+ * first handed out; they are not populated (mos__stack_prefault).
  */
 #include "stack.h"
 
@@ -55,10 +64,15 @@
 
 struct mos_stack_slab {
 	mos_stack_slab_t *next;
+	void *block;           /* the allocator's block holding the stacks
+				  (a heap slab), or NULL: map is a mapping */
 	void *map;
 	size_t map_len;
 	size_t count;
-	bool warm;             /* top pages faulted in (mos__stack_prefault) */
+	size_t stride;         /* from one stack to the next */
+	size_t handed;         /* 1 + the highest index ever handed out */
+	size_t warm;           /* stacks [0, warm) had their top pages
+				  faulted in (mos__stack_prefault) */
 	mos_stack_t stacks[];
 };
 
@@ -126,15 +140,29 @@ int mos__stack_pool_init(mos_stack_pool_t *p, size_t stack_size, bool guard,
 	return 0;
 }
 
+void mos__stack_pool_heap_first(mos_stack_pool_t *p)
+{
+	p->heap_first = !p->guard;
+}
+
+/* Give a slab's stacks and its header back. */
+static void slab_release(mos_stack_pool_t *p, mos_stack_slab_t *slab)
+{
+	unpoison(slab->map, slab->map_len);
+	if (slab->block)
+		p->alloc->free(p->alloc->ud, slab->block);
+	else
+		munmap(slab->map, slab->map_len);
+	p->alloc->free(p->alloc->ud, slab);
+}
+
 void mos__stack_pool_fini(mos_stack_pool_t *p)
 {
 	mos_stack_slab_t *slab, *next;
 
 	for (slab = p->slabs; slab; slab = next) {
 		next = slab->next;
-		unpoison(slab->map, slab->map_len);
-		munmap(slab->map, slab->map_len);
-		p->alloc->free(p->alloc->ud, slab);
+		slab_release(p, slab);
 	}
 	p->slabs = NULL;
 	p->free = NULL;
@@ -168,17 +196,35 @@ static int add_slab(mos_stack_pool_t *p)
 	if (!slab)
 		return MOS_ENOMEM;
 	slab->count = count;
-	slab->warm = false;
+	slab->stride = stride;
+	slab->handed = 0;
+	slab->warm = 0;
+	slab->block = NULL;
 	slab->map_len = count * stride;
-	slab->map = mmap(NULL, slab->map_len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p->heap_first && !p->slabs) {
+		/* Page-aligned inside the block; the heap's pages are not
+		 * populated (a host allocator reuses warm ones). */
+		size_t ps = page_size();
+
+		if (!(slab->block = p->alloc->malloc(p->alloc->ud,
+						     slab->map_len + ps))) {
+			p->alloc->free(p->alloc->ud, slab);
+			return MOS_ENOMEM;
+		}
+		slab->map = (void *)(((uintptr_t)slab->block + ps - 1) &
+				     ~(uintptr_t)(ps - 1));
+		slab->warm = count;
+	} else {
+		slab->map = mmap(NULL, slab->map_len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+				 -1, 0);
+	}
 	if (slab->map == MAP_FAILED) {
 		p->alloc->free(p->alloc->ud, slab);
 		return MOS_ENOMEM;
 	}
 	if (protect_guards(slab->map, count, stride, guard) < 0) {
-		munmap(slab->map, slab->map_len);
-		p->alloc->free(p->alloc->ud, slab);
+		slab_release(p, slab);
 		return MOS_ENOMEM;
 	}
 	for (size_t i = count; i-- > 0;) {
@@ -199,6 +245,7 @@ static int add_slab(mos_stack_pool_t *p)
 int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out)
 {
 	mos_stack_t *s;
+	size_t idx;
 	int err;
 
 	if (!p->free && (err = add_slab(p)) < 0)
@@ -207,6 +254,14 @@ int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out)
 	p->free = s->next;
 	s->next = NULL;
 	p->in_use++;
+	idx = (size_t)((char *)s->lo - (char *)s->slab->map) / s->slab->stride;
+	if (idx >= s->slab->handed) {
+		/* A heap slab's stack is handed out for the first time: its
+		 * canary holds whatever the block held. */
+		if (s->slab->block)
+			canary_clear(s);
+		s->slab->handed = idx + 1;
+	}
 	*out = s;
 	return 0;
 }
@@ -217,12 +272,15 @@ int mos__stack_get(mos_stack_pool_t *p, mos_stack_t **out)
  * 12 us each on the benchmark machine, most of the time it takes 65 536
  * processes to start.  The host kernel populates pages for a fraction of
  * that when asked in one call: process_madvise(MADV_POPULATE_WRITE) over
- * the slab's top pages (recent kernels accept that advice there: 1.1 us a
- * stack on 6.18), else madvise per stack (Linux 5.14 and later; 2.4 us),
- * else nothing and the faults happen as before.  A kernel that refuses
- * the batch is not asked again.
- * The pages were going to be touched anyway; a slab with fewer processes
- * than stacks gets at most SLAB_STACKS - 1 pages it did not need.
+ * the top pages of the slab's stacks handed out so far (recent kernels
+ * accept that advice there: 1.1 us a stack on 6.18), else madvise per
+ * stack (Linux 5.14 and later; 2.4 us), else nothing and the faults happen
+ * as before.  A kernel that refuses the batch is not asked again.
+ * Stacks handed out later are batched at the first run of one of them.
+ * Only stacks handed out are populated: a short-lived kernel with a few
+ * dozen processes (a scenario run) paid for populating, and then
+ * unmapping, the 64 top pages of a whole slab, a quarter of its run.
+ * Stacks are handed out lowest first, so the populated ones are a prefix.
  */
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -270,14 +328,14 @@ void mos__stack_prefault(mos_stack_pool_t *p, mos_stack_t *s)
 {
 	mos_stack_slab_t *slab = s->slab;
 	struct iovec iov[SLAB_STACKS];
-	size_t ps, n = slab->count;
+	size_t ps, first = slab->warm, n = slab->handed - slab->warm;
 
-	if (slab->warm)
+	if ((size_t)((char *)s->lo - (char *)slab->map) / slab->stride < first)
 		return;
-	slab->warm = true;
+	slab->warm = slab->handed;
 	ps = page_size();
 	for (size_t i = 0; i < n; i++) {
-		const mos_stack_t *t = &slab->stacks[i];
+		const mos_stack_t *t = &slab->stacks[first + i];
 
 		iov[i].iov_base = (char *)t->lo + t->size - ps;
 		iov[i].iov_len = ps;
@@ -320,7 +378,6 @@ void mos__stack_pool_trim(mos_stack_pool_t *p, const mos_stack_slab_t *keep)
 		}
 		p->slabs = slab->next;
 		p->total -= slab->count;
-		munmap(slab->map, slab->map_len);
-		p->alloc->free(p->alloc->ud, slab);
+		slab_release(p, slab);
 	}
 }

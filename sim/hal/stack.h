@@ -46,6 +46,7 @@ typedef struct mos_stack_pool {
 	size_t in_use;
 	int pidfd;              /* this process, for process_madvise; -1 not
 				   opened yet, -2 not available */
+	bool heap_first;        /* the first slab from alloc (stack.c) */
 } mos_stack_pool_t;
 
 /*
@@ -56,6 +57,11 @@ typedef struct mos_stack_pool {
  */
 int mos__stack_pool_init(mos_stack_pool_t *p, size_t stack_size, bool guard,
 			 const mos_allocator_t *alloc);
+
+/* Take the first slab's stacks from the pool's allocator, not from mmap
+ * (a pool without guard pages; else nothing changes).  Call after
+ * mos__stack_pool_init, before the first mos__stack_get. */
+void mos__stack_pool_heap_first(mos_stack_pool_t *p);
 
 /* Unmap every slab.  Every stack must have been put back or be abandoned. */
 void mos__stack_pool_fini(mos_stack_pool_t *p);

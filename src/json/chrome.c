@@ -184,7 +184,7 @@ static int track_id(const mos_trace_event_t *ev)
  * kernel's own (0) when something goes there. */
 static int collect_tracks(writer_t *w, size_t n)
 {
-	mos_trace_event_t ev = {0}; /* filled by each read; LTO cannot see it */
+	mos_trace_event_t ev = {0}; /* LTO cannot see the ring read set it */
 	size_t m = 0;
 
 	if (!(w->tracks = calloc(n + 1, sizeof(*w->tracks))))
@@ -244,7 +244,7 @@ static long delta(const mos_trace_event_t *ev)
  */
 static int ring_start(writer_t *w, size_t n)
 {
-	mos_trace_event_t ev = {0}; /* filled by each read; LTO cannot see it */
+	mos_trace_event_t ev = {0}; /* LTO cannot see the ring read set it */
 	mos_process_info_t info;
 	mos_pid_t *pids;
 	size_t count;

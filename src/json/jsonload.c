@@ -298,7 +298,7 @@ int mos__json_get_u32(mos_jload_t *ld, json_t *obj, const char *key,
 		      uint32_t min, uint32_t max, uint32_t *out)
 {
 	json_t *v = enter(ld, obj, key);
-	json_int_t n = 0; /* set on success; LTO cannot always see it */
+	json_int_t n = 0; /* LTO cannot see read_count set it */
 	int rc;
 
 	if (!v)

@@ -334,7 +334,7 @@ typedef int (*parse_fn)(const char *s, int *out);
 
 static int parse_iso(const char *s, int *out)
 {
-	mos_isolation_t v = 0; /* read only on success */
+	mos_isolation_t v = (mos_isolation_t)0; /* LTO cannot see the parsers set it */
 	int rc = mos_isolation_parse(s, &v);
 
 	*out = (int)v;
@@ -343,7 +343,7 @@ static int parse_iso(const char *s, int *out)
 
 static int parse_prio(const char *s, int *out)
 {
-	mos_priority_t v = 0; /* read only on success */
+	mos_priority_t v = (mos_priority_t)0; /* LTO cannot see the parsers set it */
 	int rc = mos_priority_parse(s, &v);
 
 	*out = (int)v;
@@ -352,7 +352,7 @@ static int parse_prio(const char *s, int *out)
 
 static int parse_class(const char *s, int *out)
 {
-	mos_prio_class_t v = 0; /* read only on success */
+	mos_prio_class_t v = (mos_prio_class_t)0; /* LTO cannot see the parsers set it */
 	int rc = mos_class_parse(s, &v);
 
 	*out = (int)v;

@@ -621,7 +621,7 @@ static bool queued_ready(const mos_kernel_t *k)
 {
 	if (!k->stats.throttle_events)
 		return true;
-	for (uint32_t i = 0; i < k->pids.cap; i++) {
+	for (uint32_t i = 0; i < k->pids.hi; i++) {
 		const mos_proc_t *p = k->pids.slot[i];
 
 		if (p && p->state == MOS_STATE_READY && !p->held)
@@ -686,6 +686,7 @@ static int open_hal(mos_kernel_t *k)
 	if ((err = mos__stack_pool_init(&k->stacks, k->cfg.host_stack_size,
 					k->cfg.stack_guard_pages, &k->alloc)) < 0)
 		return err;
+	mos__stack_pool_heap_first(&k->stacks);
 	if ((err = k->clock->open(&k->clock_state, k->cfg.clock_speed,
 				  &k->alloc)) < 0) {
 		k->clock = NULL;
@@ -778,7 +779,7 @@ static void dump_table(const mos_kernel_t *k)
 {
 	fprintf(stderr, "  now %llu ns, current pid %d\n",
 		(unsigned long long)k->now, k->current ? k->current->pid : 0);
-	for (uint32_t i = 0; i < k->pids.cap; i++) {
+	for (uint32_t i = 0; i < k->pids.hi; i++) {
 		const mos_proc_t *p = k->pids.slot[i];
 		if (p)
 			fprintf(stderr, "  pid %-6d ppid %-6d %-10s %s\n", p->pid,

@@ -166,8 +166,9 @@ struct mos_proc {
 typedef struct mos_pcb_slab mos_pcb_slab_t;
 typedef struct mos_pcb_pool {
 	mos_list_t free;                /* of struct mos_proc_cold.hist */
-	mos_pcb_slab_t *slabs;          /* newest first */
-	const mos_allocator_t *alloc;   /* slab headers: the kernel's */
+	mos_pcb_slab_t *slabs;          /* newest first; only it may have
+					   blocks not carved yet */
+	const mos_allocator_t *alloc;   /* the first slab: the kernel's */
 } mos_pcb_pool_t;
 
 void mos__pcb_pool_init(mos_pcb_pool_t *pool, const mos_allocator_t *alloc);
@@ -180,8 +181,12 @@ void mos__pcb_pool_trim(mos_pcb_pool_t *pool, const mos_pcb_slab_t *keep);
 
 /* Slot table mapping pids to control blocks: pid % cap, O(1). */
 typedef struct mos_pidtab {
-	mos_proc_t **slot;
+	mos_proc_t **slot;              /* len of them; slots len .. cap-1 are
+					   empty, and so are hi .. len-1 */
 	uint32_t cap;                   /* power of two >= max_processes */
+	uint32_t len;                   /* power of two <= cap: grows */
+	uint32_t hi;                    /* 1 + the highest slot ever used:
+					   walks of the table stop there */
 	uint32_t used;
 	mos_pid_t next;                 /* next pid to try */
 } mos_pidtab_t;

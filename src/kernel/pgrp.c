@@ -23,7 +23,7 @@ bool mos__wait_names(const mos_proc_t *parent, mos_pid_t pid,
 
 mos_proc_t *mos__proc_next(mos_kernel_t *k, uint32_t *cursor)
 {
-	while (*cursor < k->pids.cap) {
+	while (*cursor < k->pids.hi) {
 		mos_proc_t *p = k->pids.slot[(*cursor)++];
 		if (p)
 			return p;

@@ -4,7 +4,12 @@
  * Pids are handed out in increasing order and looked up in O(1) through a
  * slot table indexed by pid modulo a power of two at least max_processes;
  * a pid whose slot is taken is skipped, as Linux's pid allocator skips pids
- * in use.  Reaped control blocks leave the table for a bounded history
+ * in use.  Only the table's first slots are allocated at first
+ * (PIDTAB_FIRST), doubled when a new pid needs one further on: a kernel
+ * that runs a few dozen processes pays for a few dozen slots, not for
+ * 65 536, and walks of the table (kill to a group, listings) stop at the
+ * highest slot ever used.  The slots are the same as in a whole table, so
+ * which pid a process gets and the order of every walk do not change.  Reaped control blocks leave the table for a bounded history
  * (lifecycle.c) where queries still find them.
  *
  * Creation validates everything before it touches the kernel, and undoes
@@ -104,31 +109,71 @@ void mos_process_spec_init(mos_process_spec_t *spec)
 
 /* ---- pid table ------------------------------------------------------- */
 
+#define PIDTAB_FIRST 1024u
+
 mos_proc_t *mos__proc_lookup(const mos_kernel_t *k, mos_pid_t pid)
 {
+	uint32_t i = (uint32_t)pid & (k->pids.cap - 1);
 	mos_proc_t *p;
 
-	if (pid <= 0)
+	if (pid <= 0 || i >= k->pids.hi)
 		return NULL;
-	p = k->pids.slot[(uint32_t)pid & (k->pids.cap - 1)];
+	p = k->pids.slot[i];
 	return p && p->pid == pid ? p : NULL;
+}
+
+/* The pid the next create gets, and the number to try after it. */
+static mos_pid_t pid_peek(const mos_pidtab_t *t, mos_pid_t *after)
+{
+	mos_pid_t pid = t->next;
+
+	for (;;) {
+		uint32_t i = (uint32_t)pid & (t->cap - 1);
+		mos_pid_t next = pid == INT32_MAX ? 2 : pid + 1;
+
+		if (i >= t->len || !t->slot[i]) {
+			*after = next;
+			return pid;
+		}
+		pid = next;
+	}
 }
 
 static mos_pid_t pid_alloc(mos_kernel_t *k)
 {
-	mos_pidtab_t *t = &k->pids;
+	return pid_peek(&k->pids, &k->pids.next);
+}
 
-	for (;;) {
-		mos_pid_t pid = t->next;
-		t->next = t->next == INT32_MAX ? 2 : t->next + 1;
-		if (!t->slot[(uint32_t)pid & (t->cap - 1)])
-			return pid;
-	}
+/* Make sure the next pid's slot is allocated: the table doubles until
+ * it is.  May fail with MOS_ENOMEM, changing nothing; the slots it added
+ * stay (spare capacity) when the create fails later. */
+static int pid_room(mos_kernel_t *k)
+{
+	mos_pidtab_t *t = &k->pids;
+	mos_pid_t after;
+	uint32_t i = (uint32_t)pid_peek(t, &after) & (t->cap - 1), len = t->len;
+	mos_proc_t **slot;
+
+	if (i < len)
+		return 0;
+	while (len <= i)
+		len *= 2;
+	if (!(slot = mos__realloc_array(&k->alloc, t->slot, len,
+					  sizeof(*slot))))
+		return MOS_ENOMEM;
+	memset(slot + t->len, 0, (len - t->len) * sizeof(*slot));
+	t->slot = slot;
+	t->len = len;
+	return 0;
 }
 
 static void pid_insert(mos_kernel_t *k, mos_proc_t *p)
 {
-	k->pids.slot[(uint32_t)p->pid & (k->pids.cap - 1)] = p;
+	uint32_t i = (uint32_t)p->pid & (k->pids.cap - 1);
+
+	k->pids.slot[i] = p;
+	if (i >= k->pids.hi)
+		k->pids.hi = i + 1;
 	k->pids.used++;
 }
 
@@ -392,7 +437,8 @@ int mos__proc_create(mos_kernel_t *k, const mos_process_spec_t *spec,
 	if ((err = copy_strings(p, spec, argc, envc)) < 0 ||
 	    (err = attach_program(k, p, spec->arg)) < 0 ||
 	    (err = mos__res_fork(k, p, parent)) < 0 ||
-	    (err = mos__kernel_reserve_timer(k)) < 0)
+	    (err = mos__kernel_reserve_timer(k)) < 0 ||
+	    (err = pid_room(k)) < 0)
 		return create_failed(k, p, &mark, err);
 	p->pid = pid_alloc(k);
 	if (k->sched->attach && (err = k->sched->attach(k->rq, p)) < 0)
@@ -471,14 +517,16 @@ int mos__proc_table_init(mos_kernel_t *k)
 {
 	static const char *const init_cmd[] = {"init", NULL};
 	mos_process_spec_t spec;
-	uint32_t cap = 1;
+	uint32_t cap = 1, len;
 	mos_proc_t *p;
 
 	while (cap < k->cfg.max_processes)
 		cap <<= 1;
-	if (!(k->pids.slot = mos__calloc(&k->alloc, cap, sizeof(*k->pids.slot))))
+	len = cap < PIDTAB_FIRST ? cap : PIDTAB_FIRST;
+	if (!(k->pids.slot = mos__calloc(&k->alloc, len, sizeof(*k->pids.slot))))
 		return MOS_ENOMEM;
 	k->pids.cap = cap;
+	k->pids.len = len;
 	k->pids.next = MOS_PID_INIT;
 
 	/* init is the kernel's own: it runs no coroutine, sleeps in wait()
@@ -517,7 +565,7 @@ void mos__proc_table_fini(mos_kernel_t *k)
 {
 	mos_list_t *n, *tmp;
 
-	for (uint32_t i = 0; k->pids.slot && i < k->pids.cap; i++) {
+	for (uint32_t i = 0; k->pids.slot && i < k->pids.hi; i++) {
 		if (k->pids.slot[i])
 			mos__proc_free(k, k->pids.slot[i]);
 	}
@@ -645,7 +693,7 @@ int mos__proc_list(const mos_kernel_t *k, const mos_proc_t *viewer,
 	/* Slots are in pid order only until pids wrap past the table size.
 	 * A short buffer must still get the cap smallest pids, so it is a
 	 * max-heap of the smallest seen so far, sorted at the end. */
-	for (uint32_t i = 0; i < k->pids.cap; i++) {
+	for (uint32_t i = 0; i < k->pids.hi; i++) {
 		const mos_proc_t *p = k->pids.slot[i];
 		if (!p || !mos__cred_may_see(viewer, p))
 			continue;

@@ -29,7 +29,7 @@ static mos_service_id_t service_id(sc_run_t *r, const char *name)
 
 int mos__sc_target(sc_run_t *r, const sc_action_t *a, mos_pid_t *pid)
 {
-	mos_service_instance_t inst[MOS_SVC_MAX_INSTANCES];
+	mos_pid_t pids[MOS_SVC_MAX_INSTANCES];
 	mos_service_id_t id;
 	size_t n = 0;
 	int rc;
@@ -40,12 +40,12 @@ int mos__sc_target(sc_run_t *r, const sc_action_t *a, mos_pid_t *pid)
 	}
 	if (!(id = service_id(r, a->service)))
 		return MOS_ESVCNOTFOUND;
-	if ((rc = mos_service_instances(r->k, id, inst, MOS_SVC_MAX_INSTANCES,
-					&n)) < 0)
+	if ((rc = mos_service_instance_pids(r->k, id, pids,
+					    MOS_SVC_MAX_INSTANCES, &n)) < 0)
 		return rc;
-	if (a->slot >= n || !inst[a->slot].pid)
+	if (a->slot >= n || !pids[a->slot])
 		return MOS_ESVCNOTRUNNING;
-	*pid = inst[a->slot].pid;
+	*pid = pids[a->slot];
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scenario_int.h"
+#include "util/ranks.h"
 
 /* ---- the timeline -------------------------------------------------------- */
 
@@ -143,16 +144,17 @@ static void service_calls(sc_run_t *r, mos_scenario_service_report_t *s,
 {
 	for (size_t i = 0; i < r->ncalls; i++) {
 		sc_calls_t *c = &r->calls[i];
+		mos_time_t ranks[MOS_RANKS];
 
 		if (c->id != id)
 			continue;
-		mos__sc_sort_times(c->lat, c->n);
+		mos__ranks(c->lat, c->n, ranks);
 		s->calls = c->n + c->failed;
 		s->calls_failed = c->failed;
-		s->latency_p50 = mos__sc_rank(c->lat, c->n, 50);
-		s->latency_p90 = mos__sc_rank(c->lat, c->n, 90);
-		s->latency_p99 = mos__sc_rank(c->lat, c->n, 99);
-		s->latency_max = c->n ? c->lat[c->n - 1] : 0;
+		s->latency_p50 = ranks[MOS_RANK_P50];
+		s->latency_p90 = ranks[MOS_RANK_P90];
+		s->latency_p99 = ranks[MOS_RANK_P99];
+		s->latency_max = ranks[MOS_RANK_MAX];
 	}
 }
 

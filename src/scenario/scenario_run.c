@@ -100,7 +100,7 @@ static void learn_restarts(sc_run_t *r, const mos_service_status_t *st)
 /* Name the live instances of service id "NAME#slot". */
 static void learn_service(sc_run_t *r, mos_service_id_t id)
 {
-	mos_service_instance_t inst[MOS_SVC_MAX_INSTANCES];
+	mos_pid_t pids[MOS_SVC_MAX_INSTANCES];
 	mos_service_status_t st;
 	char name[MOS_SCENARIO_NAME_LEN];
 	size_t n = 0;
@@ -108,14 +108,14 @@ static void learn_service(sc_run_t *r, mos_service_id_t id)
 	if (mos_service_status(r->k, id, &st) < 0)
 		return;
 	learn_restarts(r, &st);
-	if (mos_service_instances(r->k, id, inst, MOS_SVC_MAX_INSTANCES,
-				  &n) < 0)
+	if (mos_service_instance_pids(r->k, id, pids, MOS_SVC_MAX_INSTANCES,
+				      &n) < 0)
 		return;
 	for (size_t i = 0; i < n && i < MOS_SVC_MAX_INSTANCES; i++) {
-		if (!inst[i].pid)
+		if (!pids[i])
 			continue;
-		snprintf(name, sizeof(name), "%.50s#%u", st.name, inst[i].slot);
-		if (mos__sc_label(r, inst[i].pid, name) < 0)
+		snprintf(name, sizeof(name), "%.50s#%u", st.name, (unsigned)i);
+		if (mos__sc_label(r, pids[i], name) < 0)
 			r->nomem = true;
 	}
 }

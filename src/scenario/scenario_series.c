@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "scenario_int.h"
+#include "util/ranks.h"
 
 static int cmp_time(const void *a, const void *b)
 {
@@ -65,6 +66,7 @@ void mos__sc_tally(sc_run_t *r, bool failed, mos_time_t latency)
 /* The kernel as it is now, and the calls since the last sample. */
 static void sample(sc_run_t *r, mos_time_t now)
 {
+	mos_time_t ranks[MOS_RANKS];
 	mos_kernel_stats_t ks;
 	mos_scenario_sample_t *s;
 	mos_time_t prev = r->nsamples ? r->samples[r->nsamples - 1].time : 0;
@@ -96,11 +98,11 @@ static void sample(sc_run_t *r, mos_time_t now)
 		s->cpu_permille = (uint32_t)((ks.busy - r->last_busy) * 1000 /
 					     (now - prev));
 	r->last_busy = ks.busy;
-	mos__sc_sort_times(r->iv_lat, r->iv_n);
+	mos__ranks(r->iv_lat, r->iv_n, ranks);
 	s->requests = r->iv_n;
 	s->requests_failed = r->iv_failed;
-	s->latency_p50 = mos__sc_rank(r->iv_lat, r->iv_n, 50);
-	s->latency_max = r->iv_n ? r->iv_lat[r->iv_n - 1] : 0;
+	s->latency_p50 = ranks[MOS_RANK_P50];
+	s->latency_max = ranks[MOS_RANK_MAX];
 	r->iv_n = 0;
 	r->iv_failed = 0;
 }

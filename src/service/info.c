@@ -73,6 +73,22 @@ int mos_service_instances(mos_kernel_t *k, mos_service_id_t id,
 	return 0;
 }
 
+int mos_service_instance_pids(mos_kernel_t *k, mos_service_id_t id,
+			      mos_pid_t *pids, size_t cap, size_t *n)
+{
+	mos_svc_t *s;
+
+	if (!k || (cap && !pids))
+		return MOS_EINVAL;
+	if (!(s = mos__svc_get(mos__svc_mgr_peek(k), id)))
+		return MOS_ESVCNOTFOUND;
+	for (uint32_t i = 0; i < s->instances && i < cap; i++)
+		pids[i] = s->inst[i].pid;
+	if (n)
+		*n = s->instances;
+	return 0;
+}
+
 /* ns to whole ms: the descriptor's unit (it was given in ms). */
 static uint32_t to_ms(mos_time_t t)
 {

@@ -12,6 +12,7 @@
 
 #include "call_int.h"
 #include "util/alloc.h"
+#include "util/ranks.h"
 
 bool mos__svc_inst_eligible(const mos_svc_t *s, uint32_t i)
 {
@@ -109,26 +110,10 @@ void mos__svc_rt_status(const mos_svc_t *s, mos_service_status_t *st)
 	}
 }
 
-static int cmp_time(const void *a, const void *b)
-{
-	mos_time_t x = *(const mos_time_t *)a, y = *(const mos_time_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The nearest-rank p-th percentile of sorted v[0 .. n-1], n > 0: the
- * smallest value with at least p% of them at or below it. */
-static mos_time_t rank(const mos_time_t *v, uint32_t n, uint32_t p)
-{
-	uint32_t r = (p * n + 99) / 100;
-
-	return v[r ? r - 1 : 0];
-}
-
 void mos__svc_rt_instance(const mos_svc_t *s, uint32_t i,
 			  mos_service_instance_t *out)
 {
-	mos_time_t sorted[MOS_SVC_LATENCY_WINDOW];
+	mos_time_t v[MOS_SVC_LATENCY_WINDOW], r[MOS_RANKS];
 	const mos_svc_rt_inst_t *in;
 
 	out->in_rotation = mos__svc_inst_eligible(s, i);
@@ -141,10 +126,10 @@ void mos__svc_rt_instance(const mos_svc_t *s, uint32_t i,
 	out->outstanding = in->outstanding;
 	if (!in->nlat)
 		return;
-	memcpy(sorted, in->lat, in->nlat * sizeof(*sorted));
-	qsort(sorted, in->nlat, sizeof(*sorted), cmp_time);
-	out->latency_p50 = rank(sorted, in->nlat, 50);
-	out->latency_p90 = rank(sorted, in->nlat, 90);
-	out->latency_p99 = rank(sorted, in->nlat, 99);
-	out->latency_max = sorted[in->nlat - 1];
+	memcpy(v, in->lat, in->nlat * sizeof(*v));
+	mos__ranks(v, in->nlat, r);
+	out->latency_p50 = r[MOS_RANK_P50];
+	out->latency_p90 = r[MOS_RANK_P90];
+	out->latency_p99 = r[MOS_RANK_P99];
+	out->latency_max = r[MOS_RANK_MAX];
 }
