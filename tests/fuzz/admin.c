@@ -7,7 +7,8 @@
  * pipe and the watch list are live.c's and untouched by a request).  The
  * kernel: services db (server 2ms) and web (2 instances of server 1ms
  * 1ms, requiring db) started, batch (sleep 50ms) registered but not
- * started, and two processes (cpu 30ms, sleep 40ms), run to 5 ms.
+ * started, and two processes (cpu 30ms, sleep 40ms), run to 5 ms; a
+ * 256-slot process table.
  *
  * The input, up to its first newline (a line holds none), is the request.
  * Checked:
@@ -78,6 +79,10 @@ static mos_kernel_t *boot(void)
 	int rc;
 
 	mos_config_default(&cfg);
+	/* ps and the overview walk the whole process table: a small one
+	 * keeps an input to milliseconds (65 536 slots cost 20x more). */
+	cfg.max_processes = 256;
+	cfg.max_service_processes = 64;
 	rc = mos_kernel_create(&cfg, &k, NULL);
 	FUZZ_CHECK(rc == 0, "kernel_create: %s", mos_err_name(rc));
 	reg(k, "db", db, 1, NULL);
