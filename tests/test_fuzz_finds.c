@@ -45,3 +45,41 @@ Test(fuzz_finds, duration_near_the_limit_is_accepted)
 		     MOS_EINVAL);
 	cr_assert_eq(t, 42);
 }
+
+/* scenario: crash-unknown-program.json.  A process naming a program
+ * that does not exist loaded, and every run of it failed with
+ * MOS_ENOPROG, against the loader's promise that a run fails only for
+ * want of memory.  The loader now creates each process on its check
+ * kernel as the run would. */
+Test(fuzz_finds, scenario_process_with_unknown_program_refused_at_load)
+{
+	static const char text[] =
+		"{\"processes\": [{\"name\": \"a\", \"command\": [\"cpu\", "
+		"\"1ms\"]}, {\"name\": \"b\", \"command\": [\"nosuch\"]}]}";
+	mos_scenario_t *sc = (mos_scenario_t *)1;
+	mos_error_t err;
+
+	cr_assert_eq(mos_scenario_load_string(text, sizeof(text) - 1, "t",
+					      &sc, &err),
+		     MOS_ENOPROG);
+	cr_assert_null(sc);
+	cr_assert_eq(err.code, MOS_ENOPROG);
+	cr_assert_str_eq(err.path, "processes[1].command");
+	cr_assert_str_eq(err.message,
+			 "t: processes[1].command: 'nosuch': no such program");
+}
+
+Test(fuzz_finds, scenario_process_with_bad_arguments_refused_at_load)
+{
+	static const char text[] =
+		"{\"processes\": [{\"name\": \"a\", \"command\": [\"cpu\", "
+		"\"soon\"]}]}";
+	mos_scenario_t *sc = NULL;
+	mos_error_t err;
+
+	cr_assert_eq(mos_scenario_load_string(text, sizeof(text) - 1, "t",
+					      &sc, &err),
+		     MOS_ECONFIG);
+	cr_assert_null(sc);
+	cr_assert_str_eq(err.path, "processes[0].command");
+}
