@@ -382,7 +382,8 @@ static int check_procs(mos_jload_t *ld, mos_scenario_t *sc, mos_kernel_t *k)
 			mos__jpath_init(&ld->path);
 			mos__jpath_push_key(&ld->path, "processes");
 			mos__jpath_push_index(&ld->path, i);
-			mos__jpath_push_key(&ld->path, "command");
+			if (rc == MOS_ENOPROG || rc == MOS_ECONFIG)
+				mos__jpath_push_key(&ld->path, "command");
 			return mos__json_fail(ld, rc, "'%s': %s", p->command[0],
 					      mos_strerror(rc));
 		}
