@@ -5,7 +5,7 @@
 #   make check      install missing packages, build, run the whole test suite
 #   make check SAN=1   the same with AddressSanitizer + UBSan (into build-san/)
 #   make check CC=clang BUILD=build-clang   the same built with clang (no LTO)
-#   make fuzz FUZZ_TIME=60 FUZZ_TARGETS="config workload run script service glob scenario report"
+#   make fuzz FUZZ_TIME=60 FUZZ_TARGETS="config workload run script service glob scenario report admin names"
 #                   build the libFuzzer harnesses with clang (into
 #                   build-fuzz/) and run each for FUZZ_TIME seconds; see
 #                   docs/TESTING.md for the other FUZZ_* variables
@@ -100,7 +100,8 @@ BENCH_SRC := $(sort $(wildcard bench/*.c))
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 
 # The fuzz harnesses (tests/fuzz/HARNESS.c); common.c is shared.
-FUZZ_ALL := config workload run script semver service glob scenario report sweep
+FUZZ_ALL := config workload run script semver service glob scenario report \
+	sweep admin names
 FUZZ_COMMON_OBJ := $(BUILD)/obj/tests/fuzz/common.o
 
 LIB_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(LIB_SRC)))

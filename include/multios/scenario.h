@@ -205,8 +205,10 @@ typedef struct mos_scenario_result {
  * fails only for want of memory.  Errors name the file and its
  * line/column (syntax) or the JSON path ("actions[3].at").
  * Errors: MOS_EINVAL (NULL argument), MOS_EIO (unreadable file),
- * MOS_ECONFIG (anything wrong in it), MOS_ENOMEM, and the registration errors of
- * mos_service_register_batch (MOS_EDEPEND, MOS_ECYCLE, MOS_ENOPROG...).
+ * MOS_ECONFIG (anything wrong in it), MOS_ENOMEM, the registration errors of
+ * mos_service_register_batch (MOS_EDEPEND, MOS_ECYCLE, MOS_ENOPROG...),
+ * and those of creating its processes, at "processes[i].command" for a
+ * command (MOS_ENOPROG, MOS_ECONFIG) or "processes[i]" (MOS_EEXHAUSTED...).
  * On error *out is NULL and nothing is left allocated.
  */
 MOS_API int mos_scenario_load(const char *path, mos_scenario_t **out,

@@ -88,7 +88,10 @@ static int unit_of(const char *s, mos_time_t *ns)
 	return MOS_EINVAL;
 }
 
-/* Integer arithmetic only: "2.5ms" is exactly 2 500 000 ns on any host. */
+/* Integer arithmetic only: "2.5ms" is exactly 2 500 000 ns on any host.
+ * Every step is checked against MOS_TIME_NEVER before it is taken, so a
+ * value that does not fit is refused rather than wrapped, and one that
+ * fits is accepted however close to the limit. */
 int mos_duration_parse(const char *s, mos_time_t *out)
 {
 	mos_time_t whole = 0, frac = 0, scale = 1, unit, v;
@@ -97,9 +100,11 @@ int mos_duration_parse(const char *s, mos_time_t *out)
 	if (!s || !out || !isdigit((unsigned char)*c))
 		return MOS_EINVAL;
 	for (; isdigit((unsigned char)*c); c++) {
-		if (whole > (MOS_TIME_NEVER - 9) / 10)
+		mos_time_t d = (mos_time_t)(*c - '0');
+
+		if (whole > (MOS_TIME_NEVER - d) / 10)
 			return MOS_EINVAL;
-		whole = whole * 10 + (mos_time_t)(*c - '0');
+		whole = whole * 10 + d;
 	}
 	if (*c == '.') {
 		if (!isdigit((unsigned char)*++c))
@@ -111,11 +116,14 @@ int mos_duration_parse(const char *s, mos_time_t *out)
 			}
 		}
 	}
-	if (unit_of(c, &unit) < 0 || whole > (MOS_TIME_NEVER - 1) / unit)
+	if (unit_of(c, &unit) < 0 || whole > MOS_TIME_NEVER / unit)
 		return MOS_EINVAL;
-	v = whole * unit + frac * unit / scale;
-	if (v == MOS_TIME_NEVER)
+	/* frac < scale <= MOS_SEC and unit <= MOS_SEC: no overflow here;
+	 * MOS_TIME_NEVER itself means "never", so it is no duration. */
+	v = frac * unit / scale;
+	if (whole * unit >= MOS_TIME_NEVER - v)
 		return MOS_EINVAL;
+	v += whole * unit;
 	*out = v;
 	return 0;
 }

@@ -423,6 +423,35 @@ static int check_programs(mos_jload_t *ld, mos_scenario_t *sc,
 	return 0;
 }
 
+/* Each process is created as the run creates it (but never admitted):
+ * an unknown program or bad arguments fail the load, not the run. */
+static int check_procs(mos_jload_t *ld, mos_scenario_t *sc, mos_kernel_t *k)
+{
+	for (size_t i = 0; i < sc->nprocs; i++) {
+		const sc_proc_t *p = &sc->procs[i];
+		mos_process_spec_t spec;
+		mos_pid_t pid;
+		int rc;
+
+		mos_process_spec_init(&spec);
+		spec.command = p->command;
+		spec.start_time = MOS_TIME_NEVER - 1;
+		spec.priority = p->prio;
+		spec.prio_class = p->cls;
+		spec.uid = p->uid;
+		if ((rc = mos_process_create(k, &spec, &pid)) < 0) {
+			mos__jpath_init(&ld->path);
+			mos__jpath_push_key(&ld->path, "processes");
+			mos__jpath_push_index(&ld->path, i);
+			if (rc == MOS_ENOPROG || rc == MOS_ECONFIG)
+				mos__jpath_push_key(&ld->path, "command");
+			return mos__json_fail(ld, rc, "'%s': %s", p->command[0],
+					      mos_strerror(rc));
+		}
+	}
+	return 0;
+}
+
 static int check_on_kernel(mos_jload_t *ld, mos_scenario_t *sc)
 {
 	mos_kernel_t *k;
@@ -448,6 +477,8 @@ static int check_on_kernel(mos_jload_t *ld, mos_scenario_t *sc)
 	}
 	if (!rc)
 		rc = check_programs(ld, sc, k);
+	if (!rc)
+		rc = check_procs(ld, sc, k);
 	mos_kernel_destroy(k);
 	return rc;
 }

@@ -16,7 +16,12 @@
  *    it dropped slices (REPORT_HAS_TRUNCATED below);
  *  - the report writes as JSON and as a Chrome trace, both parse back,
  *    and no number in them is negative;
- *  - a second run of the same workload gives the same trace hash.
+ *  - response, turnaround and waiting are their definitions (aperiodic:
+ *    first_run - arrival, finish - arrival, turnaround - cpu - io;
+ *    periodic: response = turnaround >= waiting), and the slices of all
+ *    processes add up to busy;
+ *  - a second run of the same workload gives the same trace hash and the
+ *    same JSON report, byte for byte.
  * A failed run must fill err properly; it must fail when the workload
  * has more jobs than a kernel holds, and must succeed when every time in
  * the workload and its policy is far from 2^64 ns (must_run).
@@ -257,6 +262,23 @@ static void check_proc(const mos_sched_report_t *r, const mos_workload_t *w,
 		   (unsigned long long)pr->waiting,
 		   (unsigned long long)pr->turnaround);
 	if (p->period)
+		FUZZ_CHECK(pr->response == pr->turnaround &&
+				   pr->waiting <= pr->response,
+			   "%s: periodic response %llu turnaround %llu "
+			   "waiting %llu", n, (unsigned long long)pr->response,
+			   (unsigned long long)pr->turnaround,
+			   (unsigned long long)pr->waiting);
+	else
+		FUZZ_CHECK(pr->response == pr->first_run - pr->arrival &&
+				   pr->turnaround == pr->finish - pr->arrival &&
+				   pr->waiting == pr->turnaround - pr->cpu -
+							  pr->io,
+			   "%s: response %llu turnaround %llu waiting %llu "
+			   "are not their definitions", n,
+			   (unsigned long long)pr->response,
+			   (unsigned long long)pr->turnaround,
+			   (unsigned long long)pr->waiting);
+	if (p->period)
 		FUZZ_CHECK(pr->jobs == p->jobs &&
 				   pr->deadline_misses <= pr->jobs,
 			   "%s: jobs %llu of %llu, misses %llu", n,
@@ -276,7 +298,7 @@ static int by_start(const void *a, const void *b)
 static void check_slices(const mos_sched_report_t *r)
 {
 	mos_sched_slice_t *s;
-	uint64_t *ran;
+	uint64_t *ran, total = 0;
 	bool complete = true;
 
 #if REPORT_HAS_TRUNCATED
@@ -310,11 +332,16 @@ static void check_slices(const mos_sched_report_t *r)
 			   (unsigned long long)s[i - 1].end,
 			   (unsigned long long)s[i].start,
 			   (unsigned long long)s[i].end);
-	for (size_t i = 0; complete && i < r->nprocs; i++)
+	for (size_t i = 0; complete && i < r->nprocs; i++) {
 		FUZZ_CHECK(ran[i] == r->procs[i].cpu,
 			   "%s: slices add up to %llu, cpu %llu",
 			   r->procs[i].name, (unsigned long long)ran[i],
 			   (unsigned long long)r->procs[i].cpu);
+		total += ran[i];
+	}
+	FUZZ_CHECK(!complete || total == r->busy,
+		   "slices add up to %llu, busy %llu",
+		   (unsigned long long)total, (unsigned long long)r->busy);
 	free(s);
 	free(ran);
 }
@@ -397,11 +424,26 @@ static void check_report(const mos_sched_report_t *r, const mos_workload_t *w,
 
 /* ---- the harness -------------------------------------------------------- */
 
+/* The report's JSON, malloc'd. */
+static char *report_json(const mos_sched_report_t *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	if (!fp)
+		fuzz_fail("open_memstream failed");
+	FUZZ_CHECK(mos_sched_report_write_json(r, fp) == 0, "write_json");
+	fclose(fp);
+	return buf;
+}
+
 static void run(const mos_workload_t *w, const need_t *need,
 		const totals_t *t)
 {
 	mos_sched_report_t *r = NULL, *again = NULL;
 	mos_error_t err;
+	char *a, *b;
 	int rc = mos_sched_run_workload(w, NULL, &r, &err);
 
 	if (rc != 0) {
@@ -420,6 +462,11 @@ static void run(const mos_workload_t *w, const need_t *need,
 			   again->nslices == r->nslices &&
 			   again->makespan == r->makespan,
 		   "two runs of one workload differ");
+	a = report_json(r);
+	b = report_json(again);
+	FUZZ_CHECK(strcmp(a, b) == 0, "two runs' JSON reports differ");
+	free(a);
+	free(b);
 	mos_sched_report_free(again);
 	mos_sched_report_free(r);
 }
