@@ -52,6 +52,10 @@ int cli_sweep(int argc, char **argv);
  * order and dependency tree. */
 int cli_services(int argc, char **argv);
 
+/* A usage error of `multios CMD`: "multios CMD: " and fmt with arg on
+ * stderr, then where to find help.  Returns 2, the usage exit status. */
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
+
 /* Format t as "12.500 ms" into buf. */
 const char *cli_ms(mos_time_t t, char *buf, size_t len);
 

@@ -85,10 +85,7 @@ typedef struct rec {
 
 static int bad(const char *fmt, const char *arg)
 {
-	fputs("multios explore: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\n(try 'multios explore --help')\n", stderr);
-	return 2;
+	return cli_usage_error("explore", fmt, arg);
 }
 
 static bool number(const char *s, uint64_t max, uint64_t *out)
@@ -465,6 +462,19 @@ static int popcount(uint64_t x)
 	return n;
 }
 
+/* How many runs violated check c; *first the seed of the first. */
+static uint64_t tally(const opts_t *o, const rec_t *outs, size_t c,
+		      uint64_t *first)
+{
+	uint64_t n = 0;
+
+	*first = 0;
+	for (uint64_t i = 0; i < o->runs; i++)
+		if (outs[i].out.violated >> c & 1 && !n++)
+			*first = outs[i].out.seed;
+	return n;
+}
+
 static void print_text(const mos_scenario_t *sc, const opts_t *o,
 		       const rec_t *outs, const failure_t *fs, size_t nf,
 		       uint64_t nfailed, FILE *out)
@@ -477,13 +487,11 @@ static void print_text(const mos_scenario_t *sc, const opts_t *o,
 		o->runs, o->seed, o->seed);
 	fprintf(out, "%-24s %18s  %s\n", "INVARIANT", "VIOLATED", "FIRST SEED");
 	for (size_t c = 0; c < nc; c++) {
-		uint64_t n = 0, first = 0;
+		uint64_t first, n;
 
 		if (!(o->eo.checks >> c & 1))
 			continue;
-		for (uint64_t i = 0; i < o->runs; i++)
-			if (outs[i].out.violated >> c & 1 && !n++)
-				first = outs[i].out.seed;
+		n = tally(o, outs, c, &first);
 		snprintf(t, sizeof(t), "%" PRIu64 "/%" PRIu64, n, o->runs);
 		fprintf(out, "%-24s %18s  ", mos_scenario_check_name(sc, c), t);
 		if (n)
@@ -553,13 +561,11 @@ static int print_json(const mos_scenario_t *sc, const opts_t *o,
 	int rc;
 
 	for (size_t c = 0; checks && c < mos_scenario_check_count(sc); c++) {
-		uint64_t n = 0, first = 0;
+		uint64_t first, n;
 
 		if (!(o->eo.checks >> c & 1))
 			continue;
-		for (uint64_t i = 0; i < o->runs; i++)
-			if (outs[i].out.violated >> c & 1 && !n++)
-				first = outs[i].out.seed;
+		n = tally(o, outs, c, &first);
 		json_array_append_new(checks, json_pack(
 			"{s:s, s:o, s:o*}", "name",
 			mos_scenario_check_name(sc, c), "violated", jint(n),

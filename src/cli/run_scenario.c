@@ -104,10 +104,7 @@ typedef struct opts {
 
 static int bad(const char *fmt, const char *arg)
 {
-	fputs("multios run: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\n(try 'multios run --help')\n", stderr);
-	return 2;
+	return cli_usage_error("run", fmt, arg);
 }
 
 /* "0,3,7" or "none" into a mask; -1 if it is neither. */

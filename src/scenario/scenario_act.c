@@ -16,8 +16,6 @@
 #include "multios/admin.h"
 #include "scenario_int.h"
 
-long mos__sc_proc_named(const mos_scenario_t *sc, const char *name);
-
 /* ---- targets ------------------------------------------------------------- */
 
 static mos_service_id_t service_id(sc_run_t *r, const char *name)
@@ -470,7 +468,7 @@ static int check_keys(mos_jload_t *ld, json_t *o, const sc_act_type_t *t)
 	return 0;
 }
 
-static const mos_service_descriptor_t *desc_named(const mos_scenario_t *sc,
+const mos_service_descriptor_t *mos__sc_desc_named(const mos_scenario_t *sc,
 						  const char *name)
 {
 	for (size_t i = 0; i < sc->svc.n; i++)
@@ -513,7 +511,7 @@ static int read_target(mos_jload_t *ld, json_t *o, sc_action_t *a,
 	mos__jpath_push_key(&ld->path, "service");
 	if (!json_is_string(s))
 		rc = mos__json_fail(ld, MOS_ECONFIG, "expected a string");
-	else if (!(d = desc_named(sc, json_string_value(s))))
+	else if (!(d = mos__sc_desc_named(sc, json_string_value(s))))
 		rc = mos__json_fail(ld, MOS_ECONFIG, "no service named '%s'",
 				    json_string_value(s));
 	mos__jpath_pop(&ld->path);

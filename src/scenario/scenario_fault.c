@@ -42,17 +42,6 @@ static const struct {
 };
 #define NKINDS (sizeof(kinds) / sizeof(*kinds))
 
-long mos__sc_proc_named(const mos_scenario_t *sc, const char *name);
-
-static const mos_service_descriptor_t *desc_named(const mos_scenario_t *sc,
-						  const char *name)
-{
-	for (size_t i = 0; i < sc->svc.n; i++)
-		if (!strcmp(sc->svc.descs[i].name, name))
-			return &sc->svc.descs[i];
-	return NULL;
-}
-
 /* ---- reading ------------------------------------------------------------- */
 
 /* "service": a name or a non-empty array of names, each declared. */
@@ -75,7 +64,7 @@ static int read_services(mos_jload_t *ld, json_t *o, sc_fault_gen_t *g,
 			mos__jpath_push_index(&ld->path, i);
 		if (!json_is_string(e))
 			rc = mos__json_fail(ld, MOS_ECONFIG, "expected a string");
-		else if (!desc_named(sc, json_string_value(e)))
+		else if (!mos__sc_desc_named(sc, json_string_value(e)))
 			rc = mos__json_fail(ld, MOS_ECONFIG,
 					    "no service named '%s'",
 					    json_string_value(e));
@@ -220,7 +209,7 @@ static int read_target(mos_jload_t *ld, json_t *o, sc_fault_gen_t *g,
 		return rc;
 	}
 	{
-		const mos_service_descriptor_t *d = desc_named(sc,
+		const mos_service_descriptor_t *d = mos__sc_desc_named(sc,
 							       g->services[0]);
 		uint32_t top = d->instances ? d->instances - 1 : 0;
 
@@ -461,7 +450,7 @@ static size_t draw_gen(const sc_run_t *r, mos_rng_t *rng,
 		if (g->services) {
 			svc = g->services[below(rng, g->nservices)];
 			d->act.service = svc;
-			desc = desc_named(r->sc, svc);
+			desc = mos__sc_desc_named(r->sc, svc);
 			if (g->any_instance && desc && desc->instances > 1)
 				d->act.slot = (uint32_t)below(rng,
 							      desc->instances);

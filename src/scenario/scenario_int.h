@@ -222,6 +222,9 @@ struct sc_run {
 };
 
 /* scenario_act.c */
+/* The descriptor of the scenario's service name; NULL: none. */
+const mos_service_descriptor_t *mos__sc_desc_named(const mos_scenario_t *sc,
+						   const char *name);
 const sc_act_type_t *mos__sc_act_find(const char *name);
 /* The action names, NULL-terminated (for messages and docs). */
 const char *mos__sc_act_names(void);
@@ -270,6 +273,9 @@ int mos__sc_push_time(mos_time_t **v, size_t *n, size_t *cap, mos_time_t x);
 /* scenario_out.c: the result as the JSON document of --json (NULL: out
  * of memory). */
 json_t *mos__sc_doc(const mos_scenario_result_t *r, bool with_timeline);
+
+/* scenario_load.c: the index of the named process name; -1: none. */
+long mos__sc_proc_named(const mos_scenario_t *sc, const char *name);
 
 /* scenario_load.c: a named program's command expanded ("script" TEXT
  * ARGS...) in the scenario's blocks, or argv itself. */

@@ -208,7 +208,6 @@ static int read_autostart(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
 
 /* ---- processes ----------------------------------------------------------- */
 
-long mos__sc_proc_named(const mos_scenario_t *sc, const char *name);
 long mos__sc_proc_named(const mos_scenario_t *sc, const char *name)
 {
 	for (size_t i = 0; i < sc->nprocs; i++)
