@@ -159,6 +159,7 @@ CHECKS := \
 	'sh tests/check_scenarios.sh $(CLI) $(SAN)' \
 	'sh tests/check_progress.sh $(CLI)' \
 	'sh tests/check_report.sh $(CLI)' \
+	'sh tests/check_explore.sh $(CLI)' \
 	'sh tests/check_sweep.sh $(CLI)' \
 	$(foreach h,$(FUZZ_ALL),'$(BUILD)/fuzz/replay-$(h) tests/fuzz/corpus/$(h)')
 

@@ -21,6 +21,7 @@
 #include "resource.h"
 #include "sched.h"
 #include "scenario.h"
+#include "explore.h"
 #include "service.h"
 #include "sweep.h"
 #include "svcrt.h"

@@ -36,6 +36,7 @@ typedef struct mos_scenario mos_scenario_t;
 
 #define MOS_SCENARIO_NAME_LEN 64   /* names of processes and programs */
 #define MOS_SCENARIO_TEXT_LEN 128  /* a timeline entry's strings */
+#define MOS_SCENARIO_MAX_FAULTS 64 /* faults one run draws, at most */
 
 /* What the caller overrides of the file's top level (CLI --seed,
  * --until).  Zeroed: nothing. */
@@ -73,7 +74,28 @@ typedef struct mos_scenario_opts {
 	/* Before the kernel is destroyed, whether the run succeeded or
 	 * not, when on_start was called (close what on_start opened). */
 	void (*on_end)(void *data, mos_kernel_t *k);
+	/* Which of the run's drawn faults happen: bit i keeps the fault of
+	 * ordinal i (mos_scenario_fault_t); the others are left out, and
+	 * nothing else of the run's draws changes.  Without it, all. */
+	bool has_fault_mask;
+	uint64_t fault_mask;
+	/* Leave the timeline out of the result (nevents 0): a run that
+	 * only wants the report (multios explore) saves its wording. */
+	bool no_timeline;
 } mos_scenario_opts_t;
+
+/* A fault the run drew from its seed (docs/SCENARIOS.md, "Faults"). */
+typedef struct mos_scenario_fault {
+	uint32_t ordinal;          /* in the run's schedule: time order */
+	mos_time_t time;
+	mos_time_t until;          /* down: when the service is started
+				      again; else time */
+	char kind[16];             /* crash, hang, kill, signal, memory,
+				      down */
+	char target[MOS_SCENARIO_NAME_LEN + 16]; /* "web#1", "service db",
+						    a process's name */
+	bool kept;                 /* false: left out by fault_mask */
+} mos_scenario_fault_t;
 
 /* One line of the timeline, in the order things happened. */
 typedef struct mos_scenario_event {
@@ -97,6 +119,16 @@ typedef struct mos_scenario_service_report {
 	uint32_t in_rotation;      /* instances the balancer may pick now
 				      (ready, not out by a readiness probe) */
 	int last_exit_status;      /* wait status; -1: none */
+	mos_time_t since;          /* when it entered its state */
+	uint32_t max_restarts;     /* its restart policy's start limit: at
+				      most this many restarts ... */
+	mos_time_t restart_window; /* ... within this (0: no limit) */
+	uint32_t restart_burst;    /* the most restarts the run saw within
+				      one restart_window (0 without one) */
+	uint64_t requests;         /* routed to it, retries included */
+	uint64_t replies;          /* of them answered */
+	uint64_t request_failures; /* of them failed */
+	uint64_t outstanding;      /* of them in service at the end */
 	uint64_t health_checks;    /* summed over its slots */
 	uint64_t health_failures;
 	uint64_t calls;            /* mos_sys_calls to it that returned */
@@ -123,6 +155,11 @@ typedef struct mos_scenario_proc_report {
 	mos_time_t start;          /* when it was created */
 	mos_time_t end;            /* when it terminated; MOS_TIME_NEVER
 				      while alive */
+	mos_time_t reaped;         /* when its parent reaped it;
+				      MOS_TIME_NEVER: not (yet) */
+	uint32_t over_limits;      /* alive at the end past a hard limit:
+				      bit MOS_RLIMIT_CPU, _LIFETIME,
+				      _MEMORY (multios/resource.h) */
 } mos_scenario_proc_report_t;
 
 /* One point of the run's time series, taken every sample interval of
@@ -157,6 +194,9 @@ typedef struct mos_scenario_result {
 	mos_time_t sample_interval;/* 0: no series */
 	size_t nsamples;
 	mos_scenario_sample_t *samples; /* in time order */
+	size_t nfaults;
+	mos_scenario_fault_t *faults;   /* the run's schedule, dropped ones
+					   included (kept false) */
 } mos_scenario_result_t;
 
 /*
@@ -190,6 +230,60 @@ MOS_API mos_time_t mos_scenario_until(const mos_scenario_t *sc);
 MOS_API int mos_scenario_load_string(const char *text, size_t len,
 				     const char *name, mos_scenario_t **out,
 				     mos_error_t *err);
+
+/*
+ * Replace sc's "faults" with the len bytes of JSON at text: an array of
+ * fault objects as the file's "faults" (docs/SCENARIOS.md), or "[]" for
+ * none.  Errors name `name` and the JSON path ("--faults: [1].kind: ...").
+ * Errors: MOS_EINVAL (NULL argument), MOS_ECONFIG, MOS_ENOMEM; on error
+ * sc is unchanged.
+ */
+MOS_API int mos_scenario_set_faults(mos_scenario_t *sc, const char *text,
+				    size_t len, const char *name,
+				    mos_error_t *err);
+
+/* The number of fault generators sc has (its "faults" entries). */
+MOS_API size_t mos_scenario_fault_count(const mos_scenario_t *sc);
+
+/* ---- invariants (docs/EXPLORE.md) ---- */
+
+#define MOS_SCENARIO_MAX_CHECKS 64
+
+/* Which checks a result failed, and where. */
+typedef struct mos_scenario_verdict {
+	uint64_t violated;         /* bit i: check i failed */
+	char why[MOS_SCENARIO_MAX_CHECKS][MOS_SCENARIO_TEXT_LEN * 2];
+				   /* check i's first violation, in words */
+} mos_scenario_verdict_t;
+
+/* The number of sc's checks: the built-in ones (requests, deadlines,
+ * zombies, recovery, restarts, limits), then the file's expectations. */
+MOS_API size_t mos_scenario_check_count(const mos_scenario_t *sc);
+
+/* Check i's name; NULL past the last. */
+MOS_API const char *mos_scenario_check_name(const mos_scenario_t *sc,
+					    size_t i);
+
+/*
+ * Choose checks by name: each of the n specs is NAME, or NAME=DURATION
+ * for the checks with a parameter (deadlines, zombies, recovery), which
+ * sets it in sc.  n 0: every check.  *enabled gets the mask (bit i: check
+ * i).  Errors: MOS_EINVAL (NULL argument), MOS_ECONFIG (an unknown name,
+ * a parameter where none is taken, a bad duration; err says which); on
+ * error sc is unchanged.
+ */
+MOS_API int mos_scenario_check_select(mos_scenario_t *sc,
+				      const char *const *specs, size_t n,
+				      uint64_t *enabled, mos_error_t *err);
+
+/*
+ * Check result r of a run of sc against the checks in enabled; *v says
+ * which failed and why.  The verdict depends only on sc and r.  Errors:
+ * MOS_EINVAL (NULL argument), MOS_ENOMEM (an expectation's document).
+ */
+MOS_API int mos_scenario_check(const mos_scenario_t *sc,
+			       const mos_scenario_result_t *r,
+			       uint64_t enabled, mos_scenario_verdict_t *v);
 
 /* Free a loaded scenario (NULL is fine). */
 MOS_API void mos_scenario_free(mos_scenario_t *sc);

@@ -33,6 +33,14 @@ extern const size_t cli_demo_json_len;
 /* Load the built-in demo (errors as mos_scenario_load_string). */
 int cli_demo_load(mos_scenario_t **out, mos_error_t *err);
 
+/* `multios explore SCENARIO.json --runs N`: a fault campaign
+ * (explore.c). */
+int cli_explore(int argc, char **argv);
+
+/* --faults SPEC (a JSON array, or a file holding one) into sc; 0, or 1
+ * with the message printed, prefixed by who. */
+int cli_faults_option(mos_scenario_t *sc, const char *spec, const char *who);
+
 /* `multios sched`: the scheduler workbench. */
 int cli_sched(int argc, char **argv);
 
@@ -43,6 +51,10 @@ int cli_sweep(int argc, char **argv);
 /* `multios services`: load service descriptors, show them, their start
  * order and dependency tree. */
 int cli_services(int argc, char **argv);
+
+/* A usage error of `multios CMD`: "multios CMD: " and fmt with arg on
+ * stderr, then where to find help.  Returns 2, the usage exit status. */
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 
 /* Format t as "12.500 ms" into buf. */
 const char *cli_ms(mos_time_t t, char *buf, size_t len);

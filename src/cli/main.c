@@ -31,6 +31,12 @@ static const char usage[] =
 	"        the admin socket ('multios run SCENARIO.json --help').\n"
 	"        With --report FILE.html, also an HTML report with a Gantt\n"
 	"        chart and plots (docs/REPORTS.md).\n"
+	"  explore SCENARIO.json --runs N [--seed S] [--jobs J] [--until T]\n"
+	"      [--faults SPEC] [--check INV...] [--json]\n"
+	"        Run the scenario N times, each with a seed of its own that\n"
+	"        draws its faults; check the invariants and print the seeds\n"
+	"        that break them, the replay commands and the smallest fault\n"
+	"        schedules that still fail ('multios explore --help').\n"
 	"  plot RUN.json -o OUT.svg [--series NAME[,NAME...]]\n"
 	"        Plot the time series of a run's JSON (what 'run --json'\n"
 	"        prints) as one SVG file ('multios plot --help').\n"
@@ -66,6 +72,14 @@ static const char usage[] =
 	"Exit status: 0 on success, 1 when a run or a write fails (a full\n"
 	"disk under stdout included), 2 on a usage error.\n";
 
+int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "multios %s: ", cmd);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(try 'multios %s --help')\n", cmd);
+	return 2;
+}
+
 static int dispatch(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
@@ -81,6 +95,8 @@ static int dispatch(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0)
 		return cli_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "explore") == 0)
+		return cli_explore(argc - 1, argv + 1);
 	if (strcmp(cmd, "plot") == 0)
 		return cli_plot(argc - 1, argv + 1);
 	if (strcmp(cmd, "sched") == 0)

@@ -52,10 +52,7 @@ typedef struct opts {
 
 static int bad(const char *fmt, const char *arg)
 {
-	fputs("multios plot: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\n(try 'multios plot --help')\n", stderr);
-	return 2;
+	return cli_usage_error("plot", fmt, arg);
 }
 
 /* The valid series names, for a usage error. */

@@ -17,6 +17,7 @@ static const char usage[] =
 	"Usage: multios run [SCENARIO.json] [--until T] [--seed S] [--json]\n"
 	"                   [--quiet] [--trace FILE] [--report FILE.html]\n"
 	"                   [--live [--speed X] [--admin PATH]]\n"
+	"                   [--faults SPEC] [--faults-keep LIST]\n"
 	"\n"
 	"Without a file, run the built-in demo (examples/scenarios/demo.json):\n"
 	"a database, a cache that needs it and a round-robin web tier of three\n"
@@ -41,7 +42,10 @@ static const char usage[] =
 	"path of the bad value (\"actions[3].at\").  An action that the\n"
 	"kernel refuses while running (a kill of a process already gone) is\n"
 	"not an error: the timeline says why it failed and the run goes on.\n"
-	"\n"
+	"\n";
+
+/* The options: a string of its own (C11 guarantees 4095 bytes). */
+static const char usage_opts[] =
 	"  --until T   stop at virtual time T (\"500ms\", \"2.5s\", a number of\n"
 	"              ms, or \"max\": until nothing is left to do, at most\n"
 	"              the file's cap); overrides the file's \"until\"\n"
@@ -56,6 +60,12 @@ static const char usage[] =
 	"              Event JSON (ui.perfetto.dev): a track per process, the\n"
 	"              services' and calls' events; the last trace_capacity\n"
 	"              events (raise it in the file's config for long runs)\n"
+	"  --faults SPEC  draw the faults of SPEC instead of the file's\n"
+	"              \"faults\": a JSON array of fault objects\n"
+	"              (docs/SCENARIOS.md, \"Faults\"), or a file holding one\n"
+	"  --faults-keep LIST  of the faults the seed draws, run only those\n"
+	"              whose ordinals are in LIST (\"0,3\"; \"none\"); what\n"
+	"              'multios explore' prints to replay a shrunk run\n"
 	"  --live      run against wall time (the realtime clock) instead of\n"
 	"              as fast as possible; Ctrl-C (SIGINT) or SIGTERM ends\n"
 	"              the run within 100 ms of wall time and prints the\n"
@@ -83,6 +93,7 @@ static const char usage[] =
 
 typedef struct opts {
 	const char *file;
+	const char *faults;
 	const char *trace;
 	const char *report;
 	FILE *report_f;
@@ -93,10 +104,32 @@ typedef struct opts {
 
 static int bad(const char *fmt, const char *arg)
 {
-	fputs("multios run: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\n(try 'multios run --help')\n", stderr);
-	return 2;
+	return cli_usage_error("run", fmt, arg);
+}
+
+/* "0,3,7" or "none" into a mask; -1 if it is neither. */
+static int keep_list(const char *s, uint64_t *mask)
+{
+	*mask = 0;
+	if (!strcmp(s, "none"))
+		return 0;
+	for (;;) {
+		char *end;
+		unsigned long v;
+
+		if (*s < '0' || *s > '9')
+			return -1;
+		errno = 0;
+		v = strtoul(s, &end, 10);
+		if (errno || v >= MOS_SCENARIO_MAX_FAULTS)
+			return -1;
+		*mask |= 1ull << v;
+		if (!*end)
+			return 0;
+		if (*end != ',')
+			return -1;
+		s = end + 1;
+	}
 }
 
 /* 0 to run, 1 for --help (done), 2 for a usage error. */
@@ -109,6 +142,7 @@ static int parse(int argc, char **argv, opts_t *o)
 
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(usage, stdout);
+			fputs(usage_opts, stdout);
 			return 1;
 		} else if (!strcmp(a, "--json")) {
 			o->json = 1;
@@ -132,6 +166,18 @@ static int parse(int argc, char **argv, opts_t *o)
 				return bad("--seed: '%s' is not an unsigned "
 					   "integer", argv[i]);
 			o->so.has_seed = true;
+		} else if (!strcmp(a, "--faults")) {
+			if (++i == argc)
+				return bad("%s needs a JSON array or a file", a);
+			o->faults = argv[i];
+		} else if (!strcmp(a, "--faults-keep")) {
+			if (++i == argc)
+				return bad("%s needs a list of ordinals", a);
+			if (keep_list(argv[i], &o->so.fault_mask) < 0)
+				return bad("--faults-keep: '%s' is not a list of "
+					   "fault ordinals (0 .. 63, split by "
+					   "commas) or 'none'", argv[i]);
+			o->so.has_fault_mask = true;
 		} else if (!strcmp(a, "--live")) {
 			o->host.live = 1;
 		} else if (!strcmp(a, "--speed")) {
@@ -181,6 +227,10 @@ int cli_run_scenario(int argc, char **argv)
 	if ((o.file ? mos_scenario_load(o.file, &sc, &err)
 		    : cli_demo_load(&sc, &err)) < 0) {
 		fprintf(stderr, "multios run: %s\n", err.message);
+		return 1;
+	}
+	if (o.faults && cli_faults_option(sc, o.faults, "multios run")) {
+		mos_scenario_free(sc);
 		return 1;
 	}
 	/* Opened before the run: a bad path fails before anything runs. */

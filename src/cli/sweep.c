@@ -71,10 +71,7 @@ typedef struct opts {
 
 static int bad_usage(const char *fmt, const char *arg)
 {
-	fputs("multios sweep: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\n(try 'multios sweep --help')\n", stderr);
-	return 2;
+	return cli_usage_error("sweep", fmt, arg);
 }
 
 static int parse_num(const char *v, long long max,

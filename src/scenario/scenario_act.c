@@ -16,8 +16,6 @@
 #include "multios/admin.h"
 #include "scenario_int.h"
 
-long mos__sc_proc_named(const mos_scenario_t *sc, const char *name);
-
 /* ---- targets ------------------------------------------------------------- */
 
 static mos_service_id_t service_id(sc_run_t *r, const char *name)
@@ -29,7 +27,7 @@ static mos_service_id_t service_id(sc_run_t *r, const char *name)
 
 int mos__sc_target(sc_run_t *r, const sc_action_t *a, mos_pid_t *pid)
 {
-	mos_service_instance_t inst[MOS_SVC_MAX_INSTANCES];
+	mos_pid_t pids[MOS_SVC_MAX_INSTANCES];
 	mos_service_id_t id;
 	size_t n = 0;
 	int rc;
@@ -40,12 +38,12 @@ int mos__sc_target(sc_run_t *r, const sc_action_t *a, mos_pid_t *pid)
 	}
 	if (!(id = service_id(r, a->service)))
 		return MOS_ESVCNOTFOUND;
-	if ((rc = mos_service_instances(r->k, id, inst, MOS_SVC_MAX_INSTANCES,
-					&n)) < 0)
+	if ((rc = mos_service_instance_pids(r->k, id, pids,
+					    MOS_SVC_MAX_INSTANCES, &n)) < 0)
 		return rc;
-	if (a->slot >= n || !inst[a->slot].pid)
+	if (a->slot >= n || !pids[a->slot])
 		return MOS_ESVCNOTRUNNING;
-	*pid = inst[a->slot].pid;
+	*pid = pids[a->slot];
 	return 0;
 }
 
@@ -451,7 +449,7 @@ static bool key_in(const char *key, const char *const *keys)
 
 static int check_keys(mos_jload_t *ld, json_t *o, const sc_act_type_t *t)
 {
-	static const char *const common[] = {"at", "do", NULL};
+	static const char *const common[] = {"at", "do", "jitter", NULL};
 	static const char *const proc[] = {"process", "service", "instance",
 					   NULL};
 	static const char *const svc[] = {"service", NULL};
@@ -470,7 +468,7 @@ static int check_keys(mos_jload_t *ld, json_t *o, const sc_act_type_t *t)
 	return 0;
 }
 
-static const mos_service_descriptor_t *desc_named(const mos_scenario_t *sc,
+const mos_service_descriptor_t *mos__sc_desc_named(const mos_scenario_t *sc,
 						  const char *name)
 {
 	for (size_t i = 0; i < sc->svc.n; i++)
@@ -513,7 +511,7 @@ static int read_target(mos_jload_t *ld, json_t *o, sc_action_t *a,
 	mos__jpath_push_key(&ld->path, "service");
 	if (!json_is_string(s))
 		rc = mos__json_fail(ld, MOS_ECONFIG, "expected a string");
-	else if (!(d = desc_named(sc, json_string_value(s))))
+	else if (!(d = mos__sc_desc_named(sc, json_string_value(s))))
 		rc = mos__json_fail(ld, MOS_ECONFIG, "no service named '%s'",
 				    json_string_value(s));
 	mos__jpath_pop(&ld->path);
@@ -537,11 +535,14 @@ int mos__sc_read_action(mos_jload_t *ld, json_t *o, size_t i, void *ctx)
 
 	a->index = i;
 	a->obj = o;
+	a->fault = -1;
 	if (!json_is_object(o))
 		return mos__json_fail(ld, MOS_ECONFIG, "expected an object");
 	if ((rc = mos__json_require(ld, o, "at")) ||
 	    (rc = mos__json_require(ld, o, "do")) ||
 	    (rc = mos__json_get_duration(ld, o, "at", false, &a->at)) ||
+	    (rc = mos__json_get_duration(ld, o, "jitter", false,
+					 &a->jitter)) ||
 	    (rc = mos__json_get_string(ld, o, "do", name, sizeof(name))))
 		return rc;
 	if (!(a->type = mos__sc_act_find(name))) {

@@ -69,7 +69,11 @@ typedef struct sc_act_type {
 
 struct sc_action {
 	mos_time_t at;
-	size_t index;                /* in the file: ties keep file order */
+	mos_time_t jitter;           /* a run adds 0 .. jitter (its seed) */
+	size_t index;                /* in the file: ties keep file order;
+					a fault's come after the file's */
+	int fault;                   /* a drawn fault's ordinal; -1: the
+					file's action */
 	const sc_act_type_t *type;
 	const char *service;         /* borrowed; NULL: none */
 	long proc;                   /* index into procs; -1: none */
@@ -81,6 +85,42 @@ struct sc_action {
 	const char *label;           /* mark */
 	json_t *obj;                 /* the action, for limits re-read */
 };
+
+/* One entry of "faults": what a run draws its faults from
+ * (scenario_fault.c). */
+typedef struct sc_fault_gen {
+	char kind[16];               /* crash, hang, kill, signal, memory,
+					down */
+	sc_action_t proto;           /* the deed, its keys read */
+	const char *const *services; /* candidates (borrowed); NULL: proto's
+					process */
+	size_t nservices;
+	bool any_instance;           /* no "instance": drawn */
+	uint32_t min, max;           /* "count" */
+	double rate;                 /* per second; 0: "count" */
+	bool has_window;
+	mos_time_t from, to;         /* "window"; else 0 .. the run's end */
+	mos_time_t dur;              /* down: "for" */
+} sc_fault_gen_t;
+
+/* An expectation of "invariants": the value at path compared with value
+ * (scenario_inv.c). */
+typedef struct sc_expect {
+	char name[MOS_SCENARIO_NAME_LEN];
+	char path[MOS_SCENARIO_TEXT_LEN];
+	int op;                      /* == != < <= > >= */
+	json_t *value;               /* borrowed from the document */
+} sc_expect_t;
+
+/* The invariants' parameters and the file's expectations. */
+typedef struct sc_inv {
+	mos_time_t zombie_age;       /* zombies: at most this long */
+	mos_time_t recovery;         /* recovery: Running within this */
+	mos_time_t deadline;         /* deadlines: 0: the clients' timeout */
+	sc_expect_t *expect;
+	size_t nexpect;
+	bool timeline;               /* an expectation reads the timeline */
+} sc_inv_t;
 
 struct mos_scenario {
 	char *path;                  /* or the name given with the text */
@@ -100,6 +140,11 @@ struct mos_scenario {
 	sc_action_t *acts;           /* sorted by (at, index) */
 	size_t nacts;
 	const char *const *autostart;/* NULL: every service, in order */
+	sc_fault_gen_t *faults;      /* "faults", or --faults */
+	size_t nfaults;
+	json_t *faults_root;         /* what set_faults read (owned) */
+	const char **fault_names;    /* the generators' service lists */
+	sc_inv_t inv;
 };
 
 /* The loader's state while it reads actions. */
@@ -136,8 +181,21 @@ typedef struct sc_calls {
 	size_t n, cap;
 } sc_calls_t;
 
+/* When one service restarted (learnt from its status's count). */
+typedef struct sc_restarts {
+	mos_service_id_t id;
+	uint32_t seen;               /* its restart count so far */
+	mos_time_t *t;
+	size_t n, cap;
+} sc_restarts_t;
+
 struct sc_run {
 	const mos_scenario_t *sc;
+	sc_action_t *acts;           /* this run's: the file's (jittered)
+					and its faults, by (at, index) */
+	size_t nacts;
+	mos_scenario_fault_t *faults;/* this run's schedule, in order */
+	size_t nfaults;
 	const mos_scenario_opts_t *opts;
 	mos_time_t next_tick;        /* opts->tick's; MOS_TIME_NEVER: none */
 	bool stopped;                /* on_tick asked to end the run */
@@ -149,6 +207,8 @@ struct sc_run {
 	size_t nlabels, labcap;
 	sc_calls_t *calls;
 	size_t ncalls;
+	sc_restarts_t *rst;
+	size_t nrst;
 	/* The time series: the samples so far, and what the observer has
 	 * tallied since the last one. */
 	mos_scenario_sample_t *samples;
@@ -162,12 +222,28 @@ struct sc_run {
 };
 
 /* scenario_act.c */
+/* The descriptor of the scenario's service name; NULL: none. */
+const mos_service_descriptor_t *mos__sc_desc_named(const mos_scenario_t *sc,
+						   const char *name);
 const sc_act_type_t *mos__sc_act_find(const char *name);
 /* The action names, NULL-terminated (for messages and docs). */
 const char *mos__sc_act_names(void);
 /* The pid an action targets now (a process, or a service's slot), or
  * a MOS_E* code. */
 int mos__sc_target(sc_run_t *r, const sc_action_t *a, mos_pid_t *pid);
+
+/* scenario_fault.c */
+/* Read the "faults" array at root (absent: none) into sc. */
+int mos__sc_read_faults(mos_jload_t *ld, mos_scenario_t *sc, json_t *root);
+void mos__sc_faults_free(mos_scenario_t *sc);
+/* This run's actions (r->acts) and fault schedule (r->faults): the
+ * file's actions with their jitter, the faults drawn from seed for a run
+ * ending at end, those fault_mask drops left out. */
+int mos__sc_plan(sc_run_t *r, uint64_t seed, mos_time_t end);
+
+/* scenario_inv.c: "invariants" at root (absent: the defaults). */
+int mos__sc_read_invariants(mos_jload_t *ld, mos_scenario_t *sc,
+			    json_t *root);
 
 /* scenario_run.c */
 int mos__sc_label(sc_run_t *r, mos_pid_t pid, const char *name);
@@ -197,6 +273,9 @@ int mos__sc_push_time(mos_time_t **v, size_t *n, size_t *cap, mos_time_t x);
 /* scenario_out.c: the result as the JSON document of --json (NULL: out
  * of memory). */
 json_t *mos__sc_doc(const mos_scenario_result_t *r, bool with_timeline);
+
+/* scenario_load.c: the index of the named process name; -1: none. */
+long mos__sc_proc_named(const mos_scenario_t *sc, const char *name);
 
 /* scenario_load.c: a named program's command expanded ("script" TEXT
  * ARGS...) in the scenario's blocks, or argv itself. */

@@ -22,7 +22,7 @@
 static const char *const top_keys[] = {
 	"name", "description", "seed", "until", "cap", "sample_interval",
 	"config", "programs", "services", "autostart", "processes", "actions",
-	NULL,
+	"faults", "invariants", NULL,
 };
 static const char *const proc_keys[] = {
 	"name", "command", "start", "priority", "class", "uid", "limits",
@@ -208,7 +208,6 @@ static int read_autostart(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
 
 /* ---- processes ----------------------------------------------------------- */
 
-long mos__sc_proc_named(const mos_scenario_t *sc, const char *name);
 long mos__sc_proc_named(const mos_scenario_t *sc, const char *name)
 {
 	for (size_t i = 0; i < sc->nprocs; i++)
@@ -319,6 +318,67 @@ static int read_actions(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
 	if (!rc && sc->nacts)
 		qsort(sc->acts, sc->nacts, sizeof(*sc->acts), by_time);
 	return rc;
+}
+
+static int read_faults(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
+{
+	json_t *a = NULL;
+	int rc = mos__json_get_array(ld, root, "faults", &a);
+
+	if (rc || !a)
+		return rc;
+	mos__jpath_push_key(&ld->path, "faults");
+	rc = mos__sc_read_faults(ld, sc, a);
+	mos__jpath_pop(&ld->path);
+	return rc;
+}
+
+int mos_scenario_set_faults(mos_scenario_t *sc, const char *text,
+			    size_t len, const char *name, mos_error_t *err)
+{
+	mos_scenario_t tmp;
+	mos_error_t local;
+	mos_jload_t ld;
+	json_t *root = NULL;
+	int rc;
+
+	mos__error_clear(&local);
+	if (!sc || !text || !name) {
+		rc = mos__error_path(&local, MOS_EINVAL, name ? name : "faults",
+				     "", "sc, text and name must not be NULL");
+		goto out;
+	}
+	if ((rc = mos__json_load_buffer(text, len, name, &root, &local)))
+		goto out;
+	/* Read into a copy: sc changes only when all of it is good. */
+	tmp = *sc;
+	tmp.faults = NULL;
+	tmp.fault_names = NULL;
+	tmp.faults_root = root;
+	tmp.nfaults = 0;
+	mos__jload_init(&ld, name, &local);
+	rc = json_is_array(root)
+		     ? mos__sc_read_faults(&ld, &tmp, root)
+		     : mos__json_fail(&ld, MOS_ECONFIG,
+				      "expected an array of faults");
+	if (rc) {
+		mos__sc_faults_free(&tmp);
+		goto out;
+	}
+	mos__sc_faults_free(sc);
+	sc->faults = tmp.faults;
+	sc->fault_names = tmp.fault_names;
+	sc->faults_root = tmp.faults_root;
+	sc->nfaults = tmp.nfaults;
+out:
+	if (err)
+		*err = local;
+	return rc;
+}
+
+size_t mos_scenario_fault_count(const mos_scenario_t *sc)
+{
+	return sc ? sc->nfaults : 0;
 }
 
 /* ---- the check on a throwaway kernel ------------------------------------ */
@@ -460,7 +520,9 @@ static int read_top(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
 	if ((rc = expand_services(ld, sc)) ||
 	    (rc = read_autostart(ld, sc, root)) ||
 	    (rc = read_procs(ld, sc, root)) ||
-	    (rc = read_actions(ld, sc, root)))
+	    (rc = read_actions(ld, sc, root)) ||
+	    (rc = read_faults(ld, sc, root)) ||
+	    (rc = mos__sc_read_invariants(ld, sc, root)))
 		return rc;
 	return check_on_kernel(ld, sc);
 }
@@ -532,6 +594,8 @@ void mos_scenario_free(mos_scenario_t *sc)
 	free(sc->progs);
 	free(sc->procs);
 	free(sc->acts);
+	mos__sc_faults_free(sc);
+	free(sc->inv.expect);
 	mos__svc_load_free(&sc->svc);
 	json_decref(sc->root);
 	free(sc->path);

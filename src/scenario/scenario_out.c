@@ -50,6 +50,17 @@ int mos_scenario_write_text(const mos_scenario_result_t *r, FILE *out,
 				e->subject, e->event, e->reason);
 		}
 	}
+	if (r->nfaults) {
+		fprintf(out, "\n== faults (drawn from the seed) ==\n");
+		for (size_t i = 0; i < r->nfaults; i++) {
+			const mos_scenario_fault_t *f = &r->faults[i];
+
+			ms(f->time, t[0], sizeof(t[0]));
+			fprintf(out, "%3u %12s ms  %-8s %s%s\n", f->ordinal,
+				t[0], f->kind, f->target,
+				f->kept ? "" : "  (left out)");
+		}
+	}
 	fprintf(out, "\n== services ==\n%-16s %-10s %-10s %8s %9s %6s %13s "
 		"%7s %6s %10s %10s %10s\n", "NAME", "STATE", "REASON",
 		"RESTARTS", "LIVE/INST", "READY", "HEALTH-FAILS", "CALLS",
@@ -250,6 +261,25 @@ static json_t *series_json(const mos_scenario_result_t *r)
 
 #undef SERIES
 
+static json_t *faults_json(const mos_scenario_result_t *r)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < r->nfaults; i++) {
+		const mos_scenario_fault_t *f = &r->faults[i];
+
+		if (json_array_append_new(a, json_pack(
+			"{s:i, s:o, s:o, s:s, s:s, s:b}", "ordinal",
+			(int)f->ordinal, "time_ns", jint(f->time), "until_ns",
+			jint(f->until), "kind", f->kind, "target", f->target,
+			"kept", f->kept)) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 json_t *mos__sc_doc(const mos_scenario_result_t *r, bool with_timeline)
 {
 	char hash[24];
@@ -267,7 +297,9 @@ json_t *mos__sc_doc(const mos_scenario_result_t *r, bool with_timeline)
 	    json_object_set_new(doc, "services", services_json(r)) < 0 ||
 	    json_object_set_new(doc, "processes", procs_json(r)) < 0 ||
 	    json_object_set_new(doc, "stats", stats_json(r)) < 0 ||
-	    json_object_set_new(doc, "series", series_json(r)) < 0) {
+	    json_object_set_new(doc, "series", series_json(r)) < 0 ||
+	    (r->nfaults &&
+	     json_object_set_new(doc, "faults", faults_json(r)) < 0)) {
 		json_decref(doc);
 		return NULL;
 	}

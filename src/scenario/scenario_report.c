@@ -55,8 +55,16 @@ static void word_action(const sc_run_t *r, const sc_raw_t *x,
 		if (a->proc >= 0 && !x->subject)
 			snprintf(e->subject, sizeof(e->subject), "%.60s",
 				 r->sc->procs[a->proc].name);
-		snprintf(e->event, sizeof(e->event), "action %s",
-			 a->type->name);
+		if (a->fault >= 0)
+			snprintf(e->event, sizeof(e->event), "fault %s%s",
+				 r->faults[a->fault].kind,
+				 r->faults[a->fault].until != a->at ? ""
+				 : r->faults[a->fault].until !=
+						 r->faults[a->fault].time
+					 ? " ends" : "");
+		else
+			snprintf(e->event, sizeof(e->event), "action %s",
+				 a->type->name);
 	}
 	if (rc)
 		snprintf(e->reason, sizeof(e->reason), "failed: %.60s%s%.50s",
@@ -150,6 +158,32 @@ static void service_calls(sc_run_t *r, mos_scenario_service_report_t *s,
 	}
 }
 
+/* The policy's start limit, and the most restarts seen in one window:
+ * for each restart, those in (t - window, t], as the manager counts. */
+static void restart_limits(const sc_run_t *r,
+			   mos_scenario_service_report_t *s,
+			   mos_service_id_t id)
+{
+	const sc_restarts_t *x = NULL;
+
+	for (size_t i = 0; i < r->sc->svc.n; i++)
+		if (!strcmp(r->sc->svc.descs[i].name, s->name)) {
+			s->max_restarts = r->sc->svc.descs[i].restart.max_restarts;
+			s->restart_window = r->sc->svc.descs[i].restart.window;
+		}
+	for (size_t i = 0; i < r->nrst; i++)
+		if (r->rst[i].id == id)
+			x = &r->rst[i];
+	if (!x || !s->restart_window)
+		return;
+	for (size_t i = 0, lo = 0; i < x->n; i++) {
+		while (x->t[i] - x->t[lo] >= s->restart_window)
+			lo++;
+		if (i - lo + 1 > s->restart_burst)
+			s->restart_burst = (uint32_t)(i - lo + 1);
+	}
+}
+
 static int report_services(sc_run_t *r, mos_scenario_result_t *res)
 {
 	mos_service_instance_t inst[MOS_SVC_MAX_INSTANCES];
@@ -187,11 +221,17 @@ static int report_services(sc_run_t *r, mos_scenario_result_t *res)
 		s->ready = st.ready;
 		s->in_rotation = st.in_rotation;
 		s->last_exit_status = st.last_exit_status;
+		s->since = st.since;
+		s->requests = st.requests;
+		s->replies = st.replies;
+		s->request_failures = st.request_failures;
 		for (size_t j = 0; j < ni && j < MOS_SVC_MAX_INSTANCES; j++) {
 			s->health_checks += inst[j].health_checks;
 			s->health_failures += inst[j].health_failures;
 			s->instance_calls[j] = inst[j].requests;
+			s->outstanding += inst[j].outstanding;
 		}
+		restart_limits(r, s, ids[i]);
 		service_calls(r, s, ids[i]);
 		res->nservices++;
 	}
@@ -206,6 +246,28 @@ static int cmp_pid(const void *a, const void *b)
 	mos_pid_t x = *(const mos_pid_t *)a, y = *(const mos_pid_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+/* The hard limits a live process is past at the end (the kernel should
+ * have ended it or refused what took it there). */
+static uint32_t over_limits(sc_run_t *r, const mos_process_info_t *pi)
+{
+	mos_time_t now = mos_kernel_now(r->k);
+	mos_rlimits_t hard;
+	mos_rusage_t u;
+	uint32_t m = 0;
+
+	if (pi->times.finished != MOS_TIME_NEVER ||
+	    mos_process_get_limits(r->k, pi->pid, NULL, &hard) < 0 ||
+	    mos_process_get_stats(r->k, pi->pid, &u) < 0)
+		return 0;
+	if (u.cpu_total > hard.max_cpu_time)
+		m |= 1u << MOS_RLIMIT_CPU;
+	if (now - pi->times.created > hard.max_creation_time)
+		m |= 1u << MOS_RLIMIT_LIFETIME;
+	if (u.memory_current > hard.max_memory)
+		m |= 1u << MOS_RLIMIT_MEMORY;
+	return m;
 }
 
 static int report_procs(sc_run_t *r, mos_scenario_result_t *res)
@@ -241,6 +303,8 @@ static int report_procs(sc_run_t *r, mos_scenario_result_t *res)
 		p->cpu = pi.times.cpu_user + pi.times.cpu_system;
 		p->start = pi.times.created;
 		p->end = pi.times.finished;
+		p->reaped = pi.times.reaped;
+		p->over_limits = over_limits(r, &pi);
 		res->nprocs++;
 	}
 	free(pids);
@@ -251,14 +315,18 @@ int mos__sc_report(sc_run_t *r, mos_scenario_result_t *res)
 {
 	int rc;
 
-	if (r->nraw && !(res->events = calloc(r->nraw, sizeof(*res->events))))
+	bool words = !r->opts->no_timeline || r->sc->inv.timeline;
+
+	if (words && r->nraw &&
+	    !(res->events = calloc(r->nraw, sizeof(*res->events))))
 		return MOS_ENOMEM;
 	for (size_t i = 0; i < r->nraw; i++) {
-		word(r, &r->raw[i], &res->events[i]);
+		if (words)
+			word(r, &r->raw[i], &res->events[i]);
 		if (r->raw[i].kind == SC_RAW_ACTION && r->raw[i].b)
 			res->actions_failed++;
 	}
-	res->nevents = r->nraw;
+	res->nevents = words ? r->nraw : 0;
 	if ((rc = report_services(r, res)) < 0 ||
 	    (rc = report_procs(r, res)) < 0)
 		return rc;

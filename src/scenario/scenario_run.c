@@ -71,6 +71,32 @@ const char *mos__sc_label_of(const sc_run_t *r, mos_pid_t pid)
 							 : NULL;
 }
 
+/* The times of st's restarts not seen yet: now, each. */
+static void learn_restarts(sc_run_t *r, const mos_service_status_t *st)
+{
+	sc_restarts_t *x = NULL;
+
+	for (size_t i = 0; i < r->nrst && !x; i++)
+		if (r->rst[i].id == st->id)
+			x = &r->rst[i];
+	if (!x && st->restarts) {
+		sc_restarts_t *v = realloc(r->rst, (r->nrst + 1) * sizeof(*v));
+
+		if (!v) {
+			r->nomem = true;
+			return;
+		}
+		r->rst = v;
+		x = &r->rst[r->nrst++];
+		memset(x, 0, sizeof(*x));
+		x->id = st->id;
+	}
+	for (; x && x->seen < st->restarts; x->seen++)
+		if (mos__sc_push_time(&x->t, &x->n, &x->cap,
+				      mos_kernel_now(r->k)) < 0)
+			r->nomem = true;
+}
+
 /* Name the live instances of service id "NAME#slot". */
 static void learn_service(sc_run_t *r, mos_service_id_t id)
 {
@@ -79,8 +105,10 @@ static void learn_service(sc_run_t *r, mos_service_id_t id)
 	char name[MOS_SCENARIO_NAME_LEN];
 	size_t n = 0;
 
-	if (mos_service_status(r->k, id, &st) < 0 ||
-	    mos_service_instance_pids(r->k, id, pids, MOS_SVC_MAX_INSTANCES,
+	if (mos_service_status(r->k, id, &st) < 0)
+		return;
+	learn_restarts(r, &st);
+	if (mos_service_instance_pids(r->k, id, pids, MOS_SVC_MAX_INSTANCES,
 				      &n) < 0)
 		return;
 	for (size_t i = 0; i < n && i < MOS_SVC_MAX_INSTANCES; i++) {
@@ -376,8 +404,8 @@ static int drive(sc_run_t *r, mos_time_t end, bool open)
 	mos__sc_series_start(r);
 	if ((rc = setup(r)) < 0)
 		return rc;
-	for (size_t i = 0; i < r->sc->nacts; i++) {
-		const sc_action_t *a = &r->sc->acts[i];
+	for (size_t i = 0; i < r->nacts; i++) {
+		const sc_action_t *a = &r->acts[i];
 
 		if (a->at > end)
 			break;
@@ -402,6 +430,11 @@ static void run_free(sc_run_t *r)
 	for (size_t i = 0; i < r->ncalls; i++)
 		free(r->calls[i].lat);
 	free(r->calls);
+	for (size_t i = 0; i < r->nrst; i++)
+		free(r->rst[i].t);
+	free(r->rst);
+	free(r->acts);
+	free(r->faults);
 	free(r->pids);
 	free(r->samples);
 	free(r->iv_lat);
@@ -446,6 +479,10 @@ int mos_scenario_run(const mos_scenario_t *sc,
 				     "out of memory");
 		goto out;
 	}
+	if ((rc = mos__sc_plan(&r, cfg.seed, end)) < 0) {
+		mos__error_path(err, rc, sc->path, "", "out of memory");
+		goto out;
+	}
 	if ((rc = mos_kernel_create(&cfg, &r.k, err)) < 0)
 		goto out;
 	mos_trace_set_observer(r.k, observe, &r);
@@ -465,6 +502,9 @@ int mos_scenario_run(const mos_scenario_t *sc,
 		snprintf(res->name, sizeof(res->name), "%s", sc->name);
 		res->seed = cfg.seed;
 		rc = mos__sc_report(&r, res);
+		res->faults = r.faults;
+		res->nfaults = r.nfaults;
+		r.faults = NULL;
 	}
 	if (!rc && opts->trace &&
 	    (rc = mos_trace_write_chrome(r.k, opts->trace)) < 0)
@@ -501,5 +541,6 @@ void mos_scenario_result_free(mos_scenario_result_t *r)
 	free(r->services);
 	free(r->procs);
 	free(r->samples);
+	free(r->faults);
 	free(r);
 }
