@@ -19,7 +19,13 @@
  *    live, ready and in-rotation instances are nested and within its
  *    slots, its failures within its counts, its latency percentiles
  *    ordered, and the restarts of all services (each starts at least
- *    one process) within the processes created.
+ *    one process) within the processes created;
+ *  - the run's drawn faults have ordinals 0, 1, ... in time order, all
+ *    kept; a run with every fault left out (fault_mask 0) draws the same
+ *    faults, none kept;
+ *  - the scenario's invariants (mos_scenario_check, every check) give a
+ *    verdict without error, the same for both runs (it joins the JSON
+ *    that is compared).
  * Every input is first given to the string loader, which reads no file
  * (it refuses service files): it fails as the file loader may, never
  * with MOS_EIO.  Inputs holding a '/' are then skipped: a service file
@@ -147,10 +153,46 @@ static void check_result(const mos_scenario_result_t *r)
 	check_services(r);
 }
 
+static void check_faults(const mos_scenario_result_t *r, bool kept)
+{
+	for (size_t i = 0; i < r->nfaults; i++)
+		FUZZ_CHECK(r->faults[i].ordinal == i &&
+				   r->faults[i].kept == kept &&
+				   r->faults[i].until >= r->faults[i].time &&
+				   (i == 0 ||
+				    r->faults[i - 1].time <= r->faults[i].time),
+			   "fault %zu: ordinal %u kept %d at %llu", i,
+			   r->faults[i].ordinal, r->faults[i].kept,
+			   (unsigned long long)r->faults[i].time);
+	FUZZ_CHECK(r->nfaults <= MOS_SCENARIO_MAX_FAULTS, "%zu faults",
+		   r->nfaults);
+}
+
+/* The same run with every fault left out: the same draw, none kept. */
+static void check_no_faults(const mos_scenario_t *sc,
+			    const mos_scenario_result_t *with)
+{
+	mos_scenario_opts_t o = {.has_until = true, .until = 10 * MOS_MSEC,
+				 .has_fault_mask = true, .fault_mask = 0};
+	mos_scenario_result_t *r = NULL;
+
+	if (!with->nfaults || mos_scenario_run(sc, &o, &r, NULL) != 0)
+		return;
+	FUZZ_CHECK(r->nfaults == with->nfaults, "masked run drew %zu, not %zu",
+		   r->nfaults, with->nfaults);
+	check_faults(r, false);
+	for (size_t i = 0; i < r->nfaults; i++)
+		FUZZ_CHECK(r->faults[i].time == with->faults[i].time,
+			   "masked fault %zu moved", i);
+	mos_scenario_result_free(r);
+}
+
 /* One bounded run's JSON (malloc'd), or NULL when the run failed. */
-static char *run_json(const mos_scenario_t *sc)
+static char *run_json(mos_scenario_t *sc)
 {
 	mos_scenario_opts_t o = {.has_until = true, .until = 10 * MOS_MSEC};
+	mos_scenario_verdict_t v;
+	uint64_t all = 0;
 	mos_scenario_result_t *r = NULL;
 	char *buf = NULL;
 	size_t len = 0;
@@ -165,9 +207,18 @@ static char *run_json(const mos_scenario_t *sc)
 	}
 	FUZZ_CHECK(r->end <= 10 * MOS_MSEC, "ran past its until");
 	check_result(r);
+	check_faults(r, true);
+	check_no_faults(sc, r);
+	FUZZ_CHECK(mos_scenario_check_select(sc, NULL, 0, &all, NULL) == 0 &&
+			   mos_scenario_check(sc, r, all, &v) == 0,
+		   "the invariants could not be checked");
 	f = open_memstream(&buf, &len);
 	FUZZ_CHECK(f, "open_memstream");
 	FUZZ_CHECK(mos_scenario_write_json(r, f, true) == 0, "write_json");
+	fprintf(f, "violated %llx\n", (unsigned long long)v.violated);
+	for (size_t i = 0; i < MOS_SCENARIO_MAX_CHECKS; i++)
+		if (v.violated >> i & 1)
+			fprintf(f, "%s\n", v.why[i]);
 	fclose(f);
 	mos_scenario_result_free(r);
 	return buf;
