@@ -576,3 +576,41 @@ Test(explore, seeds_of_a_campaign_differ)
 	cr_assert_neq(mos_explore_seed(1, 0), mos_explore_seed(2, 0));
 	cr_assert_eq(mos_explore_seed(1, 0), 10451216379200822465ull);
 }
+
+Test(explore, probe_jitter_moves_the_probes_phase)
+{
+	const char *text =
+		"{\"until\": \"300ms\", \"probe_jitter\": \"100ms\", "
+		"\"services\": [{\"name\": \"db\", \"command\": [\"server\", "
+		"\"1ms\"], \"liveness_probe\": {\"kind\": \"ping\", "
+		"\"interval\": \"250ms\", \"timeout\": \"50ms\"}}]}";
+	const char *bad =
+		"{\"probe_jitter\": \"86400s\", \"services\": [{\"name\": \"db\", "
+		"\"command\": [\"server\", \"1ms\"], \"liveness_probe\": "
+		"{\"kind\": \"ping\", \"initial_delay\": \"1s\"}}]}";
+	mos_scenario_t *sc = load(text), *none = NULL;
+	bool seen[3] = {false, false, false};
+	mos_error_t e;
+
+	for (uint64_t s = 0; s < 20; s++) {
+		mos_scenario_result_t *r = run(sc, s, NULL);
+		mos_scenario_result_t *again = run(sc, s, NULL);
+
+		/* Checks at the phase d and d + 250 ms: two in 300 ms when
+		 * d <= 50 ms, else one. */
+		cr_assert(r->services[0].health_checks == 1 ||
+			  r->services[0].health_checks == 2);
+		cr_assert_eq(r->services[0].health_checks,
+			     again->services[0].health_checks);
+		cr_assert_eq(r->trace_hash, again->trace_hash);
+		seen[r->services[0].health_checks] = true;
+		mos_scenario_result_free(r);
+		mos_scenario_result_free(again);
+	}
+	cr_assert(seen[1] && seen[2], "the phase never moved a check");
+	cr_assert_eq(mos_scenario_load_string(bad, strlen(bad), "p", &none, &e),
+		     MOS_ECONFIG);
+	cr_assert_str_eq(e.message, "p: probe_jitter: moves service 'db''s "
+				    "first probe past the longest initial_delay");
+	mos_scenario_free(sc);
+}

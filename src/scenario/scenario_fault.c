@@ -3,11 +3,14 @@
  * "faults" generators of the file (or of --faults), and each run's plan
  * drawn from its seed (docs/SCENARIOS.md, "Faults").
  *
+ * "probe_jitter" moves each service's first probe checks (the phase of
+ * its probes) by a draw of its own.
+ *
  * A generator names a kind of fault (crash, hang, kill, signal, memory,
  * down), its candidate targets, how many (a count, a range, or a rate)
  * and a window.  A run draws from its seed, on a random stream of its own
  * (not the kernel's, so the faults do not move the kernel's draws): the
- * jitter of each action that has one, then for each generator in file
+ * jitter of each action that has one, the probes' phases, then for each generator in file
  * order its number of faults and, for each, its time (to the
  * microsecond), its service and its instance.  The faults, sorted by
  * (time, draw order), get their ordinals: bit i of a run's fault_mask
@@ -481,6 +484,31 @@ static void describe(const sc_run_t *r, const draw_t *d,
 		f->until = mos__time_add_sat(a->at, d->gen->dur);
 }
 
+/* "probe_jitter": each service's probes start 0 .. it later (their
+ * initial_delay grows), in service order, liveness before readiness. */
+static int probe_phases(sc_run_t *r, mos_rng_t *rng)
+{
+	const mos_scenario_t *sc = r->sc;
+	uint64_t steps = sc->probe_jitter / MOS_USEC + 1;
+
+	if (!sc->probe_jitter || !sc->svc.n)
+		return 0;
+	if (!(r->descs = malloc(sc->svc.n * sizeof(*r->descs))))
+		return MOS_ENOMEM;
+	memcpy(r->descs, sc->svc.descs, sc->svc.n * sizeof(*r->descs));
+	for (size_t i = 0; i < sc->svc.n; i++) {
+		mos_probe_spec_t *p[2] = {&r->descs[i].liveness_probe,
+					  &r->descs[i].readiness_probe};
+
+		for (int j = 0; j < 2; j++)
+			if (p[j]->kind != MOS_PROBE_NONE)
+				p[j]->initial_delay = mos__time_add_sat(
+					p[j]->initial_delay,
+					below(rng, steps) * MOS_USEC);
+	}
+	return 0;
+}
+
 int mos__sc_plan(sc_run_t *r, uint64_t seed, mos_time_t end)
 {
 	const mos_scenario_t *sc = r->sc;
@@ -489,6 +517,7 @@ int mos__sc_plan(sc_run_t *r, uint64_t seed, mos_time_t end)
 	draw_t draws[MOS_SCENARIO_MAX_FAULTS];
 	size_t nd = 0, n = sc->nacts;
 	mos_rng_t rng;
+	int rc;
 
 	mos__rng_seed(&rng, seed ^ FAULT_STREAM);
 	/* Each down fault is two actions. */
@@ -503,6 +532,8 @@ int mos__sc_plan(sc_run_t *r, uint64_t seed, mos_time_t end)
 				below(&rng, sc->acts[i].jitter / MOS_USEC + 1) *
 					MOS_USEC);
 	}
+	if ((rc = probe_phases(r, &rng)) < 0)
+		return rc;
 	for (size_t g = 0; g < sc->nfaults; g++)
 		nd += draw_gen(r, &rng, &sc->faults[g], end, draws + nd,
 			       MOS_SCENARIO_MAX_FAULTS - nd);

@@ -144,6 +144,8 @@ struct mos_scenario {
 	size_t nfaults;
 	json_t *faults_root;         /* what set_faults read (owned) */
 	const char **fault_names;    /* the generators' service lists */
+	mos_time_t probe_jitter;     /* each probe's first check moved by
+					0 .. this, per run */
 	sc_inv_t inv;
 };
 
@@ -196,6 +198,8 @@ struct sc_run {
 	size_t nacts;
 	mos_scenario_fault_t *faults;/* this run's schedule, in order */
 	size_t nfaults;
+	mos_service_descriptor_t *descs; /* this run's (probe phases);
+					    NULL: the scenario's */
 	const mos_scenario_opts_t *opts;
 	mos_time_t next_tick;        /* opts->tick's; MOS_TIME_NEVER: none */
 	bool stopped;                /* on_tick asked to end the run */

@@ -22,7 +22,7 @@
 static const char *const top_keys[] = {
 	"name", "description", "seed", "until", "cap", "sample_interval",
 	"config", "programs", "services", "autostart", "processes", "actions",
-	"faults", "invariants", NULL,
+	"faults", "invariants", "probe_jitter", NULL,
 };
 static const char *const proc_keys[] = {
 	"name", "command", "start", "priority", "class", "uid", "limits",
@@ -484,6 +484,29 @@ static int check_on_kernel(mos_jload_t *ld, mos_scenario_t *sc)
 
 /* ---- the document ------------------------------------------------------- */
 
+/* "probe_jitter" must keep every probe's initial_delay in range. */
+static int check_probe_jitter(mos_jload_t *ld, mos_scenario_t *sc)
+{
+	for (size_t i = 0; sc->probe_jitter && i < sc->svc.n; i++) {
+		const mos_probe_spec_t *p[2] = {&sc->svc.descs[i].liveness_probe,
+						&sc->svc.descs[i].readiness_probe};
+
+		for (int j = 0; j < 2; j++)
+			if (p[j]->kind != MOS_PROBE_NONE &&
+			    (sc->probe_jitter > MOS_SVC_PROBE_MAX_TIME ||
+			     p[j]->initial_delay >
+				     MOS_SVC_PROBE_MAX_TIME - sc->probe_jitter)) {
+				mos__jpath_push_key(&ld->path, "probe_jitter");
+				return mos__json_fail(
+					ld, MOS_ECONFIG,
+					"moves service '%s''s first probe past "
+					"the longest initial_delay",
+					sc->svc.descs[i].name);
+			}
+	}
+	return 0;
+}
+
 static int read_top(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
 {
 	uint64_t seed = 0;
@@ -503,6 +526,8 @@ static int read_top(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
 	    (rc = mos__json_get_duration(ld, root, "cap", false, &sc->cap)) ||
 	    (rc = mos__json_get_duration(ld, root, "sample_interval", false,
 					 &sc->sample)) ||
+	    (rc = mos__json_get_duration(ld, root, "probe_jitter", false,
+					 &sc->probe_jitter)) ||
 	    (rc = mos__json_section(ld, root, "config", mos__config_overlay,
 				    &sc->cfg)) ||
 	    (rc = mos__json_section(ld, root, "programs", read_programs, sc)) ||
@@ -517,7 +542,7 @@ static int read_top(mos_jload_t *ld, mos_scenario_t *sc, json_t *root)
 		if (rc)
 			return rc;
 	}
-	if ((rc = expand_services(ld, sc)) ||
+	if ((rc = expand_services(ld, sc)) || (rc = check_probe_jitter(ld, sc)) ||
 	    (rc = read_autostart(ld, sc, root)) ||
 	    (rc = read_procs(ld, sc, root)) ||
 	    (rc = read_actions(ld, sc, root)) ||

@@ -325,7 +325,9 @@ static int setup(sc_run_t *r)
 	const mos_scenario_t *sc = r->sc;
 	int rc;
 
-	if ((rc = mos_service_register_batch(r->k, 0, sc->svc.descs, sc->svc.n,
+	if ((rc = mos_service_register_batch(r->k, 0,
+					     r->descs ? r->descs : sc->svc.descs,
+					     sc->svc.n,
 					     NULL, NULL)) < 0)
 		return rc;
 	for (size_t i = 0; i < sc->nprocs; i++) {
@@ -435,6 +437,7 @@ static void run_free(sc_run_t *r)
 	free(r->rst);
 	free(r->acts);
 	free(r->faults);
+	free(r->descs);
 	free(r->pids);
 	free(r->samples);
 	free(r->iv_lat);
