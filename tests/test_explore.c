@@ -530,6 +530,13 @@ Test(explore, a_campaign_finds_replays_and_shrinks_a_failure)
 	const char *rec = "recovery";
 
 	cr_assert_eq(mos_scenario_check_select(sc, &rec, 1, &o.checks, &e), 0);
+	/* A success leaves no error behind from an earlier call. */
+	cr_assert_eq(mos_explore_run(NULL, &o, 1, NULL, &out, NULL, &e),
+		     MOS_EINVAL);
+	cr_assert_eq(mos_explore_run(sc, &o, 1, NULL, &out, NULL, &e), 0);
+	cr_assert_eq(e.code, 0);
+	cr_assert_eq(mos_explore_shrink(NULL, &o, 1, &small, NULL, &e),
+		     MOS_EINVAL);
 	for (uint64_t i = 0; i < 50; i++) {
 		cr_assert_eq(mos_explore_run(sc, &o, mos_explore_seed(7, i), NULL,
 					     &out, NULL, &e), 0, "%s",
