@@ -621,3 +621,58 @@ Test(explore, probe_jitter_moves_the_probes_phase)
 				    "first probe past the longest initial_delay");
 	mos_scenario_free(sc);
 }
+
+Test(explore, a_rate_draws_poisson_counts_and_64_downs_fit)
+{
+	const char *rate =
+		"{\"until\": \"10s\", \"services\": [{\"name\": \"db\", "
+		"\"command\": [\"server\", \"1ms\"]}], \"faults\": [{\"kind\": "
+		"\"hang\", \"service\": \"db\", \"rate\": 2}]}";
+	const char *downs =
+		"{\"until\": \"1s\", \"services\": [{\"name\": \"db\", "
+		"\"command\": [\"server\", \"1ms\"]}], \"faults\": [{\"kind\": "
+		"\"down\", \"service\": \"db\", \"count\": 64, \"for\": \"1ms\"}]}";
+	mos_scenario_t *sc = load(rate);
+	uint64_t total = 0;
+	size_t lines[2] = {0, 0};
+	mos_scenario_result_t *r;
+
+	/* A Poisson count of mean 2/s x 10 s = 20: the mean of 100 runs'
+	 * counts is near it. */
+	for (uint64_t s = 0; s < 100; s++) {
+		r = run(sc, s, NULL);
+		total += r->nfaults;
+		mos_scenario_result_free(r);
+	}
+	cr_assert(total >= 1850 && total <= 2150, "mean count %.2f",
+		  (double)total / 100);
+	mos_scenario_free(sc);
+	/* The most faults a run may draw, each two actions. */
+	sc = load(downs);
+	r = run(sc, 3, NULL);
+	cr_assert_eq(r->nfaults, 64);
+	for (size_t i = 0; i < r->nevents; i++) {
+		lines[0] += !strcmp(r->events[i].event, "fault down");
+		lines[1] += !strcmp(r->events[i].event, "fault down ends");
+	}
+	cr_assert_eq(lines[0], 64);
+	cr_assert_eq(lines[1], 64);
+	mos_scenario_result_free(r);
+	mos_scenario_free(sc);
+}
+
+Test(explore, recovery_spares_a_service_the_file_stops)
+{
+	const char *text =
+		"{\"until\": \"10s\", \"services\": [{\"name\": \"db\", "
+		"\"command\": [\"server\", \"1ms\"]}, {\"name\": \"web\", "
+		"\"command\": [\"server\", \"1ms\"]}], \"actions\": [{\"at\": "
+		"\"1s\", \"do\": \"stop\", \"service\": \"db\"}]}";
+	mos_scenario_t *sc = load(text);
+	mos_scenario_result_t *r = run(sc, 1, NULL);
+
+	cr_assert_eq(r->services[0].state, MOS_SVC_STOPPED);
+	cr_assert_str_eq(verdict(sc, r, "recovery"), "");
+	mos_scenario_result_free(r);
+	mos_scenario_free(sc);
+}

@@ -482,7 +482,7 @@ int mos_scenario_run(const mos_scenario_t *sc,
 				     "out of memory");
 		goto out;
 	}
-	if ((rc = mos__sc_plan(&r, cfg.seed, end)) < 0) {
+	if ((rc = mos__sc_plan(&r, cfg.seed, end)) != 0) {
 		mos__error_path(err, rc, sc->path, "", "out of memory");
 		goto out;
 	}
