@@ -16,6 +16,7 @@
 #ifndef MULTIOS_PYRANDOM_H
 #define MULTIOS_PYRANDOM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,9 @@
 
 #define MOS_PYRANDOM_N 624
 #define MOS_PYRANDOM_MAX_DIGITS 4096
+/* Words of the largest integer mos_pyrandom_parse_int reads: 4096 hex
+ * digits are 16384 bits. */
+#define MOS_PYRANDOM_MAX_WORDS (MOS_PYRANDOM_MAX_DIGITS * 4 / 32 + 1)
 
 typedef struct mos_pyrandom {
 	uint32_t mt[MOS_PYRANDOM_N];
@@ -55,6 +59,19 @@ MOS_API int mos_pyrandom_seed_int(mos_pyrandom_t *r, int64_t n);
  */
 MOS_API int mos_pyrandom_seed_text(mos_pyrandom_t *r, const char *text,
 				   int base);
+
+/*
+ * Read text as Python's int(text, base) does (the syntax of
+ * mos_pyrandom_seed_text) into a sign and a magnitude: *nwords 32-bit
+ * words, least significant first, in words[0..MOS_PYRANDOM_MAX_WORDS)
+ * (no high zero word: 0 is no words), and *negative.  The front ends
+ * print the value and seed with it.  On error nothing is written.
+ * Errors: MOS_EINVAL (NULL argument, a base other than 2, 8, 10, 16, text
+ * int() would refuse, or more than MOS_PYRANDOM_MAX_DIGITS digits).
+ */
+MOS_API int mos_pyrandom_parse_int(const char *text, int base,
+				   uint32_t words[MOS_PYRANDOM_MAX_WORDS],
+				   size_t *nwords, bool *negative);
 
 /* The next 32-bit output of MT19937 (CPython's genrand_uint32, the one
  * word of getrandbits(32)).  r must have been seeded. */

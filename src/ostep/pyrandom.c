@@ -18,8 +18,6 @@
 #define UPPER_MASK 0x80000000u
 #define LOWER_MASK 0x7fffffffu
 
-/* Words of the largest seed text: 4096 hex digits are 16384 bits. */
-#define MAX_WORDS (MOS_PYRANDOM_MAX_DIGITS * 4 / 32 + 1)
 
 static void init_genrand(mos_pyrandom_t *r, uint32_t s)
 {
@@ -123,19 +121,23 @@ static void mul_add(uint32_t *words, size_t *n, uint32_t base, uint32_t d)
 		words[(*n)++] = (uint32_t)carry;
 }
 
-int mos_pyrandom_seed_text(mos_pyrandom_t *r, const char *text, int base)
+int mos_pyrandom_parse_int(const char *text, int base,
+			   uint32_t words[MOS_PYRANDOM_MAX_WORDS],
+			   size_t *nwords, bool *negative)
 {
-	uint32_t words[MAX_WORDS];
+	uint32_t w[MOS_PYRANDOM_MAX_WORDS];
 	size_t n = 0, ndigits = 0;
+	bool neg = false;
 	const char *p;
 
-	if (!r || !text || (base != 2 && base != 8 && base != 10 && base != 16))
+	if (!text || !words || !nwords || !negative ||
+	    (base != 2 && base != 8 && base != 10 && base != 16))
 		return MOS_EINVAL;
 	p = text;
 	while (py_space(*p))
 		p++;
 	if (*p == '+' || *p == '-')
-		p++;
+		neg = *p++ == '-';
 	if (p[0] == '0' && p[1]) {
 		char x = (char)(p[1] | 0x20);
 		if ((base == 16 && x == 'x') || (base == 8 && x == 'o') ||
@@ -152,7 +154,7 @@ int mos_pyrandom_seed_text(mos_pyrandom_t *r, const char *text, int base)
 			return MOS_EINVAL;
 		if (++ndigits > MOS_PYRANDOM_MAX_DIGITS)
 			return MOS_EINVAL;
-		mul_add(words, &n, (uint32_t)base, (uint32_t)d);
+		mul_add(w, &n, (uint32_t)base, (uint32_t)d);
 		p++;
 		if (*p == '_')
 			p++;
@@ -163,7 +165,23 @@ int mos_pyrandom_seed_text(mos_pyrandom_t *r, const char *text, int base)
 		p++;
 	if (*p)
 		return MOS_EINVAL;
-	return mos_pyrandom_seed_words(r, words, n);
+	memcpy(words, w, n * sizeof w[0]);
+	*nwords = n;
+	*negative = neg && n > 0;
+	return 0;
+}
+
+int mos_pyrandom_seed_text(mos_pyrandom_t *r, const char *text, int base)
+{
+	uint32_t words[MOS_PYRANDOM_MAX_WORDS];
+	size_t n;
+	bool neg;
+	int rc;
+
+	if (!r)
+		return MOS_EINVAL;
+	rc = mos_pyrandom_parse_int(text, base, words, &n, &neg);
+	return rc < 0 ? rc : mos_pyrandom_seed_words(r, words, n);
 }
 
 uint32_t mos_pyrandom_genrand32(mos_pyrandom_t *r)
