@@ -144,3 +144,28 @@ Test(pyrandom, bad_text_is_refused_and_changes_nothing)
 	cr_assert_eq(mos_pyrandom_seed_text(&a, many, 16), 0);
 	cr_assert_eq(memcmp(&a, &b, sizeof a) != 0, 1);
 }
+
+Test(pyrandom, parse_int_sign_and_words)
+{
+	uint32_t w[MOS_PYRANDOM_MAX_WORDS];
+	size_t n = 99;
+	bool neg = true;
+
+	cr_assert_eq(mos_pyrandom_parse_int("-0", 10, w, &n, &neg), 0);
+	cr_assert_eq(n, 0);
+	cr_assert_eq(neg, false);
+	cr_assert_eq(mos_pyrandom_parse_int("-18446744073709551617", 10, w, &n,
+					    &neg), 0);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(neg, true);
+	cr_assert_eq(w[0], 1);
+	cr_assert_eq(w[1], 0);
+	cr_assert_eq(w[2], 1);
+	cr_assert_eq(mos_pyrandom_parse_int("0X_dead_BEEF", 16, w, &n, &neg), 0);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(w[0], 0xdeadbeefu);
+	n = 7;
+	cr_assert_eq(mos_pyrandom_parse_int("0x", 16, w, &n, &neg), MOS_EINVAL);
+	cr_assert_eq(n, 7);
+	cr_assert_eq(mos_pyrandom_parse_int("1", 16, NULL, &n, &neg), MOS_EINVAL);
+}
