@@ -155,6 +155,13 @@ static int make_jobs(ostep_opt_t *o, job_t **out, size_t *n)
 	return 0;
 }
 
+/* RR's quantum (>= 1 s) in ns; one past the end of time never expires. */
+static mos_time_t slice_ns(double quantum)
+{
+	return quantum * SCALE >= 9.2e18 ? (mos_time_t)INT64_MAX
+					 : (mos_time_t)llround(quantum * SCALE);
+}
+
 /* The jobs as a workload of one CPU burst each, all arriving at 0, run
  * under policy; *r the kernel's report.  0, or the exit status. */
 static int run_kernel(const job_t *jobs, size_t n, const char *policy,
@@ -195,8 +202,7 @@ static int run_kernel(const job_t *jobs, size_t n, const char *policy,
 	}
 	mos_sched_params_default(&p);
 	snprintf(p.policy, sizeof p.policy, "%s", policy);
-	p.time_slice = quantum * SCALE >= 9.2e18 ? (mos_time_t)INT64_MAX
-						 : (mos_time_t)llround(quantum * SCALE);
+	p.time_slice = slice_ns(quantum);
 	if (mos_sched_run_workload(&w, &p, r, &err) < 0) {
 		fail("%s", err.message);
 		goto out;
@@ -274,7 +280,7 @@ static int print_rr(const job_t *jobs, size_t n, const mos_sched_report_t *r,
 	double *wait = calloc(n + 1, sizeof *wait);
 	double *last = calloc(n + 1, sizeof *last);
 	bool *started = calloc(n + 1, sizeof *started);
-	mos_time_t qns = r->nslices ? 0 : 1;
+	mos_time_t qns = slice_ns(quantum);
 	double t = 0;
 	char tf[400];
 	int rc = 0;
@@ -283,8 +289,6 @@ static int print_rr(const job_t *jobs, size_t n, const mos_sched_report_t *r,
 		rc = fail("%s", "out of memory");
 		goto out;
 	}
-	qns = quantum * SCALE >= 9.2e18 ? (mos_time_t)INT64_MAX
-					: (mos_time_t)llround(quantum * SCALE);
 	for (size_t i = 0; i < n; i++)
 		left[i] = jobs[i].runtime;
 	printf("Execution trace:\n");
