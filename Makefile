@@ -161,6 +161,7 @@ CHECKS := \
 	'sh tests/check_report.sh $(CLI)' \
 	'sh tests/check_explore.sh $(CLI)' \
 	'sh tests/check_sweep.sh $(CLI)' \
+	'sh tests/check_ostep.sh $(CLI)' \
 	$(foreach h,$(FUZZ_ALL),'$(BUILD)/fuzz/replay-$(h) tests/fuzz/corpus/$(h)')
 
 check-run: all $(TESTS) $(REPLAYS)

@@ -19,6 +19,7 @@
 #include "process.h"
 #include "program.h"
 #include "resource.h"
+#include "pyrandom.h"
 #include "sched.h"
 #include "scenario.h"
 #include "explore.h"

@@ -44,6 +44,9 @@ int cli_faults_option(mos_scenario_t *sc, const char *spec, const char *who);
 /* `multios sched`: the scheduler workbench. */
 int cli_sched(int argc, char **argv);
 
+/* `multios ostep SCRIPT ARGS...`: the OSTEP homework scripts (ostep.c). */
+int cli_ostep(int argc, char **argv);
+
 /* `multios sweep`: run a parameter grid locally, emit GNU parallel or
  * Slurm jobs for it, merge their lines (sweep.c). */
 int cli_sweep(int argc, char **argv);

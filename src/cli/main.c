@@ -44,6 +44,11 @@ static const char usage[] =
 	"        [--seed N] [--json | --gantt] [--trace FILE]\n"
 	"        Run a workload under a scheduler policy and report the\n"
 	"        standard metrics ('multios sched --help' for more).\n"
+	"  ostep scheduler [-s SEED] [-j JOBS] [-l JLIST] [-m MAXLEN]\n"
+	"        [-p POLICY] [-q QUANTUM] [-c]\n"
+	"        OSTEP's cpu-sched/scheduler.py on the kernel's fifo, sjf and\n"
+	"        rr: the same flags, random jobs and text, byte for byte\n"
+	"        (docs/OSTEP.md, 'multios ostep scheduler -h').\n"
 	"  sweep SPEC.json [--jobs J] [--out DIR] [--csv | --json]\n"
 	"  sweep SPEC.json --run I | --emit parallel|slurm [--out DIR]\n"
 	"  sweep --merge DIR [--csv | --json] [--plot OUT.svg]\n"
@@ -101,6 +106,8 @@ static int dispatch(int argc, char **argv)
 		return cli_plot(argc - 1, argv + 1);
 	if (strcmp(cmd, "sched") == 0)
 		return cli_sched(argc - 1, argv + 1);
+	if (strcmp(cmd, "ostep") == 0)
+		return cli_ostep(argc - 1, argv + 1);
 	if (strcmp(cmd, "sweep") == 0)
 		return cli_sweep(argc - 1, argv + 1);
 	if (strcmp(cmd, "services") == 0)
