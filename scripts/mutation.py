@@ -67,7 +67,7 @@ DEFAULT_FILES = ["src/kernel/*.c", "src/sched/*.c", "src/signal/*.c",
                  "src/resource/*.c", "src/service/*.c", "src/ipc/*.c",
                  "src/scenario/scenario_fault.c",
                  "src/scenario/scenario_inv.c", "src/explore/*.c",
-                 "src/sweep/*.c"]
+                 "src/sweep/*.c", "src/ostep/*.c"]
 EQUIV_FILE = "tests/mutation-equivalent.jsonl"
 OUT_DIR = "build-mutation"
 
