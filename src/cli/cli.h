@@ -59,6 +59,9 @@ int cli_services(int argc, char **argv);
  * stderr, then where to find help.  Returns 2, the usage exit status. */
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 
+/* s as one single-quoted shell word ('it'\''s'), always quoted. */
+void cli_shell_quote(const char *s, FILE *out);
+
 /* Format t as "12.500 ms" into buf. */
 const char *cli_ms(mos_time_t t, char *buf, size_t len);
 

@@ -114,8 +114,10 @@ static int parse(int argc, char **argv, opts_t *o)
 					   "a number from 1 to 100000000"
 					   : a[2] == 'j' ? "--jobs: '%s' is not "
 					   "a number from 1 to 256"
-					   : "%s: not an unsigned integer",
-					   argv[i]);
+					   : a[3] == 'h' ? "--show: '%s' is not "
+					   "a number from 0 to 1000000"
+					   : "--seed: '%s' is not an unsigned "
+					   "integer", argv[i]);
 			if (a[2] == 'r')
 				o->runs = v;
 			else if (a[2] == 'j')
@@ -323,6 +325,11 @@ int cli_faults_option(mos_scenario_t *sc, const char *spec, const char *who)
 	size_t len = 0;
 	int rc;
 
+	if (!spec[0]) {
+		fprintf(stderr, "%s: --faults: expected a JSON array or the "
+			"name of a file holding one\n", who);
+		return 1;
+	}
 	if (spec[strspn(spec, " \t\n")] == '[') {
 		rc = mos_scenario_set_faults(sc, spec, strlen(spec), "--faults",
 					     &err);

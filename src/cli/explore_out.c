@@ -22,13 +22,7 @@ static void shell_word(FILE *out, const char *s)
 		fputs(s, out);
 		return;
 	}
-	fputc('\'', out);
-	for (; *s; s++)
-		if (*s == '\'')
-			fputs("'\\''", out);
-		else
-			fputc(*s, out);
-	fputc('\'', out);
+	cli_shell_quote(s, out);
 }
 
 /* The command that replays a run: its seed, and (mask) the faults kept. */

@@ -85,6 +85,17 @@ int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
 	return 2;
 }
 
+void cli_shell_quote(const char *s, FILE *out)
+{
+	fputc('\'', out);
+	for (; *s; s++)
+		if (*s == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*s, out);
+	fputc('\'', out);
+}
+
 static int dispatch(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;

@@ -507,17 +507,6 @@ static int merge(const char *dir, mos_sweep_table_t *t)
 
 /* ---- --emit ---- */
 
-static void quoted(const char *s, FILE *out)
-{
-	fputc('\'', out);
-	for (; *s; s++)
-		if (*s == '\'')
-			fputs("'\\''", out);
-		else
-			fputc(*s, out);
-	fputc('\'', out);
-}
-
 /* path made absolute against the working directory (not resolved: the
  * folder need not exist yet). */
 static char *absolute(const char *path)
@@ -544,13 +533,13 @@ static void emit_parallel(const mos_sweep_t *sw, const char *bin,
 
 		snprintf(part, sizeof(part), "/run-%zu.json.part", i);
 		snprintf(done, sizeof(done), "/run-%zu.json", i);
-		fputs("mkdir -p ", stdout), quoted(dir, stdout);
-		fputs(" && ", stdout), quoted(bin, stdout);
-		fputs(" sweep ", stdout), quoted(spec, stdout);
-		printf(" --run %zu > ", i), quoted(dir, stdout);
+		fputs("mkdir -p ", stdout), cli_shell_quote(dir, stdout);
+		fputs(" && ", stdout), cli_shell_quote(bin, stdout);
+		fputs(" sweep ", stdout), cli_shell_quote(spec, stdout);
+		printf(" --run %zu > ", i), cli_shell_quote(dir, stdout);
 		fputs(part, stdout);
-		fputs(" && mv ", stdout), quoted(dir, stdout);
-		fputs(part, stdout), fputc(' ', stdout), quoted(dir, stdout);
+		fputs(" && mv ", stdout), cli_shell_quote(dir, stdout);
+		fputs(part, stdout), fputc(' ', stdout), cli_shell_quote(dir, stdout);
 		fputs(done, stdout), fputc('\n', stdout);
 	}
 }
@@ -577,12 +566,14 @@ static void emit_slurm(const mos_sweep_t *sw, const char *bin,
 	printf(": %zu runs, task N runs run N.  Submit with\n"
 	       "#   sbatch THIS_FILE\n# and when every task is done:\n"
 	       "#   multios sweep --merge ", mos_sweep_count(sw));
-	quoted(dir, stdout);
+	cli_shell_quote(dir, stdout);
 	printf("\nset -eu\ni=${SLURM_ARRAY_TASK_ID:?submit with sbatch, which "
 	       "sets it}\nd=");
-	quoted(dir, stdout);
+	cli_shell_quote(dir, stdout);
 	printf("\nmkdir -p \"$d\"\n");
-	quoted(bin, stdout), fputs(" sweep ", stdout), quoted(spec, stdout);
+	cli_shell_quote(bin, stdout);
+	fputs(" sweep ", stdout);
+	cli_shell_quote(spec, stdout);
 	printf(" --run \"$i\" > \"$d/run-$i.json.part\"\n"
 	       "mv \"$d/run-$i.json.part\" \"$d/run-$i.json\"\n");
 }
