@@ -98,6 +98,15 @@ rc=0
 "$cli" explore "$f" --runs 50 --check requests zombies >"$tmp/ok" || rc=$?
 [ $rc -eq 0 ] && grep -q '^0 of 50 runs violated' "$tmp/ok" ||
 	fail "--check requests zombies should hold on every run"
+# --faults-keep: ordinals 0 .. 63 split by commas, or none.
+for keep in 64 "1,,2" "1," ",1" x -1 ""; do
+	rc=0
+	"$cli" run "$f" --faults-keep "$keep" >/dev/null 2>"$tmp/err" || rc=$?
+	[ $rc -eq 2 ] && grep -q -- "--faults-keep: '$keep' is not a list" \
+		"$tmp/err" || fail "--faults-keep '$keep' was not refused"
+done
+"$cli" run "$f" --faults-keep none --quiet >/dev/null ||
+	fail "--faults-keep none was refused"
 "$cli" explore --help | grep -q '^Usage: multios explore' ||
 	fail "no usage text"
 echo "$me: ok (1000 runs caught the flapping database; replays and --jobs agree)"
