@@ -438,6 +438,14 @@ int cli_ostep_scheduler(int argc, char **argv)
 	return rc;
 }
 
+/* The scripts, by name (with or without ".py"). */
+static const struct ostep_script {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} ostep_scripts[] = {
+	{ "scheduler", cli_ostep_scheduler },
+};
+
 int cli_ostep(int argc, char **argv)
 {
 	const char *script = argc > 1 ? argv[1] : NULL;
@@ -446,7 +454,12 @@ int cli_ostep(int argc, char **argv)
 		fputs(ostep_usage, script ? stdout : stderr);
 		return script ? 0 : 2;
 	}
-	if (!strcmp(script, "scheduler") || !strcmp(script, "scheduler.py"))
-		return cli_ostep_scheduler(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof ostep_scripts / sizeof *ostep_scripts;
+	     i++) {
+		size_t len = strlen(ostep_scripts[i].name);
+		if (!strncmp(script, ostep_scripts[i].name, len) &&
+		    (!script[len] || !strcmp(script + len, ".py")))
+			return ostep_scripts[i].run(argc - 1, argv + 1);
+	}
 	return cli_usage_error("ostep", "unknown script '%s'", script);
 }
