@@ -26,9 +26,9 @@
  */
 #include <string.h>
 
+#include "fair.h"
 #include "multios/error.h"
 #include "multios/pyrandom.h"
-#include "sched.h"
 
 typedef struct lottery_ostep {
 	const mos_allocator_t *alloc;
@@ -37,8 +37,8 @@ typedef struct lottery_ostep {
 	uint64_t *tickets;    /* proc[i]'s tickets */
 	uint32_t n, cap;
 	uint64_t total;       /* tickets of the runnable processes */
-	mos_time_t quantum;
-	mos_time_t slice;     /* the running winner's */
+	mos_time_t quantum;   /* the winner's slice: mos_sched_ent_t.slice,
+				 spent through fair.h's helpers */
 } lottery_ostep_t;
 
 static void fini(void *arg, const mos_allocator_t *alloc)
@@ -158,7 +158,7 @@ static mos_proc_t *pick_next(void *arg, mos_time_t now)
 			continue;
 		sum += l->tickets[i];
 		if (sum > winner) {
-			l->slice = l->quantum;
+			mos__sched_ent(l->proc[i])->slice = l->quantum;
 			return l->proc[i];
 		}
 	}
@@ -169,23 +169,15 @@ static void put_prev(void *l, mos_proc_t *p, mos_put_reason_t why,
 		     mos_time_t now)
 {
 	(void)now;
-	((lottery_ostep_t *)l)->slice = 0;
+	mos__sched_ent(p)->slice = 0;
 	if (why > MOS_PUT_YIELD)
 		remove_(l, p);
 }
 
-static mos_time_t slice_left(void *l, const mos_proc_t *p)
+static void charge(void *l, mos_proc_t *p, mos_time_t ran)
 {
-	(void)p;
-	return ((const lottery_ostep_t *)l)->slice;
-}
-
-static void charge(void *arg, mos_proc_t *p, mos_time_t ran)
-{
-	lottery_ostep_t *l = arg;
-
-	(void)p;
-	l->slice = l->slice > ran ? l->slice - ran : 0;
+	(void)l;
+	mos__fair_spend(p, ran);
 }
 
 const mos_sched_class_t mos__sched_lottery_ostep = {
@@ -198,7 +190,7 @@ const mos_sched_class_t mos__sched_lottery_ostep = {
 	.dequeue = dequeue,
 	.pick_next = pick_next,
 	.put_prev = put_prev,
-	.slice_left = slice_left,
+	.slice_left = mos__fair_slice_left,
 	.charge = charge,
 	.reprio = mos__sched_reprio_none,
 };
