@@ -346,7 +346,8 @@ static int solve(const ljob_t *jobs, size_t n, const ostep_opt_t *o,
 				  "2^63");
 	if (run_total <= 0)
 		return 0; /* the script's loop never starts */
-	py_int_to_i64(&o[L_QUANTUM].num, &quantum);
+	if (!py_int_to_i64(&o[L_QUANTUM].num, &quantum)) /* beyond 64 bits */
+		quantum = o[L_QUANTUM].num.negative ? -1 : INT64_MAX;
 	if ((rc = check_solvable(jobs, n, quantum, &o[L_SEED].num)))
 		return rc;
 	if ((rc = run_kernel(jobs, n, quantum, &o[L_SEED].num, skip, &r)))
