@@ -78,25 +78,6 @@ static const char usage[] =
 	"Exit status: 0 on success, 1 when a run or a write fails (a full\n"
 	"disk under stdout included), 2 on a usage error.\n";
 
-int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
-{
-	fprintf(stderr, "multios %s: ", cmd);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(try 'multios %s --help')\n", cmd);
-	return 2;
-}
-
-void cli_shell_quote(const char *s, FILE *out)
-{
-	fputc('\'', out);
-	for (; *s; s++)
-		if (*s == '\'')
-			fputs("'\\''", out);
-		else
-			fputc(*s, out);
-	fputc('\'', out);
-}
-
 static int dispatch(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
