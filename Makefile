@@ -101,7 +101,7 @@ EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 
 # The fuzz harnesses (tests/fuzz/HARNESS.c); common.c is shared.
 FUZZ_ALL := config workload run script semver service glob scenario report \
-	sweep admin names
+	sweep admin names ostep
 FUZZ_COMMON_OBJ := $(BUILD)/obj/tests/fuzz/common.o
 
 LIB_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(basename $(LIB_SRC)))
@@ -248,11 +248,18 @@ $(BUILD)/examples/%: examples/%.c $(STATIC)
 $(BUILD)/fuzz/replay-%: $(BUILD)/obj/tests/fuzz/%.o $(BUILD)/obj/tests/fuzz/replay.o \
 		$(FUZZ_COMMON_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) -o $@ $^ $(SAN_LDFLAGS) $(LDLIBS_ALL)
+	$(CC) -o $@ $(filter-out $(STATIC),$^) $(STATIC) $(SAN_LDFLAGS) $(LDLIBS_ALL)
 
 $(BUILD)/fuzz/fuzz-%: $(BUILD)/obj/tests/fuzz/%.o $(FUZZ_COMMON_OBJ) $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS_ALL)
+	$(CC) -fsanitize=fuzzer,address,undefined -o $@ \
+		$(filter-out $(STATIC),$^) $(STATIC) $(LDLIBS_ALL)
+
+# The ostep harness drives `multios ostep` itself: the command's files
+# but main.c (the rules above put the library after them).
+OSTEP_CLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/cli/ostep*.c) \
+	src/cli/sched_out.c src/cli/util.c)
+$(BUILD)/fuzz/replay-ostep $(BUILD)/fuzz/fuzz-ostep: $(OSTEP_CLI_OBJ)
 
 # Make would delete these as intermediates of the pattern rules above.
 .SECONDARY: $(patsubst %,$(BUILD)/obj/tests/fuzz/%.o,$(FUZZ_ALL) common replay)

@@ -52,3 +52,53 @@ for data in "$root"/tests/data/ostep/*/; do
 done
 [ "$scripts" -ge 1 ] || { echo "$me: no recorded scripts" >&2; exit 1; }
 echo "$me: $scripts scripts, $total cases"
+
+# Our flags after "--": the kernel's schedule, exactly; the script's text
+# unchanged before it (--gantt, --trace) or replaced (--json).
+die() { echo "$me: $*" >&2; exit 1; }
+sched() { "$cli" ostep scheduler "$@"; }
+
+sched -l 3,2 -p RR -q 1 -c >"$tmp/plain"
+sched -l 3,2 -p RR -q 1 -c -- --gantt --trace "$tmp/t.json" >"$tmp/extra"
+head -c "$(wc -c <"$tmp/plain")" "$tmp/extra" | cmp -s - "$tmp/plain" ||
+	die "--gantt changed the script's text"
+tail -n +"$(($(wc -l <"$tmp/plain") + 1))" "$tmp/extra" >"$tmp/chart"
+printf '%s\n' '' 'Gantt chart, policy rr: 5 ticks, 1 column = 1 tick' \
+	'     0    5' 'job0|#.#.#|' 'job1|.#.# |' \
+	"('#' running, '.' waiting or in I/O)" >"$tmp/want"
+cmp -s "$tmp/chart" "$tmp/want" ||
+	{ diff "$tmp/want" "$tmp/chart" >&2; die "--gantt: wrong chart"; }
+grep -q '^{"traceEvents":\[' "$tmp/t.json" || die "--trace: not a trace"
+[ "$(grep -o '"ph":"X"' "$tmp/t.json" | wc -l)" -eq 5 ] ||
+	die "--trace: not the 5 run slices of RR with quantum 1"
+
+# --json: one document and nothing else, -c or not; lengths of 0.5 s
+# count in tenths.
+sched -l 2.5,1 -p SJF -- --json >"$tmp/json"
+[ "$(head -c 1 "$tmp/json")" = "{" ] || die "--json: text before the report"
+for kv in '"policy": "sjf"' '"tick_ns": 100000000' '"first_run": 10' \
+	'"finish": 35' '"finish": 10'; do
+	grep -qF "$kv" "$tmp/json" || die "--json: no $kv"
+done
+[ "$(tail -c 2 "$tmp/json")" = "}" ] || die "--json: text after the report"
+
+# Refusals: usage errors (2) and no schedule (1), with nothing added.
+for bad in "--bogus" "--trace" "--gantt --json"; do
+	rc=0
+	# shellcheck disable=SC2086 # one word per flag
+	sched -c -- $bad >/dev/null 2>"$tmp/err" || rc=$?
+	[ "$rc" -eq 2 ] || die "-- $bad: exit $rc, want 2"
+	grep -q "^multios ostep scheduler: " "$tmp/err" ||
+		die "-- $bad: no error naming the script"
+done
+rc=0
+sched -j 0 -c -- --gantt >"$tmp/out" 2>"$tmp/err" || rc=$?
+[ "$rc" -eq 1 ] && ! grep -q Gantt "$tmp/out" &&
+	grep -q '^ZeroDivisionError' "$tmp/err" ||
+	die "-j 0 -c -- --gantt: want the script's traceback and no chart"
+rc=0
+sched -p XX -- --json >"$tmp/out" 2>"$tmp/err" || rc=$?
+[ "$rc" -eq 1 ] && [ ! -s "$tmp/out" ] &&
+	grep -q 'no schedule to show' "$tmp/err" ||
+	die "-p XX -- --json: want exit 1, no output, 'no schedule to show'"
+echo "$me: --gantt, --json and --trace show the kernel's schedule"

@@ -369,6 +369,10 @@ Test(live, malformed_lines_get_errors_and_the_server_goes_on)
 	c = connect_to(f.path);
 	expect_err(request(&f, c, "{\"cmd\":\n"), MOS_EINVAL, "bad JSON");
 	expect_err(request(&f, c, "[1,2]\n"), MOS_EINVAL, "JSON object");
+	expect_err(request(&f, c, "\"status\"\n"), MOS_EINVAL,
+		   "a request is a JSON object");
+	expect_err(request(&f, c, "42\n"), MOS_EINVAL,
+		   "a request is a JSON object");
 	expect_err(request(&f, c, "{\"name\":\"web\"}\n"), MOS_EINVAL, "'cmd'");
 	expect_err(request(&f, c, "{\"cmd\":\"frobnicate\"}\n"), MOS_EINVAL,
 		   "unknown command 'frobnicate'");
@@ -396,7 +400,7 @@ Test(live, malformed_lines_get_errors_and_the_server_goes_on)
 	r = request(&f, c, big);
 	expect_ok(r);
 	json_decref(r);
-	cr_expect_eq(mos_live_requests(f.srv), 10);
+	cr_expect_eq(mos_live_requests(f.srv), 12);
 	free(big);
 	hang_up(c);
 	fx_close(&f);

@@ -45,7 +45,8 @@ static const char usage[] =
 	"        Run a workload under a scheduler policy and report the\n"
 	"        standard metrics ('multios sched --help' for more).\n"
 	"  ostep scheduler [-s SEED] [-j JOBS] [-l JLIST] [-m MAXLEN]\n"
-	"        [-p POLICY] [-q QUANTUM] [-c]\n"
+	"        [-p POLICY] [-q QUANTUM] [-c] [-- [--gantt | --json]\n"
+	"        [--trace FILE]]\n"
 	"        OSTEP's cpu-sched/scheduler.py on the kernel's fifo, sjf and\n"
 	"        rr: the same flags, random jobs and text, byte for byte\n"
 	"        (docs/OSTEP.md, 'multios ostep scheduler -h').\n"
@@ -81,25 +82,6 @@ static const char usage[] =
 	"\n"
 	"Exit status: 0 on success, 1 when a run or a write fails (a full\n"
 	"disk under stdout included), 2 on a usage error.\n";
-
-int cli_usage_error(const char *cmd, const char *fmt, const char *arg)
-{
-	fprintf(stderr, "multios %s: ", cmd);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n(try 'multios %s --help')\n", cmd);
-	return 2;
-}
-
-void cli_shell_quote(const char *s, FILE *out)
-{
-	fputc('\'', out);
-	for (; *s; s++)
-		if (*s == '\'')
-			fputs("'\\''", out);
-		else
-			fputc(*s, out);
-	fputc('\'', out);
-}
 
 static int dispatch(int argc, char **argv)
 {

@@ -49,7 +49,16 @@ static const char ostep_usage[] =
 	"  scheduler   cpu-sched/scheduler.py: FIFO, SJF, RR ('multios ostep\n"
 	"              scheduler -h' for its flags)\n"
 	"  lottery     cpu-sched-lottery/lottery.py: lottery scheduling\n"
-	"              ('multios ostep lottery -h' for its flags)\n";
+	"              ('multios ostep lottery -h' for its flags)\n"
+	"\n"
+	"Our own flags go after '--', which ends the script's options (the\n"
+	"scripts ignore what follows it); each runs the schedule, -c or not:\n"
+	"  --gantt       the kernel's schedule as a Gantt chart after the text\n"
+	"  --json        the kernel's report, as 'multios sched --json' prints\n"
+	"                it, instead of the text\n"
+	"  --trace FILE  the schedule as Chrome Trace Event JSON\n"
+	"                (ui.perfetto.dev)\n"
+	"e.g. multios ostep scheduler -p RR -q 2 -c -- --gantt\n";
 
 enum { O_SEED, O_JOBS, O_JLIST, O_MAXLEN, O_POLICY, O_QUANTUM, O_SOLVE, O_N };
 
@@ -176,7 +185,6 @@ static int run_kernel(const job_t *jobs, size_t n, const char *policy,
 
 	memset(&w, 0, sizeof w);
 	snprintf(w.name, sizeof w.name, "scheduler.py");
-	w.tick = 1; /* ticks are nanoseconds */
 	w.nprocs = n;
 	w.procs = calloc(n, sizeof *w.procs);
 	mos_wl_burst_t *b = calloc(n, sizeof *b);
@@ -202,6 +210,15 @@ static int run_kernel(const job_t *jobs, size_t n, const char *policy,
 		w.procs[i].bursts = &b[i];
 		w.procs[i].tickets = 100;
 	}
+	/* The coarsest tick, from a second down to a nanosecond by tens,
+	 * that divides every length: the same run, but --gantt and --json
+	 * count in the script's seconds when the lengths are whole. */
+	w.tick = 1000000000;
+	for (size_t i = 0; i < n; i++)
+		while (b[i].ticks % (uint64_t)w.tick)
+			w.tick /= 10;
+	for (size_t i = 0; i < n; i++)
+		b[i].ticks /= (uint64_t)w.tick;
 	mos_sched_params_default(&p);
 	snprintf(p.policy, sizeof p.policy, "%s", policy);
 	p.time_slice = slice_ns(quantum);
@@ -348,8 +365,12 @@ out:
 	return rc;
 }
 
+/* The kernel's schedule of the jobs, and with `print` (-c) the script's
+ * answers from it; *out keeps the report for our extra flags (NULL when
+ * there is no schedule: an unknown policy, no jobs).  0, or the exit
+ * status. */
 static int solve(const job_t *jobs, size_t n, const char *policy,
-		 const py_int_t *quantum)
+		 const py_int_t *quantum, bool print, mos_sched_report_t **out)
 {
 	mos_sched_report_t *r = NULL;
 	const char *kpol = !strcmp(policy, "SJF")  ? "sjf"
@@ -359,9 +380,12 @@ static int solve(const job_t *jobs, size_t n, const char *policy,
 	int64_t q = 1;
 	int rc;
 
-	printf("** Solutions **\n\n");
+	*out = NULL;
+	if (print)
+		printf("** Solutions **\n\n");
 	if (!kpol) {
-		printf("Error: Policy %s is not available.\n", policy);
+		if (print)
+			printf("Error: Policy %s is not available.\n", policy);
 		return 0;
 	}
 	if (!strcmp(kpol, "rr") && (!py_int_to_i64(quantum, &q) || q <= 0) &&
@@ -369,17 +393,19 @@ static int solve(const job_t *jobs, size_t n, const char *policy,
 		return fail("%s", "-q: RR needs a quantum of at least 1 "
 			    "(scheduler.py would loop for ever)");
 	if (n == 0) {
+		if (!print)
+			return 0;
 		printf("Execution trace:\n\nFinal statistics:\n");
 		return py_raise("ZeroDivisionError: float division by zero");
 	}
 	rc = run_kernel(jobs, n, kpol, (double)q, &r);
 	if (rc)
 		return rc;
-	if (!strcmp(kpol, "rr"))
+	if (print && !strcmp(kpol, "rr"))
 		rc = print_rr(jobs, n, r, (double)q);
-	else
+	else if (print)
 		rc = print_fifo(jobs, r);
-	mos_sched_report_free(r);
+	*out = r;
 	return rc;
 }
 
@@ -394,16 +420,22 @@ int cli_ostep_scheduler(int argc, char **argv)
 		[O_QUANTUM] = { 'q', "quantum", OPT_INT, NULL, { { 0 }, 0, false } },
 		[O_SOLVE] = { 'c', NULL, OPT_FLAG, NULL, { { 0 }, 0, false } },
 	};
+	mos_sched_report_t *r = NULL;
+	ostep_extras_t x;
 	bool done;
 	job_t *jobs = NULL;
 	size_t n;
-	int rc;
+	int rc, rest;
 
 	py_int_set(&o[O_JOBS].num, 3);
 	py_int_set(&o[O_MAXLEN].num, 10);
 	py_int_set(&o[O_QUANTUM].num, 1);
-	rc = ostep_parse("scheduler.py", sched_help, o, O_N, argc, argv, &done);
+	rc = ostep_parse_rest("scheduler.py", sched_help, o, O_N, argc, argv,
+			      &done, &rest);
 	if (rc || done)
+		return rc;
+	if ((rc = ostep_extras_parse("scheduler", argc - rest, argv + rest,
+				     &x)) || (rc = ostep_extras_begin(&x)))
 		return rc;
 
 	printf("ARG policy %s\n", o[O_POLICY].value);
@@ -421,11 +453,12 @@ int cli_ostep_scheduler(int argc, char **argv)
 	printf("\nHere is the job list, with the run time of each job: \n");
 	rc = make_jobs(o, &jobs, &n);
 	if (rc)
-		return rc;
+		return ostep_extras_finish("scheduler", &x, NULL, rc);
 	printf("\n\n");
-	if (o[O_SOLVE].value) {
-		rc = solve(jobs, n, o[O_POLICY].value, &o[O_QUANTUM].num);
-	} else {
+	if (o[O_SOLVE].value || ostep_extras_any(&x))
+		rc = solve(jobs, n, o[O_POLICY].value, &o[O_QUANTUM].num,
+			   o[O_SOLVE].value != NULL, &r);
+	if (!o[O_SOLVE].value) {
 		printf("Compute the turnaround time, response time, and wait "
 		       "time for each job.\n"
 		       "When you are done, run this program again, with the "
@@ -437,6 +470,8 @@ int cli_ostep_scheduler(int argc, char **argv)
 		       "to generate different problems for yourself.\n\n");
 	}
 	free(jobs);
+	rc = ostep_extras_finish("scheduler", &x, r, rc);
+	mos_sched_report_free(r);
 	return rc;
 }
 

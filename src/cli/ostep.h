@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "multios/pyrandom.h"
+#include "multios/sched.h"
 
 typedef enum { OPT_INT, OPT_STRING, OPT_FLAG } opt_type_t;
 
@@ -39,6 +40,42 @@ typedef struct ostep_opt {
  * optparse message on stderr and returns 2. */
 int ostep_parse(const char *prog, const char *help, ostep_opt_t *opts,
 		size_t n, int argc, char **argv, bool *done);
+
+/* ostep_parse, and *rest (may be NULL) the index of the first argument
+ * after optparse's "--" (argc when there is none): where our own flags
+ * begin (ostep_extras_parse). */
+int ostep_parse_rest(const char *prog, const char *help, ostep_opt_t *opts,
+		     size_t n, int argc, char **argv, bool *done, int *rest);
+
+/* Our flags after "--" (ostep_extra.c): what a student can see of the
+ * kernel's schedule that the script only prints. */
+typedef struct ostep_extras {
+	bool gantt;             /* --gantt: the Gantt chart after the text */
+	bool json;              /* --json: the kernel's report instead */
+	const char *trace;      /* --trace FILE: Chrome Trace Event JSON */
+	int saved_stdout;       /* --json: the real stdout while the text
+				   goes to /dev/null; -1 otherwise */
+} ostep_extras_t;
+
+/* Read argv[0..argc) (what follows "--") into *x.  0, or 2 after a
+ * usage error on stderr naming script. */
+int ostep_extras_parse(const char *script, int argc, char **argv,
+		       ostep_extras_t *x);
+
+/* Whether any extra flag needs the kernel's run, with or without -c. */
+bool ostep_extras_any(const ostep_extras_t *x);
+
+/* --json: send the script's text to /dev/null until ostep_extras_finish.
+ * 0, or 1 after an error on stderr. */
+int ostep_extras_begin(ostep_extras_t *x);
+
+/* After the script's text: restore stdout (--json), then print the
+ * report as JSON (--json) or the Gantt chart (--gantt), and write the
+ * trace file (--trace).  r may be NULL when the script stopped before a
+ * schedule (its traceback): then nothing is added.  Returns rc, or 1 if
+ * an extra failed (said on stderr). */
+int ostep_extras_finish(const char *script, ostep_extras_t *x,
+			const mos_sched_report_t *r, int rc);
 
 /* v = n. */
 void py_int_set(py_int_t *v, int64_t n);

@@ -260,6 +260,7 @@ static int run_kernel(const ljob_t *jobs, size_t n, int64_t quantum,
 	}
 	if ((*r)->slices_truncated) {
 		mos_sched_report_free(*r);
+		*r = NULL;
 		ostep_fail("lottery", "%s", "more run slices than a report holds");
 		goto out;
 	}
@@ -332,15 +333,20 @@ static int print_solution(const ljob_t *jobs, size_t n,
 	return 0;
 }
 
-/* -c: build the workload, run it, print from the report, free it. */
+/* The kernel's schedule of the jobs (*out, NULL when the script's loop
+ * never starts: no job time at all), and with `print` (-c) the script's
+ * answers from it.  The caller prints our extra flags from *out and frees
+ * it.  0, or the exit status. */
 static int solve(const ljob_t *jobs, size_t n, const ostep_opt_t *o,
-		 uint64_t skip, mos_pyrandom_t *rng)
+		 uint64_t skip, mos_pyrandom_t *rng, bool print,
+		 mos_sched_report_t **out)
 {
-	mos_sched_report_t *r = NULL;
 	int64_t quantum = 0, run_total = 0;
 	int rc;
 
-	printf("** Solutions **\n\n");
+	*out = NULL;
+	if (print)
+		printf("** Solutions **\n\n");
 	if (!run_total_of(jobs, n, &run_total))
 		return ostep_fail("lottery", "%s", "the run times add up past "
 				  "2^63");
@@ -350,11 +356,24 @@ static int solve(const ljob_t *jobs, size_t n, const ostep_opt_t *o,
 		quantum = o[L_QUANTUM].num.negative ? -1 : INT64_MAX;
 	if ((rc = check_solvable(jobs, n, quantum, &o[L_SEED].num)))
 		return rc;
-	if ((rc = run_kernel(jobs, n, quantum, &o[L_SEED].num, skip, &r)))
+	if ((rc = run_kernel(jobs, n, quantum, &o[L_SEED].num, skip, out)))
 		return rc;
-	rc = print_solution(jobs, n, r, quantum, rng);
-	mos_sched_report_free(r);
-	return rc;
+	return print ? print_solution(jobs, n, *out, quantum, rng) : 0;
+}
+
+/* Without -c: the random numbers the problem needs, the stream after the
+ * job draws.  0, or the exit status. */
+static int print_problem(const ljob_t *jobs, size_t n, mos_pyrandom_t *rng)
+{
+	int64_t run_total;
+
+	printf("Here is the set of random numbers you will need (at most):\n");
+	if (!run_total_of(jobs, n, &run_total))
+		return ostep_fail("lottery", "%s", "the run times add up past "
+				  "2^63");
+	for (int64_t i = 0; i < run_total; i++)
+		printf("Random %llu\n", (unsigned long long)draw_r(rng));
+	return 0;
 }
 
 int cli_ostep_lottery(int argc, char **argv)
@@ -373,20 +392,25 @@ int cli_ostep_lottery(int argc, char **argv)
 					    "quantum", "seed" };
 	static const int argi[] = { L_JOBS, L_MAXLEN, L_MAXTICKET, L_QUANTUM,
 				    L_SEED };
+	mos_sched_report_t *r = NULL;
+	ostep_extras_t x;
 	mos_pyrandom_t rng;
 	uint64_t draws = 0;
 	ljob_t *jobs = NULL;
-	int64_t run_total = 0;
 	size_t n = 0;
-	bool done;
-	int rc;
+	bool done, solve_it;
+	int rc, rest;
 
 	py_int_set(&o[L_JOBS].num, 3);
 	py_int_set(&o[L_MAXLEN].num, 10);
 	py_int_set(&o[L_MAXTICKET].num, 100);
 	py_int_set(&o[L_QUANTUM].num, 1);
-	rc = ostep_parse(PROG, lottery_help, o, L_N, argc, argv, &done);
+	rc = ostep_parse_rest(PROG, lottery_help, o, L_N, argc, argv, &done,
+			      &rest);
 	if (rc || done)
+		return rc;
+	if ((rc = ostep_extras_parse("lottery", argc - rest, argv + rest,
+				     &x)) || (rc = ostep_extras_begin(&x)))
 		return rc;
 
 	mos_pyrandom_seed_words(&rng, o[L_SEED].num.words, o[L_SEED].num.nwords);
@@ -409,19 +433,15 @@ int cli_ostep_lottery(int argc, char **argv)
 	if (rc)
 		goto out;
 	printf("\n\n");
-	if (o[L_SOLVE].value) {
-		rc = solve(jobs, n, o, draws, &rng);
-		goto out;
-	}
-	printf("Here is the set of random numbers you will need (at most):\n");
-	if (!run_total_of(jobs, n, &run_total)) {
-		rc = ostep_fail("lottery", "%s", "the run times add up past "
-				"2^63");
-		goto out;
-	}
-	for (int64_t i = 0; i < run_total; i++)
-		printf("Random %llu\n", (unsigned long long)draw_r(&rng));
+	solve_it = o[L_SOLVE].value != NULL;
+	if (!solve_it)
+		rc = print_problem(jobs, n, &rng);
+	/* One place with the report in hand: built, run, printed, freed. */
+	if (!rc && (solve_it || ostep_extras_any(&x)))
+		rc = solve(jobs, n, o, draws, &rng, solve_it, &r);
 out:
 	free(jobs);
+	rc = ostep_extras_finish("lottery", &x, r, rc);
+	mos_sched_report_free(r);
 	return rc;
 }

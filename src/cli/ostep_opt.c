@@ -147,14 +147,25 @@ static int short_opts(const char *prog, ostep_opt_t *opts, size_t n,
 int ostep_parse(const char *prog, const char *help, ostep_opt_t *opts,
 		size_t n, int argc, char **argv, bool *done)
 {
+	return ostep_parse_rest(prog, help, opts, n, argc, argv, done, NULL);
+}
+
+int ostep_parse_rest(const char *prog, const char *help, ostep_opt_t *opts,
+		     size_t n, int argc, char **argv, bool *done, int *rest)
+{
 	bool want_help = false;
 
 	*done = false;
+	if (rest)
+		*rest = argc;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		int rc = 0;
-		if (strcmp(a, "--") == 0)
+		if (strcmp(a, "--") == 0) {
+			if (rest)
+				*rest = i + 1;
 			break;
+		}
 		if (strncmp(a, "--", 2) == 0)
 			rc = long_opt(prog, opts, n, &i, argc, argv, &want_help);
 		else if (a[0] == '-' && a[1])

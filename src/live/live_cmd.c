@@ -287,7 +287,10 @@ json_t *mos__live_handle(mos_live_t *srv, const char *line, size_t len,
 	char msg[256];
 
 	*act = MOS__LIVE_REPLY;
-	if (!(req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr))) {
+	/* Any JSON value parses, so that a bare string or number gets the
+	 * same "a request is a JSON object" as an array does. */
+	if (!(req = json_loadb(line, len,
+			       JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr))) {
 		snprintf(msg, sizeof(msg), "bad JSON at column %d: %s",
 			 jerr.column, jerr.text);
 		return mos__live_error(MOS_EINVAL, msg);
