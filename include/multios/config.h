@@ -32,6 +32,7 @@
  *                    "allotments": [1, 1, 1], "boost_ms": 0,
  *                    "io_bump": false, "stay": false,
  *                    "legacy_boost": false, "seed": 0,
+ *                    "draw": "tree", "draw_skip": 0, "seed_words": [],
  *                    "min_granularity_ms": 0.75, "target_latency_ms": 6,
  *                    "tick_ms": 1 },
  *     "clock": { "backend": "virtual", "speed": 1.0 },
@@ -70,6 +71,21 @@
 #define MOS_MLFQ_MAX_QUEUES 16
 
 /*
+ * How lottery draws (docs/SCHEDULERS.md):
+ *   MOS_LOTTERY_TREE   xoshiro256** over a sum tree, no modulo bias (default)
+ *   MOS_LOTTERY_OSTEP  exactly as OSTEP's lottery.py: CPython's random()
+ *                      seeded by random.seed(n), r = int(random() * 1000001),
+ *                      winner r % total, the runnable processes walked in
+ *                      attach (pid) order; one random() per pick
+ */
+typedef enum mos_lottery_draw {
+	MOS_LOTTERY_TREE = 0,
+	MOS_LOTTERY_OSTEP = 1
+} mos_lottery_draw_t;
+
+#define MOS_LOTTERY_SEED_WORDS 8
+
+/*
  * The scheduler policy and its parameters (docs/SCHEDULERS.md has each
  * policy's rules).  Times are nanoseconds; JSON gives them in ms.
  */
@@ -96,7 +112,14 @@ typedef struct mos_sched_params {
 	bool legacy_boost;       /* mlfq: boost as the 2020 mlfq.py did (slice
 				    allotments[0] x tick, allotment kept);
 				    false */
-	uint64_t seed;           /* lottery's draws; 0: the kernel's seed */
+	uint64_t seed;           /* lottery's draws; 0: the kernel's seed (the
+				    tree draw; the ostep draw: random.seed(0)) */
+	uint32_t lottery_draw;   /* mos_lottery_draw_t; MOS_LOTTERY_TREE */
+	uint32_t nseed_words;    /* ostep draw: 0 (use seed) to 8 words */
+	uint32_t seed_words[MOS_LOTTERY_SEED_WORDS]; /* ostep draw: |n| of
+				    random.seed(n), least significant first */
+	uint64_t draw_skip;      /* ostep draw: random() calls thrown away
+				    after seeding (the script's own draws) */
 	mos_time_t min_granularity; /* cfs; 0.75 ms */
 	mos_time_t target_latency;  /* cfs; 6 ms */
 } mos_sched_params_t;

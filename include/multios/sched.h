@@ -23,8 +23,9 @@
  *     ]
  *   }
  * Policy keys: name, quantum, preemptive, aging, queues, quanta,
- * allotments, boost, io_bump, stay, legacy_boost, seed, min_granularity,
- * target_latency (times in ticks).  Unknown keys are errors.
+ * allotments, boost, io_bump, stay, legacy_boost, seed, draw ("tree" or
+ * "ostep": lottery's draw), draw_skip, seed_words (the ostep draw's),
+ * min_granularity, target_latency (times in ticks).  Unknown keys are errors.
  * docs/SCHEDULERS.md has the conventions (tie-breaking, same-instant
  * ordering) and each policy's rules.
  */

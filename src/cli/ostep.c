@@ -48,6 +48,8 @@ static const char ostep_usage[] =
 	"Scripts:\n"
 	"  scheduler   cpu-sched/scheduler.py: FIFO, SJF, RR ('multios ostep\n"
 	"              scheduler -h' for its flags)\n"
+	"  lottery     cpu-sched-lottery/lottery.py: lottery scheduling\n"
+	"              ('multios ostep lottery -h' for its flags)\n"
 	"\n"
 	"Our own flags go after '--', which ends the script's options (the\n"
 	"scripts ignore what follows it); each runs the schedule, -c or not:\n"
@@ -479,6 +481,7 @@ static const struct ostep_script {
 	int (*run)(int argc, char **argv);
 } ostep_scripts[] = {
 	{ "scheduler", cli_ostep_scheduler },
+	{ "lottery", cli_ostep_lottery },
 };
 
 int cli_ostep(int argc, char **argv)

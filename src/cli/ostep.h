@@ -99,6 +99,16 @@ bool py_int_of_float(double x, char *buf, size_t len, int width);
 /* repr() of a str, quotes included, into buf. */
 void py_str_repr(const char *s, char *buf, size_t len);
 
+/* Where the script raises: flush stdout (the script's output up to
+ * there), print a traceback ending in what (the exception's last line)
+ * on stderr naming prog ("lottery.py"); returns 1, Python's status. */
+int ostep_raise(const char *prog, const char *what);
+
+/* A refusal: "multios ostep SCRIPT: " and fmt with arg on stderr, after
+ * flushing stdout; returns 1. */
+int ostep_fail(const char *script, const char *fmt, const char *arg);
+
 int cli_ostep_scheduler(int argc, char **argv);
+int cli_ostep_lottery(int argc, char **argv);
 
 #endif

@@ -183,6 +183,23 @@ int ostep_parse_rest(const char *prog, const char *help, ostep_opt_t *opts,
 	return 0;
 }
 
+int ostep_raise(const char *prog, const char *what)
+{
+	fflush(stdout);
+	fprintf(stderr, "Traceback (most recent call last):\n"
+		"  File \"%s\"\n%s\n", prog, what);
+	return 1;
+}
+
+int ostep_fail(const char *script, const char *fmt, const char *arg)
+{
+	fflush(stdout);
+	fprintf(stderr, "multios ostep %s: ", script);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return 1;
+}
+
 void py_int_set(py_int_t *v, int64_t n)
 {
 	uint64_t mag = n < 0 ? 0u - (uint64_t)n : (uint64_t)n;

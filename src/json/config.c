@@ -221,6 +221,9 @@ static const mos_sched_keys_t config_keys = {
 	.allotments = "scheduler.allotments",
 	.min_granularity = "scheduler.min_granularity_ms",
 	.target_latency = "scheduler.target_latency_ms",
+	.draw = "scheduler.draw",
+	.draw_skip = "scheduler.draw_skip",
+	.seed_words = "scheduler.seed_words",
 };
 
 /* "unknown policy 'x' (known: a, b, ...)": the list is cut short, never
@@ -342,6 +345,31 @@ static int check_times(const mos_sched_params_t *p,
 	return 0;
 }
 
+/* lottery's draw and what only its ostep variant reads. */
+static int check_draw(const mos_sched_params_t *p, const mos_sched_keys_t *k,
+		      const char *src, mos_error_t *err)
+{
+	if (p->lottery_draw > MOS_LOTTERY_OSTEP)
+		return mos__error_path(err, MOS_ECONFIG, src, k->draw,
+				       "must be %d (tree) or %d (ostep)",
+				       MOS_LOTTERY_TREE, MOS_LOTTERY_OSTEP);
+	if (p->nseed_words > MOS_LOTTERY_SEED_WORDS)
+		return mos__error_path(err, MOS_ECONFIG, src, k->seed_words,
+				       "must have at most %d entries",
+				       MOS_LOTTERY_SEED_WORDS);
+	if (p->draw_skip > MOS_LOTTERY_MAX_SKIP)
+		return mos__error_path(err, MOS_ECONFIG, src, k->draw_skip,
+				       "must be at most %u",
+				       MOS_LOTTERY_MAX_SKIP);
+	if (p->lottery_draw == MOS_LOTTERY_TREE && p->nseed_words)
+		return mos__error_path(err, MOS_ECONFIG, src, k->seed_words,
+				       "needs the ostep draw");
+	if (p->lottery_draw == MOS_LOTTERY_TREE && p->draw_skip)
+		return mos__error_path(err, MOS_ECONFIG, src, k->draw_skip,
+				       "needs the ostep draw");
+	return 0;
+}
+
 int mos__sched_params_check(const mos_sched_params_t *p,
 			    const mos_sched_keys_t *keys, const char *source,
 			    mos_error_t *err)
@@ -352,6 +380,8 @@ int mos__sched_params_check(const mos_sched_params_t *p,
 		rc = check_times(p, keys, source, err);
 	if (!rc)
 		rc = check_queues(p, keys, source, err);
+	if (!rc)
+		rc = check_draw(p, keys, source, err);
 	return rc;
 }
 
@@ -402,7 +432,8 @@ static const char *const scheduler_keys[] = {
 	"policy", "time_slice_ms", "tick_ms", "context_switch_cost_ms",
 	"preemptive", "aging_ms", "queues", "quanta_ms", "allotments",
 	"boost_ms", "io_bump", "stay", "legacy_boost", "seed",
-	"min_granularity_ms", "target_latency_ms", NULL,
+	"draw", "draw_skip", "seed_words", "min_granularity_ms",
+	"target_latency_ms", NULL,
 };
 static const char *const clock_keys[] = {"backend", "speed", NULL};
 static const char *const ipc_keys[] = {"mailbox_capacity",
@@ -517,6 +548,41 @@ static int quantum_ms(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
 	return mos__json_get_duration_ms(ld, v, NULL, &s->quanta[i]);
 }
 
+static int seed_word(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
+{
+	mos_sched_params_t *s = ctx;
+
+	return mos__json_get_u32(ld, v, NULL, 0, UINT32_MAX,
+				 &s->seed_words[i]);
+}
+
+int mos__sched_read_lottery(mos_jload_t *ld, json_t *o, mos_sched_params_t *s)
+{
+	char draw[64];
+	int rc = 0;
+
+	if (json_object_get(o, "draw")) {
+		rc = mos__json_get_string(ld, o, "draw", draw, sizeof(draw));
+		if (!rc && !strcmp(draw, "tree"))
+			s->lottery_draw = MOS_LOTTERY_TREE;
+		else if (!rc && !strcmp(draw, "ostep"))
+			s->lottery_draw = MOS_LOTTERY_OSTEP;
+		else if (!rc) {
+			mos__jpath_push_key(&ld->path, "draw");
+			rc = mos__json_fail(ld, MOS_ECONFIG, "unknown draw "
+					    "'%s' (known: tree, ostep)", draw);
+			mos__jpath_pop(&ld->path);
+		}
+	}
+	if (!rc)
+		rc = mos__json_get_u64(ld, o, "draw_skip", &s->draw_skip);
+	if (!rc)
+		rc = mos__json_get_each(ld, o, "seed_words",
+					MOS_LOTTERY_SEED_WORDS, seed_word, s,
+					&s->nseed_words);
+	return rc;
+}
+
 /* Any uint32_t: zero is check()'s to report, for code-built structs too.
  * Shared with the workload loader (config_int.h). */
 int mos__sched_allotment(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
@@ -550,6 +616,8 @@ static int read_scheduler(mos_jload_t *ld, json_t *o, void *ctx)
 		rc = u32(ld, o, "queues", &s->queues);
 	if (!rc)
 		rc = mos__json_get_u64(ld, o, "seed", &s->seed);
+	if (!rc)
+		rc = mos__sched_read_lottery(ld, o, s);
 	if (!rc)
 		rc = mos__json_get_each(ld, o, "quanta_ms", MOS_MLFQ_MAX_QUEUES,
 					quantum_ms, s, &s->nquanta);

@@ -29,13 +29,19 @@ typedef struct mos_sched_keys {
 	const char *allotments;
 	const char *min_granularity;
 	const char *target_latency;
+	const char *draw;
+	const char *draw_skip;
+	const char *seed_words;
 } mos_sched_keys_t;
 
 /*
  * Check every rule on *p: a known, NUL-terminated policy name, time_slice
  * >= 1 us, tick >= 1 ns, 1 <= queues <= 16, quanta and allotments either
  * absent (count 0) or one positive entry per queue, and target_latency >=
- * min_granularity > 0.  Reports the first broken rule as MOS_ECONFIG at
+ * min_granularity > 0, lottery_draw a mos_lottery_draw_t, and for the
+ * tree draw no draw_skip or seed_words (they mean nothing there), at most
+ * MOS_LOTTERY_SEED_WORDS seed words and draw_skip <= MOS_LOTTERY_MAX_SKIP
+ * (init spends one random() on each).  Reports the first broken rule as MOS_ECONFIG at
  * keys' path for the field, with source as the file name.  err may be NULL.
  * Never allocates.
  */
@@ -44,6 +50,14 @@ int mos__sched_params_check(const mos_sched_params_t *p,
 			    mos_error_t *err);
 
 
+
+/* The most random() calls the ostep draw throws away at init. */
+#define MOS_LOTTERY_MAX_SKIP 100000000u
+
+/* lottery's draw keys, the same in both loaders: "draw" ("tree" or
+ * "ostep"; another string is MOS_ECONFIG "unknown draw ..." at its path),
+ * "draw_skip" (an integer >= 0) and "seed_words" (integers below 2^32). */
+int mos__sched_read_lottery(mos_jload_t *ld, json_t *o, mos_sched_params_t *s);
 
 /* One entry of an allotments list (a mos_jeach_fn; ctx: the params). */
 int mos__sched_allotment(mos_jload_t *ld, json_t *v, size_t i, void *ctx);

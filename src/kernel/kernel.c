@@ -678,7 +678,7 @@ static int open_hal(mos_kernel_t *k)
 
 	k->ctx = mos__ctx_backend_find(k->cfg.context_backend);
 	k->clock = mos__clock_backend_find(k->cfg.clock_backend);
-	k->sched = mos__sched_find(k->cfg.sched.policy);
+	k->sched = mos__sched_for(&k->cfg.sched);
 	if (!k->ctx || !k->clock || !k->sched)
 		return MOS_ECONFIG;
 	if ((err = mos__fiber_host_init(&k->host, k->ctx, &k->alloc)) < 0)

@@ -19,9 +19,10 @@
  * The policy owns the charge (how ran turns into virtual time; key2 holds
  * its fraction if it keeps one, 0 otherwise) and the slice; the queue owns
  * the heap, the running process and min_vtime.  The slice helpers at the
- * end serve cfs and stride (slice in mos_sched_ent_t.slice, set at pick
- * time, spent by charge); lottery keeps its own draws and slice
- * (lottery.c) and uses none of this.
+ * end serve cfs, stride and lottery's ostep draw (slice in
+ * mos_sched_ent_t.slice, set at pick time, spent by charge); lottery's
+ * tree draw keeps its own draws and slice (lottery.c) and uses none of
+ * this.
  * Implemented in cfs.c.  Only attach allocates.
  */
 #ifndef MOS_SCHED_FAIR_H

@@ -1,7 +1,8 @@
 /*
  * src/sched/sched.h - the scheduler policy interface (a sched_class).
  *
- * src/sched/ owns the twelve policies, the policy table and what they
+ * src/sched/ owns the twelve policies (and lottery's ostep draw,
+ * lottery_ostep.c), the policy table and what they
  * share (FIFO queues, class maps, the process heap, the single-heap
  * hooks).  A file here includes this header, fair.h, src/util/ and the
  * public headers, nothing else: a policy sees a process only through the
@@ -139,6 +140,11 @@ typedef struct mos_sched_class {
 
 /* The policy called name, or NULL. */
 const mos_sched_class_t *mos__sched_find(const char *name);
+
+/* The hook table params ask for: the policy named params->policy, or a
+ * variant of it (lottery with lottery_draw MOS_LOTTERY_OSTEP:
+ * mos__sched_lottery_ostep, lottery_ostep.c); NULL for an unknown name. */
+const mos_sched_class_t *mos__sched_for(const mos_sched_params_t *params);
 
 /* ---- a process as a policy sees it ------------------------------------
  *
@@ -345,5 +351,7 @@ extern const mos_sched_class_t mos__sched_multios, mos__sched_fifo,
 	mos__sched_rr, mos__sched_sjf, mos__sched_stcf, mos__sched_priority,
 	mos__sched_mlfq, mos__sched_cfs, mos__sched_edf, mos__sched_rm,
 	mos__sched_lottery, mos__sched_stride;
+/* lottery's ostep draw (not in the table by name: see mos__sched_for). */
+extern const mos_sched_class_t mos__sched_lottery_ostep;
 
 #endif

@@ -32,6 +32,16 @@ const mos_sched_class_t *mos__sched_find(const char *name)
 	return NULL;
 }
 
+const mos_sched_class_t *mos__sched_for(const mos_sched_params_t *params)
+{
+	const mos_sched_class_t *c = mos__sched_find(params->policy);
+
+	if (c == &mos__sched_lottery &&
+	    params->lottery_draw == MOS_LOTTERY_OSTEP)
+		return &mos__sched_lottery_ostep;
+	return c;
+}
+
 const char *const *mos_sched_policies(void) { return policy_names; }
 
 /* ---- FIFO queues ------------------------------------------------------ */

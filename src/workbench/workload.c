@@ -44,6 +44,7 @@ static const char *const top_keys[] = {
 static const char *const policy_keys[] = {
 	"name", "quantum", "preemptive", "aging", "queues", "quanta",
 	"allotments", "boost", "io_bump", "stay", "legacy_boost", "seed",
+	"draw", "draw_skip", "seed_words",
 	"min_granularity", "target_latency", NULL,
 };
 static const char *const process_keys[] = {
@@ -67,6 +68,9 @@ static const mos_sched_keys_t workload_keys = {
 	.allotments = "policy.allotments",
 	.min_granularity = "policy.min_granularity",
 	.target_latency = "policy.target_latency",
+	.draw = "policy.draw",
+	.draw_skip = "policy.draw_skip",
+	.seed_words = "policy.seed_words",
 };
 
 /* ---- small getters ---- */
@@ -248,6 +252,8 @@ static int read_policy_keys(mos_jload_t *ld, json_t *o, mos_sched_params_t *s)
 				       &s->queues);
 	if (!rc)
 		rc = mos__json_get_u64(ld, o, "seed", &s->seed);
+	if (!rc)
+		rc = mos__sched_read_lottery(ld, o, s);
 	if (!rc)
 		rc = mos__json_get_each(ld, o, "quanta", MOS_MLFQ_MAX_QUEUES,
 					quantum, s, &s->nquanta);
