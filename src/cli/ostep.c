@@ -73,19 +73,12 @@ typedef struct job {
 /* The script's stdout ends where Python raised; this is its last line. */
 static int py_raise(const char *what)
 {
-	fflush(stdout);
-	fprintf(stderr, "Traceback (most recent call last):\n"
-		"  File \"scheduler.py\"\n%s\n", what);
-	return 1;
+	return ostep_raise("scheduler.py", what);
 }
 
 static int fail(const char *fmt, const char *arg)
 {
-	fflush(stdout);
-	fprintf(stderr, "multios ostep scheduler: ");
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	return 1;
+	return ostep_fail("scheduler", fmt, arg);
 }
 
 static void print_len(const job_t *j)
@@ -228,6 +221,7 @@ static int run_kernel(const job_t *jobs, size_t n, const char *policy,
 	}
 	if ((*r)->slices_truncated) {
 		mos_sched_report_free(*r);
+		*r = NULL;
 		fail("%s", "more run slices than a report holds");
 		goto out;
 	}
