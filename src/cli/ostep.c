@@ -47,7 +47,9 @@ static const char ostep_usage[] =
 	"\n"
 	"Scripts:\n"
 	"  scheduler   cpu-sched/scheduler.py: FIFO, SJF, RR ('multios ostep\n"
-	"              scheduler -h' for its flags)\n";
+	"              scheduler -h' for its flags)\n"
+	"  mlfq        cpu-sched-mlfq/mlfq.py: multi-level feedback queue\n"
+	"              ('multios ostep mlfq -h' for its flags)\n";
 
 enum { O_SEED, O_JOBS, O_JLIST, O_MAXLEN, O_POLICY, O_QUANTUM, O_SOLVE, O_N };
 
@@ -444,6 +446,7 @@ static const struct ostep_script {
 	int (*run)(int argc, char **argv);
 } ostep_scripts[] = {
 	{ "scheduler", cli_ostep_scheduler },
+	{ "mlfq", cli_ostep_mlfq },
 };
 
 int cli_ostep(int argc, char **argv)

@@ -63,5 +63,6 @@ bool py_int_of_float(double x, char *buf, size_t len, int width);
 void py_str_repr(const char *s, char *buf, size_t len);
 
 int cli_ostep_scheduler(int argc, char **argv);
+int cli_ostep_mlfq(int argc, char **argv); /* ostep_mlfq.c */
 
 #endif
