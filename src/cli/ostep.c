@@ -61,22 +61,14 @@ typedef struct job {
 	bool is_int;           /* a random job: str() prints an int */
 } job_t;
 
-/* The script's stdout ends where Python raised; this is its last line. */
 static int py_raise(const char *what)
 {
-	fflush(stdout);
-	fprintf(stderr, "Traceback (most recent call last):\n"
-		"  File \"scheduler.py\"\n%s\n", what);
-	return 1;
+	return ostep_raise("scheduler", what);
 }
 
 static int fail(const char *fmt, const char *arg)
 {
-	fflush(stdout);
-	fprintf(stderr, "multios ostep scheduler: ");
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	return 1;
+	return ostep_fail("scheduler", fmt, arg);
 }
 
 static void print_len(const job_t *j)

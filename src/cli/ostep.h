@@ -62,6 +62,15 @@ bool py_int_of_float(double x, char *buf, size_t len, int width);
 /* repr() of a str, quotes included, into buf. */
 void py_str_repr(const char *s, char *buf, size_t len);
 
+/* Where the script raises: stdout flushed as far as it got, the
+ * exception's last line (what) on stderr under a short traceback naming
+ * SCRIPT.py; returns 1, Python's exit status. */
+int ostep_raise(const char *script, const char *what);
+
+/* What the kernel cannot do: "multios ostep SCRIPT: " and fmt with arg
+ * on stderr; returns 1. */
+int ostep_fail(const char *script, const char *fmt, const char *arg);
+
 int cli_ostep_scheduler(int argc, char **argv);
 int cli_ostep_mlfq(int argc, char **argv); /* ostep_mlfq.c */
 

@@ -108,22 +108,14 @@ typedef struct seen {
 	bool oom;
 } seen_t;
 
-/* The script's stdout ends where Python raised. */
 static int py_raise(const char *what)
 {
-	fflush(stdout);
-	fprintf(stderr, "Traceback (most recent call last):\n"
-		"  File \"mlfq.py\"\n%s\n", what);
-	return 1;
+	return ostep_raise("mlfq", what);
 }
 
 static int fail(const char *fmt, const char *arg)
 {
-	fflush(stdout);
-	fprintf(stderr, "multios ostep mlfq: ");
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
-	return 1;
+	return ostep_fail("mlfq", fmt, arg);
 }
 
 /* int(text) of one piece of a list: 0, or the exit status. */

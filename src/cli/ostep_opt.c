@@ -375,3 +375,20 @@ void py_str_repr(const char *s, char *buf, size_t len)
 	buf[o++] = q;
 	buf[o] = '\0';
 }
+
+int ostep_raise(const char *script, const char *what)
+{
+	fflush(stdout);
+	fprintf(stderr, "Traceback (most recent call last):\n"
+		"  File \"%s.py\"\n%s\n", script, what);
+	return 1;
+}
+
+int ostep_fail(const char *script, const char *fmt, const char *arg)
+{
+	fflush(stdout);
+	fprintf(stderr, "multios ostep %s: ", script);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	return 1;
+}

@@ -20,9 +20,10 @@ the OSTEP script) on each with COLUMNS unset and writes OUTDIR/NNN.txt:
 Python is needed only to record; the check replays the files.
 """
 import os
-import random
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from record import record, seed_text  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "mlfq.py")
@@ -36,19 +37,6 @@ PREFIX = {"seed": "--se", "numQueues": "--numQ", "quantum": "--quantum",
           "allotmentList": "--allotmentL", "numJobs": "--numJ",
           "maxlen": "--maxl", "maxio": "--maxi", "boost": "--b",
           "iotime": "--iot", "jlist": "--j"}
-
-
-def seed_text(r):
-    k = r.random()
-    if k < 0.5:
-        return str(r.randrange(0, 1000))
-    if k < 0.65:
-        return str(-r.randrange(1, 10**6))
-    if k < 0.8:
-        return str(r.choice([1, -1]) * r.randrange(2**64, 2**130))
-    if k < 0.9:
-        return hex(r.randrange(0, 2**40))
-    return "0" + oct(r.randrange(1, 4096))[2:]
 
 
 def opt(r, short, value):
@@ -145,33 +133,14 @@ def bad(r):
     ])
 
 
+def draw(r):
+    if r.random() < 0.06:
+        return bad(r)
+    return flags(r, r.random() < 0.7)
+
+
 def main():
-    argv = sys.argv[1:]
-    cases, seed = 300, 17
-    while argv and argv[0].startswith("--"):
-        if argv[0] == "--cases":
-            cases = int(argv[1])
-        elif argv[0] == "--seed":
-            seed = int(argv[1])
-        argv = argv[2:]
-    out = argv[0]
-    os.makedirs(out, exist_ok=True)
-    r = random.Random(seed)
-    env = dict(os.environ)
-    env.pop("COLUMNS", None)
-    for i in range(cases):
-        if r.random() < 0.06:
-            args = bad(r)
-        else:
-            args = flags(r, r.random() < 0.7)
-        assert all(" " not in a and a for a in args)
-        p = subprocess.run([sys.executable, SCRIPT] + args, env=env,
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                           timeout=60)
-        with open(os.path.join(out, "%03d.txt" % i), "wb") as f:
-            f.write(("argv: %s\nexit: %d\n" % (" ".join(args),
-                                                p.returncode)).encode())
-            f.write(p.stdout)
+    record(SCRIPT, draw, sys.argv[1:])
 
 
 if __name__ == "__main__":
