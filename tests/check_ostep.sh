@@ -72,6 +72,33 @@ grep -q '^{"traceEvents":\[' "$tmp/t.json" || die "--trace: not a trace"
 [ "$(grep -o '"ph":"X"' "$tmp/t.json" | wc -l)" -eq 5 ] ||
 	die "--trace: not the 5 run slices of RR with quantum 1"
 
+# lottery.py and mlfq.py the same way: the text unchanged, then the chart
+# of the kernel's run (lottery: job 1 wins the first two draws of seed 0;
+# mlfq: job 0 does I/O at 2 for 2 ticks while job 1 runs).
+chart_after() { # SCRIPT ARGS... -- WANT-LINES...
+	script=$1
+	shift
+	args= want=
+	while [ "$1" != -- ]; do args="$args $1"; shift; done
+	shift
+	# shellcheck disable=SC2086 # one word per flag
+	"$cli" ostep "$script" $args >"$tmp/plain"
+	# shellcheck disable=SC2086
+	"$cli" ostep "$script" $args -- --gantt >"$tmp/extra"
+	head -c "$(wc -c <"$tmp/plain")" "$tmp/extra" | cmp -s - "$tmp/plain" ||
+		die "$script$args -- --gantt changed the script's text"
+	tail -n +"$(($(wc -l <"$tmp/plain") + 1))" "$tmp/extra" >"$tmp/chart"
+	printf '%s\n' '' "$@" "('#' running, '.' waiting or in I/O)" >"$tmp/want"
+	cmp -s "$tmp/chart" "$tmp/want" || { diff "$tmp/want" "$tmp/chart" >&2
+		die "$script$args -- --gantt: wrong chart"; }
+}
+chart_after lottery -l 3:10,2:30 -c -- \
+	'Gantt chart, policy lottery: 5 ticks, 1 column = 1 tick' \
+	'     0    5' 'job0|..###|' 'job1|##   |'
+chart_after mlfq -l 0,4,2:1,3,0 -n 2 -q 2 -i 2 -c -- \
+	'Gantt chart, policy mlfq: 7 ticks, 1 column = 1 tick' \
+	'     0      7' 'job0|##...##|' 'job1| .###  |'
+
 # --json: one document and nothing else, -c or not; lengths of 0.5 s
 # count in tenths.
 sched -l 2.5,1 -p SJF -- --json >"$tmp/json"

@@ -117,6 +117,24 @@ typedef struct mos_process_spec {
 				       starts a domain */
 } mos_process_spec_t;
 
+/*
+ * What the scheduler policy holds about a process (Linux's /proc/PID/sched
+ * in spirit), read-only: a fact of the policy, not an input.  Fields a
+ * policy does not use are 0.
+ *   level  mlfq: its queue, 0 the top (OSTEP numbers it queues-1-level);
+ *          lottery: its ticket class;
+ *   allot  mlfq: quanta left at this level before it drops one;
+ *   slice  CPU left in its current time slice (rr, mlfq, lottery, stride,
+ *          multios...), as of the kernel's last accounting: exact between
+ *          runs (mos_kernel_run charges the running process up to the
+ *          instant it stops at); 0 when the policy gives none.
+ */
+typedef struct mos_sched_state {
+	uint32_t level;
+	uint32_t allot;
+	mos_time_t slice;
+} mos_sched_state_t;
+
 /* Times and counters of one process; all times virtual nanoseconds. */
 typedef struct mos_process_times {
 	mos_time_t created;     /* when it entered New */
@@ -174,6 +192,7 @@ typedef struct mos_process_info {
 	int envc;
 	const char *const *environment; /* "KEY=VALUE" */
 	mos_sched_attr_t sched;
+	mos_sched_state_t sched_state; /* the policy's view (see its type) */
 	mos_process_times_t times;
 	mos_pid_t pgid;             /* process group */
 	mos_pid_t sid;              /* session */

@@ -39,6 +39,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "process.h"
 #include "types.h"
 
 #define MOS_WL_NAME_LEN 64
@@ -176,6 +177,53 @@ typedef struct mos_sched_report {
 MOS_API int mos_sched_run_workload(const mos_workload_t *w,
 				   const mos_sched_params_t *policy,
 				   mos_sched_report_t **out, mos_error_t *err);
+
+/*
+ * Watching a run tick by tick (what `multios ostep mlfq -c` prints).
+ * Each callback may be NULL; arg is passed back.  proc is an index into
+ * the workload's processes.  The callbacks only read: they get no kernel
+ * and must not free the workload.
+ *   transition  every state change of a workload process's kernel process
+ *               (mos_proc_state_t from, to), in the kernel's order: New ->
+ *               Ready is its admission, Blocked -> Ready a wake-up from I/O,
+ *               Running -> Blocked the start of an I/O, -> Terminated its
+ *               end; Ready <-> Running are dispatches and preemptions.
+ *   tick        once per tick [start, start + tick) at its end, before
+ *               anything due at start + tick is done: ran says whether a
+ *               workload process held the CPU then (with cost-free
+ *               switches and whole-tick workloads, the one that ran the
+ *               whole tick), proc which, state the policy's state of it
+ *               (multios/process.h), with slice the CPU left in its slice
+ *               at the end of the tick (before an expiry at the boundary
+ *               is processed, so mlfq's allot is the one before it).  No
+ *               tick is reported once every process has finished.
+ */
+typedef struct mos_sched_tick {
+	mos_time_t start;
+	bool ran;
+	uint32_t proc;
+	mos_sched_state_t state;
+} mos_sched_tick_t;
+
+typedef struct mos_sched_watch {
+	void *arg;
+	void (*transition)(void *arg, mos_time_t time, uint32_t proc,
+			   mos_proc_state_t from, mos_proc_state_t to);
+	void (*tick)(void *arg, const mos_sched_tick_t *t);
+} mos_sched_watch_t;
+
+/*
+ * mos_sched_run_workload, calling watch back as the run goes (see
+ * mos_sched_tick_t); the report is the same as without a watch.  The run
+ * stops the kernel at the end of every tick, so it costs a kernel run per
+ * tick of the makespan: meant for short runs that are printed.
+ * Errors: as mos_sched_run_workload; MOS_EINVAL also when watch is NULL.
+ */
+MOS_API int mos_sched_run_workload_watch(const mos_workload_t *w,
+					 const mos_sched_params_t *policy,
+					 const mos_sched_watch_t *watch,
+					 mos_sched_report_t **out,
+					 mos_error_t *err);
 
 MOS_API void mos_sched_report_free(mos_sched_report_t *r);
 

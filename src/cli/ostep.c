@@ -50,6 +50,8 @@ static const char ostep_usage[] =
 	"              scheduler -h' for its flags)\n"
 	"  lottery     cpu-sched-lottery/lottery.py: lottery scheduling\n"
 	"              ('multios ostep lottery -h' for its flags)\n"
+	"  mlfq        cpu-sched-mlfq/mlfq.py: multi-level feedback queue\n"
+	"              ('multios ostep mlfq -h' for its flags)\n"
 	"\n"
 	"Our own flags go after '--', which ends the script's options (the\n"
 	"scripts ignore what follows it); each runs the schedule, -c or not:\n"
@@ -70,7 +72,6 @@ typedef struct job {
 	bool is_int;           /* a random job: str() prints an int */
 } job_t;
 
-/* The script's stdout ends where Python raised; this is its last line. */
 static int py_raise(const char *what)
 {
 	return ostep_raise("scheduler.py", what);
@@ -476,6 +477,7 @@ static const struct ostep_script {
 } ostep_scripts[] = {
 	{ "scheduler", cli_ostep_scheduler },
 	{ "lottery", cli_ostep_lottery },
+	{ "mlfq", cli_ostep_mlfq },
 };
 
 int cli_ostep(int argc, char **argv)

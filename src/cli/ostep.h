@@ -110,5 +110,6 @@ int ostep_fail(const char *script, const char *fmt, const char *arg);
 
 int cli_ostep_scheduler(int argc, char **argv);
 int cli_ostep_lottery(int argc, char **argv);
+int cli_ostep_mlfq(int argc, char **argv);
 
 #endif

@@ -403,3 +403,4 @@ void py_str_repr(const char *s, char *buf, size_t len)
 	buf[o++] = q;
 	buf[o] = '\0';
 }
+

@@ -592,6 +592,9 @@ void mos__proc_fill_info(const mos_proc_t *p, mos_process_info_t *info)
 	info->envc = p->cold.envc;
 	info->environment = (const char *const *)p->cold.envp;
 	info->sched = p->attr;
+	info->sched_state.level = p->se.level;
+	info->sched_state.allot = p->se.allot;
+	info->sched_state.slice = p->se.slice;
 	info->times = p->t;
 	info->pgid = p->cold.pgid;
 	info->sid = p->cold.sid;

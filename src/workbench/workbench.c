@@ -50,6 +50,10 @@ typedef struct run {
 	size_t last_job;        /* job of slices[nslices - 1] */
 	bool truncated;         /* the log hit its bound or memory ran out */
 	mos_time_t *run_start;  /* per job: start of the open slice */
+	/* Watched runs only (mos_sched_run_workload_watch). */
+	const mos_sched_watch_t *watch;
+	size_t finished;        /* jobs terminated */
+	job_t *running;         /* the job on the CPU, or NULL */
 } run_t;
 
 static mos_time_t next_cpu(const job_t *j, size_t from)
@@ -138,6 +142,22 @@ static void add_slice(run_t *r, size_t job, mos_time_t a, mos_time_t b)
 	r->last_job = job;
 }
 
+/* A watched run's share of observe(): follow who runs, count the
+ * finished, pass the transition on. */
+static void watch_event(run_t *r, job_t *j, const mos_trace_event_t *ev)
+{
+	if (ev->b == MOS_STATE_RUNNING)
+		r->running = j;
+	else if (ev->a == MOS_STATE_RUNNING && r->running == j)
+		r->running = NULL;
+	if (ev->b == MOS_STATE_TERMINATED)
+		r->finished++;
+	if (r->watch->transition)
+		r->watch->transition(r->watch->arg, ev->time, j->entry,
+				     (mos_proc_state_t)ev->a,
+				     (mos_proc_state_t)ev->b);
+}
+
 static void observe(void *ud, const mos_trace_event_t *ev)
 {
 	run_t *r = ud;
@@ -156,6 +176,8 @@ static void observe(void *ud, const mos_trace_event_t *ev)
 	}
 	if (ev->b == MOS_STATE_TERMINATED)
 		j->finish = ev->time;
+	if (__builtin_expect(r->watch != NULL, 0))
+		watch_event(r, j, ev);
 }
 
 /* ---- building the jobs ------------------------------------------------- */
@@ -236,9 +258,44 @@ static int start_kernel(const mos_workload_t *w, const mos_sched_params_t *pol,
 static int report(const run_t *r, const mos_kernel_t *k,
 		  const mos_sched_params_t *pol, mos_sched_report_t **out);
 
-int mos_sched_run_workload(const mos_workload_t *w,
-			   const mos_sched_params_t *policy,
-			   mos_sched_report_t **out, mos_error_t *err)
+/* Run k a tick at a time, each to 1 ns before the tick's end: everything
+ * due at the boundary (an expiry, a wake-up, a boost) is still to come,
+ * and the running process has been charged up to then.  Then the rest
+ * (nothing is left to watch) to the end. */
+static int run_watched(run_t *r, mos_kernel_t *k)
+{
+	const mos_time_t tick = r->w->tick;
+	mos_sched_tick_t t;
+	int rc;
+
+	for (t.start = 0; r->finished < r->njobs; t.start += tick) {
+		mos_process_info_t in;
+
+		/* The checked workload bounds the makespan below
+		 * MOS_TIME_NEVER; a run past it fails as an unwatched one. */
+		if (t.start > MOS_TIME_NEVER - tick)
+			return MOS_ERANGE;
+		if ((rc = mos_kernel_run(k, t.start + tick - 1)) < 0)
+			return rc;
+		if (r->finished == r->njobs)
+			break;
+		memset(&t.state, 0, sizeof(t.state));
+		t.ran = r->running != NULL;
+		t.proc = t.ran ? r->running->entry : 0;
+		if (t.ran && mos_process_get_info(k, r->running->pid, &in) == 0) {
+			t.state = in.sched_state;
+			/* It runs on through the last nanosecond. */
+			t.state.slice = t.state.slice ? t.state.slice - 1 : 0;
+		}
+		if (r->watch->tick)
+			r->watch->tick(r->watch->arg, &t);
+	}
+	return mos_kernel_run(k, MOS_TIME_NEVER);
+}
+
+static int run(const mos_workload_t *w, const mos_sched_params_t *policy,
+	       const mos_sched_watch_t *watch, mos_sched_report_t **out,
+	       mos_error_t *err)
 {
 	const mos_sched_params_t *pol;
 	mos_kernel_t *k = NULL;
@@ -254,6 +311,7 @@ int mos_sched_run_workload(const mos_workload_t *w,
 	pol = policy ? policy : &w->policy;
 	memset(&r, 0, sizeof(r));
 	r.w = w;
+	r.watch = watch;
 	r.alloc = mos__alloc_resolve(&w->alloc);
 	r.njobs = mos__workload_jobs(w);
 	r.jobs = mos__calloc(&r.alloc, r.njobs, sizeof(*r.jobs));
@@ -269,7 +327,7 @@ int mos_sched_run_workload(const mos_workload_t *w,
 	for (size_t i = 0; i < r.njobs && rc == 0; i++)
 		rc = create_job(k, w, &r.jobs[i]);
 	if (rc == 0)
-		rc = mos_kernel_run(k, MOS_TIME_NEVER);
+		rc = watch ? run_watched(&r, k) : mos_kernel_run(k, MOS_TIME_NEVER);
 	for (size_t i = 0; i < r.njobs && rc == 0; i++)
 		rc = r.jobs[i].error;
 	if (rc == 0)
@@ -284,6 +342,27 @@ out:
 	mos__free(&r.alloc, r.run_start);
 	mos__free(&r.alloc, r.slices);
 	return rc;
+}
+
+int mos_sched_run_workload(const mos_workload_t *w,
+			   const mos_sched_params_t *policy,
+			   mos_sched_report_t **out, mos_error_t *err)
+{
+	return run(w, policy, NULL, out, err);
+}
+
+int mos_sched_run_workload_watch(const mos_workload_t *w,
+				 const mos_sched_params_t *policy,
+				 const mos_sched_watch_t *watch,
+				 mos_sched_report_t **out, mos_error_t *err)
+{
+	if (!watch) {
+		mos__error_clear(err);
+		return mos__error_path(err, MOS_EINVAL,
+				       "mos_sched_run_workload_watch", "",
+				       "watch must not be NULL");
+	}
+	return run(w, policy, watch, out, err);
 }
 
 /* ---- metrics ------------------------------------------------------------- */

@@ -97,8 +97,10 @@ def bad(r):
     ])
 
 
-def main():
-    argv = sys.argv[1:]
+def record(script, draw, argv):
+    """Parse [--cases N] [--seed S] OUTDIR from argv, then for each case
+    run script on draw(random.Random(S)) and write OUTDIR/NNN.txt (the
+    other recorders in tests/ostep/ share this loop)."""
     cases, seed = 300, 17
     while argv and argv[0].startswith("--"):
         if argv[0] == "--cases":
@@ -112,15 +114,20 @@ def main():
     env = dict(os.environ)
     env.pop("COLUMNS", None)
     for i in range(cases):
-        args = bad(r) if r.random() < 0.05 else flags(r)
+        args = draw(r)
         assert all(" " not in a and a for a in args)
-        p = subprocess.run([sys.executable, SCRIPT] + args, env=env,
+        p = subprocess.run([sys.executable, script] + args, env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                            timeout=60)
         with open(os.path.join(out, "%03d.txt" % i), "wb") as f:
             f.write(("argv: %s\nexit: %d\n" % (" ".join(args),
                                                 p.returncode)).encode())
             f.write(p.stdout)
+
+
+def main():
+    record(SCRIPT, lambda r: bad(r) if r.random() < 0.05 else flags(r),
+           sys.argv[1:])
 
 
 if __name__ == "__main__":
