@@ -193,6 +193,12 @@ Test(sched_watch, bad_arguments)
 		     MOS_EINVAL);
 	cr_expect_eq(mos_sched_run_workload_watch(NULL, NULL, &watch, &r, &err),
 		     MOS_EINVAL);
+	w->tick = 1;
+	cr_expect_eq(mos_sched_run_workload_watch(w, NULL, &watch, &r, &err),
+		     MOS_EINVAL);
+	cr_expect_str_eq(err.path, "tick");
+	cr_expect_not_null(strstr(err.message, "at least 2 ns"), "%s",
+			   err.message);
 	cr_expect_null(r);
 	mos_workload_free(w);
 }

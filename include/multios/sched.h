@@ -217,7 +217,9 @@ typedef struct mos_sched_watch {
  * mos_sched_tick_t); the report is the same as without a watch.  The run
  * stops the kernel at the end of every tick, so it costs a kernel run per
  * tick of the makespan: meant for short runs that are printed.
- * Errors: as mos_sched_run_workload; MOS_EINVAL also when watch is NULL.
+ * Errors: as mos_sched_run_workload; MOS_EINVAL also when watch is NULL
+ * or the workload's tick is below 2 ns (the end of a tick is observed
+ * 1 ns before it).
  */
 MOS_API int mos_sched_run_workload_watch(const mos_workload_t *w,
 					 const mos_sched_params_t *policy,

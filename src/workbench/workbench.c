@@ -362,6 +362,13 @@ int mos_sched_run_workload_watch(const mos_workload_t *w,
 				       "mos_sched_run_workload_watch", "",
 				       "watch must not be NULL");
 	}
+	/* A tick's end is observed 1 ns before it: a 1 ns tick has none. */
+	if (w && w->tick < 2) {
+		mos__error_clear(err);
+		return mos__error_path(err, MOS_EINVAL, w->source, "tick",
+				       "a watched run needs a tick of at least "
+				       "2 ns");
+	}
 	return run(w, policy, watch, out, err);
 }
 
