@@ -11,7 +11,8 @@ compile (stillborn) and mutants marked equivalent do not count.
 
 FILE defaults to the kernel, the scheduler policies, the signals, the
 resources, the services, IPC, the scenarios' faults and invariants, the
-fault campaigns and the sweeps (DEFAULT_FILES below).  The work happens
+fault campaigns, the sweeps, CPython's random and the workbench
+(DEFAULT_FILES below).  The work happens
 in copies of the tree (build-mutation/tree-N, one per job), never in the
 checkout itself; each copy is built once without LTO, then each mutant recompiles one object and relinks.
 
@@ -67,7 +68,7 @@ DEFAULT_FILES = ["src/kernel/*.c", "src/sched/*.c", "src/signal/*.c",
                  "src/resource/*.c", "src/service/*.c", "src/ipc/*.c",
                  "src/scenario/scenario_fault.c",
                  "src/scenario/scenario_inv.c", "src/explore/*.c",
-                 "src/sweep/*.c", "src/ostep/*.c"]
+                 "src/sweep/*.c", "src/ostep/*.c", "src/workbench/*.c"]
 EQUIV_FILE = "tests/mutation-equivalent.jsonl"
 OUT_DIR = "build-mutation"
 
