@@ -106,6 +106,20 @@ Test(lottery_ostep, negative_seed_and_quantum)
 	expect_winners(jobs, 3, 2, &p, want, 5);
 }
 
+/* lottery.py -s 5 -l 1:50,6:10,6:40 -c : job 0 finishes after the first
+ * draw and leaves the draw; jobs 1 and 2 keep their own 10 and 40
+ * tickets, in job order, for the draws after it. */
+Test(lottery_ostep, a_finished_job_leaves_the_others_their_tickets)
+{
+	static const unsigned jobs[][2] = {{1, 50}, {6, 10}, {6, 40}};
+	static const unsigned want[] = {0, 2, 2, 1, 2, 2, 1, 2, 1, 2, 1, 1, 1};
+	mos_sched_params_t p;
+
+	mos_sched_params_default(&p);
+	p.seed = 5;
+	expect_winners(jobs, 3, 1, &p, want, 13);
+}
+
 /* lottery.py -s 18446744073709551621 -l 2:30,2:60 -c : 2^64 + 5. */
 Test(lottery_ostep, seed_beyond_64_bits)
 {
