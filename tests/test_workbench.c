@@ -177,6 +177,16 @@ static const hand_case_t cases[] = {
 	    P("P1", "\"bursts\":[{\"cpu\":5},{\"io\":2},{\"cpu\":1}]") ","
 	    P("P2", "\"arrival\":1,\"cpu\":3") "," P("P3", "\"arrival\":2,\"cpu\":2")),
 	 3, {{0, 8}, {8, 11}, {5, 7}}, 3, 0},
+	/* The hint before an I/O is the burst right after it, not a later
+	 * one: P1 0-1 (I/O 1-2), P3 (3) 1-4; at 4 P1's next burst is 1,
+	 * not its last 9, so it beats P2 (5): 4-5 (I/O 5-6); P2 5-10; P1
+	 * 10-19. */
+	{"sjf-hint-is-the-next-burst",
+	 WL("{\"name\":\"sjf\"}",
+	    P("P1", "\"bursts\":[{\"cpu\":1},{\"io\":1},{\"cpu\":1},"
+		    "{\"io\":1},{\"cpu\":9}]") ","
+	    P("P2", "\"cpu\":5") "," P("P3", "\"cpu\":3")),
+	 3, {{0, 19}, {5, 10}, {1, 4}}, 4, 0},
 	/* The same set as sjf-arrivals under STCF: P1 0-2, P2 2-4, P3 4-5
 	 * (1 < P2's 2 left), P2 5-7, P4 7-11, P1 11-16. */
 	{"stcf-arrivals",
