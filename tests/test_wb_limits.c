@@ -131,6 +131,28 @@ Test(wb_limits, hand_built_workload_with_huge_jobs_is_refused)
 	cr_assert_str_eq(err.path, "processes[1].name");
 }
 
+/* The workload's own times fit (their sum is 0.7 s short of the end of
+ * time), but a 100 s context switch before P1 makes its sleep reach past
+ * it: the job's refused sleep fails the run with MOS_ERANGE instead of a
+ * report of a job that did less. */
+Test(wb_limits, a_job_whose_sleep_switch_costs_push_past_never_fails_the_run)
+{
+	mos_workload_t *w = t_workload(
+		"{\"name\":\"edge\",\"tick\":\"1s\","
+		"\"policy\":{\"name\":\"fifo\"},\"context_switch_cost\":100,"
+		"\"processes\":[{\"name\":\"P2\",\"cpu\":1},"
+		"{\"name\":\"P1\",\"bursts\":[{\"cpu\":1},"
+		"{\"io\":18446744071}]}]}");
+	mos_sched_report_t *r = NULL;
+	mos_error_t err;
+
+	cr_assert_eq(mos_sched_run_workload(w, NULL, &r, &err), MOS_ERANGE);
+	cr_expect_null(r);
+	cr_expect_not_null(strstr(err.message, "out of range"), "%s",
+			   err.message);
+	mos_workload_free(w);
+}
+
 /* Was: 471 MB for rr quantum 1 on one process of 1e7 ticks.  A lone
  * process re-dispatched after its own slice continues that slice. */
 Test(wb_limits, lone_process_is_one_slice)
