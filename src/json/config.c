@@ -548,41 +548,6 @@ static int quantum_ms(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
 	return mos__json_get_duration_ms(ld, v, NULL, &s->quanta[i]);
 }
 
-static int seed_word(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
-{
-	mos_sched_params_t *s = ctx;
-
-	return mos__json_get_u32(ld, v, NULL, 0, UINT32_MAX,
-				 &s->seed_words[i]);
-}
-
-int mos__sched_read_lottery(mos_jload_t *ld, json_t *o, mos_sched_params_t *s)
-{
-	char draw[64];
-	int rc = 0;
-
-	if (json_object_get(o, "draw")) {
-		rc = mos__json_get_string(ld, o, "draw", draw, sizeof(draw));
-		if (!rc && !strcmp(draw, "tree"))
-			s->lottery_draw = MOS_LOTTERY_TREE;
-		else if (!rc && !strcmp(draw, "ostep"))
-			s->lottery_draw = MOS_LOTTERY_OSTEP;
-		else if (!rc) {
-			mos__jpath_push_key(&ld->path, "draw");
-			rc = mos__json_fail(ld, MOS_ECONFIG, "unknown draw "
-					    "'%s' (known: tree, ostep)", draw);
-			mos__jpath_pop(&ld->path);
-		}
-	}
-	if (!rc)
-		rc = mos__json_get_u64(ld, o, "draw_skip", &s->draw_skip);
-	if (!rc)
-		rc = mos__json_get_each(ld, o, "seed_words",
-					MOS_LOTTERY_SEED_WORDS, seed_word, s,
-					&s->nseed_words);
-	return rc;
-}
-
 /* Any uint32_t: zero is check()'s to report, for code-built structs too.
  * Shared with the workload loader (config_int.h). */
 int mos__sched_allotment(mos_jload_t *ld, json_t *v, size_t i, void *ctx)
